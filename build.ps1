@@ -1,0 +1,154 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Build, test or demo the OomTools module.
+.DESCRIPTION
+    Build : dotnet build src/OomTools, stage an importable module in out/OomTools.
+    Test  : Build, then xunit (tests/OomTools.Engine.Tests) and Pester 5 (tests/Pester).
+            Last line of output is "N passed, M failed"; exit code 1 if M > 0.
+    Demo  : Build, then run examples/quickstart.ps1 in a fresh process.
+    Run as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string]$Task = 'Build',
+    [string]$Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+# Non-zero native exit codes are checked explicitly below, never turned into exceptions.
+$PSNativeCommandUseErrorActionPreference = $false
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+
+$PesterVersion = '5.7.1'                 # must match tests/tools/TestTools.csproj
+$ModuleOut     = Join-Path $PSScriptRoot 'out/OomTools'
+$ResultsDir    = Join-Path $PSScriptRoot 'out/TestResults'
+
+function Invoke-Build {
+    Write-Host "==> dotnet build src/OomTools ($Configuration)"
+    # -v q still prints errors and warnings; the summary says which project failed.
+    dotnet build src/OomTools/OomTools.csproj -c $Configuration -nologo -v q
+    if ($LASTEXITCODE -ne 0) { throw "dotnet build failed (exit code $LASTEXITCODE)." }
+
+    $binDir = "src/OomTools/bin/$Configuration/netstandard2.0"
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path "$ModuleOut/en-US" -Force
+
+    # Only our two assemblies: the output folder also holds the PowerShellStandard
+    # reference assembly (System.Management.Automation.dll), which must never ship.
+    foreach ($name in 'OomTools', 'OomTools.Engine') {
+        Copy-Item "$binDir/$name.dll" $ModuleOut
+        if (Test-Path "$binDir/$name.xml") { Copy-Item "$binDir/$name.xml" $ModuleOut }
+    }
+    # Manifest, format/type files and help are optional until they are written.
+    Get-ChildItem -Path 'module/*' -File -Include '*.psd1', '*.ps1xml' -ErrorAction Ignore |
+        Copy-Item -Destination $ModuleOut
+    Get-ChildItem 'module/en-US' -File -ErrorAction Ignore |
+        Copy-Item -Destination "$ModuleOut/en-US"
+
+    $manifest = "$ModuleOut/OomTools.psd1"
+    if (Test-Path $manifest) {
+        $m = Test-ModuleManifest $manifest
+        Write-Host "==> staged $($m.Name) $($m.Version) in out/OomTools"
+    } else {
+        Write-Warning 'module/OomTools.psd1 not found; staged assemblies only.'
+    }
+}
+
+function Get-NuGetPackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    # Prints "global-packages: <path>"; honours NuGet.config globalPackagesFolder.
+    $line = dotnet nuget locals global-packages --list 2>$null |
+        Where-Object { $_ -match '^\s*global-packages:\s*(.+?)\s*$' } | Select-Object -First 1
+    if ($line -and $line -match '^\s*global-packages:\s*(.+?)\s*$') { return $Matches[1] }
+    return Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+}
+
+# Native output is piped to Out-Host in functions that return counts, otherwise it
+# would become part of the function's return value.
+function Invoke-XunitTests {
+    Write-Host '==> dotnet test tests/OomTools.Engine.Tests'
+    $trx = Join-Path $ResultsDir 'xunit.trx'
+    dotnet test tests/OomTools.Engine.Tests -c $Configuration -nologo `
+        --logger 'trx;LogFileName=xunit.trx' --results-directory $ResultsDir | Out-Host
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path $trx)) {
+        Write-Warning "xunit: no $trx (build failed or test host crashed); counting 1 failure."
+        return @{ Passed = 0; Failed = 1 }
+    }
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    $c = (Select-Xml -Path $trx -XPath '//t:ResultSummary/t:Counters' -Namespace $ns).Node
+    # GetAttribute returns '' for a missing attribute ([int]'' is 0); StrictMode-safe.
+    $passed = [int]$c.GetAttribute('passed')
+    # 'error' = tests that could not run/complete (e.g. host crash) - count them as failures.
+    $failed = [int]$c.GetAttribute('failed') + [int]$c.GetAttribute('error')
+    if ($exitCode -ne 0 -and $failed -eq 0) {
+        Write-Warning "xunit: dotnet test exited $exitCode without failed tests in the TRX; counting 1 failure."
+        $failed = 1
+    }
+    return @{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-PesterTests {
+    Write-Host "==> Pester $PesterVersion (tests/Pester)"
+    # Restoring this project puts the Pester NuGet package into the global packages folder
+    # (the PowerShell Gallery is not used).
+    dotnet restore tests/tools/TestTools.csproj -nologo -v q | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "dotnet restore tests/tools/TestTools.csproj failed (exit code $LASTEXITCODE)." }
+    $pesterPsd1 = Join-Path (Get-NuGetPackagesFolder) "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $pesterPsd1)) { throw "Pester not found at $pesterPsd1 after restore." }
+
+    # A fresh process: Pester tests import the staged module, and a loaded binary
+    # module can never be unloaded from this session.
+    $counts = Join-Path $ResultsDir 'pester-counts.json'
+    dotnet pwsh -NoProfile -NonInteractive -File tests/Invoke-PesterRun.ps1 `
+        -PesterPath $pesterPsd1 -ResultPath (Join-Path $ResultsDir 'pester.xml') -CountsPath $counts | Out-Host
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path $counts)) {
+        Write-Warning "Pester: run crashed (exit code $exitCode) and left no counts; counting 1 failure."
+        return @{ Passed = 0; Failed = 1 }
+    }
+    $r = Get-Content $counts -Raw | ConvertFrom-Json
+    $failed = [int]$r.Failed
+    if ($exitCode -ne 0 -and $failed -eq 0) { $failed = 1 }
+    return @{ Passed = [int]$r.Passed; Failed = $failed }
+}
+
+Push-Location $PSScriptRoot
+try {
+    $exitCode = 0
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test' {
+            # Always end with the summary line, even if the build or a restore throws.
+            $x = @{ Passed = 0; Failed = 0 }; $p = @{ Passed = 0; Failed = 0 }
+            try {
+                Invoke-Build
+                if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }   # no stale TRX/counts
+                $null = New-Item -ItemType Directory -Path $ResultsDir
+                $x = Invoke-XunitTests
+                $p = Invoke-PesterTests
+            } catch {
+                $Host.UI.WriteErrorLine("ERROR: $_")
+                $x.Failed++
+            }
+            Write-Host "xunit:  $($x.Passed) passed, $($x.Failed) failed"
+            Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed"
+            $failed = $x.Failed + $p.Failed
+            Write-Host "$($x.Passed + $p.Passed) passed, $failed failed"
+            $exitCode = [int]($failed -gt 0)
+        }
+        'Demo' {
+            Invoke-Build
+            Write-Host '==> examples/quickstart.ps1'
+            dotnet pwsh -NoProfile -File examples/quickstart.ps1
+            $exitCode = $LASTEXITCODE
+        }
+    }
+} finally {
+    Pop-Location
+}
+exit $exitCode

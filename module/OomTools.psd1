@@ -1,0 +1,35 @@
+@{
+    RootModule           = 'OomTools.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f1f5d0e-8f2b-4c1e-9a57-3d2b8e4f0c11'
+    Author               = 'OomTools'
+    CompanyName          = 'OomTools'
+    Copyright            = '(c) OomTools. All rights reserved.'
+    Description          = 'Reproduces the Linux OOM killer (mm/oom_kill.c, 6.x) decision for decision: build machines and tasks, score them as oom_badness does, and see whom the kernel would kill and why.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('OomTools.Format.ps1xml')
+    TypesToProcess       = @('OomTools.Types.ps1xml')
+    CmdletsToExport      = @(
+        'New-OomMachine'
+        'Add-OomTask'
+        'Get-OomTask'
+        'Set-OomTask'
+        'Remove-OomTask'
+        'New-OomCgroup'
+        'New-OomCpuset'
+        'Get-OomBadness'
+        'Invoke-OutOfMemory'
+        'Invoke-ProcessMrelease'
+        'Get-OomLog'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Linux', 'OOM', 'oom_killer', 'memory', 'cgroup', 'kernel', 'oom_score')
+            ProjectUri = 'https://example.invalid/oomtools'
+        }
+    }
+}

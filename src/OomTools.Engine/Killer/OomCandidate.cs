@@ -1,0 +1,38 @@
+using OomTools.Engine.Model;
+
+namespace OomTools.Engine.Killer;
+
+/// <summary>
+/// One task as the OOM killer weighed it: its points (oom_badness) with their parts, or why it was passed
+/// over; its /proc oom_score; and its rank among the killable ones (1 = the one the kernel chooses).
+/// </summary>
+public sealed class OomCandidate
+{
+    internal OomCandidate(OomTask task, int order) { Task = task; Order = order; }
+
+    public OomTask Task { get; }
+    public int Pid => Task.Pid;
+    public string Name => Task.Comm;
+    public string Cgroup => Task.Memcg.Path;
+    /// <summary>Position in scan order (ties go to the later one).</summary>
+    public int Order { get; }
+
+    /// <summary>oom_badness in pages (LONG_MAX for an OOM-origin task); null when passed over.</summary>
+    public long? Points { get; internal set; }
+    public OomSkipReason Reason { get; internal set; }
+    public bool Killable => Points.HasValue;
+
+    public long RssPages { get; internal set; }
+    public long SwapPages { get; internal set; }
+    public long PageTablePages { get; internal set; }
+    public int OomScoreAdj { get; internal set; }
+    /// <summary><c>adj * (totalpages / 1000)</c>: the oom_score_adj term in pages.</summary>
+    public long AdjPages { get; internal set; }
+    public long TotalPages { get; internal set; }
+    /// <summary>What <c>/proc/PID/oom_score</c> shows (global totalpages, 0 when unkillable).</summary>
+    public long OomScore { get; internal set; }
+    /// <summary>1 for the task the kernel would choose; 0 when not killable.</summary>
+    public int Rank { get; internal set; }
+
+    public override string ToString() => Points is { } p ? $"{Pid} ({Name}) {p}" : $"{Pid} ({Name}) {Reason}";
+}

@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Killer;
+
+/// <summary>
+/// <c>struct oom_control</c>: the request (memcg, nodemask, gfp mask, order, the allocating task) and what
+/// out_of_memory works out (totalpages, the chosen task and its points, the constraint).
+/// </summary>
+public sealed class OomControl
+{
+    /// <summary>The memory cgroup whose limit was hit; null for a global OOM.</summary>
+    public MemoryCgroup? Memcg { get; set; }
+    /// <summary>The allocation's nodemask (a mempolicy); null for none.</summary>
+    public NodeMask? Nodemask { get; set; }
+    public GfpMask GfpMask { get; set; } = GfpMask.Kernel;
+    /// <summary>Allocation order; -1 means SysRq-f.</summary>
+    public int Order { get; set; }
+    /// <summary>The allocating task (<c>current</c>); null for a kernel worker (as with SysRq-f).</summary>
+    public OomTask? Current { get; set; }
+    /// <summary>The allocating context's cpuset; null uses current's (the root cpuset for a kernel worker).</summary>
+    public Cpuset? CurrentCpuset { get; set; }
+    /// <summary>The page allocator passed a zonelist (it always does; only then are cpusets checked).</summary>
+    public bool HasZonelist { get; set; } = true;
+    /// <summary>Keep every evaluated task with its points or reason (off for raw speed).</summary>
+    public bool RecordCandidates { get; set; }
+
+    public Pages TotalPages { get; internal set; }
+    public OomTask? Chosen { get; internal set; }
+    /// <summary><c>oc-&gt;chosen == (void *)-1UL</c>: the scan was aborted because a victim is still exiting.</summary>
+    public bool Aborted { get; internal set; }
+    public long ChosenPoints { get; internal set; }
+    public OomConstraint Constraint { get; internal set; }
+
+    internal List<OomCandidate>? Candidates;
+    internal OomTask? AbortedBy;
+
+    public bool IsMemcgOom => Memcg is not null;
+    /// <summary><c>is_sysrq_oom()</c>.</summary>
+    public bool IsSysrqOom => Order == -1;
+}

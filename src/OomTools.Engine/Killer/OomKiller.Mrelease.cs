@@ -1,0 +1,55 @@
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Killer;
+
+public sealed partial class OomKiller
+{
+    /// <summary>
+    /// <c>process_mrelease(pidfd, flags)</c>: reap a dying process's memory at once. EINVAL for flags or a
+    /// process that is not dying (unless it was already reaped: 0); ESRCH when it is gone or has no mm; EINTR
+    /// when the wait for mmap_lock is interrupted (modelled: a writer holds it); EAGAIN when part of it could
+    /// not be reaped.
+    /// </summary>
+    public MreleaseResult ProcessMrelease(int pid, uint flags = 0)
+    {
+        if (flags != 0) return new MreleaseResult(pid, Errno.EINVAL, Pages.Zero, $"flags must be 0, not {flags}", null);
+        var task = m.FindTask(pid);
+        if (task is null) return new MreleaseResult(pid, Errno.ESRCH, Pages.Zero, "no such process", null);
+        if (FindLockTaskMm(task) < 0) return new MreleaseResult(pid, Errno.ESRCH, Pages.Zero, "every thread has already released the mm", task);
+
+        var mm = task.Mm!;
+        if (!TaskWillFreeMem(task))
+        {
+            // Only an error if the work has not been done already.
+            return (mm.Flags & MmFlags.OomSkip) != 0
+                ? new MreleaseResult(pid, Errno.Success, Pages.Zero, "already reaped (MMF_OOM_SKIP)", task)
+                : new MreleaseResult(pid, Errno.EINVAL, Pages.Zero, "the process is not dying; kill it first", task);
+        }
+        if (mm.MmapLockHeldForWrite)
+            return new MreleaseResult(pid, Errno.EINTR, Pages.Zero, "interrupted while waiting for mmap_lock, which a writer holds", task);
+        if ((mm.Flags & MmFlags.OomSkip) != 0)
+            return new MreleaseResult(pid, Errno.Success, Pages.Zero, "already reaped (MMF_OOM_SKIP)", task);
+
+        long before = mm.anon + mm.swapEnts;
+        bool complete = DoOomReapTaskMm(mm);
+        var freed = new Pages(before - mm.anon - mm.swapEnts);
+        return complete
+            ? new MreleaseResult(pid, Errno.Success, freed, "reaped", task)
+            : new MreleaseResult(pid, Errno.EAGAIN, freed, "an MMU notifier could not be run without blocking; part of the mm is left", task);
+    }
+
+    /// <summary>
+    /// <c>__oom_reap_task_mm()</c>: marks the mm MMF_UNSTABLE and unmaps its private memory — the anonymous pages
+    /// and their swap entries; file and shmem pages stay for exit. Returns false when an MMU notifier that cannot
+    /// be called without blocking stops the anonymous part (reaping is then partial).
+    /// </summary>
+    public bool DoOomReapTaskMm(MemoryDescriptor mm)
+    {
+        mm.Flags |= MmFlags.Unstable;
+        if (mm.MmuNotifierBlocks) return false;
+        mm.anon = 0;
+        mm.swapEnts = 0;
+        return true;
+    }
+}

@@ -1,0 +1,108 @@
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Killer;
+
+public sealed partial class OomKiller
+{
+    /// <summary>
+    /// <c>out_of_memory()</c>: every early return of the kernel's, then the constraint, panic_on_oom,
+    /// oom_kill_allocating_task, the scan and the kill. Returns the kernel's value: true when progress was made
+    /// (memory freed by a notifier, a victim chosen or already on its way out).
+    /// </summary>
+    public bool OutOfMemory(OomControl oc)
+    {
+        lastEarlyReturn = null;
+        if (m.PanicMessage is not null)
+            throw new OomEngineException(OomError.InvalidState, $"Machine '{m.Name}' has panicked ({m.PanicMessage}); it runs no more OOMs.", m);
+        if (oc.Candidates is null && oc.RecordCandidates) oc.Candidates = new System.Collections.Generic.List<OomCandidate>();
+
+        if (m.OomKillerDisabled) return EarlyReturn(false, "the OOM killer is disabled (oom_killer_disable)");
+
+        if (!oc.IsMemcgOom)
+        {
+            long freed = 0;
+            foreach (var notifier in m.OomNotifiers) freed += notifier();
+            // Got some memory back in the last second.
+            if (freed > 0 && !oc.IsSysrqOom) return EarlyReturn(true, $"an OOM notifier freed {freed} pages");
+        }
+
+        // A dying allocator gets the reserves so it can exit quickly and free its memory.
+        if (oc.Current is { } current && TaskWillFreeMem(current))
+        {
+            MarkOomVictim(current);
+            QueueOomReaper(current);
+            return EarlyReturn(true, $"the allocating task {current} is already exiting and was given the memory reserves");
+        }
+
+        // The OOM killer does not compensate for IO-less reclaim (a memcg OOM goes on regardless).
+        if (!oc.GfpMask.Has(GfpMask.__GFP_FS) && !oc.IsMemcgOom)
+            return EarlyReturn(true, "the allocation cannot do filesystem I/O (no __GFP_FS), so nothing is killed");
+
+        oc.Constraint = ConstrainedAlloc(oc);
+        if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
+        if (CheckPanicOnOom(oc)) return false;
+
+        if (!oc.IsMemcgOom && m.OomKillAllocatingTask && oc.Current is { } cur && cur.LeaderMm is not null &&
+            !OomUnkillableTask(cur) && OomCpusetEligible(cur, oc) && cur.oomScoreAdj != OomScoreAdj.MinValue)
+        {
+            oc.Chosen = cur;
+            OomKillProcess(oc, "Out of memory (oom_kill_allocating_task)");
+            return true;
+        }
+
+        SelectBadProcess(oc);
+        if (oc.Candidates is not null) Rank(oc.Candidates);
+
+        if (oc.Chosen is null && !oc.Aborted)
+        {
+            DumpHeader(oc);
+            m.Log.Warn("Out of memory and no killable processes...");
+            // A real allocation at the system level cannot make progress: the kernel gives up.
+            if (!oc.IsSysrqOom && !oc.IsMemcgOom) Panic("System is deadlocked on memory");
+        }
+        if (oc.Chosen is not null)
+            OomKillProcess(oc, oc.IsMemcgOom ? "Memory cgroup out of memory" : "Out of memory");
+        return oc.Chosen is not null || oc.Aborted;
+    }
+
+    private bool EarlyReturn(bool value, string why)
+    {
+        lastEarlyReturn = why;
+        return value;
+    }
+
+    /// <summary>
+    /// <c>check_panic_on_oom()</c>: vm.panic_on_oom=1 panics for unconstrained OOMs, 2 for every OOM; never for
+    /// SysRq-f. Returns true when the machine panicked.
+    /// </summary>
+    public bool CheckPanicOnOom(OomControl oc)
+    {
+        if (m.PanicOnOom == 0) return false;
+        if (m.PanicOnOom != 2 && oc.Constraint != OomConstraint.None) return false;
+        if (oc.IsSysrqOom) return false;
+        DumpHeader(oc);
+        Panic($"Out of memory: {(m.PanicOnOom == 2 ? "compulsory" : "system-wide")} panic_on_oom is enabled");
+        return true;
+    }
+
+    private void Panic(string message)
+    {
+        m.Log.Write(Log.KernelLogLevel.Emerg, "Kernel panic - not syncing: " + message);
+        m.PanicMessage = message;
+    }
+
+    /// <summary>
+    /// <c>pagefault_out_of_memory()</c>: a VM_FAULT_OOM that reached the fault handler. A memcg OOM was handled
+    /// on the charge path and a task with a fatal signal just dies; otherwise the kernel warns (rate-limited) and
+    /// retries the fault. Returns whether the warning was printed.
+    /// </summary>
+    public bool PagefaultOutOfMemory(OomTask? current, bool memcgOomHandled = false)
+    {
+        if (memcgOomHandled) return false;
+        if (current is not null && (current.GroupExiting || current.MemDie)) return false;
+        if (!m.PagefaultRateLimit.Allow(m.Jiffies, 5L * m.Hz, m.Log)) return false;
+        m.Log.Warn("Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF");
+        return true;
+    }
+}

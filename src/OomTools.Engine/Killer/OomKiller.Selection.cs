@@ -1,0 +1,137 @@
+using System.Collections.Generic;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Killer;
+
+public sealed partial class OomKiller
+{
+    /// <summary>
+    /// <c>oom_evaluate_task()</c>: weighs one task and keeps it in <c>oc.Chosen</c> when it scores at least the
+    /// best so far (so ties go to the later task). Returns true to abort the scan, which happens when an earlier
+    /// victim is still exiting without MMF_OOM_SKIP (never for SysRq-f).
+    /// </summary>
+    internal bool OomEvaluateTask(OomTask task, OomControl oc, int order)
+    {
+        OomCandidate? c = null;
+        if (oc.Candidates is not null) oc.Candidates.Add(c = new OomCandidate(task, order));
+
+        if (OomUnkillableTask(task))
+            return Next(c, task.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread);
+
+        // p may not have freeable memory in nodemask
+        if (!oc.IsMemcgOom && !OomCpusetEligible(task, oc))
+            return Next(c, OomSkipReason.OutsideNodes);
+
+        // An earlier victim holds the reserves; wait for it unless the reaper is already done with it.
+        if (!oc.IsSysrqOom && task.OomMm is { } oomMm)
+        {
+            if ((oomMm.Flags & MmFlags.OomSkip) != 0) return Next(c, OomSkipReason.ReapedVictim);
+            if (c is not null) c.Reason = OomSkipReason.VictimExiting;
+            oc.Chosen = null;
+            oc.Aborted = true;
+            oc.AbortedBy = task;
+            return true;
+        }
+
+        long points;
+        if (task.OomOrigin)
+        {
+            points = long.MaxValue;
+        }
+        else
+        {
+            points = OomBadness(task, oc.TotalPages.Value, out var reason);
+            if (c is not null) Describe(c, task, oc.TotalPages.Value, points, reason);
+            if (points == long.MinValue || points < oc.ChosenPoints) return false;
+        }
+        if (c is not null && task.OomOrigin) Describe(c, task, oc.TotalPages.Value, points, OomSkipReason.None);
+        oc.Chosen = task;
+        oc.ChosenPoints = points;
+        return false;
+    }
+
+    private static bool Next(OomCandidate? c, OomSkipReason reason)
+    {
+        if (c is not null) c.Reason = reason;
+        return false;
+    }
+
+    /// <summary>
+    /// <c>select_bad_process()</c>: scans a memcg OOM's subtree (cgroups in pre-order, each one's tasks in
+    /// arrival order) or every process in creation order, and leaves the winner in <c>oc.Chosen</c>.
+    /// </summary>
+    public void SelectBadProcess(OomControl oc)
+    {
+        oc.ChosenPoints = long.MinValue;
+        oc.Chosen = null;
+        oc.Aborted = false;
+        int order = 0;
+        if (oc.Memcg is { } memcg)
+        {
+            foreach (var cg in memcg.SubtreePreOrder())
+                foreach (var task in cg.tasks)
+                    if (OomEvaluateTask(task, oc, order++)) return;
+            return;
+        }
+        var tasks = (List<OomTask>)m.Tasks;
+        for (int i = 0; i < tasks.Count; i++)
+            if (OomEvaluateTask(tasks[i], oc, order++)) return;
+    }
+
+    /// <summary>Fills a candidate's breakdown of oom_badness.</summary>
+    private void Describe(OomCandidate c, OomTask task, long totalPages, long points, OomSkipReason reason)
+    {
+        c.Reason = reason;
+        c.TotalPages = totalPages;
+        c.OomScoreAdj = task.oomScoreAdj;
+        if (task.Mm is { } mm)
+        {
+            c.RssPages = mm.file + mm.anon + mm.shmem;
+            c.SwapPages = mm.swapEnts;
+            c.PageTablePages = mm.pgtablesBytes / m.PageSize;
+        }
+        c.AdjPages = (long)task.oomScoreAdj * (totalPages / 1000);
+        c.OomScore = ProcOomScore(task);
+        if (reason == OomSkipReason.None) c.Points = points;
+    }
+
+    /// <summary>
+    /// Scores every task of a domain without choosing (what Get-OomBadness lists): the same rules and order as
+    /// select_bad_process, ranked with ties to the later task.
+    /// </summary>
+    public IReadOnlyList<OomCandidate> ScoreAll(OomControl oc)
+    {
+        oc.Constraint = ConstrainedAlloc(oc);
+        if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
+        var list = new List<OomCandidate>();
+        int order = 0;
+        IEnumerable<OomTask> scan = oc.Memcg is { } memcg ? TasksOf(memcg) : m.Tasks;
+        foreach (var task in scan)
+        {
+            var c = new OomCandidate(task, order++);
+            list.Add(c);
+            if (OomUnkillableTask(task)) { c.Reason = task.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread; continue; }
+            if (!oc.IsMemcgOom && !OomCpusetEligible(task, oc)) { c.Reason = OomSkipReason.OutsideNodes; continue; }
+            var reason = OomSkipReason.None;
+            long points = task.OomOrigin ? long.MaxValue : OomBadness(task, oc.TotalPages.Value, out reason);
+            Describe(c, task, oc.TotalPages.Value, points, reason);
+        }
+        Rank(list);
+        return list;
+    }
+
+    internal static IEnumerable<OomTask> TasksOf(MemoryCgroup memcg)
+    {
+        foreach (var cg in memcg.SubtreePreOrder())
+            foreach (var t in cg.tasks) yield return t;
+    }
+
+    /// <summary>Ranks killable candidates: most points first, and among equals the later task first.</summary>
+    internal static void Rank(List<OomCandidate> list)
+    {
+        var killable = list.FindAll(c => c.Points.HasValue);
+        killable.Sort((a, b) => a.Points != b.Points ? b.Points!.Value.CompareTo(a.Points!.Value) : b.Order.CompareTo(a.Order));
+        for (int i = 0; i < killable.Count; i++) killable[i].Rank = i + 1;
+    }
+}

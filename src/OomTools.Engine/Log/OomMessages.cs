@@ -1,0 +1,42 @@
+using System.Globalization;
+using OomTools.Engine.Model;
+
+namespace OomTools.Engine.Log;
+
+/// <summary>The exact text of the OOM killer's printk formats.</summary>
+public static class OomMessages
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public const string TasksStateHeader = "Tasks state (memory values in pages):";
+
+    /// <summary>dump_tasks' column header (6.8+ with the rss split).</summary>
+    public const string TaskTableHeader =
+        "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name";
+
+    /// <summary>
+    /// dump_task's row: <c>[%7d] %5d %5d %8lu %8lu %8lu %8lu %9lu %8ld %8lu         %5hd %s</c>, printed with the
+    /// pid of the thread that still holds the mm.
+    /// </summary>
+    public static string TaskRow(int tid, OomTask task)
+    {
+        var mm = task.Mm!;
+        return string.Format(Inv, "[{0,7}] {1,5} {2,5} {3,8} {4,8} {5,8} {6,8} {7,9} {8,8} {9,8}         {10,5} {11}",
+            tid, task.Uid, task.Tgid, mm.totalVm, mm.file + mm.anon + mm.shmem, mm.anon, mm.file, mm.shmem,
+            mm.pgtablesBytes, mm.swapEnts, task.oomScoreAdj, task.Comm);
+    }
+
+    /// <summary>
+    /// __oom_kill_process' <c>%s: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB,
+    /// shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%hd</c>.
+    /// </summary>
+    public static string KilledProcess(string message, int tid, OomTask victim, int pageSize)
+    {
+        var mm = victim.Mm!;
+        long k = pageSize / 1024;
+        return string.Format(Inv,
+            "{0}: Killed process {1} ({2}) total-vm:{3}kB, anon-rss:{4}kB, file-rss:{5}kB, shmem-rss:{6}kB, UID:{7} pgtables:{8}kB oom_score_adj:{9}",
+            message, tid, victim.Comm, mm.totalVm * k, mm.anon * k, mm.file * k, mm.shmem * k, victim.Uid,
+            mm.pgtablesBytes >> 10, victim.oomScoreAdj);
+    }
+}

@@ -1,0 +1,44 @@
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Model;
+
+/// <summary>
+/// An address space, the kernel's <c>mm_struct</c>: the rss counters oom_badness adds up, the page-table
+/// bytes, the flags, and how many threads use it (<c>mm_users</c>). Processes created with CLONE_VM share one.
+/// </summary>
+public sealed class MemoryDescriptor
+{
+    // Raw page counts, kept as fields because select_bad_process reads them for every task.
+    internal long anon, file, shmem, swapEnts, pgtablesBytes, totalVm;
+
+    /// <summary><c>MM_ANONPAGES</c>.</summary>
+    public Pages AnonPages { get => new(anon); set => anon = value.Value; }
+    /// <summary><c>MM_FILEPAGES</c>.</summary>
+    public Pages FilePages { get => new(file); set => file = value.Value; }
+    /// <summary><c>MM_SHMEMPAGES</c>.</summary>
+    public Pages ShmemPages { get => new(shmem); set => shmem = value.Value; }
+    /// <summary><c>MM_SWAPENTS</c>.</summary>
+    public Pages SwapEntries { get => new(swapEnts); set => swapEnts = value.Value; }
+    /// <summary><c>mm_pgtables_bytes(mm)</c>, in bytes as the kernel keeps it.</summary>
+    public long PageTableBytes { get => pgtablesBytes; set => pgtablesBytes = value; }
+    /// <summary><c>mm-&gt;total_vm</c>, in pages.</summary>
+    public Pages TotalVm { get => new(totalVm); set => totalVm = value.Value; }
+
+    /// <summary><c>get_mm_rss()</c>: file + anon + shmem pages.</summary>
+    public Pages Rss => new(file + anon + shmem);
+
+    public MmFlags Flags { get; set; }
+
+    /// <summary><c>mm_users</c>: threads (of every process sharing it) that have this mm attached.</summary>
+    public int Users { get; internal set; }
+
+    /// <summary>A writer holds <c>mmap_lock</c> (the reaper's trylock and process_mrelease's wait fail).</summary>
+    public bool MmapLockHeldForWrite { get; set; }
+
+    /// <summary>An MMU notifier that cannot run non-blocking covers the anonymous mappings, so reaping is partial.</summary>
+    public bool MmuNotifierBlocks { get; set; }
+
+    public bool Has(MmFlags f) => (Flags & f) == f;
+
+    internal MemoryDescriptor Clone() => (MemoryDescriptor)MemberwiseClone();
+}

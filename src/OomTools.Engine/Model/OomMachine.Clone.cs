@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Time;
+
+namespace OomTools.Engine.Model;
+
+public sealed partial class OomMachine
+{
+    /// <summary>
+    /// A deep copy to try something on (what-if runs): the same tasks, mms (still shared where they were),
+    /// cgroups, cpusets, sysctls, clock reading and log, changing independently of this machine.
+    /// </summary>
+    public OomMachine Clone()
+    {
+        var copy = (OomMachine)MemberwiseClone();
+        copy.Clock = Clock is ManualClock mc ? mc.Clone() : Clock;
+        copy.Log = Log.CloneWith(copy.Clock);
+        copy.Killer = new OomKiller(copy);
+        copy.OomNotifiers = new List<Func<long>>(OomNotifiers);
+        copy.OomKillRateLimit = OomKillRateLimit.Clone();
+        copy.PagefaultRateLimit = PagefaultRateLimit.Clone();
+        copy.nodes = new List<NumaNode>(nodes);
+
+        var cgMap = new Dictionary<MemoryCgroup, MemoryCgroup>();
+        copy.memcgs = new Dictionary<string, MemoryCgroup>(StringComparer.Ordinal);
+        foreach (var cg in RootMemcg.SubtreePreOrder())
+        {
+            var twin = new MemoryCgroup(cg.Name, cg.Parent is null ? null : cgMap[cg.Parent], PageCounterMax)
+            {
+                MemoryMax = cg.MemoryMax, SwapMax = cg.SwapMax, MemswMax = cg.MemswMax, Swappiness = cg.Swappiness,
+                OomGroup = cg.OomGroup, OomKillEvents = cg.OomKillEvents, OomGroupKillEvents = cg.OomGroupKillEvents,
+            };
+            cgMap[cg] = twin;
+            copy.memcgs[cg.Path] = twin;
+        }
+        copy.RootMemcg = cgMap[RootMemcg];
+
+        var csMap = new Dictionary<Cpuset, Cpuset>();
+        copy.cpusets = new Dictionary<string, Cpuset>(StringComparer.Ordinal);
+        var stack = new Stack<Cpuset>();
+        stack.Push(RootCpuset);
+        while (stack.Count > 0)
+        {
+            var cs = stack.Pop();
+            var twin = new Cpuset(cs.Name, cs.Parent is null ? null : csMap[cs.Parent], cs.Mems, cs.Hardwall);
+            csMap[cs] = twin;
+            copy.cpusets[cs.Path] = twin;
+            for (int i = cs.Children.Count - 1; i >= 0; i--) stack.Push(cs.Children[i]);
+        }
+        copy.RootCpuset = csMap[RootCpuset];
+
+        var mmMap = new Dictionary<MemoryDescriptor, MemoryDescriptor>();
+        MemoryDescriptor? MapMm(MemoryDescriptor? mm)
+        {
+            if (mm is null) return null;
+            if (!mmMap.TryGetValue(mm, out var twin)) mmMap[mm] = twin = mm.Clone();
+            return twin;
+        }
+
+        var taskMap = new Dictionary<OomTask, OomTask>(tasks.Count);
+        copy.tasks = new List<OomTask>(tasks.Count);
+        copy.byPid = new Dictionary<int, OomTask>(tasks.Count);
+        foreach (var t in tasks)
+        {
+            var twin = t.CloneShallow();
+            twin.Mm = MapMm(t.Mm);
+            twin.OomMm = MapMm(t.OomMm);
+            twin.Memcg = cgMap[t.Memcg];
+            twin.Cpuset = csMap[t.Cpuset];
+            taskMap[t] = twin;
+            copy.tasks.Add(twin);
+            copy.byPid[twin.Pid] = twin;
+        }
+        // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
+        foreach (var cg in RootMemcg.SubtreePreOrder())
+            foreach (var t in cg.tasks) cgMap[cg].tasks.Add(taskMap[t]);
+        return copy;
+    }
+}

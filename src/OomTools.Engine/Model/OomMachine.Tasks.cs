@@ -1,0 +1,184 @@
+using System;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Model;
+
+public sealed partial class OomMachine
+{
+    /// <summary>
+    /// Forks a process onto the end of the task list (and of its memory cgroup's list). Every part of
+    /// <paramref name="spec"/> is checked first; on any error nothing is added.
+    /// </summary>
+    public OomTask AddTask(OomTaskSpec spec)
+    {
+        if (spec is null) throw new ArgumentNullException(nameof(spec));
+        int pid = spec.Pid ?? NextFreePid();
+        if (pid <= 0) throw new OomEngineException(OomError.InvalidArgument, $"A pid must be positive; {pid} is not.", pid);
+        if (byPid.ContainsKey(pid)) throw new OomEngineException(OomError.DuplicatePid, $"Machine '{Name}' already has a process with pid {pid}.", pid);
+        if (string.IsNullOrEmpty(spec.Name)) throw new OomEngineException(OomError.InvalidArgument, "A process needs a name (its comm).", spec.Name);
+        if (spec.Uid < 0) throw new OomEngineException(OomError.InvalidArgument, $"A uid cannot be negative ({spec.Uid}).", spec.Uid);
+        CheckSize("anonymous rss", spec.AnonPages);
+        CheckSize("file rss", spec.FilePages);
+        CheckSize("shmem rss", spec.ShmemPages);
+        CheckSize("swap", spec.SwapEntries);
+        if (spec.TotalVm is { } vm) CheckSize("total_vm", vm);
+        if (spec.PageTableBytes < 0) throw new OomEngineException(OomError.NegativeSize, $"Page-table bytes cannot be negative ({spec.PageTableBytes}).", spec.PageTableBytes);
+        if (spec.Threads < 1) throw new OomEngineException(OomError.InvalidArgument, $"A process has at least one thread; {spec.Threads} is not a thread count.", spec.Threads);
+        if (spec.DetachedThreads < 0 || spec.DetachedThreads > spec.Threads)
+            throw new OomEngineException(OomError.InvalidArgument, $"Detached threads must be between 0 and the thread count {spec.Threads}; {spec.DetachedThreads} is not.", spec.DetachedThreads);
+        var memcg = GetCgroup(spec.Cgroup ?? "/");
+        var cpuset = GetCpuset(spec.Cpuset ?? "/");
+        OomTask? sharer = null;
+        if (spec.SharesMemoryWith is { } other)
+        {
+            sharer = GetTask(other);
+            if (sharer.Mm is null) throw new OomEngineException(OomError.InvalidState, $"Process {sharer} has no mm left to share.", other);
+            if (spec.AnonPages.Value + spec.FilePages.Value + spec.ShmemPages.Value + spec.SwapEntries.Value + spec.PageTableBytes != 0)
+                throw new OomEngineException(OomError.InvalidArgument, $"A process that shares the mm of {sharer} uses that mm's counters; give no memory sizes of its own.", other);
+        }
+
+        // Checks are done: from here on the machine changes.
+        var task = new OomTask(pid, spec.Name)
+        {
+            Uid = spec.Uid,
+            OomScoreAdj = spec.OomScoreAdj,
+            OomScoreAdjMin = spec.OomScoreAdjMin ?? OomScoreAdj.Zero,
+            IsKernelThread = spec.KernelThread,
+            IsGlobalInit = spec.GlobalInit ?? (pid == 1 && !spec.KernelThread),
+            Exiting = spec.Exiting,
+            GroupExiting = spec.GroupExiting || spec.OomVictim,
+            CoreDumping = spec.CoreDumping,
+            InVfork = spec.InVfork,
+            OomOrigin = spec.OomOrigin,
+            Frozen = spec.Frozen,
+            MempolicyBind = spec.MempolicyBind,
+            Memcg = memcg,
+            Cpuset = cpuset,
+        };
+        if (spec.Threads > 1)
+        {
+            task.otherThreads = new OomThread[spec.Threads - 1];
+            for (int i = 0; i < task.otherThreads.Length; i++)
+                task.otherThreads[i] = new OomThread(pid + 1 + i, hasMm: i + 1 >= spec.DetachedThreads);
+        }
+        task.leaderHasMm = spec.DetachedThreads == 0;
+
+        if (spec.DetachedThreads < spec.Threads && !spec.KernelThread)
+        {
+            if (sharer is not null)
+            {
+                task.Mm = sharer.Mm;
+                task.Mm!.Flags |= MmFlags.MultiProcess;
+            }
+            else
+            {
+                task.Mm = new MemoryDescriptor
+                {
+                    AnonPages = spec.AnonPages,
+                    FilePages = spec.FilePages,
+                    ShmemPages = spec.ShmemPages,
+                    SwapEntries = spec.SwapEntries,
+                    PageTableBytes = spec.PageTableBytes,
+                    TotalVm = spec.TotalVm ?? new Pages(spec.AnonPages.Value + spec.FilePages.Value + spec.ShmemPages.Value + spec.SwapEntries.Value),
+                };
+            }
+            if (spec.OomSkip) task.Mm.Flags |= MmFlags.OomSkip;
+            task.Mm.Users += task.ThreadsWithMm;
+        }
+        if (spec.OomVictim && task.Mm is not null)
+        {
+            task.OomMm = task.Mm;
+            task.MemDie = true;
+            OomVictims++;
+        }
+
+        tasks.Add(task);
+        byPid[pid] = task;
+        memcg.tasks.Add(task);
+        if (pid >= nextPid) nextPid = pid + spec.Threads;
+        return task;
+    }
+
+    private static void CheckSize(string what, Pages pages)
+    {
+        if (pages.Value < 0) throw new OomEngineException(OomError.NegativeSize, $"The {what} cannot be negative ({pages} pages).", pages);
+    }
+
+    private int NextFreePid()
+    {
+        while (byPid.ContainsKey(nextPid)) nextPid++;
+        return nextPid;
+    }
+
+    /// <summary>
+    /// The process exits: its threads drop the mm (<c>exit_mm</c>; the last user runs exit_mmap, which sets
+    /// MMF_OOM_SKIP), an OOM victim calls <c>exit_oom_victim</c>, and it leaves the task list.
+    /// </summary>
+    public void RemoveTask(OomTask task)
+    {
+        if (task is null) throw new ArgumentNullException(nameof(task));
+        if (!byPid.TryGetValue(task.Pid, out var found) || !ReferenceEquals(found, task))
+            throw new OomEngineException(OomError.TaskNotFound, $"Process {task} is not on machine '{Name}'.", task.Pid);
+        if (task.Mm is { } mm)
+        {
+            mm.Users -= task.ThreadsWithMm;
+            if (mm.Users <= 0) mm.Flags |= MmFlags.OomSkip;
+        }
+        if (task.MemDie) Killer.ExitOomVictim(task);
+        tasks.Remove(task);
+        byPid.Remove(task.Pid);
+        task.Memcg.tasks.Remove(task);
+    }
+
+    /// <summary>Moves a process into another memory cgroup; it joins the end of that cgroup's task list.</summary>
+    public void MoveTask(OomTask task, MemoryCgroup target)
+    {
+        if (ReferenceEquals(task.Memcg, target)) return;
+        task.Memcg.tasks.Remove(task);
+        target.tasks.Add(task);
+        task.Memcg = target;
+    }
+
+    /// <summary>Moves a process into another cpuset (its mems_allowed follow).</summary>
+    public void MoveTask(OomTask task, Cpuset target) => task.Cpuset = target;
+
+    /// <summary>Creates a memory cgroup (its parent must exist), unlimited unless limits are given.</summary>
+    public MemoryCgroup CreateCgroup(string path, Pages? memoryMax = null, Pages? swapMax = null, bool oomGroup = false, int? swappiness = null)
+    {
+        var p = NormalizePath(path);
+        if (p == "/" || memcgs.ContainsKey(p)) throw new OomEngineException(OomError.CgroupExists, $"Memory cgroup '{p}' already exists on machine '{Name}'.", path);
+        int cut = p.LastIndexOf('/');
+        var parent = GetCgroup(cut == 0 ? "/" : p.Substring(0, cut));
+        if (memoryMax is { Value: < 0 }) throw new OomEngineException(OomError.InvalidArgument, $"memory.max cannot be negative ({memoryMax}).", memoryMax);
+        if (swapMax is { Value: < 0 }) throw new OomEngineException(OomError.InvalidArgument, $"The swap limit cannot be negative ({swapMax}).", swapMax);
+        if (swappiness is < 0 or > 200) throw new OomEngineException(OomError.InvalidArgument, $"swappiness takes 0..200; {swappiness} is not.", swappiness);
+        if (oomGroup && CgroupVersion == CgroupVersion.V1) throw new OomEngineException(OomError.InvalidArgument, "memory.oom.group exists only on cgroup v2.", path);
+        var cg = new MemoryCgroup(p.Substring(cut + 1), parent, PageCounterMax) { OomGroup = oomGroup, Swappiness = swappiness };
+        if (memoryMax is { } max) cg.MemoryMax = max;
+        if (swapMax is { } swap)
+        {
+            // v2 limits swap alone; v1 limits memory+swap, kept at least memory.max as the kernel insists.
+            cg.SwapMax = swap;
+            cg.MemswMax = cg.MemoryMax.Value > PageCounterMax.Value - swap.Value ? PageCounterMax : cg.MemoryMax + swap;
+        }
+        memcgs[p] = cg;
+        return cg;
+    }
+
+    /// <summary>Creates a cpuset under an existing parent.</summary>
+    public Cpuset CreateCpuset(string path, NodeMask mems, bool hardwall = false)
+    {
+        var p = NormalizePath(path);
+        if (p == "/" || cpusets.ContainsKey(p)) throw new OomEngineException(OomError.CpusetExists, $"Cpuset '{p}' already exists on machine '{Name}'.", path);
+        int cut = p.LastIndexOf('/');
+        var parent = GetCpuset(cut == 0 ? "/" : p.Substring(0, cut));
+        if (!mems.IsSubsetOf(NodesWithMemory) || mems.IsEmpty)
+            throw new OomEngineException(OomError.InvalidArgument, $"cpuset.mems '{mems}' must be a non-empty set of this machine's memory nodes ({NodesWithMemory}).", mems);
+        var cs = new Cpuset(p.Substring(cut + 1), parent, mems, hardwall);
+        cpusets[p] = cs;
+        return cs;
+    }
+
+    /// <summary><c>cpusets_enabled()</c>: more than the root cpuset exists.</summary>
+    public bool CpusetsEnabled => cpusets.Count > 1;
+}

@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Log;
+using OomTools.Engine.Time;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Model;
+
+/// <summary>
+/// A simulated Linux machine: memory and swap, NUMA nodes, the OOM sysctls, memory cgroups and cpusets, the
+/// task list in creation order (<c>for_each_process</c>), a clock and a kernel log. The OOM killer's
+/// global state (<c>oom_killer_disabled</c>, <c>oom_victims</c>, the notifier chain) lives here too.
+/// </summary>
+public sealed partial class OomMachine
+{
+    private List<OomTask> tasks = new();
+    private Dictionary<int, OomTask> byPid = new();
+    private Dictionary<string, MemoryCgroup> memcgs = new(StringComparer.Ordinal);
+    private Dictionary<string, Cpuset> cpusets = new(StringComparer.Ordinal);
+    private List<NumaNode> nodes;
+    private int panicOnOom;
+    private int nextPid = 1;
+
+    /// <summary>Builds a machine of <paramref name="ramPages"/> pages of RAM and <paramref name="swapPages"/> of swap.</summary>
+    /// <param name="nodePresentPages">Pages per NUMA node; null puts all RAM on node 0.</param>
+    public OomMachine(Pages ramPages, Pages swapPages, int pageSize = 4096, IReadOnlyList<Pages>? nodePresentPages = null,
+        string name = "oom-machine", CgroupVersion cgroupVersion = CgroupVersion.V2, IClock? clock = null)
+    {
+        Pages.CheckPageSize(pageSize);
+        if (ramPages.Value <= 0) throw new OomEngineException(OomError.InvalidArgument, $"RAM must be at least one page; {ramPages} pages is not.", ramPages);
+        if (swapPages.Value < 0) throw new OomEngineException(OomError.InvalidArgument, $"Swap cannot be negative ({swapPages} pages).", swapPages);
+        PageSize = pageSize;
+        TotalRamPages = ramPages;
+        TotalSwapPages = swapPages;
+        Name = name;
+        CgroupVersion = cgroupVersion;
+        nodes = BuildNodes(ramPages, nodePresentPages);
+        Clock = clock ?? new ManualClock();
+        Log = new KernelLog(Clock);
+        RootMemcg = new MemoryCgroup("/", null, PageCounterMax);
+        memcgs["/"] = RootMemcg;
+        RootCpuset = new Cpuset("/", null, NodesWithMemory, hardwall: true);
+        cpusets["/"] = RootCpuset;
+        Killer = new OomKiller(this);
+    }
+
+    private static List<NumaNode> BuildNodes(Pages ram, IReadOnlyList<Pages>? sizes)
+    {
+        if (sizes is null || sizes.Count == 0) return new List<NumaNode> { new(0, ram) };
+        if (sizes.Count > NodeMask.MaxNodes)
+            throw new OomEngineException(OomError.InvalidArgument, $"At most {NodeMask.MaxNodes} NUMA nodes are modelled; {sizes.Count} were given.", sizes.Count);
+        var list = new List<NumaNode>();
+        for (int i = 0; i < sizes.Count; i++)
+        {
+            if (sizes[i].Value < 0) throw new OomEngineException(OomError.InvalidArgument, $"NUMA node {i} cannot have a negative size.", sizes[i]);
+            list.Add(new NumaNode(i, sizes[i]));
+        }
+        return list;
+    }
+
+    public string Name { get; set; }
+    public int PageSize { get; }
+    /// <summary><c>totalram_pages()</c>: managed RAM pages.</summary>
+    public Pages TotalRamPages { get; }
+    /// <summary><c>total_swap_pages</c>.</summary>
+    public Pages TotalSwapPages { get; }
+    public IReadOnlyList<NumaNode> Nodes => nodes;
+    /// <summary><c>node_states[N_MEMORY]</c>: nodes with present memory.</summary>
+    public NodeMask NodesWithMemory
+    {
+        get
+        {
+            ulong bits = 0;
+            foreach (var n in nodes) if (n.PresentPages.Value > 0) bits |= 1UL << n.Id;
+            return new NodeMask(bits);
+        }
+    }
+
+    /// <summary>The kernel version whose formats the log uses (gfp flag names); 6.12 by default.</summary>
+    public Version KernelVersion { get; set; } = new(6, 12);
+    /// <summary>CONFIG_HZ: jiffies per second.</summary>
+    public int Hz { get; set; } = 250;
+    public CgroupVersion CgroupVersion { get; }
+    /// <summary><c>vm.swappiness</c>.</summary>
+    public int VmSwappiness { get; set; } = 60;
+
+    /// <summary><c>vm.panic_on_oom</c>: 0, 1 (unconstrained OOMs) or 2 (every OOM).</summary>
+    public int PanicOnOom
+    {
+        get => panicOnOom;
+        set
+        {
+            if (value < 0 || value > 2) throw new OomEngineException(OomError.InvalidArgument, $"vm.panic_on_oom takes 0, 1 or 2; {value} is not.", value);
+            panicOnOom = value;
+        }
+    }
+    /// <summary><c>vm.oom_kill_allocating_task</c>.</summary>
+    public bool OomKillAllocatingTask { get; set; }
+    /// <summary><c>vm.oom_dump_tasks</c>.</summary>
+    public bool OomDumpTasks { get; set; } = true;
+    /// <summary><c>oom_killer_disabled</c>.</summary>
+    public bool OomKillerDisabled { get; internal set; }
+    /// <summary><c>oom_victims</c>: victims marked and not yet exited.</summary>
+    public int OomVictims { get; internal set; }
+    /// <summary><c>/proc/vmstat oom_kill</c>.</summary>
+    public long OomKillCount { get; internal set; }
+    /// <summary>The panic message once the machine has panicked.</summary>
+    public string? PanicMessage { get; internal set; }
+
+    /// <summary><c>NR_SLAB_UNRECLAIMABLE_B</c> in pages, for should_dump_unreclaim_slab.</summary>
+    public Pages SlabUnreclaimablePages { get; set; }
+    /// <summary>All LRU pages (active/inactive anon and file, isolated, unevictable).</summary>
+    public Pages LruPages { get; set; }
+
+    public MemoryCgroup RootMemcg { get; private set; }
+    public Cpuset RootCpuset { get; private set; }
+    public IClock Clock { get; private set; }
+    public KernelLog Log { get; private set; }
+    public OomKiller Killer { get; private set; }
+
+    /// <summary>The OOM notifier chain (<c>register_oom_notifier</c>): each returns the pages it freed.</summary>
+    public IList<Func<long>> OomNotifiers { get; private set; } = new List<Func<long>>();
+
+    internal RateLimit OomKillRateLimit { get; private set; } = new("oom_kill_process");
+    internal RateLimit PagefaultRateLimit { get; private set; } = new("pagefault_out_of_memory");
+
+    /// <summary><c>PAGE_COUNTER_MAX</c>: LONG_MAX / PAGE_SIZE, the "unlimited" page-counter value.</summary>
+    public Pages PageCounterMax => new(long.MaxValue / PageSize);
+
+    /// <summary>The jiffies counter derived from the clock.</summary>
+    public long Jiffies => Clock.Nanoseconds / (1_000_000_000L / Hz);
+
+    /// <summary>Processes in <c>for_each_process</c> order (creation order).</summary>
+    public IReadOnlyList<OomTask> Tasks => tasks;
+    public IEnumerable<MemoryCgroup> Cgroups => RootMemcg.SubtreePreOrder();
+    public IEnumerable<Cpuset> Cpusets => cpusets.Values;
+
+    public OomTask? FindTask(int pid) => byPid.TryGetValue(pid, out var t) ? t : null;
+
+    public OomTask GetTask(int pid) =>
+        FindTask(pid) ?? throw new OomEngineException(OomError.TaskNotFound, $"Machine '{Name}' has no process with pid {pid}.", pid);
+
+    public MemoryCgroup? FindCgroup(string path) => memcgs.TryGetValue(NormalizePath(path), out var c) ? c : null;
+
+    public MemoryCgroup GetCgroup(string path) =>
+        FindCgroup(path) ?? throw new OomEngineException(OomError.CgroupNotFound, $"Machine '{Name}' has no memory cgroup '{path}'. Create it with New-OomCgroup first.", path);
+
+    public Cpuset? FindCpuset(string path) => cpusets.TryGetValue(NormalizePath(path), out var c) ? c : null;
+
+    public Cpuset GetCpuset(string path) =>
+        FindCpuset(path) ?? throw new OomEngineException(OomError.CpusetNotFound, $"Machine '{Name}' has no cpuset '{path}'.", path);
+
+    internal static string NormalizePath(string path)
+    {
+        var p = (path ?? "/").Trim();
+        if (p.Length == 0) return "/";
+        if (!p.StartsWith("/", StringComparison.Ordinal)) p = "/" + p;
+        while (p.Length > 1 && p.EndsWith("/", StringComparison.Ordinal)) p = p.Substring(0, p.Length - 1);
+        return p;
+    }
+
+    public override string ToString() => Name;
+}

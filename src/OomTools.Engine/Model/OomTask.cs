@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Model;
+
+/// <summary>
+/// A process (thread group) as the OOM killer sees it: identity, its mm, its threads, the
+/// <c>signal_struct</c> fields (oom_score_adj, SIGNAL_GROUP_EXIT, core dump, oom_mm, OOM origin), the task flags
+/// the seed tests (PF_KTHREAD, PF_EXITING, in vfork, TIF_MEMDIE) and where it lives (memcg, cpuset, mempolicy).
+/// </summary>
+public sealed class OomTask
+{
+    /// <summary>The kernel keeps 15 characters of a command name (TASK_COMM_LEN 16 with the NUL).</summary>
+    public const int CommLength = 15;
+
+    private static readonly OomThread[] NoThreads = Array.Empty<OomThread>();
+
+    // Extra threads after the leader; empty for the common single-threaded process.
+    internal OomThread[] otherThreads = NoThreads;
+    internal bool leaderHasMm = true;
+    internal short oomScoreAdj, oomScoreAdjMin;
+
+    internal OomTask(int pid, string comm)
+    {
+        Pid = pid;
+        Tgid = pid;
+        Comm = TruncateComm(comm);
+    }
+
+    public int Pid { get; }
+    /// <summary>The thread-group id printed in the task table; the pid of the leader.</summary>
+    public int Tgid { get; internal set; }
+    /// <summary><c>task-&gt;comm</c>, cut to 15 characters.</summary>
+    public string Comm { get; internal set; }
+    public int Uid { get; set; }
+
+    /// <summary>The process's address space; null when every thread has dropped it.</summary>
+    public MemoryDescriptor? Mm { get; internal set; }
+
+    public OomScoreAdj OomScoreAdj { get => OomScoreAdj.From(oomScoreAdj); set => oomScoreAdj = value.Value; }
+    /// <summary><c>signal-&gt;oom_score_adj_min</c>: the floor a writer without CAP_SYS_RESOURCE may lower to.</summary>
+    public OomScoreAdj OomScoreAdjMin { get => OomScoreAdj.From(oomScoreAdjMin); set => oomScoreAdjMin = value.Value; }
+
+    /// <summary><c>PF_KTHREAD</c>.</summary>
+    public bool IsKernelThread { get; set; }
+    /// <summary><c>is_global_init()</c>: pid 1 of the initial pid namespace.</summary>
+    public bool IsGlobalInit { get; set; }
+    /// <summary><c>PF_EXITING</c> on the task.</summary>
+    public bool Exiting { get; set; }
+    /// <summary><c>SIGNAL_GROUP_EXIT</c>: a fatal signal (such as the OOM killer's SIGKILL) is tearing the group down.</summary>
+    public bool GroupExiting { get; set; }
+    /// <summary><c>sig-&gt;core_state</c> is set: the group is dumping core.</summary>
+    public bool CoreDumping { get; set; }
+    /// <summary><c>in_vfork()</c>: a vfork child still borrowing its parent's mm.</summary>
+    public bool InVfork { get; set; }
+    /// <summary><c>signal-&gt;oom_flag_origin</c> (swapoff, KSM unmerge): chosen first with LONG_MAX points.</summary>
+    public bool OomOrigin { get; set; }
+    /// <summary>Frozen by the cgroup freezer or suspend; mark_oom_victim thaws it.</summary>
+    public bool Frozen { get; set; }
+
+    /// <summary><c>TIF_MEMDIE</c>: an OOM victim with access to memory reserves.</summary>
+    public bool MemDie { get; internal set; }
+    /// <summary><c>signal-&gt;oom_mm</c>: set once by mark_oom_victim; <c>tsk_is_oom_victim()</c>.</summary>
+    public MemoryDescriptor? OomMm { get; internal set; }
+    public bool IsOomVictim => OomMm is not null;
+
+    /// <summary>Jiffies at which the oom_reaper timer fires (queue_oom_reaper), if queued.</summary>
+    public long? ReaperTimerExpires { get; internal set; }
+
+    public MemoryCgroup Memcg { get; internal set; } = null!;
+    public Cpuset Cpuset { get; internal set; } = null!;
+    /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
+    public NodeMask? MempolicyBind { get; set; }
+
+    /// <summary>The threads, leader first (<c>for_each_thread</c> order).</summary>
+    public IReadOnlyList<OomThread> ThreadList
+    {
+        get
+        {
+            var all = new OomThread[1 + otherThreads.Length];
+            all[0] = new OomThread(Pid, leaderHasMm);
+            Array.Copy(otherThreads, 0, all, 1, otherThreads.Length);
+            return all;
+        }
+    }
+
+    public int ThreadCount => 1 + otherThreads.Length;
+
+    /// <summary><c>task-&gt;mm</c> of the leader: null once the leader has passed exit_mm.</summary>
+    public MemoryDescriptor? LeaderMm => leaderHasMm ? Mm : null;
+
+    internal int ThreadsWithMm
+    {
+        get
+        {
+            if (Mm is null) return 0;
+            int n = leaderHasMm ? 1 : 0;
+            foreach (var t in otherThreads) if (t.HasMm) n++;
+            return n;
+        }
+    }
+
+    /// <summary>The mm's <c>MM_ANONPAGES</c> (zero without an mm); likewise the other counters below.</summary>
+    public Pages AnonPages => Mm?.AnonPages ?? Pages.Zero;
+    public Pages FilePages => Mm?.FilePages ?? Pages.Zero;
+    public Pages ShmemPages => Mm?.ShmemPages ?? Pages.Zero;
+    public Pages SwapEntries => Mm?.SwapEntries ?? Pages.Zero;
+    public long PageTableBytes => Mm?.PageTableBytes ?? 0;
+    public Pages TotalVm => Mm?.TotalVm ?? Pages.Zero;
+    /// <summary><c>get_mm_rss()</c>.</summary>
+    public Pages Rss => Mm?.Rss ?? Pages.Zero;
+
+    public static string TruncateComm(string comm) =>
+        comm.Length > CommLength ? comm.Substring(0, CommLength) : comm;
+
+    internal OomTask CloneShallow() => (OomTask)MemberwiseClone();
+
+    public override string ToString() => $"{Pid} ({Comm})";
+}

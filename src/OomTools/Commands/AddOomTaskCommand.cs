@@ -1,0 +1,175 @@
+using System.Management.Automation;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Commands;
+
+/// <summary>
+/// Add-OomTask: forks a process onto a machine's task list. Every parameter binds by property name, so
+/// <c>Import-Csv tasks.csv | Add-OomTask -Machine $m</c> and <c>Get-OomTask -Machine $a | Add-OomTask -Machine $b</c> work.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "OomTask", SupportsShouldProcess = true)]
+[OutputType(typeof(OomTask))]
+public sealed class AddOomTaskCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    /// <summary>The pid; the machine's next free pid when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Pid { get; set; }
+
+    /// <summary>The command name (comm); the kernel keeps 15 characters.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Comm")]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "task";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, int.MaxValue)]
+    public int Uid { get; set; }
+
+    /// <summary>Anonymous rss in bytes (-Rss is the same).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Rss", "RssAnon")]
+    public long? AnonRss { get; set; }
+
+    /// <summary>File-backed rss in bytes.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("RssFile")]
+    public long? FileRss { get; set; }
+
+    /// <summary>Shared-memory (shmem, tmpfs) rss in bytes.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("RssShmem")]
+    public long? ShmemRss { get; set; }
+
+    /// <summary>Swapped-out memory in bytes.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("VmSwap")]
+    public long? Swap { get; set; }
+
+    /// <summary>Virtual size in bytes (total_vm).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public long? VirtualSize { get; set; }
+
+    /// <summary>MM_ANONPAGES in pages.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Pages? AnonPages { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Pages? FilePages { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Pages? ShmemPages { get; set; }
+
+    /// <summary>MM_SWAPENTS in pages.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("SwapEntries", "SwapEnts")]
+    public Pages? SwapPages { get; set; }
+
+    /// <summary>total_vm in pages.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Pages? TotalVm { get; set; }
+
+    /// <summary>Page-table bytes (the pgtables_bytes column).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("PgtablesBytes")]
+    public long? PageTableBytes { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(-1000, 1000)]
+    public int OomScoreAdj { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(-1000, 1000)]
+    public int? OomScoreAdjMin { get; set; }
+
+    /// <summary>The memory cgroup path (it must exist; see New-OomCgroup).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
+    public string? Cgroup { get; set; }
+
+    /// <summary>The cpuset path (see New-OomCpuset).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Cpuset { get; set; }
+
+    /// <summary>MPOL_BIND nodes, as a list such as 0-1,3.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("MempolicyBind")]
+    public string? MempolicyNodes { get; set; }
+
+    /// <summary>Share the mm of this pid (CLONE_VM): killed together, scored on the same counters.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int? SharesMemoryWith { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ThreadCount")]
+    [ValidateRange(1, 1_000_000)]
+    public int Threads { get; set; } = 1;
+
+    /// <summary>How many threads, leader first, have already dropped the mm.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 1_000_000)]
+    public int DetachedThreads { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true), Alias("IsKernelThread")] public SwitchParameter KernelThread { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true), Alias("IsGlobalInit")] public SwitchParameter GlobalInit { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter Exiting { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter GroupExiting { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter CoreDumping { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter InVfork { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter OomOrigin { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter Frozen { get; set; }
+    /// <summary>The mm already has MMF_OOM_SKIP.</summary>
+    [Parameter] public SwitchParameter OomSkip { get; set; }
+    /// <summary>Already an OOM victim (SIGKILL pending, oom_mm set).</summary>
+    [Parameter] public SwitchParameter OomVictim { get; set; }
+
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var target = Pid is { } p ? $"{Name} (pid {p})" : Name;
+        Try(() =>
+        {
+            int ps = Machine.PageSize;
+            var spec = new OomTaskSpec
+            {
+                Pid = Pid,
+                Name = Name,
+                Uid = Uid,
+                AnonPages = Sizes.Pick("anonymous rss", AnonRss, AnonPages, ps) ?? Pages.Zero,
+                FilePages = Sizes.Pick("file rss", FileRss, FilePages, ps) ?? Pages.Zero,
+                ShmemPages = Sizes.Pick("shmem rss", ShmemRss, ShmemPages, ps) ?? Pages.Zero,
+                SwapEntries = Sizes.Pick("swap", Swap, SwapPages, ps) ?? Pages.Zero,
+                TotalVm = Sizes.Pick("virtual size", VirtualSize, TotalVm, ps),
+                PageTableBytes = PageTableBytes ?? 0,
+                OomScoreAdj = Engine.Units.OomScoreAdj.From(OomScoreAdj),
+                OomScoreAdjMin = OomScoreAdjMin is { } min ? Engine.Units.OomScoreAdj.From(min) : null,
+                Cgroup = Cgroup,
+                Cpuset = Cpuset,
+                MempolicyBind = string.IsNullOrWhiteSpace(MempolicyNodes) ? null : NodeMask.Parse(MempolicyNodes!),
+                SharesMemoryWith = SharesMemoryWith,
+                Threads = Threads,
+                DetachedThreads = DetachedThreads,
+                KernelThread = KernelThread,
+                GlobalInit = IsBound(nameof(GlobalInit)) ? GlobalInit.IsPresent : null,
+                Exiting = Exiting,
+                GroupExiting = GroupExiting,
+                CoreDumping = CoreDumping,
+                InVfork = InVfork,
+                OomOrigin = OomOrigin,
+                Frozen = Frozen,
+                OomSkip = OomSkip,
+                OomVictim = OomVictim,
+            };
+            if (!ShouldProcess($"{target} on {Machine.Name}", "Add process")) return;
+            var task = Machine.AddTask(spec);
+            WriteVerbose($"Added {task} to {Machine.Name}.");
+            if (PassThru) WriteObject(task);
+        }, target);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Linq;
+using System.Management.Automation;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Commands;
+
+/// <summary>
+/// Get-OomBadness: every process of an OOM domain scored as oom_badness scores it, with the parts of the
+/// score, the /proc/PID/oom_score value, and the rank (1 is the process the kernel would kill), or why it is
+/// never chosen. Killable processes come first, by rank.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OomBadness")]
+[OutputType(typeof(OomCandidate))]
+public sealed class GetOomBadnessCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    /// <summary>Score inside this memory cgroup's domain (totalpages from its limit).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
+    public string? Cgroup { get; set; }
+
+    /// <summary>Score for a mempolicy OOM over these nodes (a node list such as 0 or 0-1).</summary>
+    [Parameter]
+    public string? Nodemask { get; set; }
+
+    /// <summary>Score for an allocation from this cpuset.</summary>
+    [Parameter]
+    public string? Cpuset { get; set; }
+
+    /// <summary>Only these pids (the ranks stay those of the whole domain).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    public int[]? Pid { get; set; }
+
+    /// <summary>Only names matching these wildcards.</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var oc = new OomControl
+        {
+            Memcg = Cgroup is null ? null : Machine.GetCgroup(Cgroup),
+            Nodemask = Nodemask is null ? null : NodeMask.Parse(Nodemask),
+            CurrentCpuset = Cpuset is null ? null : Machine.GetCpuset(Cpuset),
+            GfpMask = Cgroup is null ? GfpMask.HighUserMovable : GfpMask.Kernel,
+        };
+        var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+        var ranked = Machine.Killer.ScoreAll(oc)
+            .OrderBy(c => c.Rank == 0 ? int.MaxValue : c.Rank)
+            .ThenBy(c => c.Order);
+        foreach (var c in ranked)
+        {
+            if (Pid is not null && !Pid.Contains(c.Pid)) continue;
+            if (patterns is not null && !patterns.Any(p => p.IsMatch(c.Name))) continue;
+            WriteObject(c);
+        }
+    }, Machine);
+}

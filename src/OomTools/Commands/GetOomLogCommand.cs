@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using OomTools.Engine.Log;
+using OomTools.Engine.Model;
+
+namespace OomTools.Commands;
+
+/// <summary>Get-OomLog: the machine's kernel log, as dmesg shows it (<c>[  385.502398] ...</c>).</summary>
+[Cmdlet(VerbsCommon.Get, "OomLog")]
+[OutputType(typeof(KernelLogEntry), typeof(string))]
+public sealed class GetOomLogCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    /// <summary>Only the last N lines.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Tail { get; set; }
+
+    /// <summary>Plain strings (with the timestamp) instead of log entry objects.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var entries = Machine.Log.Entries;
+        int start = Tail is { } n && n < entries.Count ? entries.Count - n : 0;
+        for (int i = start; i < entries.Count; i++)
+        {
+            if (Raw) WriteObject(entries[i].ToString());
+            else WriteObject(entries[i]);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using OomTools.Engine.Model;
+
+namespace OomTools.Commands;
+
+/// <summary>Get-OomTask: a machine's processes in task-list order, optionally by pid, name (wildcards) or memory cgroup.</summary>
+[Cmdlet(VerbsCommon.Get, "OomTask")]
+[OutputType(typeof(OomTask))]
+public sealed class GetOomTaskCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    public int[]? Pid { get; set; }
+
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only processes in this memory cgroup or below it.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
+    public string? Cgroup { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        foreach (var t in TaskFilter.Select(Machine, Pid, Name, Cgroup, e => WriteError(ToErrorRecord(e))))
+            WriteObject(t);
+    }, Machine);
+}

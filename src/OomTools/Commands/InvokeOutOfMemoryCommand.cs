@@ -1,0 +1,84 @@
+using System.Management.Automation;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Commands;
+
+/// <summary>
+/// Invoke-OutOfMemory: runs the kernel's out_of_memory() on a machine — globally, in a memory cgroup, for a
+/// cpuset or a mempolicy nodemask, or as SysRq-f — and returns the outcome: the victim, everyone killed, the
+/// ranked candidates and the kernel's log lines. With -WhatIf the decision is made on a copy and the machine
+/// is left as it was.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "OutOfMemory", SupportsShouldProcess = true)]
+[OutputType(typeof(OomOutcome))]
+public sealed class InvokeOutOfMemoryCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    /// <summary>The memory cgroup whose limit was hit (a memcg OOM); a global OOM when omitted.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
+    public string? Cgroup { get; set; }
+
+    /// <summary>
+    /// The allocation's gfp mask as a number (0xcc0) or flag names (GFP_KERNEL|__GFP_COMP). Defaults to
+    /// GFP_HIGHUSER_MOVABLE (a page fault) for a global OOM and GFP_KERNEL (a charge) for a memcg OOM.
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.GfpFlagCompleter))]
+    public string? GfpMask { get; set; }
+
+    /// <summary>The allocation order; -1 is SysRq-f (never aborts for a dying victim, never panics).</summary>
+    [Parameter]
+    [ValidateRange(-1, 10)]
+    public int Order { get; set; }
+
+    /// <summary>The allocation's mempolicy nodes, as a node list (0-1,3).</summary>
+    [Parameter]
+    public string? Nodemask { get; set; }
+
+    /// <summary>The pid of the allocating task (current). A kernel worker allocates when omitted.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    public int? Current { get; set; }
+
+    /// <summary>The cpuset the allocation comes from (current's own when omitted).</summary>
+    [Parameter]
+    public string? Cpuset { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var target = Machine;
+        var oc = Build(target);
+        bool real = ShouldProcess(Machine.Name, Cgroup is null ? "Invoke the OOM killer" : $"Invoke the OOM killer in memory cgroup {Cgroup}");
+        if (!real)
+        {
+            // -WhatIf: decide on a copy, so the answer is there and the machine is untouched.
+            target = Machine.Clone();
+            oc = Build(target);
+        }
+        oc.RecordCandidates = true;
+        var outcome = target.Killer.Invoke(oc);
+        WriteVerbose(outcome.Reason);
+        WriteObject(outcome);
+    }, Machine);
+
+    private OomControl Build(OomMachine machine)
+    {
+        var memcg = Cgroup is null ? null : machine.GetCgroup(Cgroup);
+        var gfp = GfpMask is null ? (memcg is null ? Engine.Units.GfpMask.HighUserMovable : Engine.Units.GfpMask.Kernel) : Engine.Units.GfpMask.Parse(GfpMask);
+        return new OomControl
+        {
+            Memcg = memcg,
+            GfpMask = gfp,
+            Order = Order,
+            Nodemask = Nodemask is null ? null : NodeMask.Parse(Nodemask),
+            Current = Current is { } pid ? machine.GetTask(pid) : null,
+            CurrentCpuset = Cpuset is null ? null : machine.GetCpuset(Cpuset),
+        };
+    }
+}

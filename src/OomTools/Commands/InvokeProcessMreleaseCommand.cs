@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
+
+namespace OomTools.Commands;
+
+/// <summary>
+/// Invoke-ProcessMrelease: the process_mrelease(2) syscall a userspace OOM killer calls after SIGKILL — reap
+/// a dying process's anonymous memory now. Returns the errno (Success, EINVAL, ESRCH, EAGAIN, EINTR) and the
+/// pages freed; a failed call is a result, not an error, as the syscall's return value is.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ProcessMrelease", SupportsShouldProcess = true)]
+[OutputType(typeof(MreleaseResult))]
+public sealed class InvokeProcessMreleaseCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    public int Pid { get; set; }
+
+    /// <summary>The syscall's flags; the kernel accepts only 0.</summary>
+    [Parameter]
+    public uint Flags { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        if (!ShouldProcess($"pid {Pid} on {Machine.Name}", "process_mrelease")) return;
+        WriteObject(Machine.Killer.ProcessMrelease(Pid, Flags));
+    }, Pid);
+}

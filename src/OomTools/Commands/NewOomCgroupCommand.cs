@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Commands;
+
+/// <summary>New-OomCgroup: a memory cgroup under an existing parent, with its limits and memory.oom.group.</summary>
+[Cmdlet(VerbsCommon.New, "OomCgroup", SupportsShouldProcess = true)]
+[OutputType(typeof(MemoryCgroup))]
+public sealed class NewOomCgroupCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    /// <summary>The cgroup path, such as /system.slice/postgresql.service.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    /// <summary>memory.max in bytes (unlimited when omitted).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Limit")]
+    public long? MemoryMax { get; set; }
+
+    /// <summary>The swap limit in bytes: memory.swap.max on v2; on v1 memsw = memory.max + this.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public long? SwapMax { get; set; }
+
+    /// <summary>memory.oom.group (cgroup v2): the OOM killer kills the whole cgroup together.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter OomGroup { get; set; }
+
+    /// <summary>v1 memory.swappiness of this cgroup.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 200)]
+    public int? Swappiness { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
+        var swap = Sizes.Pick("swap limit", SwapMax, null, Machine.PageSize);
+        if (!ShouldProcess($"{Path} on {Machine.Name}", "Create memory cgroup")) return;
+        WriteObject(Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness));
+    }, Path);
+}

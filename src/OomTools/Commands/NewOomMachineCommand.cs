@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using OomTools.Engine;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Commands;
+
+/// <summary>New-OomMachine: a simulated Linux machine with the given RAM, swap, NUMA nodes and OOM sysctls.</summary>
+[Cmdlet(VerbsCommon.New, "OomMachine")]
+[OutputType(typeof(OomMachine))]
+public sealed class NewOomMachineCommand : OomCmdlet
+{
+    /// <summary>A name for the machine (a host name, say).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "oom-machine";
+
+    /// <summary>RAM in bytes (totalram); 16GB works. The sum of -NumaNodeMemory when only that is given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, long.MaxValue)]
+    public long Memory { get; set; } = 16L << 30;
+
+    /// <summary>Swap in bytes (total_swap_pages).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, long.MaxValue)]
+    public long Swap { get; set; }
+
+    [Parameter]
+    [ValidateSet("4096", "16384", "65536")]
+    public int PageSize { get; set; } = 4096;
+
+    /// <summary>Split the RAM evenly over this many NUMA nodes.</summary>
+    [Parameter]
+    [ValidateRange(1, NodeMask.MaxNodes)]
+    public int NumaNodeCount { get; set; } = 1;
+
+    /// <summary>Present memory of each NUMA node in bytes (node 0 first).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public long[]? NumaNodeMemory { get; set; }
+
+    /// <summary>vm.panic_on_oom: 0, 1 or 2.</summary>
+    [Parameter]
+    [ValidateRange(0, 2)]
+    public int PanicOnOom { get; set; }
+
+    /// <summary>vm.oom_kill_allocating_task.</summary>
+    [Parameter]
+    public SwitchParameter OomKillAllocatingTask { get; set; }
+
+    /// <summary>vm.oom_dump_tasks (on unless -OomDumpTasks:$false).</summary>
+    [Parameter]
+    public SwitchParameter OomDumpTasks { get; set; }
+
+    /// <summary>The memory cgroup interface: 1 (v1, memsw) or 2 (unified).</summary>
+    [Parameter]
+    [ValidateRange(1, 2)]
+    public int CgroupVersion { get; set; } = 2;
+
+    /// <summary>vm.swappiness.</summary>
+    [Parameter]
+    [ValidateRange(0, 200)]
+    public int Swappiness { get; set; } = 60;
+
+    /// <summary>The kernel whose message formats the log uses (default 6.12).</summary>
+    [Parameter]
+    public Version? KernelVersion { get; set; }
+
+    /// <summary>CONFIG_HZ.</summary>
+    [Parameter]
+    [ValidateSet("100", "250", "300", "1000")]
+    public int Hz { get; set; } = 250;
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            IReadOnlyList<Pages>? nodes = null;
+            long memory = Memory;
+            if (NumaNodeMemory is { } sizes)
+            {
+                if (IsBound(nameof(NumaNodeCount)) && NumaNodeCount != sizes.Length)
+                    throw new OomEngineException(OomError.InvalidArgument, $"-NumaNodeCount {NumaNodeCount} does not match the {sizes.Length} sizes of -NumaNodeMemory.", NumaNodeCount);
+                var list = new List<Pages>();
+                long sum = 0;
+                foreach (var s in sizes)
+                {
+                    list.Add(Sizes.Pick("NUMA node memory", s, null, PageSize)!.Value);
+                    sum += s;
+                }
+                nodes = list;
+                if (!IsBound(nameof(Memory))) memory = sum;
+            }
+            else if (NumaNodeCount > 1)
+            {
+                var ram = Pages.FromBytes(memory, PageSize).Value;
+                var list = new List<Pages>();
+                for (int i = 0; i < NumaNodeCount; i++)
+                    list.Add(new Pages(ram / NumaNodeCount + (i == NumaNodeCount - 1 ? ram % NumaNodeCount : 0)));
+                nodes = list;
+            }
+
+            var machine = new OomMachine(Pages.FromBytes(memory, PageSize), Pages.FromBytes(Swap, PageSize), PageSize, nodes, Name,
+                (Engine.Model.CgroupVersion)CgroupVersion)
+            {
+                PanicOnOom = PanicOnOom,
+                OomKillAllocatingTask = OomKillAllocatingTask.IsPresent,
+                OomDumpTasks = !IsBound(nameof(OomDumpTasks)) || OomDumpTasks.IsPresent,
+                VmSwappiness = Swappiness,
+                Hz = Hz,
+            };
+            if (KernelVersion is not null) machine.KernelVersion = KernelVersion;
+            WriteObject(machine);
+        }
+        catch (Exception ex) when (ex is OomEngineException or ArgumentException)
+        {
+            WriteError(ToErrorRecord(ex, Name));
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System;
+using System.Management.Automation;
+using OomTools.Engine;
+
+namespace OomTools;
+
+/// <summary>
+/// The shared base of every OomTools cmdlet: engine refusals become ErrorRecords here, in one place, with a
+/// stable error id (the engine's <see cref="OomError"/> name) and the category that fits it.
+/// </summary>
+public abstract class OomCmdlet : PSCmdlet
+{
+    /// <summary>Turns an engine or parse failure into an ErrorRecord naming the bad value.</summary>
+    protected ErrorRecord ToErrorRecord(Exception ex, object? target = null) => ex switch
+    {
+        OomEngineException e => new ErrorRecord(e, e.Error.ToString(), CategoryOf(e.Error), e.Target ?? target),
+        FormatException f => new ErrorRecord(f, ErrorIds.InvalidFormat, ErrorCategory.InvalidArgument, target),
+        ArgumentException a => new ErrorRecord(a, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target),
+        _ => new ErrorRecord(ex, ErrorIds.Unexpected, ErrorCategory.NotSpecified, target),
+    };
+
+    private static ErrorCategory CategoryOf(OomError error) => error switch
+    {
+        OomError.DuplicatePid or OomError.CgroupExists or OomError.CpusetExists => ErrorCategory.ResourceExists,
+        OomError.TaskNotFound or OomError.CgroupNotFound or OomError.CpusetNotFound => ErrorCategory.ObjectNotFound,
+        OomError.InvalidState => ErrorCategory.InvalidOperation,
+        _ => ErrorCategory.InvalidArgument,
+    };
+
+    /// <summary>Runs one record's work; a refusal is written as a non-terminating error and the pipeline goes on.</summary>
+    protected void Try(Action work, object? target = null)
+    {
+        try { work(); }
+        catch (Exception ex) when (ex is OomEngineException or FormatException or ArgumentException)
+        {
+            WriteError(ToErrorRecord(ex, target));
+        }
+    }
+
+    /// <summary>Stops the command with an engine or parse failure that leaves nothing to go on with.</summary>
+    protected void Fail(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
+
+    protected bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
+}
