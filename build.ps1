@@ -135,8 +135,8 @@ try {
                 $Host.UI.WriteErrorLine("ERROR: $_")
                 $x.Failed++
             }
-            Write-Host "xunit:  $($x.Passed) passed, $($x.Failed) failed"
-            Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed"
+            Write-Host "xunit  - passed $($x.Passed), failed $($x.Failed)"
+            Write-Host "Pester - passed $($p.Passed), failed $($p.Failed)"
             $failed = $x.Failed + $p.Failed
             Write-Host "$($x.Passed + $p.Passed) passed, $failed failed"
             $exitCode = [int]($failed -gt 0)
