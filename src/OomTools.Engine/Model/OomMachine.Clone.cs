@@ -72,6 +72,7 @@ public sealed partial class OomMachine
             copy.tasks.Add(twin);
             copy.byPid[twin.Pid] = twin;
         }
+        copy.Killer.CopyReaperList(Killer, taskMap);
         // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
         foreach (var cg in RootMemcg.SubtreePreOrder())
             foreach (var t in cg.tasks) cgMap[cg].tasks.Add(taskMap[t]);
