@@ -60,7 +60,7 @@ public sealed partial class OomKiller
         var seen = new System.Collections.Generic.HashSet<MemoryDescriptor>();
         foreach (var t in m.Tasks) if (t.Mm is { } mm && seen.Add(mm)) swapUsed += mm.swapEnts;
         m.Log.Warn("Mem-Info:");
-        m.Log.Warn($"Free swap  = {(m.TotalSwapPages.Value - swapUsed) * k}kB");
+        m.Log.Warn($"Free swap  = {System.Math.Max(0, m.TotalSwapPages.Value - swapUsed) * k}kB");
         m.Log.Warn($"Total swap = {m.TotalSwapPages.Value * k}kB");
         m.Log.Warn($"{present} pages RAM");
         m.Log.Warn("0 pages HighMem/MovableOnly");

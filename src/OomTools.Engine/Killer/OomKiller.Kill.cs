@@ -30,11 +30,13 @@ public sealed partial class OomKiller
 
         // Decide on the group before the victim is gone.
         var oomGroup = MemCgroupGetOomGroup(victim, oc.Memcg);
+        if (FindLockTaskMm(victim) < 0)
+            lastEarlyReturn = $"the chosen task {victim} had already released its memory (is already exiting); it was not killed";
         DoOomKillProcess(victim, message);
 
         if (oomGroup is not null)
         {
-            oomGroup.OomGroupKillEvents++;
+            for (var c = oomGroup; c is not null && !c.IsRoot; c = c.Parent) c.OomGroupKillEvents++;
             m.Log.Info($"Tasks in {oomGroup.Path} are going to be killed due to memory.oom.group set");
             foreach (var task in TasksOf(oomGroup).ToSnapshot())
                 OomKillMemcgMember(task, message);

@@ -19,7 +19,8 @@ public sealed partial class OomKiller
         if (FindLockTaskMm(task) < 0) return new MreleaseResult(pid, Errno.ESRCH, Pages.Zero, "every thread has already released the mm", task);
 
         var mm = task.Mm!;
-        if (!TaskWillFreeMem(task))
+        // The check runs on the thread find_lock_task_mm found, which still has the mm.
+        if (!TaskWillFreeMem(task, mm))
         {
             // Only an error if the work has not been done already.
             return (mm.Flags & MmFlags.OomSkip) != 0

@@ -48,9 +48,11 @@ public sealed partial class OomKiller
     /// <c>task_will_free_mem()</c>: the task is dying and will release its address space — every process
     /// sharing the mm is dying too, and the reaper has not already drained it.
     /// </summary>
-    public bool TaskWillFreeMem(OomTask task)
+    public bool TaskWillFreeMem(OomTask task) => TaskWillFreeMem(task, task.LeaderMm);
+
+    /// <summary>task_will_free_mem() on the thread of <paramref name="task"/> whose mm is <paramref name="mm"/>.</summary>
+    internal bool TaskWillFreeMem(OomTask task, MemoryDescriptor? mm)
     {
-        var mm = task.LeaderMm;
         if (mm is null) return false;
         if (!DoTaskWillFreeMem(task)) return false;
         if ((mm.Flags & MmFlags.OomSkip) != 0) return false;

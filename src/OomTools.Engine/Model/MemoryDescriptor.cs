@@ -32,6 +32,9 @@ public sealed class MemoryDescriptor
     /// <summary><c>mm_users</c>: threads (of every process sharing it) that have this mm attached.</summary>
     public int Users { get; internal set; }
 
+    /// <summary><c>mm-&gt;owner</c>: the pid of the process that created it (handed on when that one exits).</summary>
+    public int OwnerPid { get; internal set; }
+
     /// <summary>A writer holds <c>mmap_lock</c> (the reaper's trylock and process_mrelease's wait fail).</summary>
     public bool MmapLockHeldForWrite { get; set; }
 

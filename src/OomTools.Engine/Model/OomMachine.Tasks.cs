@@ -33,8 +33,11 @@ public sealed partial class OomMachine
         {
             sharer = GetTask(other);
             if (sharer.Mm is null) throw new OomEngineException(OomError.InvalidState, $"Process {sharer} has no mm left to share.", other);
-            if (spec.AnonPages.Value + spec.FilePages.Value + spec.ShmemPages.Value + spec.SwapEntries.Value + spec.PageTableBytes != 0)
-                throw new OomEngineException(OomError.InvalidArgument, $"A process that shares the mm of {sharer} uses that mm's counters; give no memory sizes of its own.", other);
+            // Sizes may be left out, or repeat the shared mm's (as a copied task does); anything else contradicts it.
+            var mm = sharer.Mm;
+            if (!SameOrZero(spec.AnonPages, mm.AnonPages) || !SameOrZero(spec.FilePages, mm.FilePages) || !SameOrZero(spec.ShmemPages, mm.ShmemPages) ||
+                !SameOrZero(spec.SwapEntries, mm.SwapEntries) || (spec.PageTableBytes != 0 && spec.PageTableBytes != mm.PageTableBytes))
+                throw new OomEngineException(OomError.InvalidArgument, $"A process that shares the mm of {sharer} uses that mm's counters; give no other memory sizes of its own.", other);
         }
 
         // Checks are done: from here on the machine changes.
@@ -63,7 +66,8 @@ public sealed partial class OomMachine
         }
         task.leaderHasMm = spec.DetachedThreads == 0;
 
-        if (spec.DetachedThreads < spec.Threads && !spec.KernelThread)
+        // A kernel thread has no mm of its own, but may use another's (kthread_use_mm).
+        if (spec.DetachedThreads < spec.Threads && (!spec.KernelThread || sharer is not null))
         {
             if (sharer is not null)
             {
@@ -80,6 +84,7 @@ public sealed partial class OomMachine
                     SwapEntries = spec.SwapEntries,
                     PageTableBytes = spec.PageTableBytes,
                     TotalVm = spec.TotalVm ?? new Pages(spec.AnonPages.Value + spec.FilePages.Value + spec.ShmemPages.Value + spec.SwapEntries.Value),
+                    OwnerPid = pid,
                 };
             }
             if (spec.OomSkip) task.Mm.Flags |= MmFlags.OomSkip;
@@ -95,9 +100,11 @@ public sealed partial class OomMachine
         tasks.Add(task);
         byPid[pid] = task;
         memcg.tasks.Add(task);
-        if (pid >= nextPid) nextPid = pid + spec.Threads;
+        if (pid >= nextPid) nextPid = (int)System.Math.Min((long)pid + spec.Threads, int.MaxValue);
         return task;
     }
+
+    private static bool SameOrZero(Pages given, Pages actual) => given.Value == 0 || given == actual;
 
     private static void CheckSize(string what, Pages pages)
     {
@@ -106,7 +113,11 @@ public sealed partial class OomMachine
 
     private int NextFreePid()
     {
-        while (byPid.ContainsKey(nextPid)) nextPid++;
+        while (byPid.ContainsKey(nextPid))
+        {
+            if (nextPid == int.MaxValue) throw new OomEngineException(OomError.InvalidState, $"Machine '{Name}' has no free pid above {nextPid - 1}; give -Pid.", nextPid);
+            nextPid++;
+        }
         return nextPid;
     }
 
@@ -123,11 +134,42 @@ public sealed partial class OomMachine
         {
             mm.Users -= task.ThreadsWithMm;
             if (mm.Users <= 0) mm.Flags |= MmFlags.OomSkip;
+            else if (mm.OwnerPid == task.Pid)
+            {
+                // mm_update_next_owner(): another process using the mm becomes its owner.
+                foreach (var t in tasks)
+                    if (!ReferenceEquals(t, task) && ReferenceEquals(t.Mm, mm)) { mm.OwnerPid = t.Pid; break; }
+            }
         }
         if (task.MemDie) Killer.ExitOomVictim(task);
         tasks.Remove(task);
         byPid.Remove(task.Pid);
         task.Memcg.tasks.Remove(task);
+    }
+
+    /// <summary>
+    /// A privileged write of <c>/proc/PID/oom_score_adj</c> (fs/proc/base.c <c>__set_oom_adj</c> with
+    /// CAP_SYS_RESOURCE): sets oom_score_adj and oom_score_adj_min, and — when the mm is shared through CLONE_VM
+    /// (MMF_MULTIPROCESS) and the target is not a vfork child — the same on every other process using that mm,
+    /// except kernel threads, global init and vfork children.
+    /// </summary>
+    public void SetOomScoreAdj(OomTask task, OomScoreAdj adj)
+    {
+        MemoryDescriptor? shared = null;
+        if (!task.InVfork && task.Mm is { } mm && (mm.Flags & MmFlags.MultiProcess) != 0 && Engine.Killer.OomKiller.FindLockTaskMm(task) >= 0)
+            shared = mm;
+        task.OomScoreAdj = adj;
+        task.OomScoreAdjMin = adj;
+        if (shared is null) return;
+        foreach (var p in tasks)
+        {
+            if (ReferenceEquals(p, task) || p.IsKernelThread || p.IsGlobalInit) continue;
+            if (!p.InVfork && Engine.Killer.OomKiller.ProcessSharesMm(p, shared))
+            {
+                p.OomScoreAdj = adj;
+                p.OomScoreAdjMin = adj;
+            }
+        }
     }
 
     /// <summary>Moves a process into another memory cgroup; it joins the end of that cgroup's task list.</summary>
@@ -149,10 +191,12 @@ public sealed partial class OomMachine
         if (p == "/" || memcgs.ContainsKey(p)) throw new OomEngineException(OomError.CgroupExists, $"Memory cgroup '{p}' already exists on machine '{Name}'.", path);
         int cut = p.LastIndexOf('/');
         var parent = GetCgroup(cut == 0 ? "/" : p.Substring(0, cut));
-        if (memoryMax is { Value: < 0 }) throw new OomEngineException(OomError.InvalidArgument, $"memory.max cannot be negative ({memoryMax}).", memoryMax);
-        if (swapMax is { Value: < 0 }) throw new OomEngineException(OomError.InvalidArgument, $"The swap limit cannot be negative ({swapMax}).", swapMax);
+        if (memoryMax is { Value: < 0 }) throw new OomEngineException(OomError.NegativeSize, $"memory.max cannot be negative ({memoryMax}).", memoryMax);
+        if (swapMax is { Value: < 0 }) throw new OomEngineException(OomError.NegativeSize, $"The swap limit cannot be negative ({swapMax}).", swapMax);
         if (swappiness is < 0 or > 200) throw new OomEngineException(OomError.InvalidArgument, $"swappiness takes 0..200; {swappiness} is not.", swappiness);
         if (oomGroup && CgroupVersion == CgroupVersion.V1) throw new OomEngineException(OomError.InvalidArgument, "memory.oom.group exists only on cgroup v2.", path);
+        // v1: a new memcg starts with its parent's swappiness (mem_cgroup_css_alloc); v2 always follows vm.swappiness.
+        if (swappiness is null && CgroupVersion == CgroupVersion.V1 && !parent.IsRoot) swappiness = parent.Swappiness;
         var cg = new MemoryCgroup(p.Substring(cut + 1), parent, PageCounterMax) { OomGroup = oomGroup, Swappiness = swappiness };
         if (memoryMax is { } max) cg.MemoryMax = max;
         if (swapMax is { } swap)

@@ -108,6 +108,8 @@ public sealed class OomTask
     public Pages SwapEntries => Mm?.SwapEntries ?? Pages.Zero;
     public long PageTableBytes => Mm?.PageTableBytes ?? 0;
     public Pages TotalVm => Mm?.TotalVm ?? Pages.Zero;
+    /// <summary>The pid owning the mm this process borrows through CLONE_VM; null when the mm is its own.</summary>
+    public int? SharesMemoryWith => Mm is { } mm && mm.OwnerPid != Pid ? mm.OwnerPid : null;
     /// <summary><c>get_mm_rss()</c>.</summary>
     public Pages Rss => Mm?.Rss ?? Pages.Zero;
 

@@ -80,6 +80,8 @@ internal static class GfpFlagNames
             ("__GFP_NOFAIL", __GFP_NOFAIL), ("__GFP_NORETRY", __GFP_NORETRY), ("__GFP_MEMALLOC", __GFP_MEMALLOC),
             ("__GFP_COMP", __GFP_COMP), ("__GFP_NOMEMALLOC", __GFP_NOMEMALLOC), ("__GFP_HARDWALL", __GFP_HARDWALL),
             ("__GFP_THISNODE", __GFP_THISNODE), ("__GFP_ACCOUNT", __GFP_ACCOUNT), ("__GFP_ZEROTAGS", __GFP_ZEROTAGS),
+            // Bit 24 is __GFP_NO_OBJ_EXT on kernels with CONFIG_SLAB_OBJ_EXT (selected by MEMCG: every distro kernel).
+            ("__GFP_NO_OBJ_EXT", 0x1000000),
         };
         return list.ToArray();
     }

@@ -26,7 +26,7 @@ public sealed class InvokeOutOfMemoryCommand : OomCmdlet
 
     /// <summary>
     /// The allocation's gfp mask as a number (0xcc0) or flag names (GFP_KERNEL|__GFP_COMP). Defaults to
-    /// GFP_HIGHUSER_MOVABLE (a page fault) for a global OOM and GFP_KERNEL (a charge) for a memcg OOM.
+    /// GFP_HIGHUSER_MOVABLE (a page fault) for a global OOM and GFP_KERNEL for a memcg OOM (a charge) and SysRq-f.
     /// </summary>
     [Parameter]
     [ArgumentCompleter(typeof(Completers.GfpFlagCompleter))]
@@ -70,7 +70,9 @@ public sealed class InvokeOutOfMemoryCommand : OomCmdlet
     private OomControl Build(OomMachine machine)
     {
         var memcg = Cgroup is null ? null : machine.GetCgroup(Cgroup);
-        var gfp = GfpMask is null ? (memcg is null ? Engine.Units.GfpMask.HighUserMovable : Engine.Units.GfpMask.Kernel) : Engine.Units.GfpMask.Parse(GfpMask);
+        // The usual masks: a charge (GFP_KERNEL) for a memcg OOM, SysRq-f's GFP_KERNEL, a page fault otherwise.
+        var gfp = GfpMask is not null ? Engine.Units.GfpMask.Parse(GfpMask)
+            : memcg is not null || Order == -1 ? Engine.Units.GfpMask.Kernel : Engine.Units.GfpMask.HighUserMovable;
         return new OomControl
         {
             Memcg = memcg,

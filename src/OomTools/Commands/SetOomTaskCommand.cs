@@ -100,7 +100,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
         var cs = Cpuset is null ? null : machine.GetCpuset(Cpuset);
 
         if (!ShouldProcess(task.ToString(), "Set process")) return;
-        if (adj is { } newAdj) task.OomScoreAdj = newAdj;
+        if (adj is { } newAdj) machine.SetOomScoreAdj(task, newAdj);
         if (adjMin is { } newMin) task.OomScoreAdjMin = newMin;
         if (task.Mm is { } mm)
         {

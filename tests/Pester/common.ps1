@@ -1,0 +1,50 @@
+# Shared set-up for the OomTools Pester tests. Every *.Tests.ps1 file dot-sources this inside BeforeAll:
+#
+#     BeforeAll { . $PSScriptRoot/common.ps1 }
+#
+# It imports the staged module (run `./build.ps1 Build` first) and defines a few helpers. Expected numbers
+# are NOT computed here: each test works them out by hand (4096-byte pages: 1GB = 262144 pages,
+# 16GB of RAM = 4194304 pages).
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ModuleManifestPath = Join-Path $PSScriptRoot '../../out/OomTools/OomTools.psd1'
+Import-Module $script:ModuleManifestPath -Force -ErrorAction Stop
+
+# The eleven cmdlets the module is designed to export.
+$script:OomCmdletNames = @(
+    'New-OomMachine', 'Add-OomTask', 'Get-OomTask', 'Set-OomTask', 'Remove-OomTask', 'New-OomCgroup',
+    'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog'
+)
+
+function Get-OomMachineState {
+    <#
+    .SYNOPSIS
+        A text snapshot of everything about a machine that an OOM kill, an add, a change or a removal could
+        alter. Two equal snapshots mean the machine was left as it was.
+    #>
+    param([Parameter(Mandatory)] $Machine)
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $lines.Add("tasks=$($Machine.Tasks.Count) log=$($Machine.Log.Count) victims=$($Machine.OomVictims) kills=$($Machine.OomKillCount) panic=$($Machine.PanicMessage)")
+    foreach ($t in $Machine.Tasks) {
+        $mm = $t.Mm
+        $mmText = if ($null -eq $mm) { 'no-mm' } else {
+            "anon=$($mm.AnonPages) file=$($mm.FilePages) shmem=$($mm.ShmemPages) swap=$($mm.SwapEntries) pgt=$($mm.PageTableBytes) vm=$($mm.TotalVm) flags=$($mm.Flags) users=$($mm.Users)"
+        }
+        $lines.Add(("{0} {1} uid={2} adj={3} memcg={4} cpuset={5} exiting={6} groupexit={7} memdie={8} victim={9} frozen={10} reaper={11} {12}" -f
+                $t.Pid, $t.Comm, $t.Uid, $t.OomScoreAdj, $t.Memcg.Path, $t.Cpuset.Path, $t.Exiting, $t.GroupExiting,
+                $t.MemDie, $t.IsOomVictim, $t.Frozen, $t.ReaperTimerExpires, $mmText))
+    }
+    foreach ($cg in $Machine.Cgroups) {
+        $lines.Add("cgroup $($cg.Path) max=$($cg.MemoryMax) tasks=$(@($cg.Tasks | ForEach-Object Pid) -join ',') oom_kill=$($cg.OomKillEvents) group_kill=$($cg.OomGroupKillEvents)")
+    }
+    foreach ($cs in ($Machine.Cpusets | Sort-Object Path)) {
+        $lines.Add("cpuset $($cs.Path) mems=$($cs.Mems) hardwall=$($cs.Hardwall)")
+    }
+    $lines -join "`n"
+}
+
+function Get-OomLogText {
+    <# .SYNOPSIS The text of a machine's (or an outcome's) log lines, without timestamps. #>
+    param([Parameter(Mandatory)] $Entries)
+    @($Entries | ForEach-Object { $_.Text })
+}
