@@ -46,8 +46,11 @@ function Invoke-Build {
     # Manifest, format/type files and help are optional until they are written.
     Get-ChildItem -Path 'module/*' -File -Include '*.psd1', '*.ps1xml' -ErrorAction Ignore |
         Copy-Item -Destination $ModuleOut
-    Get-ChildItem 'module/en-US' -File -ErrorAction Ignore |
-        Copy-Item -Destination "$ModuleOut/en-US"
+    # Help: module/help/en-US/*.md -> en-US/OomTools.dll-Help.xml + about_OomTools.help.txt. A child process,
+    # because the converter imports the staged module and this session must never load the dll.
+    Write-Host '==> help (module/help/ConvertTo-MamlHelp.ps1)'
+    dotnet pwsh -NoProfile -NonInteractive -File module/help/ConvertTo-MamlHelp.ps1 -ModulePath $ModuleOut -OutputPath "$ModuleOut/en-US"
+    if ($LASTEXITCODE -ne 0) { throw "Help conversion failed (exit code $LASTEXITCODE)." }
 
     $manifest = "$ModuleOut/OomTools.psd1"
     if (Test-Path $manifest) {

@@ -9,6 +9,5 @@ public static class ErrorIds
 {
     public const string InvalidFormat = "InvalidFormat";
     public const string InvalidArgument = "InvalidArgument";
-    public const string ConflictingSizes = "ConflictingSizes";
     public const string Unexpected = "UnexpectedError";
 }

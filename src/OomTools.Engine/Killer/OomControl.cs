@@ -32,6 +32,8 @@ public sealed class OomControl
     public bool Aborted { get; internal set; }
     public long ChosenPoints { get; internal set; }
     public OomConstraint Constraint { get; internal set; }
+    /// <summary>vm.oom_kill_allocating_task chose current without scoring anyone.</summary>
+    public bool ChoseAllocatingTask { get; internal set; }
 
     internal List<OomCandidate>? Candidates;
     internal OomTask? AbortedBy;

@@ -47,6 +47,7 @@ public sealed partial class OomKiller
             !OomUnkillableTask(cur) && OomCpusetEligible(cur, oc) && cur.oomScoreAdj != OomScoreAdj.MinValue)
         {
             oc.Chosen = cur;
+            oc.ChoseAllocatingTask = true;
             OomKillProcess(oc, "Out of memory (oom_kill_allocating_task)");
             return true;
         }

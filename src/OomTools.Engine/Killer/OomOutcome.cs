@@ -19,7 +19,7 @@ public sealed class OomOutcome
         Constraint = oc.Constraint;
         TotalPages = oc.TotalPages;
         Victim = oc.Chosen;
-        VictimPoints = oc.Chosen is null ? null : oc.ChosenPoints;
+        VictimPoints = oc.Chosen is null || oc.ChoseAllocatingTask ? null : oc.ChosenPoints;
         Killed = killed;
         Aborted = oc.Aborted;
         AbortedBy = oc.AbortedBy;
@@ -63,6 +63,8 @@ public sealed class OomOutcome
         if (Panic is not null) return "Kernel panic: " + Panic;
         if (earlyReturn is not null) return char.ToUpperInvariant(earlyReturn[0]) + earlyReturn.Substring(1) + ".";
         if (oc.Aborted) return $"Aborted: earlier OOM victim {oc.AbortedBy} is still exiting (no MMF_OOM_SKIP yet), so nothing new is killed.";
+        if (oc.Chosen is { } a && oc.ChoseAllocatingTask)
+            return $"Killed the allocating task {a}: vm.oom_kill_allocating_task is set, so nothing was scored.";
         if (oc.Chosen is { } v)
             return oc.ChosenPoints == long.MaxValue
                 ? $"Killed {v}: it is an OOM-origin task (swapoff/KSM), chosen first."
