@@ -22,6 +22,7 @@
         'Invoke-OutOfMemory'
         'Invoke-ProcessMrelease'
         'Get-OomLog'
+        'Import-OomReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

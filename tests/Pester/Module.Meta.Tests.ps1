@@ -2,7 +2,8 @@ BeforeDiscovery {
     # The eleven cmdlets of the design (kept here too: discovery runs before BeforeAll has imported anything).
     $cmdletCases = @(
         'New-OomMachine', 'Add-OomTask', 'Get-OomTask', 'Set-OomTask', 'Remove-OomTask', 'New-OomCgroup',
-        'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog'
+        'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog',
+        'Import-OomReport'
     ) | ForEach-Object { @{ Name = $_; Verb = ($_ -split '-')[0] } }
     $changingCases = @($cmdletCases | Where-Object { $_.Verb -in 'Add', 'Set', 'Remove', 'New', 'Invoke' })
 }

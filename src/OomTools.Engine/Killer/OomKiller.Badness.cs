@@ -43,8 +43,9 @@ public sealed partial class OomKiller
         if (p.InVfork) { reason = OomSkipReason.InVfork; return long.MinValue; }
 
         long points = mm.file + mm.anon + mm.shmem + mm.swapEnts + mm.pgtablesBytes / m.PageSize;
-        adj *= totalPages / 1000;
         reason = OomSkipReason.None;
+        if (!m.Scoring.IsCurrent) return m.Scoring.Badness(points, adj, totalPages, p.Uid == 0);
+        adj *= totalPages / 1000;
         return points + adj;
     }
 

@@ -53,7 +53,7 @@ public sealed partial class OomKiller
         }
 
         SelectBadProcess(oc);
-        if (oc.Candidates is not null) Rank(oc.Candidates);
+        if (oc.Candidates is not null) Rank(oc.Candidates, m.Scoring.TiesToLater);
 
         if (oc.Chosen is null && !oc.Aborted)
         {

@@ -44,6 +44,8 @@ public sealed partial class OomKiller
             points = OomBadness(task, oc.TotalPages.Value, out var reason);
             if (c is not null) Describe(c, task, oc.TotalPages.Value, points, reason);
             if (points == long.MinValue || points < oc.ChosenPoints) return false;
+            // Before 5.1 an equal score did not displace the chosen thread-group leader.
+            if (points == oc.ChosenPoints && oc.Chosen is not null && !m.Scoring.TiesToLater) return false;
         }
         if (c is not null && task.OomOrigin) Describe(c, task, oc.TotalPages.Value, points, OomSkipReason.None);
         oc.Chosen = task;
@@ -117,7 +119,7 @@ public sealed partial class OomKiller
             long points = task.OomOrigin ? long.MaxValue : OomBadness(task, oc.TotalPages.Value, out reason);
             Describe(c, task, oc.TotalPages.Value, points, reason);
         }
-        Rank(list);
+        Rank(list, m.Scoring.TiesToLater);
         return list;
     }
 
@@ -128,10 +130,11 @@ public sealed partial class OomKiller
     }
 
     /// <summary>Ranks killable candidates: most points first, and among equals the later task first.</summary>
-    internal static void Rank(List<OomCandidate> list)
+    internal static void Rank(List<OomCandidate> list, bool tiesToLater = true)
     {
         var killable = list.FindAll(c => c.Points.HasValue);
-        killable.Sort((a, b) => a.Points != b.Points ? b.Points!.Value.CompareTo(a.Points!.Value) : b.Order.CompareTo(a.Order));
+        killable.Sort((a, b) => a.Points != b.Points ? b.Points!.Value.CompareTo(a.Points!.Value)
+            : tiesToLater ? b.Order.CompareTo(a.Order) : a.Order.CompareTo(b.Order));
         for (int i = 0; i < killable.Count; i++) killable[i].Rank = i + 1;
     }
 }

@@ -55,6 +55,15 @@ public sealed class OomOutcome
     public OomTask? Current { get; }
     public GfpMask GfpMask { get; }
     public int Order { get; }
+    /// <summary>The report this outcome replays, if any.</summary>
+    public Reports.OomReport? Report { get; internal set; }
+    /// <summary>The pid the kernel chose in that report.</summary>
+    public int? KernelChoice { get; internal set; }
+    /// <summary>Whether the replay chose as the kernel did (null without a report).</summary>
+    public bool? AgreesWithKernel { get; internal set; }
+    /// <summary>Why the replay and the kernel differ, when they do.</summary>
+    public string? Disagreement { get; internal set; }
+
     /// <summary>One sentence on why the call ended as it did.</summary>
     public string Reason { get; }
 

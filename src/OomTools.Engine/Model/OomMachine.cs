@@ -79,6 +79,8 @@ public sealed partial class OomMachine
 
     /// <summary>The kernel version whose formats the log uses (gfp flag names); 6.12 by default.</summary>
     public Version KernelVersion { get; set; } = new(6, 12);
+    /// <summary>The oom_badness and selection rules in force (the seed's 6.x rules unless a report says otherwise).</summary>
+    public Kernels.KernelScoring Scoring { get; set; } = Kernels.KernelScoring.Current;
     /// <summary>CONFIG_HZ: jiffies per second.</summary>
     public int Hz { get; set; } = 250;
     public CgroupVersion CgroupVersion { get; }

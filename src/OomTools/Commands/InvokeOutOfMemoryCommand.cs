@@ -1,5 +1,9 @@
 using System.Management.Automation;
+using System;
+using OomTools.Engine;
+using OomTools.Engine.Kernels;
 using OomTools.Engine.Killer;
+using OomTools.Engine.Reports;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
@@ -11,13 +15,27 @@ namespace OomTools.Commands;
 /// ranked candidates and the kernel's log lines. With -WhatIf the decision is made on a copy and the machine
 /// is left as it was.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "OutOfMemory", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "OutOfMemory", SupportsShouldProcess = true, DefaultParameterSetName = MachineSet)]
 [OutputType(typeof(OomOutcome))]
 public sealed class InvokeOutOfMemoryCommand : OomCmdlet
 {
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    private const string MachineSet = "Machine", ReportSet = "Report";
+
+    [Parameter(Mandatory = true, ParameterSetName = MachineSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
+
+    /// <summary>
+    /// A report from Import-OomReport: replay its event on the machine rebuilt from it, under the same constraint
+    /// and allocation, and compare with the kernel's choice. The other parameters override the report's values.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ReportSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public OomReport Report { get; set; } = null!;
+
+    /// <summary>Replay with the scoring rules of this kernel version instead of the report's (e.g. 4.16, 5.8).</summary>
+    [Parameter(ParameterSetName = ReportSet)]
+    public Version? KernelVersion { get; set; }
 
     /// <summary>The memory cgroup whose limit was hit (a memcg OOM); a global OOM when omitted.</summary>
     [Parameter]
@@ -52,6 +70,7 @@ public sealed class InvokeOutOfMemoryCommand : OomCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
+        if (ParameterSetName == ReportSet) { Replay(); return; }
         var target = Machine;
         var oc = Build(target);
         bool real = ShouldProcess(Machine.Name, Cgroup is null ? "Invoke the OOM killer" : $"Invoke the OOM killer in memory cgroup {Cgroup}");
@@ -66,6 +85,28 @@ public sealed class InvokeOutOfMemoryCommand : OomCmdlet
         WriteVerbose(outcome.Reason);
         WriteObject(outcome);
     }, Machine);
+
+    private void Replay()
+    {
+        if (Report.Machine is null)
+            throw new OomEngineException(OomError.InvalidState, $"Report {Report} has no machine to replay on: {Report.NotReplayableReason}.", Report);
+        if (!Report.Replayable) WriteWarning($"{Report}: {Report.NotReplayableReason}; replaying what the report has.");
+        var target = ShouldProcess(Report.Machine.Name, "Replay the OOM event") ? Report.Machine : Report.Machine.Clone();
+        if (KernelVersion is not null) target.Scoring = KernelScoring.For(KernelVersion);
+        var oc = ReportReplay.ControlFor(Report, target);
+        // Explicit parameters override what the report says.
+        if (Cgroup is not null) oc.Memcg = target.GetCgroup(Cgroup);
+        if (GfpMask is not null) oc.GfpMask = Engine.Units.GfpMask.Parse(GfpMask);
+        if (IsBound(nameof(Order))) oc.Order = Order;
+        if (Nodemask is not null) oc.Nodemask = NodeMask.Parse(Nodemask);
+        if (Current is { } pid) oc.Current = target.GetTask(pid);
+        if (Cpuset is not null) oc.CurrentCpuset = target.GetCpuset(Cpuset);
+        oc.RecordCandidates = true;
+        var outcome = target.Killer.Invoke(oc);
+        ReportReplay.Compare(outcome, Report);
+        WriteVerbose(outcome.Disagreement ?? outcome.Reason);
+        WriteObject(outcome);
+    }
 
     private OomControl Build(OomMachine machine)
     {

@@ -1,0 +1,84 @@
+using System;
+
+namespace OomTools.Engine.Kernels;
+
+/// <summary>How the root bonus worked in a kernel generation.</summary>
+public enum RootBonus
+{
+    /// <summary>4.17 and later: none.</summary>
+    None,
+    /// <summary>2.6.36 – 3.6: 30 points off the per-mille score.</summary>
+    PerMille30,
+    /// <summary>3.7 – 3.9: <c>adj -= 30</c> before <c>adj *= totalpages / 1000</c>.</summary>
+    Adj30,
+    /// <summary>3.10 – 4.16: <c>points -= points * 3 / 100</c>.</summary>
+    ThreePercentOfPoints,
+}
+
+/// <summary>
+/// The rules of <c>oom_badness</c> and the selection loop that changed between kernel versions, so a report is
+/// replayed with the scoring of the kernel that wrote it. The seed's (6.x) rules are <see cref="Current"/>:
+/// <list type="bullet">
+/// <item>5.9: badness became a signed long with LONG_MIN for "never"; before, every eligible task scored at
+/// least 1 (<see cref="MinimumOne"/>).</item>
+/// <item>4.17: the 3% bonus for CAP_SYS_ADMIN (modelled as uid 0) was removed (<see cref="Root"/>).</item>
+/// <item>3.7: badness in pages scaled by <c>adj * (totalpages / 1000)</c>; before, a per-mille score
+/// <c>points * 1000 / totalpages + adj</c> clamped to 1..1000 (<see cref="PerMille"/>).</item>
+/// <item>Ties: until the "prefer thread group leaders" test left the loop (see <see cref="TiesToLater"/>), an
+/// equal score never displaced the chosen leader, so the earlier task won.</item>
+/// </list>
+/// The "or sacrifice child" rule of kernels before 5.1 needs no model: the chosen process is the answer.
+/// </summary>
+public sealed class KernelScoring
+{
+    /// <summary>The first version whose selection lets a tie go to the later task.</summary>
+    public static readonly Version TiesToLaterSince = new(5, 1);
+
+    private KernelScoring(Version version) => Version = version;
+
+    public Version Version { get; }
+
+    /// <summary>The seed's rules (6.x).</summary>
+    public static KernelScoring Current { get; } = new(new Version(6, 12));
+
+    public static KernelScoring For(Version? version)
+    {
+        if (version is null || version >= new Version(5, 9)) return version is null ? Current : new KernelScoring(version);
+        return new KernelScoring(version);
+    }
+
+    /// <summary>True for 5.9 and later: the seed's own rules, and the engine's fast path.</summary>
+    public bool IsCurrent => Version >= new Version(5, 9);
+    public bool MinimumOne => Version < new Version(5, 9);
+    public bool PerMille => Version < new Version(3, 7);
+    public bool TiesToLater => Version >= TiesToLaterSince;
+
+    public RootBonus Root =>
+        Version >= new Version(4, 17) ? RootBonus.None :
+        Version >= new Version(3, 10) ? RootBonus.ThreePercentOfPoints :
+        Version >= new Version(3, 7) ? RootBonus.Adj30 : RootBonus.PerMille30;
+
+    /// <summary>
+    /// oom_badness of an eligible task under these rules. <paramref name="pages"/> is rss + swap + page-table
+    /// pages; <paramref name="isRoot"/> stands for has_capability(CAP_SYS_ADMIN).
+    /// </summary>
+    public long Badness(long pages, long adj, long totalPages, bool isRoot)
+    {
+        if (PerMille)
+        {
+            long score = pages * 1000 / Math.Max(1, totalPages);
+            if (isRoot) score -= 30;
+            score += adj;
+            if (score <= 0) return 1;
+            return score < 1000 ? score : 1000;
+        }
+        long points = pages;
+        if (isRoot && Root == RootBonus.ThreePercentOfPoints) points -= points * 3 / 100;
+        if (isRoot && Root == RootBonus.Adj30) adj -= 30;
+        points += adj * (totalPages / 1000);
+        if (MinimumOne && points <= 0) return 1;
+        return points;
+    }
+
+    public override string ToString() => $"oom_badness rules of Linux {Version}";
+}

@@ -1,0 +1,166 @@
+using System;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
+
+namespace OomTools.Engine.Reports;
+
+public sealed partial class OomReportParser
+{
+    /// <summary>Takes what a line of the current event says into the report.</summary>
+    private void Extract(ReportLine line)
+    {
+        var r = current!;
+        var t = line.Text;
+        r.lines.Add(line);
+        r.Time ??= line.Stamp;
+
+        if (inTable)
+        {
+            if (t.StartsWith("[", StringComparison.Ordinal) && layout!.ParseRow(t, line.Number) is { } row)
+            {
+                r.tasks.Add(row);
+                return;
+            }
+            if (!t.StartsWith("[", StringComparison.Ordinal)) inTable = false;
+            else return; // a cut row: skipped
+        }
+
+        if (t.StartsWith("[", StringComparison.Ordinal) && TaskTableLayout.FromHeader(t) is { } header)
+        {
+            layout = header;
+            inTable = true;
+            r.HasTaskTable = true;
+            r.TaskTableColumns = header.Columns;
+            return;
+        }
+
+        Match m;
+        if ((m = CpuLine.Match(t)).Success || (m = OldPidLine.Match(t)).Success)
+        {
+            r.TriggerPid ??= int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            r.TriggerName ??= m.Groups["comm"].Value;
+            var rel = Release.Match(t);
+            if (rel.Success) SetRelease(r, rel.Groups["rel"].Value);
+            return;
+        }
+        if (t.EndsWith(" pages RAM", StringComparison.Ordinal)) { r.PagesRam = LeadingNumber(t); return; }
+        if (t.EndsWith(" pages reserved", StringComparison.Ordinal) && !t.Contains("cma")) { r.PagesReserved = LeadingNumber(t); return; }
+        if (t.StartsWith("Total swap = ", StringComparison.Ordinal)) { r.TotalSwapKb = KbAfter(t, "Total swap = "); return; }
+        if (t.StartsWith("Free swap", StringComparison.Ordinal)) { r.FreeSwapKb = KbAfter(t, "="); return; }
+        if (t.Contains("hugepages_total=")) { r.hugepages.Add(t); return; }
+
+        if ((m = MemcgLine.Match(t)).Success)
+        {
+            long usage = long.Parse(m.Groups["usage"].Value, CultureInfo.InvariantCulture);
+            long limit = long.Parse(m.Groups["limit"].Value, CultureInfo.InvariantCulture);
+            switch (m.Groups["what"].Value)
+            {
+                case "memory": r.MemcgUsageKb = usage; r.MemcgLimitKb = limit; break;
+                case "memory+swap": r.MemswUsageKb = usage; r.MemswLimitKb = limit; r.CgroupVersion = CgroupVersion.V1; break;
+                case "swap": r.SwapUsageKb = usage; r.SwapLimitKb = limit; r.CgroupVersion = CgroupVersion.V2; break;
+            }
+            r.Constraint ??= OomConstraint.Memcg;
+            return;
+        }
+        if ((m = TaskIn.Match(t)).Success)
+        {
+            r.TaskMemcg = m.Groups["task"].Value;
+            r.OomMemcg = m.Groups["limit"].Value;
+            r.Constraint = OomConstraint.Memcg;
+            return;
+        }
+        if ((m = OldCpuset.Match(t)).Success)
+        {
+            r.Cpuset ??= m.Groups["cs"].Value;
+            r.MemsAllowed ??= m.Groups["mems"].Value;
+            return;
+        }
+        if (t.StartsWith("oom-kill:", StringComparison.Ordinal) && (m = OomKill.Match(t)).Success)
+        {
+            r.Constraint = ParseConstraint(m.Groups["c"].Value);
+            var nm = m.Groups["nm"].Value;
+            r.Nodemask = nm == "(null)" ? null : nm;
+            if (m.Groups["cs"].Success) { r.Cpuset = m.Groups["cs"].Value; r.MemsAllowed = m.Groups["mems"].Value; }
+            if (m.Groups["om"].Success) r.OomMemcg = m.Groups["om"].Value;
+            if (m.Groups["tm"].Success) r.TaskMemcg = m.Groups["tm"].Value;
+            // The chosen task: the oom-kill line names oc->chosen (the thread-group leader).
+            r.SelectedPid ??= int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            r.SelectedName ??= m.Groups["task"].Value;
+            return;
+        }
+        if ((m = KillProcess.Match(t)).Success)
+        {
+            // Before 5.1: the chosen one; a child of it may be killed instead ("or sacrifice child").
+            r.SelectedPid = int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            r.SelectedName = m.Groups["comm"].Value;
+            r.SelectedScore = long.Parse(m.Groups["score"].Value, CultureInfo.InvariantCulture);
+            SetKillMessage(r, t.Substring(0, m.Index));
+            return;
+        }
+        if ((m = KilledProcess.Match(t)).Success)
+        {
+            int pid = int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            if (!r.killedPids.Contains(pid)) r.killedPids.Add(pid);
+            if (r.SelectedPid is null) { r.SelectedPid = pid; r.SelectedName = m.Groups["comm"].Value; }
+            var vm = TotalVmKb.Match(t);
+            if (vm.Success && r.KilledTotalVmKb is null)
+            {
+                r.KilledTotalVmKb = long.Parse(vm.Groups["kb"].Value, CultureInfo.InvariantCulture);
+                r.KilledTotalVmPid = pid;
+            }
+            if (m.Groups["msg"].Success) SetKillMessage(r, m.Groups["msg"].Value);
+            return;
+        }
+        if ((m = WouldHaveKilled.Match(t)).Success)
+        {
+            r.SelectedPid ??= int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            if (m.Groups["comm"].Success) r.SelectedName ??= m.Groups["comm"].Value;
+            return;
+        }
+        if ((m = GroupLine.Match(t)).Success) { r.OomGroup = m.Groups["cg"].Value; inGroupKill = true; return; }
+        if ((m = Reaped.Match(t)).Success) { r.reapedPids.Add(int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture)); return; }
+        if (t.StartsWith("Out of memory and no killable processes", StringComparison.Ordinal)) r.NoKillableProcesses = true;
+    }
+
+    private static void SetKillMessage(OomReport r, string prefix)
+    {
+        var msg = prefix.Trim().TrimEnd(':');
+        if (msg.Length > 0) r.KillMessage ??= msg;
+        if (msg.StartsWith("Memory cgroup", StringComparison.Ordinal)) r.Constraint ??= OomConstraint.Memcg;
+    }
+
+    private static void SetRelease(OomReport r, string release)
+    {
+        r.KernelRelease ??= release;
+        var parts = release.Split('.', '-', '+', '_');
+        if (parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor))
+            r.KernelVersion ??= new Version(major, minor);
+    }
+
+    private static OomConstraint ParseConstraint(string text) => text switch
+    {
+        "CONSTRAINT_CPUSET" => OomConstraint.Cpuset,
+        "CONSTRAINT_MEMORY_POLICY" => OomConstraint.MemoryPolicy,
+        "CONSTRAINT_MEMCG" => OomConstraint.Memcg,
+        _ => OomConstraint.None,
+    };
+
+    private static long? LeadingNumber(string t)
+    {
+        int i = 0;
+        while (i < t.Length && char.IsDigit(t[i])) i++;
+        return i > 0 && long.TryParse(t.Substring(0, i), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
+    private static long? KbAfter(string t, string marker)
+    {
+        int at = t.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var rest = t.Substring(at + marker.Length).Trim();
+        int end = rest.IndexOf("kB", StringComparison.Ordinal);
+        if (end < 0) return null;
+        return long.TryParse(rest.Substring(0, end).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+}

@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Reports;
+
+/// <summary>
+/// Reads kernel log text line by line and hands back one <see cref="OomReport"/> per OOM event, in order. An
+/// event starts at its <c>invoked oom-killer</c> line — or, when that line is missing, at the first line only an
+/// OOM report prints — and ends where the next one starts. A <c>Killed process</c> line with no report around it
+/// (the kernel rate-limits reports to 10 per 5 s) is an event of its own, kept but not replayable.
+/// Never throws on bad input: what does not parse is left out.
+/// </summary>
+public sealed partial class OomReportParser
+{
+    private const RegexOptions Opts = RegexOptions.Compiled | RegexOptions.CultureInvariant;
+
+    private static readonly Regex Invoked = new(
+        @"^(?<comm>.*?) invoked oom-killer: gfp_mask=(?<gfp>0x[0-9a-fA-F]+)(?:\((?<flags>[^)]*)\))?,(?: nodemask=(?<nm>[^,]*),)? order=(?<order>-?\d+),(?: oom_adj=-?\d+,)? oom_score_adj=(?<adj>-?\d+)", Opts);
+    private static readonly Regex CpuLine = new(@"^CPU: \d+ (?:UID: \d+ )?PID: (?<pid>\d+) Comm: (?<comm>.+?) (?:Not tainted|Tainted:)", Opts);
+    private static readonly Regex OldPidLine = new(@"^Pid: (?<pid>\d+), comm: (?<comm>.+?) (?:Not tainted|Tainted:)", Opts);
+    private static readonly Regex Release = new(@"(?:Not tainted|Tainted: [A-Z ]*?)\s+(?<rel>\d+\.\d+(?:\.\d+)?[^\s]*)", Opts);
+    private static readonly Regex OldCpuset = new(@"^(?<comm>.+?) cpuset=(?<cs>\S+) mems_allowed=(?<mems>\S+)$", Opts);
+    private static readonly Regex OomKill = new(
+        @"^oom-kill:constraint=(?<c>\w+),nodemask=(?<nm>[^,]*(?:,[0-9][^,]*)*?),(?:cpuset=(?<cs>[^,]*),mems_allowed=(?<mems>[^,]*(?:,[0-9][^,]*)*?),)?(?:global_oom|oom_memcg=(?<om>[^,]*))(?:,task_memcg=(?<tm>[^,]*))?,task=(?<task>.*),pid=(?<pid>\d+),uid=(?<uid>\d+)$", Opts);
+    private static readonly Regex KillProcess = new(@"Kill process (?<pid>\d+) \((?<comm>.*?)\) score (?<score>\d+)", Opts);
+    private static readonly Regex KilledProcess = new(@"^(?:(?<msg>.*?): )?Killed process (?<pid>\d+)(?:, UID \d+,)? \((?<comm>.*?)\)", Opts);
+    private static readonly Regex WouldHaveKilled = new(@"would have killed (?:process )?(?<pid>\d+)(?: \((?<comm>.*?)\))?", Opts);
+    private static readonly Regex MemcgLine = new(@"^(?<what>memory|memory\+swap|swap|kmem): usage (?<usage>\d+)kB, limit (?<limit>\d+)kB", Opts);
+    private static readonly Regex TaskIn = new(@"^Task in (?<task>\S+) killed as a result of limit of (?<limit>\S+)", Opts);
+    private static readonly Regex GroupLine = new(@"^Tasks in (?<cg>\S+) are going to be killed due to memory\.oom\.group set", Opts);
+    private static readonly Regex Suppressed = new(@"^oom_kill_process: (?<n>\d+) callbacks suppressed", Opts);
+    private static readonly Regex TotalVmKb = new(@"total-vm:(?<kb>\d+)kB", Opts);
+    private static readonly Regex Reaped = new(@"^oom_reaper: reaped process (?<pid>\d+) ", Opts);
+
+    private readonly string source;
+    private OomReport? current;
+    private TaskTableLayout? layout;
+    private bool inTable, inGroupKill;
+    private int lineNumber, events;
+    private int? pendingSuppressed;
+    private readonly List<OomReport> finished = new();
+    private readonly HashSet<int> killedEarlier = new();
+    private readonly Queue<ReportLine> preamble = new();
+
+    public OomReportParser(string source = "(pipeline)") => this.source = source;
+
+    /// <summary>Page size the reports are assumed to use when they do not show it.</summary>
+    public int DefaultPageSize { get; set; } = 4096;
+
+    /// <summary>Feeds one line of text; returns the events it completed (usually none).</summary>
+    public IReadOnlyList<OomReport> Feed(string raw)
+    {
+        finished.Clear();
+        lineNumber++;
+        if (raw is null) return finished;
+        foreach (var part in LineNormalizer.SplitEscapes(raw))
+        {
+            var text = LineNormalizer.Normalize(part, out var stamp);
+            if (text is null || text.Length == 0) continue;
+            Handle(new ReportLine(lineNumber, part, text, stamp));
+        }
+        return finished;
+    }
+
+    /// <summary>Ends the input: returns the last event, if any.</summary>
+    public IReadOnlyList<OomReport> Complete()
+    {
+        finished.Clear();
+        Close();
+        return finished;
+    }
+
+    private void Handle(ReportLine line)
+    {
+        var t = line.Text;
+        if (t.IndexOf(" invoked oom-killer: ", StringComparison.Ordinal) > 0)
+        {
+            var m = Invoked.Match(t);
+            if (m.Success)
+            {
+                Close();
+                Start(line);
+                var r = current!;
+                r.TriggerName = m.Groups["comm"].Value;
+                r.GfpMaskValue = uint.Parse(m.Groups["gfp"].Value.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+                r.Order = int.Parse(m.Groups["order"].Value, CultureInfo.InvariantCulture);
+                r.TriggerOomScoreAdj = int.Parse(m.Groups["adj"].Value, CultureInfo.InvariantCulture);
+                r.GfpFlags = m.Groups["flags"].Success ? m.Groups["flags"].Value : new GfpMask(r.GfpMaskValue.Value).FlagNames(null);
+                r.GfpMask = $"{m.Groups["gfp"].Value}({r.GfpFlags})";
+                if (m.Groups["nm"].Success) r.Nodemask = m.Groups["nm"].Value;
+                return;
+            }
+        }
+
+        if (Suppressed.Match(t) is { Success: true } sup)
+        {
+            Close();
+            pendingSuppressed = int.Parse(sup.Groups["n"].Value, CultureInfo.InvariantCulture);
+            return;
+        }
+
+        bool killedLine = t.IndexOf("Killed process ", StringComparison.Ordinal) >= 0;
+        if (current is null)
+        {
+            // No invoked line: remember a short preamble (the CPU line tells the trigger and the kernel) and start
+            // an event at the first line that only an OOM report prints.
+            if (!StartsEventWithoutHeader(t, killedLine))
+            {
+                if (preamble.Count == 8) preamble.Dequeue();
+                preamble.Enqueue(line);
+                return;
+            }
+            Start(line);
+            current!.NotReplayable("the report has no 'invoked oom-killer' line");
+            foreach (var p in preamble) Extract(p);
+            preamble.Clear();
+        }
+        else if (killedLine && current.SelectedPid is not null && current.KilledPids.Count > 0 && !inGroupKill)
+        {
+            // A second kill with no report around it: the rate limit suppressed that event's report.
+            Close();
+            Start(line);
+            current!.NotReplayable("the kernel rate-limited this report: only its 'Killed process' line was printed");
+        }
+        else if (current.KilledPids.Count > 0 && (t.StartsWith("Tasks state", StringComparison.Ordinal) || t.StartsWith("oom-kill:", StringComparison.Ordinal) || TaskTableLayout.FromHeader(t) is not null))
+        {
+            // The next event, whose invoked line is missing.
+            Close();
+            Start(line);
+            current!.NotReplayable("the report has no 'invoked oom-killer' line");
+        }
+        Extract(line);
+    }
+
+    private static bool StartsEventWithoutHeader(string t, bool killedLine) =>
+        killedLine || t.StartsWith("Tasks state", StringComparison.Ordinal) || t.StartsWith("oom-kill:", StringComparison.Ordinal) ||
+        t.StartsWith("memory: usage ", StringComparison.Ordinal) || t.StartsWith("Task in ", StringComparison.Ordinal) ||
+        t.IndexOf("Kill process ", StringComparison.Ordinal) >= 0 || t.StartsWith("Out of memory and no killable", StringComparison.Ordinal) ||
+        TaskTableLayout.FromHeader(t) is not null;
+
+    private void Start(ReportLine line)
+    {
+        current = new OomReport { Source = source, Index = ++events, Time = line.Stamp, SuppressedBefore = pendingSuppressed };
+        pendingSuppressed = null;
+        layout = null;
+        inTable = inGroupKill = false;
+        preamble.Clear();
+    }
+
+    private void Close()
+    {
+        var r = current;
+        current = null;
+        layout = null;
+        inTable = inGroupKill = false;
+        if (r is null) return;
+        ReportMachineBuilder.Finish(r, killedEarlier, DefaultPageSize);
+        foreach (var pid in r.KilledPids) killedEarlier.Add(pid);
+        foreach (var pid in r.reapedPids) killedEarlier.Add(pid);
+        finished.Add(r);
+    }
+}

@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Kernels;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Reports;
+
+/// <summary>
+/// Rebuilds the machine an OOM report describes: its size (global: <c>pages RAM - pages reserved</c> and
+/// <c>Total swap</c>; memcg: the limit lines and the swap rule of mem_cgroup_get_max), its task table in scan
+/// order, and the scoring rules of the kernel that wrote it. Decides whether the event can be replayed.
+/// </summary>
+internal static class ReportMachineBuilder
+{
+    public static void Finish(OomReport r, ISet<int> killedEarlier, int defaultPageSize)
+    {
+        r.Constraint ??= r.OomMemcg is not null || r.MemcgLimitKb is not null ? OomConstraint.Memcg : OomConstraint.None;
+        if (!r.HasTaskTable)
+            r.NotReplayable(r.KilledPids.Count > 0 && r.lines.Count <= 2
+                ? "the kernel rate-limited this report: only its 'Killed process' line was printed"
+                : "the report has no task table (vm.oom_dump_tasks off, or the dump was cut)");
+        if (r.SelectedPid is null)
+            r.NotReplayable(r.NoKillableProcesses ? "the kernel found no killable process" : "the report does not say which process the kernel chose");
+
+        int pageSize = InferPageSize(r, defaultPageSize);
+        long pageKb = pageSize / 1024;
+        bool memcg = r.Constraint == OomConstraint.Memcg;
+        if (memcg && r.MemcgLimitKb is null) r.NotReplayable("the memory cgroup's limit line ('memory: usage ..., limit ...') is missing");
+        if (!memcg && r.PagesRam is null) r.NotReplayable("the Mem-Info totals ('N pages RAM') are missing");
+        if (memcg && r.OomMemcg is null) r.OomMemcg = "/oom";
+        if (!r.HasTaskTable || (memcg ? r.MemcgLimitKb is null : r.PagesRam is null)) return;
+
+        try { r.Machine = Build(r, killedEarlier, pageSize, pageKb, memcg); }
+        catch (OomEngineException e) { r.NotReplayable("the machine could not be rebuilt: " + e.Message); }
+    }
+
+    /// <summary>The victim's <c>total-vm:</c> kB over its table <c>total_vm</c> pages gives the page size.</summary>
+    private static int InferPageSize(OomReport r, int fallback)
+    {
+        if (r.KilledTotalVmKb is not { } kb || r.KilledTotalVmPid is not { } pid) return fallback;
+        foreach (var t in r.tasks)
+        {
+            if (t.Pid != pid || t.TotalVm <= 0 || kb % t.TotalVm != 0) continue;
+            long size = kb / t.TotalVm * 1024;
+            if (size is 4096 or 16384 or 65536) return (int)size;
+        }
+        return fallback;
+    }
+
+    private static OomMachine Build(OomReport r, ISet<int> killedEarlier, int pageSize, long pageKb, bool memcg)
+    {
+        long ram, swap;
+        if (r.PagesRam is { } pagesRam)
+        {
+            ram = pagesRam - (r.PagesReserved ?? 0);
+            if (r.PagesReserved is null) r.assumptions.Add("no 'pages reserved' line: all of 'pages RAM' taken as managed");
+        }
+        else
+        {
+            ram = Math.Max(1, r.MemcgLimitKb!.Value / pageKb);
+            r.assumptions.Add("a memcg report does not show the machine's RAM: set to the cgroup limit (it does not affect the choice)");
+        }
+        if (r.TotalSwapKb is { } swapKb) swap = swapKb / pageKb;
+        else
+        {
+            // Not printed for a memcg OOM; the cgroup's own swap use is a lower bound.
+            long used = r.SwapUsageKb ?? Math.Max(0, (r.MemswUsageKb ?? 0) - (r.MemcgUsageKb ?? 0));
+            swap = used / pageKb;
+            r.assumptions.Add($"total swap is not in the report: taken as {swap} pages (the cgroup's own swap use)");
+        }
+
+        var version = r.CgroupVersion ?? (memcg && r.SwapLimitKb is null ? CgroupVersion.V1 : CgroupVersion.V2);
+        var machine = new OomMachine(new Pages(Math.Max(1, ram)), new Pages(Math.Max(0, swap)), pageSize, NodeSizes(r, ram),
+            $"{r.Source}#{r.Index}", version);
+        var kernel = r.KernelVersion ?? InferVersion(r);
+        if (r.KernelVersion is null)
+            r.assumptions.Add(kernel is null ? "the kernel version is not in the report: the 6.x rules are used"
+                : $"the kernel version is not in the report: {kernel} inferred from the report's layout");
+        machine.KernelVersion = kernel ?? machine.KernelVersion;
+        machine.Scoring = KernelScoring.For(kernel);
+        if (!string.IsNullOrEmpty(r.Cpuset) && r.Cpuset != "/")
+        {
+            var mems = machine.NodesWithMemory;
+            try { if (r.MemsAllowed is { } text) mems = NodeMask.Parse(text).Intersect(machine.NodesWithMemory); } catch (FormatException) { }
+            if (!mems.IsEmpty && machine.FindCpuset("/" + r.Cpuset) is null) machine.CreateCpuset("/" + r.Cpuset, mems);
+        }
+
+        string cgroupPath = "/";
+        if (memcg)
+        {
+            cgroupPath = r.OomMemcg!;
+            var cg = EnsureCgroup(machine, cgroupPath);
+            cg.MemoryMax = new Pages(r.MemcgLimitKb!.Value / pageKb);
+            cg.MemswMax = new Pages(Math.Min((r.MemswLimitKb ?? long.MaxValue / 1024) / pageKb, machine.PageCounterMax.Value));
+            cg.SwapMax = new Pages(Math.Min((r.SwapLimitKb ?? long.MaxValue / 1024) / pageKb, machine.PageCounterMax.Value));
+        }
+
+        // Where the victim lives (task_memcg). A global scan does not depend on cgroups, so only the victim moves
+        // there; a memcg scan is pre-order, so the victim's cgroup holds it and every row after it, keeping the order.
+        string? victimPath = r.TaskMemcg is { } tm && tm != cgroupPath && (!memcg || tm.StartsWith(cgroupPath.TrimEnd('/') + "/", StringComparison.Ordinal)) ? tm : null;
+        bool afterVictim = false;
+        var seen = new HashSet<int>();
+        foreach (var row in r.tasks)
+        {
+            bool isVictim = row.Pid == r.SelectedPid;
+            afterVictim |= isVictim;
+            string rowPath = victimPath is not null && (isVictim || (memcg && afterVictim)) ? victimPath : cgroupPath;
+            if (rowPath != cgroupPath) EnsureCgroup(machine, rowPath);
+            if (!seen.Add(row.Pid))
+            {
+                r.assumptions.Add($"pid {row.Pid} appears twice in the table (line {row.LineNumber}): the repeat is ignored");
+                continue;
+            }
+            bool victimBefore = killedEarlier.Contains(row.Pid);
+            var task = machine.AddTask(new OomTaskSpec
+            {
+                Pid = row.Pid,
+                Name = row.Name,
+                Uid = Math.Max(0, row.Uid),
+                AnonPages = new Pages(Math.Max(0, row.RssAnon ?? row.Rss - (row.RssFile ?? 0) - (row.RssShmem ?? 0))),
+                FilePages = new Pages(Math.Max(0, row.RssFile ?? 0)),
+                ShmemPages = new Pages(Math.Max(0, row.RssShmem ?? 0)),
+                SwapEntries = new Pages(Math.Max(0, row.SwapEnts)),
+                PageTableBytes = Math.Max(0, row.PageTableBytes(pageSize)),
+                TotalVm = new Pages(Math.Max(0, row.TotalVm)),
+                OomScoreAdj = OomScoreAdj.From(Math.Max(OomScoreAdj.MinValue, Math.Min(OomScoreAdj.MaxValue, row.OomScoreAdj))),
+                Cgroup = rowPath,
+                // An earlier victim still listed was passed over by this scan: the reaper had set MMF_OOM_SKIP.
+                OomVictim = victimBefore,
+                OomSkip = victimBefore,
+            });
+            task.Tgid = row.Tgid == 0 ? row.Pid : row.Tgid;
+            if (victimBefore) r.assumptions.Add($"pid {row.Pid} was killed by an earlier event: taken as reaped (MMF_OOM_SKIP)");
+        }
+        return machine;
+    }
+
+    /// <summary>
+    /// A kernel version consistent with the report, when it prints none: the task-table layout and the kill
+    /// message changed at known versions, and the long-term release most such reports come from stands for its
+    /// range — 2.6.32 (<c>cpu oom_adj</c>), 3.10 (<c>nr_ptes</c>), 4.4 (<c>nr_pmds</c>), 4.19 (<c>pgtables_bytes</c>
+    /// with "Kill process ... or sacrifice child"), 5.10 (<c>pgtables_bytes</c>), 6.12 (<c>rss_anon</c>).
+    /// </summary>
+    private static Version? InferVersion(OomReport r)
+    {
+        var cols = r.TaskTableColumns;
+        if (cols is null) return null;
+        bool Has(string c) { foreach (var x in cols) if (x == c) return true; return false; }
+        if (Has("rss_anon")) return new Version(6, 12);
+        if (Has("cpu") || Has("oom_adj")) return new Version(2, 6);
+        if (Has("nr_pmds")) return new Version(4, 4);
+        if (Has("nr_ptes")) return new Version(3, 10);
+        if (Has("pgtables_bytes")) return r.SelectedScore is not null ? new Version(4, 19) : new Version(5, 10);
+        return null;
+    }
+
+    private static MemoryCgroup EnsureCgroup(OomMachine machine, string path)
+    {
+        var p = path.Trim('/');
+        string sofar = "";
+        MemoryCgroup cg = machine.RootMemcg;
+        foreach (var part in p.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            sofar += "/" + part;
+            cg = machine.FindCgroup(sofar) ?? machine.CreateCgroup(sofar);
+        }
+        return cg;
+    }
+
+    /// <summary>Enough NUMA nodes for every node the report names, sharing the RAM evenly.</summary>
+    private static IReadOnlyList<Pages>? NodeSizes(OomReport r, long ram)
+    {
+        int max = 0;
+        foreach (var text in new[] { r.MemsAllowed, r.Nodemask })
+        {
+            if (string.IsNullOrEmpty(text)) continue;
+            try { foreach (var n in NodeMask.Parse(text!).Nodes) max = Math.Max(max, n); }
+            catch (FormatException) { }
+            catch (ArgumentOutOfRangeException) { }
+        }
+        if (max == 0) return null;
+        var list = new List<Pages>();
+        for (int i = 0; i <= max; i++) list.Add(new Pages(ram / (max + 1)));
+        return list;
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Linq;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Reports;
+
+/// <summary>
+/// Replays a report's event on a machine rebuilt from it, under the same constraint and allocation, and
+/// compares the decision with the kernel's.
+/// </summary>
+public static class ReportReplay
+{
+    /// <summary>The oom_control the kernel had: memcg, gfp mask, order, nodemask (mempolicy OOMs) and current.</summary>
+    public static OomControl ControlFor(OomReport report, OomMachine machine)
+    {
+        var oc = new OomControl
+        {
+            Order = report.Order,
+            GfpMask = report.GfpMaskValue is { } g ? new GfpMask(g) : GfpMask.Kernel,
+            Current = report.TriggerPid is { } pid ? machine.FindTask(pid) : null,
+        };
+        if (report.Cpuset is { Length: > 0 } cs && cs != "/" && machine.FindCpuset("/" + cs) is { } cpuset) oc.CurrentCpuset = cpuset;
+        if (report.Constraint == OomConstraint.Memcg && report.OomMemcg is { } path) oc.Memcg = machine.FindCgroup(path);
+        if (report.Constraint == OomConstraint.MemoryPolicy && report.Nodemask is { } nm)
+        {
+            try { oc.Nodemask = NodeMask.Parse(nm); } catch (FormatException) { }
+        }
+        return oc;
+    }
+
+    /// <summary>Runs out_of_memory for the report on <paramref name="machine"/> and compares with the kernel.</summary>
+    public static OomOutcome Replay(OomReport report, OomMachine machine)
+    {
+        var oc = ControlFor(report, machine);
+        oc.RecordCandidates = true;
+        var outcome = machine.Killer.Invoke(oc);
+        Compare(outcome, report);
+        return outcome;
+    }
+
+    /// <summary>Fills the outcome's agreement with the kernel's choice, and says why when they differ.</summary>
+    public static void Compare(OomOutcome outcome, OomReport report)
+    {
+        outcome.Report = report;
+        outcome.KernelChoice = report.SelectedPid;
+        if (report.SelectedPid is not { } kernel) return;
+        int? ours = outcome.Victim?.Pid;
+        outcome.AgreesWithKernel = ours == kernel;
+        if (ours == kernel) return;
+
+        var k = outcome.Candidates.FirstOrDefault(c => c.Pid == kernel);
+        string kernelSide = k is null ? $"pid {kernel} is not in the replayed task table"
+            : k.Points is { } kp ? $"the replay scores it {kp} points (rank {k.Rank})" : $"the replay passes it over ({k.Reason})";
+        string ourSide = ours is null ? outcome.Reason : $"the replay chose {outcome.Victim} with {outcome.VictimPoints} points";
+        outcome.Disagreement = $"The kernel chose {kernel} ({report.SelectedName}); {kernelSide}; {ourSide} under {outcome.Machine.Scoring}.";
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace OomTools.Engine.Reports;
+
+/// <summary>
+/// The columns of a task table, read from its header line (<c>[  pid  ]   uid  tgid total_vm      rss ...</c>),
+/// so every layout from 2.6.32 (<c>cpu oom_adj</c>) through 6.8+ (<c>rss_anon rss_file rss_shmem</c>) parses.
+/// </summary>
+internal sealed class TaskTableLayout
+{
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    {
+        "uid", "tgid", "total_vm", "rss", "rss_anon", "rss_file", "rss_shmem", "pgtables_bytes", "nr_ptes", "nr_pmds",
+        "swapents", "oom_score_adj", "oom_adj", "cpu", "name",
+    };
+
+    private readonly string[] columns;
+
+    private TaskTableLayout(string[] columns) => this.columns = columns;
+
+    public IReadOnlyList<string> Columns => columns;
+
+    /// <summary>Parses a header such as <c>[ pid ]   uid  tgid total_vm rss nr_ptes swapents oom_score_adj name</c>.</summary>
+    public static TaskTableLayout? FromHeader(string text)
+    {
+        int close = text.IndexOf(']');
+        if (!text.StartsWith("[", StringComparison.Ordinal) || close < 0 || text.Substring(1, close - 1).Trim() != "pid") return null;
+        var cols = text.Substring(close + 1).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (cols.Length < 3 || cols[cols.Length - 1] != "name") return null;
+        foreach (var c in cols) if (!Known.Contains(c)) return null;
+        return new TaskTableLayout(cols);
+    }
+
+    /// <summary>Parses a row under this header; null when it does not fit (a cut or garbled line).</summary>
+    public OomReportTask? ParseRow(string text, int lineNumber)
+    {
+        int close = text.IndexOf(']');
+        if (!text.StartsWith("[", StringComparison.Ordinal) || close < 0) return null;
+        if (!int.TryParse(text.Substring(1, close - 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
+        var rest = text.Substring(close + 1);
+        var row = new OomReportTask { Pid = pid, LineNumber = lineNumber };
+        int pos = 0;
+        for (int i = 0; i < columns.Length; i++)
+        {
+            while (pos < rest.Length && rest[pos] == ' ') pos++;
+            if (columns[i] == "name")
+            {
+                if (pos >= rest.Length) return null;
+                row.Name = rest.Substring(pos).TrimEnd();
+                return row;
+            }
+            int start = pos;
+            while (pos < rest.Length && rest[pos] != ' ') pos++;
+            if (!long.TryParse(rest.Substring(start, pos - start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return null;
+            Assign(row, columns[i], v);
+        }
+        return null;
+    }
+
+    private static void Assign(OomReportTask row, string column, long v)
+    {
+        switch (column)
+        {
+            case "uid": row.Uid = (int)v; break;
+            case "tgid": row.Tgid = (int)v; break;
+            case "total_vm": row.TotalVm = v; break;
+            case "rss": row.Rss = v; break;
+            case "rss_anon": row.RssAnon = v; break;
+            case "rss_file": row.RssFile = v; break;
+            case "rss_shmem": row.RssShmem = v; break;
+            case "pgtables_bytes": row.PgtablesBytes = v; break;
+            case "nr_ptes": row.NrPtes = v; break;
+            case "nr_pmds": row.NrPmds = v; break;
+            case "swapents": row.SwapEnts = v; break;
+            case "oom_score_adj": row.OomScoreAdj = (int)v; break;
+            case "oom_adj": row.OomAdj = (int)v; break;
+            case "cpu": row.Cpu = (int)v; break;
+        }
+    }
+}
