@@ -73,8 +73,8 @@ public sealed partial class OomKiller
     /// </summary>
     internal void DumpTasks(OomControl oc)
     {
-        m.Log.Info(OomMessages.TasksStateHeader);
-        m.Log.Info(OomMessages.TaskTableHeader);
+        if (m.KernelVersion >= new System.Version(4, 19)) m.Log.Info(OomMessages.TasksStateHeader);
+        m.Log.Info(OomMessages.TaskTableHeaderFor(m.KernelVersion));
         var scan = oc.Memcg is { } memcg ? TasksOf(memcg) : m.Tasks;
         foreach (var p in scan)
         {
@@ -82,7 +82,7 @@ public sealed partial class OomKiller
             if (!oc.IsMemcgOom && !OomCpusetEligible(p, oc)) continue;
             int tid = FindLockTaskMm(p);
             if (tid < 0) continue;
-            m.Log.Info(OomMessages.TaskRow(tid, p));
+            m.Log.Info(OomMessages.TaskRow(tid, p, m.KernelVersion));
         }
     }
 

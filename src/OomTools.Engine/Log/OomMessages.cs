@@ -14,6 +14,33 @@ public static class OomMessages
     public const string TaskTableHeader =
         "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name";
 
+    /// <summary>The dump_tasks header of 4.19 – 6.7 (before the rss split).</summary>
+    public const string TaskTableHeader419 =
+        "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name";
+
+    /// <summary>The dump_tasks header of 4.15 – 4.18 (no "Tasks state" line before it).</summary>
+    public const string TaskTableHeader415 =
+        "[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name";
+
+    /// <summary>The table header the given kernel version prints.</summary>
+    public static string TaskTableHeaderFor(System.Version kernel) =>
+        kernel >= new System.Version(6, 8) ? TaskTableHeader : kernel >= new System.Version(4, 19) ? TaskTableHeader419 : TaskTableHeader415;
+
+    /// <summary>
+    /// dump_task's row in the layout of <paramref name="kernel"/>: 6.8+ adds rss_anon, rss_file and rss_shmem;
+    /// 4.19 widened the pid to 7 columns.
+    /// </summary>
+    public static string TaskRow(int tid, OomTask task, System.Version kernel)
+    {
+        if (kernel >= new System.Version(6, 8)) return TaskRow(tid, task);
+        var mm = task.Mm!;
+        var format = kernel >= new System.Version(4, 19)
+            ? "[{0,7}] {1,5} {2,5} {3,8} {4,8} {5,8} {6,8}         {7,5} {8}"
+            : "[{0,5}] {1,5} {2,5} {3,8} {4,8} {5,8} {6,8}         {7,5} {8}";
+        return string.Format(Inv, format, tid, task.Uid, task.Tgid, mm.totalVm, mm.file + mm.anon + mm.shmem,
+            mm.pgtablesBytes, mm.swapEnts, task.oomScoreAdj, task.Comm);
+    }
+
     /// <summary>
     /// dump_task's row: <c>[%7d] %5d %5d %8lu %8lu %8lu %8lu %9lu %8ld %8lu         %5hd %s</c>, printed with the
     /// pid of the thread that still holds the mm.
