@@ -7,11 +7,11 @@ public enum RootBonus
 {
     /// <summary>4.17 and later: none.</summary>
     None,
-    /// <summary>2.6.36 – 3.6: 30 points off the per-mille score.</summary>
+    /// <summary>2.6.36 – 3.4 (and RHEL 6's 2.6.32): 30 points off the per-mille score.</summary>
     PerMille30,
-    /// <summary>3.7 – 3.9: <c>adj -= 30</c> before <c>adj *= totalpages / 1000</c>.</summary>
+    /// <summary>3.5 – 3.13: <c>adj -= 30</c> before <c>adj *= totalpages / 1000</c>.</summary>
     Adj30,
-    /// <summary>3.10 – 4.16: <c>points -= points * 3 / 100</c>.</summary>
+    /// <summary>3.14 – 4.16: <c>points -= points * 3 / 100</c>.</summary>
     ThreePercentOfPoints,
 }
 
@@ -22,17 +22,18 @@ public enum RootBonus
 /// <item>5.9: badness became a signed long with LONG_MIN for "never"; before, every eligible task scored at
 /// least 1 (<see cref="MinimumOne"/>).</item>
 /// <item>4.17: the 3% bonus for CAP_SYS_ADMIN (modelled as uid 0) was removed (<see cref="Root"/>).</item>
-/// <item>3.7: badness in pages scaled by <c>adj * (totalpages / 1000)</c>; before, a per-mille score
-/// <c>points * 1000 / totalpages + adj</c> clamped to 1..1000 (<see cref="PerMille"/>).</item>
-/// <item>Ties: until the "prefer thread group leaders" test left the loop (see <see cref="TiesToLater"/>), an
-/// equal score never displaced the chosen leader, so the earlier task won.</item>
+/// <item>3.14: the root bonus became 3% of the points; 3.5 – 3.13 took 30 off the adj instead.</item>
+/// <item>3.5: badness in pages scaled by <c>adj * (totalpages / 1000)</c>; before (and in RHEL 6's 2.6.32), a
+/// per-mille score <c>points * 1000 / totalpages + adj</c> clamped to 1..1000 (<see cref="PerMille"/>).</item>
+/// <item>5.3: ties go to the later task. Before, the loops used a strict <c>&gt;</c> (to 3.13) or refused to let
+/// an equal score displace the chosen thread-group leader (3.14 – 5.2), so the earlier task won.</item>
 /// </list>
 /// The "or sacrifice child" rule of kernels before 5.1 needs no model: the chosen process is the answer.
 /// </summary>
 public sealed class KernelScoring
 {
     /// <summary>The first version whose selection lets a tie go to the later task.</summary>
-    public static readonly Version TiesToLaterSince = new(5, 1);
+    public static readonly Version TiesToLaterSince = new(5, 3);
 
     private KernelScoring(Version version) => Version = version;
 
@@ -50,13 +51,13 @@ public sealed class KernelScoring
     /// <summary>True for 5.9 and later: the seed's own rules, and the engine's fast path.</summary>
     public bool IsCurrent => Version >= new Version(5, 9);
     public bool MinimumOne => Version < new Version(5, 9);
-    public bool PerMille => Version < new Version(3, 7);
+    public bool PerMille => Version < new Version(3, 5);
     public bool TiesToLater => Version >= TiesToLaterSince;
 
     public RootBonus Root =>
         Version >= new Version(4, 17) ? RootBonus.None :
-        Version >= new Version(3, 10) ? RootBonus.ThreePercentOfPoints :
-        Version >= new Version(3, 7) ? RootBonus.Adj30 : RootBonus.PerMille30;
+        Version >= new Version(3, 14) ? RootBonus.ThreePercentOfPoints :
+        Version >= new Version(3, 5) ? RootBonus.Adj30 : RootBonus.PerMille30;
 
     /// <summary>
     /// oom_badness of an eligible task under these rules. <paramref name="pages"/> is rss + swap + page-table

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Kernels;
 using OomTools.Engine.Model;
@@ -62,7 +63,13 @@ internal static class ReportMachineBuilder
             ram = Math.Max(1, r.MemcgLimitKb!.Value / pageKb);
             r.assumptions.Add("a memcg report does not show the machine's RAM: set to the cgroup limit (it does not affect the choice)");
         }
+        var kernel = r.KernelVersion ?? InferVersion(r);
         if (r.TotalSwapKb is { } swapKb) swap = swapKb / pageKb;
+        else if (memcg && SwapFromPrintedScore(r, KernelScoring.For(kernel), pageSize, pageKb) is { } inferred)
+        {
+            swap = inferred;
+            r.assumptions.Add($"total swap is not in the report: {swap} pages, worked back from the kernel's printed score {r.SelectedScore}");
+        }
         else
         {
             // Not printed for a memcg OOM; the cgroup's own swap use is a lower bound.
@@ -74,7 +81,6 @@ internal static class ReportMachineBuilder
         var version = r.CgroupVersion ?? (memcg && r.SwapLimitKb is null ? CgroupVersion.V1 : CgroupVersion.V2);
         var machine = new OomMachine(new Pages(Math.Max(1, ram)), new Pages(Math.Max(0, swap)), pageSize, NodeSizes(r, ram),
             $"{r.Source}#{r.Index}", version);
-        var kernel = r.KernelVersion ?? InferVersion(r);
         if (r.KernelVersion is null)
             r.assumptions.Add(kernel is null ? "the kernel version is not in the report: the 6.x rules are used"
                 : $"the kernel version is not in the report: {kernel} inferred from the report's layout");
@@ -87,6 +93,8 @@ internal static class ReportMachineBuilder
             if (!mems.IsEmpty && machine.FindCpuset("/" + r.Cpuset) is null) machine.CreateCpuset("/" + r.Cpuset, mems);
         }
 
+        if (r.TaskTableColumns is { } cols && !cols.Contains("swapents"))
+            r.assumptions.Add("this kernel's task table has no swap or page-table columns: scores count rss only");
         string cgroupPath = "/";
         if (memcg)
         {
@@ -167,6 +175,30 @@ internal static class ReportMachineBuilder
             cg = machine.FindCgroup(sofar) ?? machine.CreateCgroup(sofar);
         }
         return cg;
+    }
+
+    /// <summary>
+    /// Kernels before 5.1 print the victim's score as <c>points * 1000 / totalpages</c>, and a memcg OOM's
+    /// totalpages is the limit plus the machine's swap (mem_cgroup_get_limit). Total swap is then the one value
+    /// that gives the printed score; found by bisection, since the score falls as totalpages grows.
+    /// </summary>
+    private static long? SwapFromPrintedScore(OomReport r, KernelScoring rules, int pageSize, long pageKb)
+    {
+        if (r.SelectedScore is not { } printed || rules.PerMille || r.MemcgLimitKb is not { } limitKb) return null;
+        OomReportTask? victim = null;
+        foreach (var t in r.tasks) if (t.Pid == r.SelectedPid) { victim = t; break; }
+        if (victim is null || victim.OomScoreAdj <= OomScoreAdj.MinValue) return null;
+        long limit = limitKb / pageKb;
+        long pages = victim.Rss + victim.SwapEnts + victim.PageTableBytes(pageSize) / pageSize;
+        long Score(long total) => rules.Badness(pages, victim.OomScoreAdj, total, victim.Uid == 0) * 1000 / total;
+        long lo = Math.Max(1, limit), hi = lo + (1L << 36);
+        if (Score(lo) < printed || Score(hi) > printed) return null;
+        while (lo < hi)
+        {
+            long mid = lo + (hi - lo) / 2;
+            if (Score(mid) <= printed) hi = mid; else lo = mid + 1;
+        }
+        return Score(lo) == printed && lo > limit ? lo - limit : null;
     }
 
     /// <summary>Enough NUMA nodes for every node the report names, sharing the RAM evenly.</summary>
