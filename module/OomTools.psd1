@@ -23,6 +23,7 @@
         'Invoke-ProcessMrelease'
         'Get-OomLog'
         'Import-OomReport'
+        'Get-OomSnapshot'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Host;
+
+/// <summary>Where and how to read a host.</summary>
+public sealed class HostSnapshotOptions
+{
+    public string ProcRoot { get; set; } = "/proc";
+    public string CgroupRoot { get; set; } = "/sys/fs/cgroup";
+    public int PageSize { get; set; } = 4096;
+    public string Name { get; set; } = "localhost";
+    public IHostFileSystem FileSystem { get; set; } = new DiskFileSystem();
+}
+
+/// <summary>
+/// Reads a Linux host into an <see cref="OomMachine"/>: RAM and swap from <c>/proc/meminfo</c> (what
+/// <c>totalram_pages</c> and <c>total_swap_pages</c> are), NUMA nodes' present pages from <c>/proc/zoneinfo</c>,
+/// every process's status, stat, oom_score_adj and cgroup, and the memory cgroups' limits (v1 or v2). Processes
+/// come in the kernel's task-list order: by start time, then pid. A process that exits mid-read is skipped; a
+/// file the caller may not read becomes a warning and a default.
+/// </summary>
+public static class HostSnapshot
+{
+    private const uint PF_EXITING = 0x4, PF_KTHREAD = 0x200000;
+
+    public static OomMachine Read(HostSnapshotOptions o, Action<string> warn)
+    {
+        var fs = o.FileSystem;
+        var meminfo = Read(fs, Join(o.ProcRoot, "meminfo"), warn)
+            ?? throw new OomEngineException(OomError.InvalidState,
+                $"'{Join(o.ProcRoot, "meminfo")}' does not exist: Get-OomSnapshot reads a Linux host's /proc (give -ProcRoot for a saved copy).", o.ProcRoot);
+        long memKb = MeminfoKb(meminfo, "MemTotal"), swapKb = MeminfoKb(meminfo, "SwapTotal");
+        long kbPerPage = o.PageSize / 1024;
+
+        var memcgRoot = FindMemoryController(fs, o.CgroupRoot, out var version);
+        var machine = new OomMachine(new Pages(memKb / kbPerPage), new Pages(swapKb / kbPerPage), o.PageSize,
+            NodePresentPages(fs, o.ProcRoot), o.Name, version);
+
+        var procs = new List<(long start, ProcStatus status, uint flags, int adj, string? memcg)>();
+        foreach (var dir in fs.Folders(o.ProcRoot))
+        {
+            if (!int.TryParse(dir, NumberStyles.None, CultureInfo.InvariantCulture, out _)) continue;
+            var baseDir = Join(o.ProcRoot, dir);
+            var statusText = Read(fs, Join(baseDir, "status"), warn);
+            var status = statusText is null ? null : ProcStatus.Parse(statusText);
+            if (status is null) continue; // exited while we read
+            var stat = Read(fs, Join(baseDir, "stat"), warn);
+            ParseStat(stat, out var start, out var flags);
+            var adjText = Read(fs, Join(baseDir, "oom_score_adj"), warn);
+            int adj = int.TryParse(adjText?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var a) ? a : 0;
+            string? memcg = memcgRoot is null ? null : MemcgPath(Read(fs, Join(baseDir, "cgroup"), warn), version);
+            procs.Add((start, status, flags, adj, memcg));
+        }
+        // for_each_process walks in creation order: start time, and pid among processes started in the same tick.
+        procs.Sort((x, y) => x.start != y.start ? x.start.CompareTo(y.start) : x.status.Pid.CompareTo(y.status.Pid));
+
+        foreach (var (_, s, flags, adj, memcg) in procs)
+        {
+            string cgPath = "/";
+            if (memcg is not null && memcgRoot is not null)
+            {
+                cgPath = MemoryCgroupReader.Ensure(machine, fs, memcgRoot, memcg, version, warn).Path;
+            }
+            bool kthread = s.KernelThread || (flags & PF_KTHREAD) != 0;
+            bool hasMm = s.HasMm && !kthread;
+            try
+            {
+                var task = machine.AddTask(new OomTaskSpec
+                {
+                    Pid = s.Pid,
+                    Name = s.Name.Length == 0 ? "?" : s.Name,
+                    Uid = Math.Max(0, s.Uid),
+                    AnonPages = new Pages(s.RssAnonKb / kbPerPage),
+                    FilePages = new Pages(s.RssFileKb / kbPerPage),
+                    ShmemPages = new Pages(s.RssShmemKb / kbPerPage),
+                    SwapEntries = new Pages(s.VmSwapKb / kbPerPage),
+                    PageTableBytes = s.VmPteKb * 1024,
+                    TotalVm = new Pages(s.VmSizeKb / kbPerPage),
+                    OomScoreAdj = OomScoreAdj.From(Math.Max(-1000, Math.Min(1000, adj))),
+                    Cgroup = cgPath,
+                    Threads = s.Threads,
+                    DetachedThreads = hasMm ? 0 : s.Threads,
+                    KernelThread = kthread,
+                    Exiting = (flags & PF_EXITING) != 0,
+                });
+                task.Tgid = s.Tgid == 0 ? s.Pid : s.Tgid;
+            }
+            catch (OomEngineException e)
+            {
+                warn($"process {s.Pid} ({s.Name}) left out: {e.Message}");
+            }
+        }
+        return machine;
+    }
+
+    internal static string Join(string a, string b) => a.EndsWith("/", StringComparison.Ordinal) ? a + b : a + "/" + b;
+
+    internal static string? Read(IHostFileSystem fs, string path, Action<string> warn)
+    {
+        try { return fs.ReadText(path); }
+        catch (UnauthorizedAccessException) { warn($"cannot read {path}: permission denied (a default is used)"); return null; }
+    }
+
+    private static long MeminfoKb(string meminfo, string key)
+    {
+        foreach (var line in meminfo.Split('\n'))
+        {
+            if (!line.StartsWith(key + ":", StringComparison.Ordinal)) continue;
+            var parts = line.Substring(key.Length + 1).Trim().Split(' ');
+            if (long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var v)) return v;
+        }
+        return 0;
+    }
+
+    /// <summary>Present pages per node, summed over the zones /proc/zoneinfo lists (node_present_pages).</summary>
+    private static IReadOnlyList<Pages>? NodePresentPages(IHostFileSystem fs, string procRoot)
+    {
+        string? zoneinfo;
+        try { zoneinfo = fs.ReadText(Join(procRoot, "zoneinfo")); } catch (UnauthorizedAccessException) { return null; }
+        if (zoneinfo is null) return null;
+        var sums = new SortedDictionary<int, long>();
+        int node = -1;
+        foreach (var raw in zoneinfo.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("Node ", StringComparison.Ordinal))
+            {
+                int comma = line.IndexOf(',');
+                node = comma > 5 && int.TryParse(line.Substring(5, comma - 5), out var n) ? n : -1;
+                if (node >= 0 && !sums.ContainsKey(node)) sums[node] = 0;
+            }
+            else if (node >= 0 && line.StartsWith("present ", StringComparison.Ordinal) &&
+                     long.TryParse(line.Substring(8).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var present))
+                sums[node] += present;
+        }
+        if (sums.Count <= 1) return null;
+        var list = new List<Pages>();
+        for (int i = 0; i <= MaxKey(sums); i++) list.Add(new Pages(sums.TryGetValue(i, out var v) ? v : 0));
+        return list;
+    }
+
+    private static int MaxKey(SortedDictionary<int, long> d) { int max = 0; foreach (var k in d.Keys) max = k; return max; }
+
+    /// <summary>stat: the flags (field 9) and the start time in clock ticks (field 22), counted after the ")" of comm.</summary>
+    private static void ParseStat(string? stat, out long start, out uint flags)
+    {
+        start = long.MaxValue;
+        flags = 0;
+        if (stat is null) return;
+        int close = stat.LastIndexOf(')');
+        if (close < 0) return;
+        var f = stat.Substring(close + 1).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (f.Length > 6) uint.TryParse(f[6], NumberStyles.None, CultureInfo.InvariantCulture, out flags);
+        if (f.Length > 19 && long.TryParse(f[19], NumberStyles.None, CultureInfo.InvariantCulture, out var s)) start = s;
+    }
+
+    /// <summary>The memory controller's root folder: v1's <c>memory/</c>, or the v2 unified root when it has memory.</summary>
+    private static string? FindMemoryController(IHostFileSystem fs, string root, out CgroupVersion version)
+    {
+        version = CgroupVersion.V1;
+        try
+        {
+            if (fs.ReadText(Join(root, "memory/memory.limit_in_bytes")) is not null) return Join(root, "memory");
+            if (fs.ReadText(Join(root, "cgroup.controllers")) is { } controllers && controllers.Contains("memory"))
+            {
+                version = CgroupVersion.V2;
+                return root;
+            }
+        }
+        catch (UnauthorizedAccessException) { }
+        version = CgroupVersion.V2;
+        return null;
+    }
+
+    /// <summary>The process's memory cgroup from /proc/PID/cgroup: the v1 memory line or the v2 "0::" line.</summary>
+    private static string? MemcgPath(string? cgroupFile, CgroupVersion version)
+    {
+        if (cgroupFile is null) return null;
+        foreach (var line in cgroupFile.Split('\n'))
+        {
+            var parts = line.Split(new[] { ':' }, 3);
+            if (parts.Length < 3) continue;
+            bool match = version == CgroupVersion.V1 ? Array.IndexOf(parts[1].Split(','), "memory") >= 0 : parts[0] == "0" && parts[1].Length == 0;
+            if (match) return parts[2].Trim().Length == 0 ? "/" : parts[2].Trim();
+        }
+        return null;
+    }
+}

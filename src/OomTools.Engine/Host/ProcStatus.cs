@@ -1,0 +1,64 @@
+using System;
+using System.Globalization;
+
+namespace OomTools.Engine.Host;
+
+/// <summary>
+/// What a snapshot needs from <c>/proc/PID/status</c> (fs/proc/array.c, task_mmu.c): name, ids, the mm counters
+/// in kB (RssAnon, RssFile, RssShmem, VmSwap, VmPTE, VmSize) and the thread count.
+/// </summary>
+internal sealed class ProcStatus
+{
+    public string Name = "";
+    public int Tgid, Pid, Uid, Threads = 1;
+    public bool KernelThread, HasMm;
+    public long RssAnonKb, RssFileKb, RssShmemKb, VmSwapKb, VmPteKb, VmSizeKb;
+    public char State = '?';
+
+    public static ProcStatus? Parse(string text)
+    {
+        var s = new ProcStatus();
+        foreach (var raw in text.Split('\n'))
+        {
+            int colon = raw.IndexOf(':');
+            if (colon <= 0) continue;
+            var key = raw.Substring(0, colon);
+            var value = raw.Substring(colon + 1).Trim();
+            switch (key)
+            {
+                case "Name": s.Name = Unescape(value); break;
+                case "State": s.State = value.Length > 0 ? value[0] : '?'; break;
+                case "Tgid": s.Tgid = Int(value); break;
+                case "Pid": s.Pid = Int(value); break;
+                case "Uid": s.Uid = Int(FirstField(value)); break;
+                case "Threads": s.Threads = Math.Max(1, Int(value)); break;
+                case "Kthread": s.KernelThread = value == "1"; break;
+                case "VmSize": s.VmSizeKb = Kb(value); s.HasMm = true; break;
+                case "RssAnon": s.RssAnonKb = Kb(value); s.HasMm = true; break;
+                case "RssFile": s.RssFileKb = Kb(value); break;
+                case "RssShmem": s.RssShmemKb = Kb(value); break;
+                case "VmSwap": s.VmSwapKb = Kb(value); break;
+                case "VmPTE": s.VmPteKb = Kb(value); break;
+            }
+        }
+        return s.Pid > 0 ? s : null;
+    }
+
+    private static string FirstField(string v)
+    {
+        int i = 0;
+        while (i < v.Length && !char.IsWhiteSpace(v[i])) i++;
+        return v.Substring(0, i);
+    }
+
+    private static int Int(string v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    private static long Kb(string v)
+    {
+        var f = FirstField(v);
+        return long.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+    }
+
+    /// <summary>status escapes a newline in the name as \n and a backslash as \\.</summary>
+    private static string Unescape(string v) => v.Replace("\\n", "\n").Replace("\\\\", "\\");
+}
