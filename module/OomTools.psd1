@@ -24,6 +24,10 @@
         'Get-OomLog'
         'Import-OomReport'
         'Get-OomSnapshot'
+        'Set-OomScoreAdj'
+        'Get-OomKillOrder'
+        'Test-OomProtection'
+        'Get-OomKubeletScoreAdj'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

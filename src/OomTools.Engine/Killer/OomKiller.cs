@@ -30,6 +30,15 @@ public sealed partial class OomKiller
         return new OomOutcome(m, oc, result, killed, m.Log.Since(logStart), lastEarlyReturn);
     }
 
+    /// <summary>out_of_memory for an audit step: no candidate list, and the processes signalled.</summary>
+    internal bool OutOfMemoryForAudit(OomControl oc, out System.Collections.Generic.List<OomTask> killed)
+    {
+        killed = new System.Collections.Generic.List<OomTask>();
+        killedSink = killed;
+        try { return OutOfMemory(oc); }
+        finally { killedSink = null; }
+    }
+
     private System.Collections.Generic.List<OomTask>? killedSink;
     private string? lastEarlyReturn;
 }

@@ -148,29 +148,10 @@ public sealed partial class OomMachine
     }
 
     /// <summary>
-    /// A privileged write of <c>/proc/PID/oom_score_adj</c> (fs/proc/base.c <c>__set_oom_adj</c> with
-    /// CAP_SYS_RESOURCE): sets oom_score_adj and oom_score_adj_min, and — when the mm is shared through CLONE_VM
-    /// (MMF_MULTIPROCESS) and the target is not a vfork child — the same on every other process using that mm,
-    /// except kernel threads, global init and vfork children.
+    /// A privileged write of <c>/proc/PID/oom_score_adj</c> (CAP_SYS_RESOURCE): sets oom_score_adj and
+    /// oom_score_adj_min, on every process sharing the mm too (see <see cref="OomScoreAdjWriter"/>).
     /// </summary>
-    public void SetOomScoreAdj(OomTask task, OomScoreAdj adj)
-    {
-        MemoryDescriptor? shared = null;
-        if (!task.InVfork && task.Mm is { } mm && (mm.Flags & MmFlags.MultiProcess) != 0 && Engine.Killer.OomKiller.FindLockTaskMm(task) >= 0)
-            shared = mm;
-        task.OomScoreAdj = adj;
-        task.OomScoreAdjMin = adj;
-        if (shared is null) return;
-        foreach (var p in tasks)
-        {
-            if (ReferenceEquals(p, task) || p.IsKernelThread || p.IsGlobalInit) continue;
-            if (!p.InVfork && Engine.Killer.OomKiller.ProcessSharesMm(p, shared))
-            {
-                p.OomScoreAdj = adj;
-                p.OomScoreAdjMin = adj;
-            }
-        }
-    }
+    public void SetOomScoreAdj(OomTask task, OomScoreAdj adj) => OomScoreAdjWriter.SetOomAdj(this, task, adj, legacy: false, privileged: true);
 
     /// <summary>Moves a process into another memory cgroup; it joins the end of that cgroup's task list.</summary>
     public void MoveTask(OomTask task, MemoryCgroup target)

@@ -1,0 +1,36 @@
+using System;
+
+namespace OomTools.Engine.Audit;
+
+/// <summary>A pod's Kubernetes quality-of-service class.</summary>
+public enum QosClass
+{
+    Guaranteed,
+    Burstable,
+    BestEffort,
+}
+
+/// <summary>
+/// The oom_score_adj the kubelet gives a container (pkg/kubelet/qos/policy.go, containerOOMScoreAdjust): -997 for
+/// node-critical and Guaranteed pods, 1000 for BestEffort, and for Burstable <c>1000 - 1000 * request / capacity</c>
+/// (integer arithmetic) clamped to 3..999 — so a Burstable container never ties a Guaranteed one or a BestEffort one.
+/// </summary>
+public static class Kubelet
+{
+    public const int GuaranteedOomScoreAdj = -997, BestEffortOomScoreAdj = 1000, KubeletOomScoreAdj = -999, KubeProxyOomScoreAdj = -999;
+
+    /// <param name="memoryRequest">The container's memory request in bytes.</param>
+    /// <param name="memoryCapacity">The node's memory capacity in bytes (its RAM, not the allocatable part).</param>
+    public static int ContainerOomScoreAdjust(QosClass qos, long memoryRequest, long memoryCapacity, bool nodeCritical = false)
+    {
+        if (nodeCritical || qos == QosClass.Guaranteed) return GuaranteedOomScoreAdj;
+        if (qos == QosClass.BestEffort) return BestEffortOomScoreAdj;
+        if (memoryCapacity <= 0) throw new OomEngineException(OomError.InvalidArgument, $"The node's memory capacity must be positive; {memoryCapacity} is not.", memoryCapacity);
+        if (memoryRequest < 0) throw new OomEngineException(OomError.NegativeSize, $"A memory request cannot be negative ({memoryRequest}).", memoryRequest);
+        // 1000 * request overflows 64 bits only past 9 PB; the kubelet does the same int64 arithmetic.
+        long adj = 1000 - 1000 * memoryRequest / memoryCapacity;
+        if (adj < 1000 + GuaranteedOomScoreAdj) return 1000 + GuaranteedOomScoreAdj;
+        if (adj == BestEffortOomScoreAdj) return BestEffortOomScoreAdj - 1;
+        return (int)adj;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Management.Automation;
+using OomTools.Engine.Audit;
+using OomTools.Engine.Model;
+
+namespace OomTools.Commands;
+
+/// <summary>
+/// Get-OomKillOrder: the order in which the kernel would kill, OOM after OOM (each victim exits and frees its
+/// memory before the next OOM), until -Count processes are dead or -Free bytes are freed. Runs on a copy.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OomKillOrder")]
+[OutputType(typeof(KillOrderStep))]
+public sealed class GetOomKillOrderCommand : OomDomainCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    /// <summary>Stop after this many OOM kills (all that can be killed when omitted).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = int.MaxValue;
+
+    /// <summary>Stop once this many bytes have been freed.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long? Free { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var until = Free is { } bytes ? Engine.Units.Pages.FromBytes(bytes, Machine.PageSize) : (Engine.Units.Pages?)null;
+        WriteProgress(new ProgressRecord(1, "Get-OomKillOrder", $"Simulating OOMs on a copy of {Machine.Name}"));
+        foreach (var step in OomAudit.KillOrder(Machine, Request(), Count, until)) WriteObject(step);
+        WriteProgress(new ProgressRecord(1, "Get-OomKillOrder", "done") { RecordType = ProgressRecordType.Completed });
+    }, Machine);
+}

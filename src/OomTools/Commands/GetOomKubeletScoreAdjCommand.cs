@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using OomTools.Engine.Audit;
+
+namespace OomTools.Commands;
+
+/// <summary>The oom_score_adj the kubelet sets for a container.</summary>
+public sealed class KubeletScoreAdj
+{
+    public QosClass QosClass { get; internal set; }
+    public long MemoryRequest { get; internal set; }
+    public long MemoryCapacity { get; internal set; }
+    public bool NodeCritical { get; internal set; }
+    public int OomScoreAdj { get; internal set; }
+}
+
+/// <summary>
+/// Get-OomKubeletScoreAdj: the kubelet's oom_score_adj for a pod's containers — -997 Guaranteed or node-critical,
+/// 1000 BestEffort, Burstable <c>1000 - 1000 * request / capacity</c> clamped to 3..999 — so a Kubernetes node can
+/// be modelled with Add-OomTask.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OomKubeletScoreAdj")]
+[OutputType(typeof(KubeletScoreAdj))]
+public sealed class GetOomKubeletScoreAdjCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public QosClass QosClass { get; set; }
+
+    /// <summary>The container's memory request in bytes.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, long.MaxValue)]
+    public long MemoryRequest { get; set; }
+
+    /// <summary>The node's memory capacity in bytes (its RAM, not allocatable).</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, long.MaxValue)]
+    public long MemoryCapacity { get; set; }
+
+    /// <summary>A node-critical pod (system-node-critical priority).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter NodeCritical { get; set; }
+
+    protected override void ProcessRecord() => Try(() => WriteObject(new KubeletScoreAdj
+    {
+        QosClass = QosClass,
+        MemoryRequest = MemoryRequest,
+        MemoryCapacity = MemoryCapacity,
+        NodeCritical = NodeCritical,
+        OomScoreAdj = Kubelet.ContainerOomScoreAdjust(QosClass, MemoryRequest, MemoryCapacity, NodeCritical),
+    }), QosClass);
+}

@@ -1,0 +1,119 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using OomTools.Engine;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
+
+namespace OomTools.Commands;
+
+/// <summary>
+/// Set-OomScoreAdj: writes oom_score_adj the way the kernel takes it — /proc/PID/oom_score_adj (-1000..1000) or
+/// the legacy /proc/PID/oom_adj (-17..15) with the kernel's conversions, the oom_score_adj_min rule for writers
+/// without CAP_SYS_RESOURCE, and propagation to processes sharing the mm. Refusals are errors named after the
+/// kernel's errno (EACCES, EINVAL, ERANGE, ESRCH). -Live writes a real process's file on this host.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "OomScoreAdj", SupportsShouldProcess = true, DefaultParameterSetName = ByPidSet)]
+[OutputType(typeof(OomScoreAdjChange))]
+public sealed class SetOomScoreAdjCommand : OomCmdlet
+{
+    private const string ByPidSet = "ByPid", ByObjectSet = "ByObject", LiveSet = "Live";
+
+    [Parameter(Mandatory = true, ParameterSetName = ByPidSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ByObjectSet)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPidSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    public int[] Pid { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = ByObjectSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public OomTask[] InputObject { get; set; } = null!;
+
+    /// <summary>The text written to oom_score_adj (as the kernel parses it: 500, -1000, 0x10 …).</summary>
+    [Parameter(Position = 1)]
+    [Alias("OomScoreAdj")]
+    public string? Value { get; set; }
+
+    /// <summary>Write the legacy /proc/PID/oom_adj instead (-17 disables, -16..15).</summary>
+    [Parameter]
+    public string? OomAdj { get; set; }
+
+    /// <summary>The writer has CAP_SYS_RESOURCE: may go below oom_score_adj_min, and sets it.</summary>
+    [Parameter(ParameterSetName = ByPidSet)]
+    [Parameter(ParameterSetName = ByObjectSet)]
+    public SwitchParameter Privileged { get; set; }
+
+    /// <summary>Write the real file of a process on this host (asks for confirmation unless -Force).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiveSet)]
+    public SwitchParameter Live { get; set; }
+
+    [Parameter(ParameterSetName = LiveSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>With -Live, the /proc tree to write into.</summary>
+    [Parameter(ParameterSetName = LiveSet)]
+    public string ProcRoot { get; set; } = "/proc";
+
+    protected override void BeginProcessing()
+    {
+        if ((Value is null) == (OomAdj is null))
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give exactly one of -Value (oom_score_adj) or -OomAdj (legacy oom_adj)."),
+                ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, null));
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == LiveSet) { foreach (var pid in Pid) WriteLive(pid); return; }
+        var tasks = ParameterSetName == ByObjectSet ? InputObject : Array.ConvertAll(Pid, p => Machine.FindTask(p)!);
+        for (int i = 0; i < tasks.Length; i++)
+        {
+            var task = tasks[i];
+            if (task is null)
+            {
+                WriteError(ToErrorRecord(new OomEngineException(OomError.TaskNotFound, $"Machine '{Machine.Name}' has no process with pid {Pid[i]}.", Pid[i])));
+                continue;
+            }
+            var what = Value is not null ? $"oom_score_adj = {Value}" : $"oom_adj = {OomAdj}";
+            if (!ShouldProcess($"{task} on {Machine.Name}", $"Write {what}")) continue;
+            var change = Value is not null
+                ? OomScoreAdjWriter.WriteOomScoreAdj(Machine, task, Value, Privileged)
+                : OomScoreAdjWriter.WriteOomAdj(Machine, task, OomAdj!, Privileged);
+            if (change.Errno == Errno.Success) WriteObject(change);
+            else WriteError(ErrnoRecord(change.Errno, $"{task}: {change.Reason}.", task));
+        }
+    }
+
+    private void WriteLive(int pid)
+    {
+        var file = Value is not null ? "oom_score_adj" : "oom_adj";
+        var path = $"{GetUnresolvedProviderPathFromPSPath(ProcRoot).TrimEnd('/')}/{pid}/{file}";
+        var text = Value ?? OomAdj!;
+        if (!ShouldProcess(path, $"Write '{text}'")) return;
+        if (!Force && !ShouldContinue($"Write '{text}' to {path}? This changes which process the real kernel kills.", "Set-OomScoreAdj -Live")) return;
+        try
+        {
+            File.WriteAllText(path, text);
+            WriteVerbose($"Wrote '{text}' to {path}.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var errno = e is UnauthorizedAccessException ? Errno.EACCES
+                : e is FileNotFoundException or DirectoryNotFoundException || e.Message.Contains("No such process") ? Errno.ESRCH
+                : e.Message.Contains("Numerical result out of range") ? Errno.ERANGE : Errno.EINVAL;
+            WriteError(ErrnoRecord(errno, $"{path}: {e.Message}", pid));
+        }
+    }
+
+    private static ErrorRecord ErrnoRecord(Errno errno, string message, object target) => new(
+        new InvalidOperationException($"{errno}: {message}"), errno.ToString(),
+        errno switch
+        {
+            Errno.EACCES => ErrorCategory.PermissionDenied,
+            Errno.ESRCH => ErrorCategory.ObjectNotFound,
+            _ => ErrorCategory.InvalidArgument,
+        }, target);
+}

@@ -1,0 +1,43 @@
+using System.Management.Automation;
+using OomTools.Engine.Audit;
+using OomTools.Engine.Units;
+
+namespace OomTools;
+
+/// <summary>
+/// The parameters that say which OOM an audit is about — global, a memory cgroup, a mempolicy nodemask, a
+/// cpuset — shared by the audit cmdlets.
+/// </summary>
+public abstract class OomDomainCmdlet : OomCmdlet
+{
+    /// <summary>An OOM in this memory cgroup (its limit hit); a global OOM when omitted.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
+    public string? Cgroup { get; set; }
+
+    /// <summary>A mempolicy OOM over these nodes (a node list such as 0 or 0-1).</summary>
+    [Parameter]
+    public string? Nodemask { get; set; }
+
+    /// <summary>The cpuset the allocation comes from.</summary>
+    [Parameter]
+    public string? Cpuset { get; set; }
+
+    /// <summary>The allocation's gfp mask (number or flag names).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.GfpFlagCompleter))]
+    public string? GfpMask { get; set; }
+
+    /// <summary>The allocating task's pid.</summary>
+    [Parameter]
+    public int? Current { get; set; }
+
+    protected OomRequest Request() => new()
+    {
+        Cgroup = Cgroup,
+        Nodemask = Nodemask is null ? null : NodeMask.Parse(Nodemask),
+        Cpuset = Cpuset,
+        GfpMask = GfpMask is null ? null : Engine.Units.GfpMask.Parse(GfpMask),
+        CurrentPid = Current,
+    };
+}
