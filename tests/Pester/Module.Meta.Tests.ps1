@@ -1,9 +1,10 @@
 BeforeDiscovery {
-    # The eleven cmdlets of the design (kept here too: discovery runs before BeforeAll has imported anything).
+    # The cmdlets of the module (kept here too: discovery runs before BeforeAll has imported anything).
     $cmdletCases = @(
         'New-OomMachine', 'Add-OomTask', 'Get-OomTask', 'Set-OomTask', 'Remove-OomTask', 'New-OomCgroup',
         'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog',
-        'Import-OomReport'
+        'Import-OomReport', 'Get-OomSnapshot', 'Set-OomScoreAdj', 'Get-OomKillOrder', 'Test-OomProtection',
+        'Get-OomKubeletScoreAdj'
     ) | ForEach-Object { @{ Name = $_; Verb = ($_ -split '-')[0] } }
     $changingCases = @($cmdletCases | Where-Object { $_.Verb -in 'Add', 'Set', 'Remove', 'New', 'Invoke' })
 }
@@ -19,7 +20,7 @@ Describe 'The OomTools module' {
             { Test-ModuleManifest -Path $ModuleManifestPath -ErrorAction Stop } | Should -Not -Throw
         }
 
-        It 'declares exactly the eleven cmdlets and no functions, aliases or variables' {
+        It 'declares exactly the designed cmdlets and no functions, aliases or variables' {
             $manifest = Test-ModuleManifest -Path $ModuleManifestPath
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($OomCmdletNames | Sort-Object)
             $manifest.ExportedFunctions.Count | Should -Be 0
@@ -27,7 +28,7 @@ Describe 'The OomTools module' {
             $manifest.ExportedVariables.Count | Should -Be 0
         }
 
-        It 'exports exactly the eleven cmdlets once imported' {
+        It 'exports exactly the designed cmdlets once imported' {
             $module = Get-Module OomTools
             $module | Should -Not -BeNullOrEmpty
             @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($OomCmdletNames | Sort-Object)

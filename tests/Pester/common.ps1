@@ -10,10 +10,12 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModuleManifestPath = Join-Path $PSScriptRoot '../../out/OomTools/OomTools.psd1'
 Import-Module $script:ModuleManifestPath -Force -ErrorAction Stop
 
-# The eleven cmdlets the module is designed to export.
+# The cmdlets the module exports.
 $script:OomCmdletNames = @(
     'New-OomMachine', 'Add-OomTask', 'Get-OomTask', 'Set-OomTask', 'Remove-OomTask', 'New-OomCgroup',
-    'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog'
+    'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog',
+    'Import-OomReport', 'Get-OomSnapshot', 'Set-OomScoreAdj', 'Get-OomKillOrder', 'Test-OomProtection',
+    'Get-OomKubeletScoreAdj'
 )
 
 function Get-OomMachineState {

@@ -58,6 +58,9 @@ public sealed partial class OomKiller
         long total = m.TotalRamPages.Value + m.TotalSwapPages.Value;
         long badness = OomBadness(p, total, out _);
         if (badness == long.MinValue) return 0;
+        // Before 5.9 the file showed the per-mille score: the badness itself before 3.5, points * 1000 / total after.
+        if (m.Scoring.PerMille) return badness;
+        if (!m.Scoring.IsCurrent) return badness * 1000 / total;
         return (1000 + badness * 1000 / total) * 2 / 3;
     }
 }

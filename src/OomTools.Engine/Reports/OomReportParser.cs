@@ -85,12 +85,14 @@ public sealed partial class OomReportParser
                 Close();
                 Start(line);
                 var r = current!;
+                r.lines.Add(line);
                 r.TriggerName = m.Groups["comm"].Value;
                 r.GfpMaskValue = uint.Parse(m.Groups["gfp"].Value.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
                 r.Order = int.Parse(m.Groups["order"].Value, CultureInfo.InvariantCulture);
                 r.TriggerOomScoreAdj = int.Parse(m.Groups["adj"].Value, CultureInfo.InvariantCulture);
-                r.GfpFlags = m.Groups["flags"].Success ? m.Groups["flags"].Value : new GfpMask(r.GfpMaskValue.Value).FlagNames(null);
-                r.GfpMask = $"{m.Groups["gfp"].Value}({r.GfpFlags})";
+                // Kernels before %pGg printed the bare number, in a bit layout of their own: leave it undecoded.
+                r.GfpFlags = m.Groups["flags"].Success ? m.Groups["flags"].Value : null;
+                r.GfpMask = r.GfpFlags is null ? m.Groups["gfp"].Value : $"{m.Groups["gfp"].Value}({r.GfpFlags})";
                 if (m.Groups["nm"].Success) r.Nodemask = m.Groups["nm"].Value;
                 return;
             }
@@ -114,10 +116,10 @@ public sealed partial class OomReportParser
                 preamble.Enqueue(line);
                 return;
             }
+            var before = preamble.ToArray();
             Start(line);
             current!.NotReplayable("the report has no 'invoked oom-killer' line");
-            foreach (var p in preamble) Extract(p);
-            preamble.Clear();
+            foreach (var p in before) Extract(p);
         }
         else if (killedLine && current.SelectedPid is not null && current.KilledPids.Count > 0 && !inGroupKill)
         {

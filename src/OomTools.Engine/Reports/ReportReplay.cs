@@ -18,7 +18,7 @@ public static class ReportReplay
         var oc = new OomControl
         {
             Order = report.Order,
-            GfpMask = report.GfpMaskValue is { } g ? new GfpMask(g) : GfpMask.Kernel,
+            GfpMask = MaskFor(report),
             Current = report.TriggerPid is { } pid ? machine.FindTask(pid) : null,
         };
         if (report.Cpuset is { Length: > 0 } cs && cs != "/" && machine.FindCpuset("/" + cs) is { } cpuset) oc.CurrentCpuset = cpuset;
@@ -28,6 +28,16 @@ public static class ReportReplay
             try { oc.Nodemask = NodeMask.Parse(nm); } catch (FormatException) { }
         }
         return oc;
+    }
+
+    /// <summary>
+    /// The allocation's gfp mask in today's bit layout. A report that printed flag names uses it; an older one
+    /// (its own bit layout) keeps only __GFP_IO and __GFP_FS, the bits that never moved and that out_of_memory reads.
+    /// </summary>
+    private static GfpMask MaskFor(OomReport report)
+    {
+        if (report.GfpMaskValue is not { } g) return GfpMask.Kernel;
+        return report.GfpFlags is not null ? new GfpMask(g) : new GfpMask(g & (GfpMask.__GFP_IO | GfpMask.__GFP_FS));
     }
 
     /// <summary>Runs out_of_memory for the report on <paramref name="machine"/> and compares with the kernel.</summary>

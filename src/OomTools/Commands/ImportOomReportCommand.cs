@@ -47,6 +47,7 @@ public sealed class ImportOomReportCommand : OomCmdlet
         if (ParameterSetName == TextSet)
         {
             pipelineParser ??= new OomReportParser("(pipeline)") { DefaultPageSize = PageSize };
+            if (InputObject is null) return;
             foreach (var item in InputObject)
             {
                 if (item is null) continue;
@@ -81,6 +82,7 @@ public sealed class ImportOomReportCommand : OomCmdlet
             {
                 var full = GetUnresolvedProviderPathFromPSPath(p);
                 if (File.Exists(full)) result.Add(full);
+                else if (Directory.Exists(full)) WriteError(new ErrorRecord(new IOException($"'{full}' is a folder; give the log files in it."), "PathIsFolder", ErrorCategory.InvalidArgument, p));
                 else WriteError(new ErrorRecord(new FileNotFoundException($"Cannot find the file '{p}'.", p), "FileNotFound", ErrorCategory.ObjectNotFound, p));
             }
             return result;

@@ -21,7 +21,8 @@ public sealed class InvokeOutOfMemoryCommand : OomCmdlet
 {
     private const string MachineSet = "Machine", ReportSet = "Report";
 
-    [Parameter(Mandatory = true, ParameterSetName = MachineSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    // Not bound by property name: a piped report has a Machine property too, and must bind -Report.
+    [Parameter(Mandatory = true, ParameterSetName = MachineSet, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -92,7 +93,14 @@ public sealed class InvokeOutOfMemoryCommand : OomCmdlet
             throw new OomEngineException(OomError.InvalidState, $"Report {Report} has no machine to replay on: {Report.NotReplayableReason}.", Report);
         if (!Report.Replayable) WriteWarning($"{Report}: {Report.NotReplayableReason}; replaying what the report has.");
         var target = ShouldProcess(Report.Machine.Name, "Replay the OOM event") ? Report.Machine : Report.Machine.Clone();
+        var scoring = target.Scoring;
         if (KernelVersion is not null) target.Scoring = KernelScoring.For(KernelVersion);
+        try { ReplayOn(target); }
+        finally { target.Scoring = scoring; }
+    }
+
+    private void ReplayOn(OomMachine target)
+    {
         var oc = ReportReplay.ControlFor(Report, target);
         // Explicit parameters override what the report says.
         if (Cgroup is not null) oc.Memcg = target.GetCgroup(Cgroup);
