@@ -62,7 +62,7 @@ public sealed partial class OomMachine
         {
             task.otherThreads = new OomThread[spec.Threads - 1];
             for (int i = 0; i < task.otherThreads.Length; i++)
-                task.otherThreads[i] = new OomThread(pid + 1 + i, hasMm: i + 1 >= spec.DetachedThreads);
+                task.otherThreads[i] = new OomThread(spec.ThreadIds is { } ids && i < ids.Length ? ids[i] : pid + 1 + i, hasMm: i + 1 >= spec.DetachedThreads);
         }
         task.leaderHasMm = spec.DetachedThreads == 0;
 

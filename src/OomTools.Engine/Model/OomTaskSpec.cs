@@ -35,6 +35,8 @@ public sealed class OomTaskSpec
     public int? SharesMemoryWith { get; set; }
 
     public int Threads { get; set; } = 1;
+    /// <summary>Ids of the threads after the leader (pid+1, pid+2, … when null).</summary>
+    public int[]? ThreadIds { get; set; }
     /// <summary>How many threads (leader first) have already dropped the mm.</summary>
     public int DetachedThreads { get; set; }
 

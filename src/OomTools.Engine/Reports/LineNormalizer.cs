@@ -37,8 +37,9 @@ internal static class LineNormalizer
     public static string? Normalize(string raw, out string? stamp)
     {
         stamp = null;
-        var s = raw.TrimStart();
-        while (s.StartsWith(">", System.StringComparison.Ordinal)) s = s.Substring(1).TrimStart();
+        int start = 0;
+        while (start < raw.Length && (raw[start] == '>' || char.IsWhiteSpace(raw[start]))) start++;
+        var s = start == 0 ? raw : raw.Substring(start);
 
         var m = Syslog.Match(s);
         if (!m.Success) m = IsoSyslog.Match(s);

@@ -18,13 +18,14 @@ public sealed partial class OomReportParser
 
         if (inTable)
         {
-            if (t.StartsWith("[", StringComparison.Ordinal) && layout!.ParseRow(t, line.Number) is { } row)
+            if (t.StartsWith("[", StringComparison.Ordinal))
             {
-                r.tasks.Add(row);
-                return;
+                if (layout!.ParseRow(t, line.Number) is { } row) r.tasks.Add(row);
+                return; // a cut row is skipped
             }
-            if (!t.StartsWith("[", StringComparison.Ordinal)) inTable = false;
-            else return; // a cut row: skipped
+            // Another CPU's message may land between rows; only what follows a table in a report ends it.
+            if (!EndsTable(t)) return;
+            inTable = false;
         }
 
         if (t.StartsWith("[", StringComparison.Ordinal) && TaskTableLayout.FromHeader(t) is { } header)
@@ -39,7 +40,7 @@ public sealed partial class OomReportParser
         Match m;
         if ((m = CpuLine.Match(t)).Success || (m = OldPidLine.Match(t)).Success)
         {
-            r.TriggerPid ??= int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            r.TriggerPid ??= Num.Int(m.Groups["pid"].Value);
             r.TriggerName ??= m.Groups["comm"].Value;
             var rel = Release.Match(t);
             if (rel.Success) SetRelease(r, rel.Groups["rel"].Value);
@@ -53,8 +54,8 @@ public sealed partial class OomReportParser
 
         if ((m = MemcgLine.Match(t)).Success)
         {
-            long usage = long.Parse(m.Groups["usage"].Value, CultureInfo.InvariantCulture);
-            long limit = long.Parse(m.Groups["limit"].Value, CultureInfo.InvariantCulture);
+            long usage = Num.Long(m.Groups["usage"].Value);
+            long limit = Num.Long(m.Groups["limit"].Value);
             switch (m.Groups["what"].Value)
             {
                 case "memory": r.MemcgUsageKb = usage; r.MemcgLimitKb = limit; break;
@@ -86,28 +87,28 @@ public sealed partial class OomReportParser
             if (m.Groups["om"].Success) r.OomMemcg = m.Groups["om"].Value;
             if (m.Groups["tm"].Success) r.TaskMemcg = m.Groups["tm"].Value;
             // The chosen task: the oom-kill line names oc->chosen (the thread-group leader).
-            r.SelectedPid ??= int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            r.SelectedPid ??= Num.Int(m.Groups["pid"].Value);
             r.SelectedName ??= m.Groups["task"].Value;
             return;
         }
         if ((m = KillProcess.Match(t)).Success)
         {
             // Before 5.1: the chosen one; a child of it may be killed instead ("or sacrifice child").
-            r.SelectedPid = int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            r.SelectedPid = Num.Int(m.Groups["pid"].Value);
             r.SelectedName = m.Groups["comm"].Value;
-            r.SelectedScore = long.Parse(m.Groups["score"].Value, CultureInfo.InvariantCulture);
+            r.SelectedScore = Num.Long(m.Groups["score"].Value);
             SetKillMessage(r, t.Substring(0, m.Index));
             return;
         }
         if ((m = KilledProcess.Match(t)).Success)
         {
-            int pid = int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            int pid = Num.Int(m.Groups["pid"].Value);
             if (!r.killedPids.Contains(pid)) r.killedPids.Add(pid);
             if (r.SelectedPid is null) { r.SelectedPid = pid; r.SelectedName = m.Groups["comm"].Value; }
             var vm = TotalVmKb.Match(t);
             if (vm.Success && r.KilledTotalVmKb is null)
             {
-                r.KilledTotalVmKb = long.Parse(vm.Groups["kb"].Value, CultureInfo.InvariantCulture);
+                r.KilledTotalVmKb = Num.Long(vm.Groups["kb"].Value);
                 r.KilledTotalVmPid = pid;
             }
             if (m.Groups["msg"].Success) SetKillMessage(r, m.Groups["msg"].Value);
@@ -115,14 +116,20 @@ public sealed partial class OomReportParser
         }
         if ((m = WouldHaveKilled.Match(t)).Success)
         {
-            r.SelectedPid ??= int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            r.SelectedPid ??= Num.Int(m.Groups["pid"].Value);
             if (m.Groups["comm"].Success) r.SelectedName ??= m.Groups["comm"].Value;
             return;
         }
         if ((m = GroupLine.Match(t)).Success) { r.OomGroup = m.Groups["cg"].Value; inGroupKill = true; return; }
-        if ((m = Reaped.Match(t)).Success) { r.reapedPids.Add(int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture)); return; }
+        if ((m = Reaped.Match(t)).Success) { r.reapedPids.Add(Num.Int(m.Groups["pid"].Value)); return; }
         if (t.StartsWith("Out of memory and no killable processes", StringComparison.Ordinal)) r.NoKillableProcesses = true;
     }
+
+    private static bool EndsTable(string t) =>
+        t.StartsWith("oom-kill:", StringComparison.Ordinal) || t.Contains("Kill process ") || t.Contains("Killed process ") ||
+        t.StartsWith("Out of memory", StringComparison.Ordinal) || t.StartsWith("Memory cgroup out of memory", StringComparison.Ordinal) ||
+        t.StartsWith("Tasks in ", StringComparison.Ordinal) || t.Contains(" invoked oom-killer: ") || t.StartsWith("oom_reaper:", StringComparison.Ordinal) ||
+        t.Contains("would have killed");
 
     private static void SetKillMessage(OomReport r, string prefix)
     {

@@ -45,6 +45,7 @@ public sealed partial class OomReportParser
     private readonly List<OomReport> finished = new();
     private readonly HashSet<int> killedEarlier = new();
     private readonly Queue<ReportLine> preamble = new();
+    private const int PreambleLines = 64;
 
     public OomReportParser(string source = "(pipeline)") => this.source = source;
 
@@ -87,9 +88,9 @@ public sealed partial class OomReportParser
                 var r = current!;
                 r.lines.Add(line);
                 r.TriggerName = m.Groups["comm"].Value;
-                r.GfpMaskValue = uint.Parse(m.Groups["gfp"].Value.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-                r.Order = int.Parse(m.Groups["order"].Value, CultureInfo.InvariantCulture);
-                r.TriggerOomScoreAdj = int.Parse(m.Groups["adj"].Value, CultureInfo.InvariantCulture);
+                r.GfpMaskValue = uint.TryParse(m.Groups["gfp"].Value.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var gfp) ? gfp : null;
+                r.Order = Num.Int(m.Groups["order"].Value);
+                r.TriggerOomScoreAdj = Num.Int(m.Groups["adj"].Value);
                 // Kernels before %pGg printed the bare number, in a bit layout of their own: leave it undecoded.
                 r.GfpFlags = m.Groups["flags"].Success ? m.Groups["flags"].Value : null;
                 r.GfpMask = r.GfpFlags is null ? m.Groups["gfp"].Value : $"{m.Groups["gfp"].Value}({r.GfpFlags})";
@@ -101,18 +102,25 @@ public sealed partial class OomReportParser
         if (Suppressed.Match(t) is { Success: true } sup)
         {
             Close();
-            pendingSuppressed = int.Parse(sup.Groups["n"].Value, CultureInfo.InvariantCulture);
+            pendingSuppressed = Num.Int(sup.Groups["n"].Value);
             return;
         }
 
         bool killedLine = t.IndexOf("Killed process ", StringComparison.Ordinal) >= 0;
+        if (current is not null && current.KilledPids.Count > 0 && !inGroupKill && !killedLine && !t.Contains("Kill process "))
+        {
+            // After its kill an event only has trailing lines (reaper, oom.group); a stack dump or a report part
+            // belongs to what comes next, even when that next report lost its invoked line.
+            if (t.StartsWith("CPU: ", StringComparison.Ordinal) || t.StartsWith("Pid: ", StringComparison.Ordinal)) Close();
+            else if (StartsEventWithoutHeader(t, false)) { Close(); }
+        }
         if (current is null)
         {
-            // No invoked line: remember a short preamble (the CPU line tells the trigger and the kernel) and start
-            // an event at the first line that only an OOM report prints.
+            // No invoked line: remember a preamble (the CPU line tells the trigger and the kernel; it stands above
+            // a whole call trace) and start an event at the first line that only an OOM report prints.
             if (!StartsEventWithoutHeader(t, killedLine))
             {
-                if (preamble.Count == 8) preamble.Dequeue();
+                if (preamble.Count == PreambleLines) preamble.Dequeue();
                 preamble.Enqueue(line);
                 return;
             }
@@ -121,19 +129,13 @@ public sealed partial class OomReportParser
             current!.NotReplayable("the report has no 'invoked oom-killer' line");
             foreach (var p in before) Extract(p);
         }
-        else if (killedLine && current.SelectedPid is not null && current.KilledPids.Count > 0 && !inGroupKill)
+        else if ((killedLine || t.Contains("Kill process ")) && current.SelectedPid is not null && current.KilledPids.Count > 0 && !inGroupKill)
         {
+            // Before 5.0 the rate limit only silenced the header: "Kill process" and "Killed process" still came.
             // A second kill with no report around it: the rate limit suppressed that event's report.
             Close();
             Start(line);
             current!.NotReplayable("the kernel rate-limited this report: only its 'Killed process' line was printed");
-        }
-        else if (current.KilledPids.Count > 0 && (t.StartsWith("Tasks state", StringComparison.Ordinal) || t.StartsWith("oom-kill:", StringComparison.Ordinal) || TaskTableLayout.FromHeader(t) is not null))
-        {
-            // The next event, whose invoked line is missing.
-            Close();
-            Start(line);
-            current!.NotReplayable("the report has no 'invoked oom-killer' line");
         }
         Extract(line);
     }

@@ -112,7 +112,7 @@ internal static class ReportMachineBuilder
         var seen = new HashSet<int>();
         foreach (var row in r.tasks)
         {
-            bool isVictim = row.Pid == r.SelectedPid;
+            bool isVictim = row.Pid == r.SelectedPid || row.Tgid == r.SelectedPid;
             afterVictim |= isVictim;
             string rowPath = victimPath is not null && (isVictim || (memcg && afterVictim)) ? victimPath : cgroupPath;
             if (rowPath != cgroupPath) EnsureCgroup(machine, rowPath);
@@ -121,10 +121,17 @@ internal static class ReportMachineBuilder
                 r.assumptions.Add($"pid {row.Pid} appears twice in the table (line {row.LineNumber}): the repeat is ignored");
                 continue;
             }
-            bool victimBefore = killedEarlier.Contains(row.Pid);
+            bool victimBefore = killedEarlier.Contains(row.Pid) || killedEarlier.Contains(row.Tgid);
+            // A row printed under a thread (pid != tgid) is a process whose leader has exited: the process is the
+            // tgid, and the thread that still holds the mm is the row's pid.
+            bool threadRow = row.Tgid > 0 && row.Tgid != row.Pid && !seen.Contains(row.Tgid) && machine.FindTask(row.Tgid) is null;
+            if (threadRow) seen.Add(row.Tgid);
             var task = machine.AddTask(new OomTaskSpec
             {
-                Pid = row.Pid,
+                Pid = threadRow ? row.Tgid : row.Pid,
+                Threads = threadRow ? 2 : 1,
+                DetachedThreads = threadRow ? 1 : 0,
+                ThreadIds = threadRow ? new[] { row.Pid } : null,
                 Name = row.Name,
                 Uid = Math.Max(0, row.Uid),
                 AnonPages = new Pages(Math.Max(0, row.RssAnon ?? row.Rss - (row.RssFile ?? 0) - (row.RssShmem ?? 0))),
@@ -139,7 +146,7 @@ internal static class ReportMachineBuilder
                 OomVictim = victimBefore,
                 OomSkip = victimBefore,
             });
-            task.Tgid = row.Tgid == 0 ? row.Pid : row.Tgid;
+            if (!threadRow) task.Tgid = row.Tgid == 0 ? row.Pid : row.Tgid;
             if (victimBefore) r.assumptions.Add($"pid {row.Pid} was killed by an earlier event: taken as reaped (MMF_OOM_SKIP)");
         }
         return machine;
