@@ -28,6 +28,15 @@
         'Get-OomKillOrder'
         'Test-OomProtection'
         'Get-OomKubeletScoreAdj'
+        'Step-OomTime'
+        'Invoke-OomAllocation'
+        'Disable-OomKiller'
+        'Enable-OomKiller'
+        'Register-OomNotifier'
+        'Unregister-OomNotifier'
+        'Export-OomMachine'
+        'Import-OomMachine'
+        'Export-OomAuditReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

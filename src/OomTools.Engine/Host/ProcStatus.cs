@@ -60,5 +60,19 @@ internal sealed class ProcStatus
     }
 
     /// <summary>status escapes a newline in the name as \n and a backslash as \\.</summary>
-    private static string Unescape(string v) => v.Replace("\\n", "\n").Replace("\\\\", "\\");
+    private static string Unescape(string v)
+    {
+        if (v.IndexOf('\\') < 0) return v;
+        var sb = new System.Text.StringBuilder(v.Length);
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (v[i] == '\\' && i + 1 < v.Length && (v[i + 1] == 'n' || v[i + 1] == '\\'))
+            {
+                sb.Append(v[i + 1] == 'n' ? '\n' : '\\');
+                i++;
+            }
+            else sb.Append(v[i]);
+        }
+        return sb.ToString();
+    }
 }

@@ -121,6 +121,7 @@ public sealed partial class OomKiller
     /// <summary>SIGKILL to a thread group: <c>complete_signal()</c> sets SIGNAL_GROUP_EXIT at once.</summary>
     private void SendSigkill(OomTask p)
     {
+        if (!p.GroupExiting) ScheduleExit(p);
         p.GroupExiting = true;
         if (killedSink is not null && !killedSink.Contains(p)) killedSink.Add(p);
     }

@@ -27,30 +27,50 @@ public sealed partial class OomKiller
                 ? new MreleaseResult(pid, Errno.Success, Pages.Zero, "already reaped (MMF_OOM_SKIP)", task)
                 : new MreleaseResult(pid, Errno.EINVAL, Pages.Zero, "the process is not dying; kill it first", task);
         }
-        if (mm.MmapLockHeldForWrite)
+        if (mm.IsMmapLockHeld(m.Jiffies))
             return new MreleaseResult(pid, Errno.EINTR, Pages.Zero, "interrupted while waiting for mmap_lock, which a writer holds", task);
         if ((mm.Flags & MmFlags.OomSkip) != 0)
             return new MreleaseResult(pid, Errno.Success, Pages.Zero, "already reaped (MMF_OOM_SKIP)", task);
 
-        long before = mm.anon + mm.swapEnts;
+        long before = mm.anon + mm.file + mm.swapEnts;
         bool complete = DoOomReapTaskMm(mm);
-        var freed = new Pages(before - mm.anon - mm.swapEnts);
+        var freed = new Pages(before - mm.anon - mm.file - mm.swapEnts);
         return complete
             ? new MreleaseResult(pid, Errno.Success, freed, "reaped", task)
             : new MreleaseResult(pid, Errno.EAGAIN, freed, "an MMU notifier could not be run without blocking; part of the mm is left", task);
     }
 
     /// <summary>
-    /// <c>__oom_reap_task_mm()</c>: marks the mm MMF_UNSTABLE and unmaps its private memory — the anonymous pages
-    /// and their swap entries; file and shmem pages stay for exit. Returns false when an MMU notifier that cannot
-    /// be called without blocking stops the anonymous part (reaping is then partial).
+    /// <c>__oom_reap_task_mm()</c>: marks the mm MMF_UNSTABLE and unmaps every anonymous or private mapping —
+    /// never hugetlb or pfnmap, and shared ones stay for exit. A mapping whose MMU notifier cannot run without
+    /// blocking is skipped and makes the result false (partial). An mm modelled without VMAs frees its anonymous
+    /// pages and swap entries (unless <see cref="MemoryDescriptor.MmuNotifierBlocks"/>).
     /// </summary>
     public bool DoOomReapTaskMm(MemoryDescriptor mm)
     {
         mm.Flags |= MmFlags.Unstable;
-        if (mm.MmuNotifierBlocks) return false;
-        mm.anon = 0;
-        mm.swapEnts = 0;
-        return true;
+        long anonBefore = mm.anon;
+        bool complete = true;
+        if (mm.Vmas.Count == 0)
+        {
+            if (mm.MmuNotifierBlocks) return false;
+            mm.anon = 0;
+            mm.swapEnts = 0;
+        }
+        else
+        {
+            foreach (var vma in mm.Vmas)
+            {
+                if (!vma.Reapable) continue;
+                if (vma.NotifierBlocks) { complete = false; continue; }
+                if (vma.Kind == VmaKind.Anonymous) mm.anon = System.Math.Max(0, mm.anon - vma.ResidentPages);
+                else mm.file = System.Math.Max(0, mm.file - vma.ResidentPages);
+                mm.swapEnts = System.Math.Max(0, mm.swapEnts - vma.SwapPages);
+                vma.ResidentPages = 0;
+                vma.SwapPages = 0;
+            }
+        }
+        Uncharge(mm, anonBefore - mm.anon);
+        return complete;
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class OomKiller
     /// </summary>
     public bool OomReapTaskMm(OomTask tsk, MemoryDescriptor mm)
     {
-        if (mm.MmapLockHeldForWrite) return false;
+        if (mm.IsMmapLockHeld(m.Jiffies)) return false;
         if ((mm.Flags & MmFlags.OomSkip) != 0) return true;
         if (!DoOomReapTaskMm(mm)) return false;
         long k = m.PageSize / 1024;
@@ -79,7 +79,8 @@ public sealed partial class OomKiller
     internal void CopyReaperList(OomKiller from, Dictionary<OomTask, OomTask> map)
     {
         var items = from.oomReaperList.ToArray();
-        for (int i = items.Length - 1; i >= 0; i--) oomReaperList.Push(map[items[i]]);
+        for (int i = items.Length - 1; i >= 0; i--)
+            if (map.TryGetValue(items[i], out var twin)) oomReaperList.Push(twin);
     }
 
     /// <summary><c>register_oom_notifier()</c>: called on every global OOM; returns the pages it freed.</summary>

@@ -75,6 +75,7 @@ public sealed partial class OomKiller
         if (mm is null || (mm.Flags & MmFlags.OomReapQueued) != 0) return;
         mm.Flags |= MmFlags.OomReapQueued;
         tsk.ReaperTimerExpires = m.Jiffies + OomReaperDelay;
+        Schedule(tsk.ReaperTimerExpires.Value, PendingKind.ReaperTimer, tsk);
     }
 
     /// <summary><c>OOM_REAPER_DELAY</c>: 2*HZ.</summary>

@@ -46,6 +46,12 @@ public sealed class MemoryCgroup
     /// <summary>v2 <c>memory.oom.group</c>: kill the whole cgroup together.</summary>
     public bool OomGroup { get; set; }
 
+    /// <summary>
+    /// Pages charged to the cgroup and its descendants (<c>memory.current</c>); null until known, then the
+    /// allocation model keeps it (charges, exits and reaping move it).
+    /// </summary>
+    public Pages? Usage { get; set; }
+
     /// <summary><c>memory.events</c> counters the OOM killer raises.</summary>
     public long OomKillEvents { get; internal set; }
     public long OomGroupKillEvents { get; internal set; }

@@ -38,10 +38,24 @@ public sealed class MemoryDescriptor
     /// <summary>A writer holds <c>mmap_lock</c> (the reaper's trylock and process_mrelease's wait fail).</summary>
     public bool MmapLockHeldForWrite { get; set; }
 
+    /// <summary>A writer holds <c>mmap_lock</c> until this jiffy (a task stuck in uninterruptible sleep).</summary>
+    public long? MmapLockReleaseAt { get; set; }
+
+    /// <summary>Whether a writer holds mmap_lock at <paramref name="jiffies"/>.</summary>
+    public bool IsMmapLockHeld(long jiffies) => MmapLockHeldForWrite || (MmapLockReleaseAt is { } t && jiffies < t);
+
+    /// <summary>The mappings, when modelled; empty means the counters alone describe the mm.</summary>
+    public System.Collections.Generic.List<Vma> Vmas { get; private set; } = new();
+
     /// <summary>An MMU notifier that cannot run non-blocking covers the anonymous mappings, so reaping is partial.</summary>
     public bool MmuNotifierBlocks { get; set; }
 
     public bool Has(MmFlags f) => (Flags & f) == f;
 
-    internal MemoryDescriptor Clone() => (MemoryDescriptor)MemberwiseClone();
+    internal MemoryDescriptor Clone()
+    {
+        var copy = (MemoryDescriptor)MemberwiseClone();
+        copy.Vmas = Vmas.ConvertAll(v => v.Clone());
+        return copy;
+    }
 }

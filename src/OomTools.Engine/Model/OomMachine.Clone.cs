@@ -29,7 +29,7 @@ public sealed partial class OomMachine
             var twin = new MemoryCgroup(cg.Name, cg.Parent is null ? null : cgMap[cg.Parent], PageCounterMax)
             {
                 MemoryMax = cg.MemoryMax, SwapMax = cg.SwapMax, MemswMax = cg.MemswMax, Swappiness = cg.Swappiness,
-                OomGroup = cg.OomGroup, OomKillEvents = cg.OomKillEvents, OomGroupKillEvents = cg.OomGroupKillEvents,
+                OomGroup = cg.OomGroup, Usage = cg.Usage, OomKillEvents = cg.OomKillEvents, OomGroupKillEvents = cg.OomGroupKillEvents,
             };
             cgMap[cg] = twin;
             copy.memcgs[cg.Path] = twin;
@@ -73,6 +73,7 @@ public sealed partial class OomMachine
             copy.byPid[twin.Pid] = twin;
         }
         copy.Killer.CopyReaperList(Killer, taskMap);
+        copy.Killer.CopyTimeline(Killer, taskMap);
         // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
         foreach (var cg in RootMemcg.SubtreePreOrder())
             foreach (var t in cg.tasks) cgMap[cg].tasks.Add(taskMap[t]);

@@ -81,6 +81,8 @@ public sealed partial class OomMachine
     public Version KernelVersion { get; set; } = new(6, 12);
     /// <summary>The oom_badness and selection rules in force (the seed's 6.x rules unless a report says otherwise).</summary>
     public Kernels.KernelScoring Scoring { get; set; } = Kernels.KernelScoring.Current;
+    /// <summary>How long a killed process takes to exit when nothing holds it, in jiffies.</summary>
+    public long DefaultExitLatencyJiffies { get; set; } = 5;
     /// <summary>CONFIG_HZ: jiffies per second.</summary>
     public int Hz { get; set; } = 250;
     public CgroupVersion CgroupVersion { get; }
@@ -109,6 +111,9 @@ public sealed partial class OomMachine
     public long OomKillCount { get; internal set; }
     /// <summary>The panic message once the machine has panicked.</summary>
     public string? PanicMessage { get; internal set; }
+
+    /// <summary>Pages in use that the page allocator cannot reclaim (anonymous and shmem); null until first needed.</summary>
+    public Pages? UsedPages { get; set; }
 
     /// <summary><c>NR_SLAB_UNRECLAIMABLE_B</c> in pages, for should_dump_unreclaim_slab.</summary>
     public Pages SlabUnreclaimablePages { get; set; }

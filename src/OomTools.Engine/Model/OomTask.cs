@@ -65,6 +65,11 @@ public sealed class OomTask
     public MemoryDescriptor? OomMm { get; internal set; }
     public bool IsOomVictim => OomMm is not null;
 
+    /// <summary>How long after SIGKILL it takes this process to exit (null: the machine's default).</summary>
+    public long? ExitLatencyJiffies { get; set; }
+    /// <summary>The jiffy its core dump finishes (while <see cref="CoreDumping"/>); null dumps forever.</summary>
+    public long? CoreDumpUntil { get; set; }
+
     /// <summary>Jiffies at which the oom_reaper timer fires (queue_oom_reaper), if queued.</summary>
     public long? ReaperTimerExpires { get; internal set; }
 

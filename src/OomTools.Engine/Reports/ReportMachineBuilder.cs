@@ -60,8 +60,11 @@ internal static class ReportMachineBuilder
         }
         else
         {
-            ram = Math.Max(1, r.MemcgLimitKb!.Value / pageKb);
-            r.assumptions.Add("a memcg report does not show the machine's RAM: set to the cgroup limit (it does not affect the choice)");
+            // Enough that the machine never runs out before the cgroup does.
+            long rss = 0;
+            foreach (var t in r.tasks) rss += Math.Max(0, t.Rss);
+            ram = Math.Max(1, r.MemcgLimitKb!.Value / pageKb + rss);
+            r.assumptions.Add("a memcg report does not show the machine's RAM: set to the cgroup limit plus the tasks' rss (it does not affect the choice)");
         }
         var kernel = r.KernelVersion ?? InferVersion(r);
         if (r.TotalSwapKb is { } swapKb) swap = swapKb / pageKb;
@@ -101,6 +104,7 @@ internal static class ReportMachineBuilder
             cgroupPath = r.OomMemcg!;
             var cg = EnsureCgroup(machine, cgroupPath);
             cg.MemoryMax = new Pages(r.MemcgLimitKb!.Value / pageKb);
+            if (r.MemcgUsageKb is { } usageKb) cg.Usage = new Pages(usageKb / pageKb);
             cg.MemswMax = new Pages(Math.Min((r.MemswLimitKb ?? long.MaxValue / 1024) / pageKb, machine.PageCounterMax.Value));
             cg.SwapMax = new Pages(Math.Min((r.SwapLimitKb ?? long.MaxValue / 1024) / pageKb, machine.PageCounterMax.Value));
         }

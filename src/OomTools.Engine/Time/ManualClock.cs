@@ -15,5 +15,11 @@ public sealed class ManualClock : IClock
         Nanoseconds += by.Ticks * 100;
     }
 
+    /// <summary>Moves the clock forward to <paramref name="nanoseconds"/> (never back).</summary>
+    public void AdvanceTo(long nanoseconds)
+    {
+        if (nanoseconds > Nanoseconds) Nanoseconds = nanoseconds;
+    }
+
     public ManualClock Clone() => new(Nanoseconds);
 }

@@ -63,6 +63,24 @@ public sealed class SetOomTaskCommand : OomCmdlet
     [Parameter] public SwitchParameter OomOrigin { get; set; }
     [Parameter] public SwitchParameter Frozen { get; set; }
 
+    /// <summary>How long it takes this process to exit once killed, in milliseconds of simulated time.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public long? ExitLatency { get; set; }
+
+    /// <summary>A writer holds the process's mmap_lock for this many milliseconds from now (uninterruptible sleep); 0 releases it.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public long? HoldMmapLock { get; set; }
+
+    /// <summary>The process is dumping core for this many milliseconds from now; 0 ends the dump.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public long? CoreDumpFor { get; set; }
+
+    /// <summary>An MMU notifier that cannot run without blocking covers its memory (reaping is partial).</summary>
+    [Parameter] public SwitchParameter MmuNotifierBlocks { get; set; }
+
     [Parameter] public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
@@ -118,6 +136,15 @@ public sealed class SetOomTaskCommand : OomCmdlet
         if (IsBound(nameof(InVfork))) task.InVfork = InVfork;
         if (IsBound(nameof(OomOrigin))) task.OomOrigin = OomOrigin;
         if (IsBound(nameof(Frozen))) task.Frozen = Frozen;
+        long Jiffies(long ms) => ms * machine.Hz / 1000;
+        if (ExitLatency is { } lat) task.ExitLatencyJiffies = Jiffies(lat);
+        if (HoldMmapLock is { } hold && task.Mm is { } lockMm) lockMm.MmapLockReleaseAt = hold == 0 ? null : machine.Jiffies + Jiffies(hold);
+        if (CoreDumpFor is { } dump)
+        {
+            task.CoreDumping = dump > 0;
+            task.CoreDumpUntil = dump > 0 ? machine.Jiffies + Jiffies(dump) : null;
+        }
+        if (IsBound(nameof(MmuNotifierBlocks)) && task.Mm is { } nmm) nmm.MmuNotifierBlocks = MmuNotifierBlocks;
         if (PassThru) WriteObject(task);
     }, task);
 }

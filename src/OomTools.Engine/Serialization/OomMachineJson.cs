@@ -1,0 +1,648 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using OomTools.Engine.Kernels;
+using OomTools.Engine.Log;
+using OomTools.Engine.Model;
+using OomTools.Engine.Time;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Serialization;
+
+/// <summary>
+/// A whole <see cref="OomMachine"/> as a versioned JSON document, <c>"schema": "oomtools.machine/v1"</c>: sizes,
+/// page size, NUMA nodes, kernel version and scoring rules, HZ, the OOM sysctls, cgroup version, the memory
+/// cgroups (limits, swappiness, oom.group, events, task order) and cpusets in creation order, every process in
+/// task-list order with its threads, flags, states and mm, the OOM killer's state (victims, kill count, panic,
+/// reaper queue), the clock and the kernel log. Sizes are in pages, as the engine keeps them.
+/// <para>
+/// Each process carries its mm whole (<c>"mm": {"id": 1, ...}</c>); processes that share an mm (CLONE_VM) carry
+/// the same id and the same fields, and share one mm again after import. Writing a read machine gives the
+/// same text, character for character.
+/// </para>
+/// <para>
+/// Not in the document: OOM notifiers (code), and the printk rate-limit windows (they start afresh).
+/// </para>
+/// </summary>
+public static class OomMachineJson
+{
+    /// <summary>The schema this version writes, and the only one it reads.</summary>
+    public const string Schema = "oomtools.machine/v1";
+
+    private const string SchemaFamily = "oomtools.machine/";
+    private const string Unlimited = "max";
+
+    #region Writing
+    /// <summary>The machine as an indented JSON document (no trailing newline).</summary>
+    public static string Write(OomMachine machine)
+    {
+        if (machine is null) throw new ArgumentNullException(nameof(machine));
+        return Json.Write(ToDocument(machine));
+    }
+
+    private static JsonObject ToDocument(OomMachine m)
+    {
+        var doc = new JsonObject()
+            .Add("schema", Schema)
+            .Add("name", m.Name)
+            .Add("pageSize", (long)m.PageSize)
+            .Add("ramPages", m.TotalRamPages.Value)
+            .Add("swapPages", m.TotalSwapPages.Value)
+            .Add("nodes", Map(m.Nodes, n => new JsonObject().Add("id", (long)n.Id).Add("presentPages", n.PresentPages.Value)))
+            .Add("kernelVersion", m.KernelVersion.ToString())
+            .Add("scoringVersion", m.Scoring.Version.ToString())
+            .Add("hz", (long)m.Hz)
+            .Add("cgroupVersion", (long)(int)m.CgroupVersion)
+            .Add("sysctls", new JsonObject()
+                .Add("vm.swappiness", (long)m.VmSwappiness)
+                .Add("vm.panic_on_oom", (long)m.PanicOnOom)
+                .Add("vm.oom_kill_allocating_task", m.OomKillAllocatingTask)
+                .Add("vm.oom_dump_tasks", m.OomDumpTasks))
+            .Add("slabUnreclaimablePages", m.SlabUnreclaimablePages.Value)
+            .Add("lruPages", m.LruPages.Value)
+            .Add("state", new JsonObject()
+                .Add("clockNs", m.Clock.Nanoseconds)
+                .Add("nextPid", (long)m.NextPid)
+                .Add("oomKillerDisabled", m.OomKillerDisabled)
+                .Add("oomVictims", (long)m.OomVictims)
+                .Add("oomKillCount", m.OomKillCount)
+                .Add("panicMessage", m.PanicMessage)
+                .Add("oomReaperList", Map(m.Killer.OomReaperList, t => (long)t.Pid)));
+
+        var cgroups = new List<object?>();
+        foreach (var cg in m.RootMemcg.SubtreePreOrder())
+        {
+            cgroups.Add(new JsonObject()
+                .Add("path", cg.Path)
+                .Add("memoryMax", Limit(m, cg.MemoryMax))
+                .Add("swapMax", Limit(m, cg.SwapMax))
+                .Add("memswMax", Limit(m, cg.MemswMax))
+                .Add("swappiness", cg.Swappiness is { } s ? (long)s : null)
+                .Add("oomGroup", cg.OomGroup)
+                .Add("oomKillEvents", cg.OomKillEvents)
+                .Add("oomGroupKillEvents", cg.OomGroupKillEvents)
+                .Add("taskOrder", Map(cg.Tasks, t => (long)t.Pid)));
+        }
+        doc.Add("memoryCgroups", cgroups);
+
+        var cpusets = new List<object?>();
+        foreach (var cs in CpusetsPreOrder(m.RootCpuset))
+            cpusets.Add(new JsonObject().Add("path", cs.Path).Add("mems", cs.Mems.ToString()).Add("hardwall", cs.Hardwall));
+        doc.Add("cpusets", cpusets);
+
+        // mm ids in order of first appearance along the task list (mm before oom_mm).
+        var mmIds = new Dictionary<MemoryDescriptor, long>(ReferenceEqualityComparer.Instance);
+        object? Mm(MemoryDescriptor? mm)
+        {
+            if (mm is null) return null;
+            if (!mmIds.TryGetValue(mm, out var id)) mmIds[mm] = id = mmIds.Count + 1;
+            return new JsonObject()
+                .Add("id", id)
+                .Add("ownerPid", (long)mm.OwnerPid)
+                .Add("users", (long)mm.Users)
+                .Add("anonPages", mm.AnonPages.Value)
+                .Add("filePages", mm.FilePages.Value)
+                .Add("shmemPages", mm.ShmemPages.Value)
+                .Add("swapEntries", mm.SwapEntries.Value)
+                .Add("pageTableBytes", mm.PageTableBytes)
+                .Add("totalVm", mm.TotalVm.Value)
+                .Add("flags", Flags(mm.Flags))
+                .Add("mmapLockHeldForWrite", mm.MmapLockHeldForWrite)
+                .Add("mmuNotifierBlocks", mm.MmuNotifierBlocks);
+        }
+
+        var tasks = new List<object?>();
+        foreach (var t in m.Tasks)
+        {
+            tasks.Add(new JsonObject()
+                .Add("pid", (long)t.Pid)
+                .Add("tgid", (long)t.Tgid)
+                .Add("comm", t.Comm)
+                .Add("uid", (long)t.Uid)
+                .Add("oomScoreAdj", (long)t.OomScoreAdj.Value)
+                .Add("oomScoreAdjMin", (long)t.OomScoreAdjMin.Value)
+                .Add("cgroup", t.Memcg.Path)
+                .Add("cpuset", t.Cpuset.Path)
+                .Add("mempolicyBind", t.MempolicyBind?.ToString())
+                .Add("kernelThread", t.IsKernelThread)
+                .Add("globalInit", t.IsGlobalInit)
+                .Add("exiting", t.Exiting)
+                .Add("groupExiting", t.GroupExiting)
+                .Add("coreDumping", t.CoreDumping)
+                .Add("inVfork", t.InVfork)
+                .Add("oomOrigin", t.OomOrigin)
+                .Add("frozen", t.Frozen)
+                .Add("memDie", t.MemDie)
+                .Add("reaperTimerExpires", t.ReaperTimerExpires)
+                .Add("threads", Map(t.ThreadList, th => new JsonObject().Add("tid", (long)th.Tid).Add("hasMm", th.HasMm)))
+                .Add("mm", Mm(t.Mm))
+                .Add("oomMm", Mm(t.OomMm)));
+        }
+        doc.Add("tasks", tasks);
+
+        doc.Add("log", Map(m.Log.Entries, e => new JsonObject()
+            .Add("ns", e.TimestampNs)
+            .Add("level", e.Level.ToString())
+            .Add("text", e.Text)));
+        return doc;
+    }
+
+    private static List<object?> Map<T>(IEnumerable<T> items, Func<T, object?> map)
+    {
+        var list = new List<object?>();
+        foreach (var i in items) list.Add(map(i));
+        return list;
+    }
+
+    private static object Limit(OomMachine m, Pages limit) => limit == m.PageCounterMax ? Unlimited : limit.Value;
+
+    private static List<object?> Flags(MmFlags flags)
+    {
+        var list = new List<object?>();
+        long rest = (long)flags;
+        foreach (MmFlags f in Enum.GetValues(typeof(MmFlags)))
+        {
+            if (f == MmFlags.None || (flags & f) != f) continue;
+            list.Add(f.ToString());
+            rest &= ~(long)f;
+        }
+        if (rest != 0) list.Add(rest); // bits without a name here are kept as a number
+        return list;
+    }
+
+    private static IEnumerable<Cpuset> CpusetsPreOrder(Cpuset root)
+    {
+        var stack = new Stack<Cpuset>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var cs = stack.Pop();
+            yield return cs;
+            for (int i = cs.Children.Count - 1; i >= 0; i--) stack.Push(cs.Children[i]);
+        }
+    }
+    #endregion
+
+    #region Reading
+    /// <summary>
+    /// Rebuilds the machine a document describes. Syntax errors are <see cref="FormatException"/>s (line and
+    /// column); a document of another schema version, or with a missing or mistyped member, is an
+    /// <see cref="OomEngineException"/> with <see cref="OomError.InvalidArgument"/> naming it.
+    /// </summary>
+    public static OomMachine Read(string json)
+    {
+        if (json is null) throw new ArgumentNullException(nameof(json));
+        var root = Json.Parse(json);
+        if (root is not JsonObject doc)
+            throw Invalid("The JSON is not an OomTools machine: it is not an object with \"schema\": \"" + Schema + "\".", "$");
+        CheckSchema(doc);
+        return new DocumentReader(doc).Build();
+    }
+
+    /// <summary>The schema a JSON document names, without reading the rest (null when it names none).</summary>
+    public static string? SchemaOf(string json)
+    {
+        var root = Json.Parse(json);
+        return root is JsonObject doc && doc.TryGet("schema", out var s) ? s as string : null;
+    }
+
+    private static void CheckSchema(JsonObject doc)
+    {
+        if (!doc.TryGet("schema", out var s) || s is not string schema)
+            throw Invalid($"The JSON is not an OomTools machine: it has no \"schema\" member (expected \"{Schema}\").", "schema");
+        if (schema == Schema) return;
+        if (schema.StartsWith(SchemaFamily, StringComparison.Ordinal))
+            throw Invalid($"The machine document has schema version '{schema}', which this version of OomTools cannot read: it reads '{Schema}' only. Export it again with this version, or update OomTools.", schema);
+        throw Invalid($"The JSON is not an OomTools machine: its schema is '{schema}', not '{Schema}'.", schema);
+    }
+
+    private static OomEngineException Invalid(string message, object? target) => new(OomError.InvalidArgument, message, target);
+
+    /// <summary>Typed access to the document's members, with errors that name the member's path.</summary>
+    private sealed class DocumentReader
+    {
+        private readonly JsonObject doc;
+
+        public DocumentReader(JsonObject doc) => this.doc = doc;
+
+        public OomMachine Build()
+        {
+            int pageSize = (int)Int(doc, "pageSize", "$", 4096, int.MinValue, int.MaxValue);
+            var ramPages = new Pages(Long(doc, "ramPages", "$", null));
+            var swapPages = new Pages(Long(doc, "swapPages", "$", 0));
+            var nodeSizes = ReadNodes();
+            string name = Str(doc, "name", "$", "oom-machine")!;
+            var cgVersion = (int)Int(doc, "cgroupVersion", "$", 2, 1, 2) == 1 ? CgroupVersion.V1 : CgroupVersion.V2;
+            var state = Obj(doc, "state", "$", required: false);
+            long clockNs = state is null ? 0 : Long(state, "clockNs", "$.state", 0);
+            if (clockNs < 0) throw Invalid("$.state.clockNs cannot be negative.", clockNs);
+
+            var m = new OomMachine(ramPages, swapPages, pageSize, nodeSizes, name, cgVersion, new ManualClock(clockNs));
+            m.KernelVersion = Ver(doc, "kernelVersion", "$") ?? m.KernelVersion;
+            m.Scoring = Ver(doc, "scoringVersion", "$") is { } sv ? KernelScoring.For(sv) : KernelScoring.For(m.KernelVersion);
+            m.Hz = (int)Int(doc, "hz", "$", 250, 1, 100_000);
+            if (Obj(doc, "sysctls", "$", required: false) is { } sys)
+            {
+                m.VmSwappiness = (int)Int(sys, "vm.swappiness", "$.sysctls", 60, 0, 200);
+                m.PanicOnOom = (int)Int(sys, "vm.panic_on_oom", "$.sysctls", 0, 0, 2);
+                m.OomKillAllocatingTask = Bool(sys, "vm.oom_kill_allocating_task", "$.sysctls", false);
+                m.OomDumpTasks = Bool(sys, "vm.oom_dump_tasks", "$.sysctls", true);
+            }
+            m.SlabUnreclaimablePages = new Pages(NonNegative(doc, "slabUnreclaimablePages", "$", 0));
+            m.LruPages = new Pages(NonNegative(doc, "lruPages", "$", 0));
+
+            var taskOrders = ReadCgroups(m);
+            ReadCpusets(m);
+            ReadTasks(m);
+            ApplyTaskOrders(m, taskOrders);
+            ReadState(m, state ?? new JsonObject());
+            ReadLog(m);
+            return m;
+        }
+
+        private List<Pages>? ReadNodes()
+        {
+            var nodes = Arr(doc, "nodes", "$", required: false);
+            if (nodes is null) return null;
+            var sizes = new List<Pages>();
+            for (int i = 0; i < nodes.Count; i++)
+            {
+                string at = $"$.nodes[{i}]";
+                var n = Item(nodes, i, "$.nodes");
+                long id = Long(n, "id", at, i);
+                if (id != i) throw Invalid($"{at}.id is {id}: nodes are listed in id order from 0, so it must be {i}.", id);
+                sizes.Add(new Pages(Long(n, "presentPages", at, null)));
+            }
+            return sizes.Count == 0 ? null : sizes;
+        }
+
+        private Dictionary<MemoryCgroup, List<int>> ReadCgroups(OomMachine m)
+        {
+            var orders = new Dictionary<MemoryCgroup, List<int>>();
+            var list = Arr(doc, "memoryCgroups", "$", required: false);
+            if (list is null) return orders;
+            for (int i = 0; i < list.Count; i++)
+            {
+                string at = $"$.memoryCgroups[{i}]";
+                var o = Item(list, i, "$.memoryCgroups");
+                string path = Str(o, "path", at, null)!;
+                var cg = OomMachine.NormalizePath(path) == "/" ? m.RootMemcg : m.CreateCgroup(path);
+                cg.MemoryMax = LimitOf(m, o, "memoryMax", at);
+                cg.SwapMax = LimitOf(m, o, "swapMax", at);
+                cg.MemswMax = LimitOf(m, o, "memswMax", at);
+                cg.Swappiness = NullableInt(o, "swappiness", at, 0, 200);
+                cg.OomGroup = Bool(o, "oomGroup", at, false);
+                cg.OomKillEvents = NonNegative(o, "oomKillEvents", at, 0);
+                cg.OomGroupKillEvents = NonNegative(o, "oomGroupKillEvents", at, 0);
+                if (Arr(o, "taskOrder", at, required: false) is { } order)
+                    orders[cg] = Pids(order, at + ".taskOrder");
+            }
+            return orders;
+        }
+
+        private void ReadCpusets(OomMachine m)
+        {
+            var list = Arr(doc, "cpusets", "$", required: false);
+            if (list is null) return;
+            for (int i = 0; i < list.Count; i++)
+            {
+                string at = $"$.cpusets[{i}]";
+                var o = Item(list, i, "$.cpusets");
+                string path = Str(o, "path", at, null)!;
+                var mems = Mask(o, "mems", at);
+                bool hardwall = Bool(o, "hardwall", at, false);
+                if (OomMachine.NormalizePath(path) == "/")
+                {
+                    m.RootCpuset.Mems = mems ?? m.NodesWithMemory;
+                    m.RootCpuset.Hardwall = !o.Has("hardwall") || hardwall;
+                }
+                else m.CreateCpuset(path, mems ?? throw Invalid($"{at}.mems is missing: a cpuset needs its memory nodes.", path), hardwall);
+            }
+        }
+
+        private void ReadTasks(OomMachine m)
+        {
+            var list = Arr(doc, "tasks", "$", required: false);
+            if (list is null) return;
+            // The first appearance of an mm id makes it; later ones must repeat it exactly.
+            var mms = new Dictionary<long, (MemoryDescriptor Mm, string Text, string At)>();
+            MemoryDescriptor? MmOf(JsonObject task, string member, string at)
+            {
+                if (!task.TryGet(member, out var v) || v is null) return null;
+                string where = $"{at}.{member}";
+                if (v is not JsonObject o) throw Invalid($"{where} must be an object (or null).", member);
+                long id = Long(o, "id", where, null);
+                string text = Json.WriteCompact(o);
+                if (mms.TryGetValue(id, out var known))
+                {
+                    if (known.Text != text)
+                        throw Invalid($"{where} has mm id {id} like {known.At}, but different fields: processes sharing an mm must describe it the same way.", id);
+                    return known.Mm;
+                }
+                var mm = new MemoryDescriptor
+                {
+                    AnonPages = new Pages(NonNegative(o, "anonPages", where, 0)),
+                    FilePages = new Pages(NonNegative(o, "filePages", where, 0)),
+                    ShmemPages = new Pages(NonNegative(o, "shmemPages", where, 0)),
+                    SwapEntries = new Pages(NonNegative(o, "swapEntries", where, 0)),
+                    PageTableBytes = NonNegative(o, "pageTableBytes", where, 0),
+                    Flags = FlagsOf(o, where),
+                    MmapLockHeldForWrite = Bool(o, "mmapLockHeldForWrite", where, false),
+                    MmuNotifierBlocks = Bool(o, "mmuNotifierBlocks", where, false),
+                };
+                mm.TotalVm = new Pages(NonNegative(o, "totalVm", where, mm.AnonPages.Value + mm.FilePages.Value + mm.ShmemPages.Value + mm.SwapEntries.Value));
+                mm.OwnerPid = (int)Int(o, "ownerPid", where, Int(task, "pid", at, null, 1, int.MaxValue), 1, int.MaxValue);
+                mm.Users = (int)Int(o, "users", where, 1, 0, int.MaxValue);
+                mms[id] = (mm, text, where);
+                return mm;
+            }
+
+            for (int i = 0; i < list.Count; i++)
+            {
+                string at = $"$.tasks[{i}]";
+                var o = Item(list, i, "$.tasks");
+                int pid = (int)Int(o, "pid", at, null, 1, int.MaxValue);
+                var threads = ReadThreads(o, at, pid);
+                var spec = new OomTaskSpec
+                {
+                    Pid = pid,
+                    Name = Str(o, "comm", at, null)!,
+                    Uid = (int)Int(o, "uid", at, 0, 0, int.MaxValue),
+                    OomScoreAdj = Adj(o, "oomScoreAdj", at),
+                    OomScoreAdjMin = Adj(o, "oomScoreAdjMin", at),
+                    Cgroup = Str(o, "cgroup", at, "/"),
+                    Cpuset = Str(o, "cpuset", at, "/"),
+                    MempolicyBind = Mask(o, "mempolicyBind", at),
+                    // Every thread "detached" so AddTask makes no mm: the document's mm is put in place below.
+                    Threads = threads.Count,
+                    DetachedThreads = threads.Count,
+                    KernelThread = Bool(o, "kernelThread", at, false),
+                    GlobalInit = o.Has("globalInit") ? Bool(o, "globalInit", at, false) : null,
+                    Exiting = Bool(o, "exiting", at, false),
+                    GroupExiting = Bool(o, "groupExiting", at, false),
+                    CoreDumping = Bool(o, "coreDumping", at, false),
+                    InVfork = Bool(o, "inVfork", at, false),
+                    OomOrigin = Bool(o, "oomOrigin", at, false),
+                    Frozen = Bool(o, "frozen", at, false),
+                };
+                var mm = MmOf(o, "mm", at);
+                var oomMm = MmOf(o, "oomMm", at);
+                int tgid = (int)Int(o, "tgid", at, pid, 1, int.MaxValue);
+                long? reaperTimer = NullableLong(o, "reaperTimerExpires", at);
+
+                var task = m.AddTask(spec);
+                task.Tgid = tgid;
+                task.leaderHasMm = threads[0].HasMm;
+                var others = new OomThread[threads.Count - 1];
+                for (int k = 1; k < threads.Count; k++) others[k - 1] = threads[k];
+                task.otherThreads = others;
+                task.Mm = mm;
+                task.OomMm = oomMm;
+                task.MemDie = Bool(o, "memDie", at, false);
+                task.ReaperTimerExpires = reaperTimer;
+            }
+        }
+
+        private static List<OomThread> ReadThreads(JsonObject task, string at, int pid)
+        {
+            var threads = new List<OomThread>();
+            var list = Arr(task, "threads", at, required: false);
+            if (list is null || list.Count == 0)
+            {
+                threads.Add(new OomThread(pid, true));
+                return threads;
+            }
+            var seen = new HashSet<long>();
+            for (int i = 0; i < list.Count; i++)
+            {
+                string where = $"{at}.threads[{i}]";
+                var t = Item(list, i, at + ".threads");
+                long tid = Int(t, "tid", where, i == 0 ? pid : null, 1, int.MaxValue);
+                if (i == 0 && tid != pid) throw Invalid($"{where}.tid is {tid}: the first thread is the leader, whose tid is the pid {pid}.", tid);
+                if (!seen.Add(tid)) throw Invalid($"{where}.tid {tid} appears twice in one process.", tid);
+                threads.Add(new OomThread((int)tid, Bool(t, "hasMm", where, true)));
+            }
+            return threads;
+        }
+
+        private static void ApplyTaskOrders(OomMachine m, Dictionary<MemoryCgroup, List<int>> orders)
+        {
+            foreach (var pair in orders)
+            {
+                var cg = pair.Key;
+                var wanted = pair.Value;
+                var have = new Dictionary<int, OomTask>();
+                foreach (var t in cg.tasks) have[t.Pid] = t;
+                if (wanted.Count != have.Count || !wanted.TrueForAll(have.ContainsKey) || new HashSet<int>(wanted).Count != wanted.Count)
+                    throw Invalid($"The taskOrder of memory cgroup '{cg.Path}' ({string.Join(",", wanted)}) must list exactly the pids of the processes in it ({string.Join(",", have.Keys)}).", cg.Path);
+                cg.tasks.Clear();
+                foreach (var pid in wanted) cg.tasks.Add(have[pid]);
+            }
+        }
+
+        private static void ReadState(OomMachine m, JsonObject state)
+        {
+            const string at = "$.state";
+            m.NextPid = (int)Int(state, "nextPid", at, m.NextPid, 1, int.MaxValue);
+            m.OomKillerDisabled = Bool(state, "oomKillerDisabled", at, false);
+            int memDie = 0;
+            foreach (var t in m.Tasks) if (t.MemDie) memDie++;
+            m.OomVictims = (int)Int(state, "oomVictims", at, memDie, 0, int.MaxValue);
+            m.OomKillCount = NonNegative(state, "oomKillCount", at, 0);
+            m.PanicMessage = Str(state, "panicMessage", at, null, allowNull: true);
+            if (Arr(state, "oomReaperList", at, required: false) is { } reaper)
+            {
+                var tasks = new List<OomTask>();
+                foreach (var pid in Pids(reaper, at + ".oomReaperList"))
+                    tasks.Add(m.FindTask(pid) ?? throw Invalid($"{at}.oomReaperList names pid {pid}, which is not among the tasks.", pid));
+                m.Killer.RestoreReaperList(tasks);
+            }
+        }
+
+        private void ReadLog(OomMachine m)
+        {
+            var list = Arr(doc, "log", "$", required: false);
+            if (list is null || list.Count == 0) return;
+            var clock = new SettableClock();
+            var log = new KernelLog(clock);
+            for (int i = 0; i < list.Count; i++)
+            {
+                string at = $"$.log[{i}]";
+                var e = Item(list, i, "$.log");
+                clock.Nanoseconds = NonNegative(e, "ns", at, 0);
+                string levelText = Str(e, "level", at, "Info")!;
+                if (!Enum.TryParse<KernelLogLevel>(levelText, ignoreCase: true, out var level) || !Enum.IsDefined(typeof(KernelLogLevel), level))
+                    throw Invalid($"{at}.level '{levelText}' is not a log level ({string.Join(", ", Enum.GetNames(typeof(KernelLogLevel)))}).", levelText);
+                log.Write(level, Str(e, "text", at, null)!);
+            }
+            m.RestoreLog(log.CloneWith(m.Clock));
+        }
+
+        private sealed class SettableClock : IClock
+        {
+            public long Nanoseconds { get; set; }
+        }
+
+        #region Typed members
+        private static object? Get(JsonObject o, string name, string at, bool required)
+        {
+            if (o.TryGet(name, out var v)) return v;
+            if (required) throw Invalid($"{at}.{name} is missing.", name);
+            return null;
+        }
+
+        private static long Long(JsonObject o, string name, string at, long? fallback)
+        {
+            var v = Get(o, name, at, fallback is null);
+            if (v is null && o.Has(name) && fallback is null) throw Invalid($"{at}.{name} cannot be null.", name);
+            return v switch
+            {
+                null => fallback!.Value,
+                long l => l,
+                _ => throw Invalid($"{at}.{name} must be a whole number within ±9223372036854775807; it is {Describe(v)}.", name),
+            };
+        }
+
+        private static long Int(JsonObject o, string name, string at, long? fallback, long min, long max)
+        {
+            long v = Long(o, name, at, fallback);
+            if (v < min || v > max) throw Invalid($"{at}.{name} must be between {min} and {max}; {v} is not.", v);
+            return v;
+        }
+
+        private static long NonNegative(JsonObject o, string name, string at, long? fallback)
+        {
+            long v = Long(o, name, at, fallback);
+            if (v < 0) throw new OomEngineException(OomError.NegativeSize, $"{at}.{name} cannot be negative ({v}).", v);
+            return v;
+        }
+
+        private static long? NullableLong(JsonObject o, string name, string at) =>
+            o.TryGet(name, out var v) && v is not null ? Long(o, name, at, null) : null;
+
+        private static int? NullableInt(JsonObject o, string name, string at, int min, int max) =>
+            o.TryGet(name, out var v) && v is not null ? (int)Int(o, name, at, null, min, max) : null;
+
+        private static bool Bool(JsonObject o, string name, string at, bool fallback) => Get(o, name, at, false) switch
+        {
+            null => fallback,
+            bool b => b,
+            var v => throw Invalid($"{at}.{name} must be true or false; it is {Describe(v)}.", name),
+        };
+
+        private static string? Str(JsonObject o, string name, string at, string? fallback, bool allowNull = false)
+        {
+            var v = Get(o, name, at, fallback is null && !allowNull);
+            return v switch
+            {
+                null when allowNull || fallback is not null => fallback,
+                null => throw Invalid($"{at}.{name} cannot be null.", name),
+                string s => s,
+                _ => throw Invalid($"{at}.{name} must be a string; it is {Describe(v)}.", name),
+            };
+        }
+
+        private static JsonObject? Obj(JsonObject o, string name, string at, bool required) => Get(o, name, at, required) switch
+        {
+            null => required ? throw Invalid($"{at}.{name} cannot be null.", name) : null,
+            JsonObject x => x,
+            var v => throw Invalid($"{at}.{name} must be an object; it is {Describe(v)}.", name),
+        };
+
+        private static List<object?>? Arr(JsonObject o, string name, string at, bool required) => Get(o, name, at, required) switch
+        {
+            null => required ? throw Invalid($"{at}.{name} cannot be null.", name) : null,
+            List<object?> x => x,
+            var v => throw Invalid($"{at}.{name} must be an array; it is {Describe(v)}.", name),
+        };
+
+        private static JsonObject Item(List<object?> list, int i, string at) =>
+            list[i] as JsonObject ?? throw Invalid($"{at}[{i}] must be an object; it is {Describe(list[i])}.", i);
+
+        private static List<int> Pids(List<object?> list, string at)
+        {
+            var pids = new List<int>();
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] is long l && l >= 1 && l <= int.MaxValue) pids.Add((int)l);
+                else throw Invalid($"{at}[{i}] must be a pid (a positive whole number); it is {Describe(list[i])}.", list[i]);
+            }
+            return pids;
+        }
+
+        private static Version? Ver(JsonObject o, string name, string at)
+        {
+            var s = Str(o, name, at, null, allowNull: true);
+            if (s is null) return null;
+            if (!Version.TryParse(s, out var v)) throw Invalid($"{at}.{name} '{s}' is not a version such as 6.12.", s);
+            return v;
+        }
+
+        private static OomScoreAdj Adj(JsonObject o, string name, string at) =>
+            OomScoreAdj.From((int)Int(o, name, at, 0, OomScoreAdj.MinValue, OomScoreAdj.MaxValue));
+
+        private static NodeMask? Mask(JsonObject o, string name, string at)
+        {
+            var s = Str(o, name, at, null, allowNull: true);
+            if (s is null) return null;
+            try { return NodeMask.Parse(s); }
+            catch (FormatException e) { throw Invalid($"{at}.{name}: {e.Message}", s); }
+        }
+
+        private static Pages LimitOf(OomMachine m, JsonObject o, string name, string at)
+        {
+            var v = Get(o, name, at, false);
+            if (v is null || (v is string s && s == Unlimited)) return m.PageCounterMax;
+            if (v is long l)
+            {
+                if (l < 0) throw new OomEngineException(OomError.NegativeSize, $"{at}.{name} cannot be negative ({l}).", l);
+                return new Pages(Math.Min(l, m.PageCounterMax.Value));
+            }
+            throw Invalid($"{at}.{name} must be a number of pages or \"{Unlimited}\"; it is {Describe(v)}.", name);
+        }
+
+        private static MmFlags FlagsOf(JsonObject o, string at)
+        {
+            var list = Arr(o, "flags", at, required: false);
+            if (list is null) return MmFlags.None;
+            long bits = 0;
+            for (int i = 0; i < list.Count; i++)
+            {
+                switch (list[i])
+                {
+                    case string s when Enum.TryParse<MmFlags>(s, ignoreCase: true, out var f) && Enum.IsDefined(typeof(MmFlags), f):
+                        bits |= (long)f;
+                        break;
+                    case long l:
+                        bits |= l;
+                        break;
+                    default:
+                        throw Invalid($"{at}.flags[{i}] {Describe(list[i])} is not an mm flag ({string.Join(", ", Enum.GetNames(typeof(MmFlags)))}).", list[i]);
+                }
+            }
+            return (MmFlags)bits;
+        }
+
+        private static string Describe(object? v) => v switch
+        {
+            null => "null",
+            string s => "the string \"" + (s.Length > 40 ? s.Substring(0, 40) + "..." : s) + "\"",
+            bool b => b ? "true" : "false",
+            long l => l.ToString(CultureInfo.InvariantCulture),
+            JsonNumber n => n.Text,
+            JsonObject => "an object",
+            List<object?> => "an array",
+            _ => v.ToString() ?? "?",
+        };
+        #endregion
+    }
+    #endregion
+
+    /// <summary>Reference identity for the mm table (netstandard2.0 has no ReferenceEqualityComparer).</summary>
+    private sealed class ReferenceEqualityComparer : IEqualityComparer<MemoryDescriptor>
+    {
+        public static readonly ReferenceEqualityComparer Instance = new();
+        public bool Equals(MemoryDescriptor? x, MemoryDescriptor? y) => ReferenceEquals(x, y);
+        public int GetHashCode(MemoryDescriptor obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using OomTools.Engine.Model;
+using OomTools.Engine.Time;
+using OomTools.Engine.Units;
+
+namespace OomTools.Commands;
+
+/// <summary>
+/// Invoke-OomAllocation: a process allocates memory as the page allocator and the memcg charge path see it —
+/// charged to its cgroups and the machine; where it does not fit, out_of_memory runs with the process as
+/// current, and the charge waits for the victim to exit or be reaped. With -Rate the allocation grows over
+/// simulated time (a leak), so a storm of OOMs plays out as the kernel's would.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "OomAllocation", SupportsShouldProcess = true)]
+[OutputType(typeof(TimelineEvent))]
+public sealed class InvokeOomAllocationCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    public int Pid { get; set; }
+
+    /// <summary>How much to allocate, in bytes.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateRange(1, long.MaxValue)]
+    public long Size { get; set; }
+
+    /// <summary>Grow at this many bytes per second of simulated time instead of all at once.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long? Rate { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var task = Machine.GetTask(Pid);
+        if (!ShouldProcess($"{task} on {Machine.Name}", $"Allocate {Size} bytes")) return;
+        var total = Pages.FromBytes(Size, Machine.PageSize);
+        long tick = System.Math.Max(1, Machine.Hz / 100); // 10 ms
+        long perTick = Rate is { } rate ? System.Math.Max(1, Pages.FromBytes(rate, Machine.PageSize).Value * tick / Machine.Hz) : 0;
+        foreach (var e in Machine.Killer.Allocate(task, total, perTick, tick)) WriteObject(e);
+    }, Pid);
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Management.Automation;
+using OomTools.Engine.Model;
+
+namespace OomTools.Commands;
+
+/// <summary>A registered OOM notifier, to pass to Unregister-OomNotifier.</summary>
+public sealed class OomNotifierRegistration
+{
+    internal OomNotifierRegistration(OomMachine machine, string name, Func<long> callback)
+    {
+        Machine = machine;
+        Name = name;
+        Callback = callback;
+    }
+
+    public OomMachine Machine { get; }
+    public string Name { get; }
+    internal Func<long> Callback { get; }
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Register-OomNotifier: joins the kernel's oom_notify_list — on every global OOM, before anything is killed,
+/// each notifier reports the pages it freed; if any were, out_of_memory returns without killing (not for SysRq).
+/// </summary>
+[Cmdlet(VerbsLifecycle.Register, "OomNotifier", SupportsShouldProcess = true, DefaultParameterSetName = PagesSet)]
+[OutputType(typeof(OomNotifierRegistration))]
+public sealed class RegisterOomNotifierCommand : OomCmdlet
+{
+    private const string PagesSet = "Pages", ScriptSet = "Script";
+
+    [Parameter(Mandatory = true)]
+    [ValidateNotNull]
+    public OomMachine Machine { get; set; } = null!;
+
+    /// <summary>The notifier frees this many pages each time it is called (a balloon driver, say).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PagesSet)]
+    [ValidateRange(0, long.MaxValue)]
+    public long Pages { get; set; }
+
+    /// <summary>The notifier runs this script block, whose output (a number) is the pages it freed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ScriptSet)]
+    [ValidateNotNull]
+    public ScriptBlock ScriptBlock { get; set; } = null!;
+
+    [Parameter]
+    public string? Name { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var name = Name ?? (ParameterSetName == PagesSet ? $"frees {Pages} pages" : "script block");
+        if (!ShouldProcess(Machine.Name, $"Register OOM notifier '{name}'")) return;
+        long pages = Pages;
+        var block = ScriptBlock;
+        Func<long> callback = ParameterSetName == PagesSet ? () => pages : () => ToPages(block.Invoke());
+        Machine.Killer.RegisterOomNotifier(callback);
+        WriteObject(new OomNotifierRegistration(Machine, name, callback));
+    }
+
+    private static long ToPages(System.Collections.ObjectModel.Collection<PSObject> output)
+    {
+        long sum = 0;
+        foreach (var o in output)
+            if (o?.BaseObject is IConvertible c) { try { sum += c.ToInt64(System.Globalization.CultureInfo.InvariantCulture); } catch (FormatException) { } }
+        return sum;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Management.Automation;
+
+namespace OomTools.Commands;
+
+/// <summary>Unregister-OomNotifier: leaves the oom_notify_list.</summary>
+[Cmdlet(VerbsLifecycle.Unregister, "OomNotifier", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class UnregisterOomNotifierCommand : OomCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+    [ValidateNotNull]
+    public OomNotifierRegistration InputObject { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(InputObject.Machine.Name, $"Unregister OOM notifier '{InputObject.Name}'")) return;
+        if (!InputObject.Machine.Killer.UnregisterOomNotifier(InputObject.Callback))
+            WriteError(new ErrorRecord(new PSInvalidOperationException($"OOM notifier '{InputObject.Name}' is not registered on '{InputObject.Machine.Name}'."),
+                "NotifierNotRegistered", ErrorCategory.ObjectNotFound, InputObject));
+    }
+}
