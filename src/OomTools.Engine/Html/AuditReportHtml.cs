@@ -101,7 +101,12 @@ public static class AuditReportHtml
 
         // Ranking chart.
         h.Append("<section>\n<h2>Ranking</h2>\n<p class=\"note\">oom_badness points per process (rss + swap + page tables in pages, plus the oom_score_adj term); the kernel kills the longest bar.");
-        if (killable.Count > options.Top) h.Append(" The ").Append(options.Top).Append(" with the most points are drawn; ").Append(killable.Count - options.Top).Append(" more are not.");
+        if (killable.Count > options.Top)
+        {
+            int rest = killable.Count - options.Top;
+            h.Append(options.Top == 1 ? " The one with the most points is drawn; " : $" The {options.Top} with the most points are drawn; ")
+             .Append(rest).Append(rest == 1 ? " more is not." : " more are not.");
+        }
         h.Append("</p>\n");
         h.Append("<p class=\"legend\"><span class=\"swatch\" style=\"background:").Append(VictimColour).Append("\"></span>chosen first ");
         h.Append("<span class=\"swatch\" style=\"background:").Append(CriticalColour).Append("\"></span>critical ");

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using OomTools.Engine.Killer;
 using OomTools.Engine.Kernels;
 using OomTools.Engine.Log;
 using OomTools.Engine.Model;
@@ -21,7 +23,8 @@ namespace OomTools.Engine.Serialization;
 /// same text, character for character.
 /// </para>
 /// <para>
-/// Not in the document: OOM notifiers (code), and the printk rate-limit windows (they start afresh).
+/// Not in the document: OOM notifiers (code), the printk rate-limit windows (they start afresh), and timeline
+/// items or reaper-list entries of processes that already left the task list (Clone drops those too).
 /// </para>
 /// </summary>
 public static class OomMachineJson
@@ -52,12 +55,14 @@ public static class OomMachineJson
             .Add("kernelVersion", m.KernelVersion.ToString())
             .Add("scoringVersion", m.Scoring.Version.ToString())
             .Add("hz", (long)m.Hz)
+            .Add("defaultExitLatencyJiffies", m.DefaultExitLatencyJiffies)
             .Add("cgroupVersion", (long)(int)m.CgroupVersion)
             .Add("sysctls", new JsonObject()
                 .Add("vm.swappiness", (long)m.VmSwappiness)
                 .Add("vm.panic_on_oom", (long)m.PanicOnOom)
                 .Add("vm.oom_kill_allocating_task", m.OomKillAllocatingTask)
                 .Add("vm.oom_dump_tasks", m.OomDumpTasks))
+            .Add("usedPages", m.UsedPages?.Value)
             .Add("slabUnreclaimablePages", m.SlabUnreclaimablePages.Value)
             .Add("lruPages", m.LruPages.Value)
             .Add("state", new JsonObject()
@@ -67,7 +72,8 @@ public static class OomMachineJson
                 .Add("oomVictims", (long)m.OomVictims)
                 .Add("oomKillCount", m.OomKillCount)
                 .Add("panicMessage", m.PanicMessage)
-                .Add("oomReaperList", Map(m.Killer.OomReaperList, t => (long)t.Pid)));
+                .Add("oomReaperList", Map(m.Killer.OomReaperList.Where(t => ReferenceEquals(m.FindTask(t.Pid), t)), t => (long)t.Pid))
+                .Add("timeline", Timeline(m)));
 
         var cgroups = new List<object?>();
         foreach (var cg in m.RootMemcg.SubtreePreOrder())
@@ -79,6 +85,7 @@ public static class OomMachineJson
                 .Add("memswMax", Limit(m, cg.MemswMax))
                 .Add("swappiness", cg.Swappiness is { } s ? (long)s : null)
                 .Add("oomGroup", cg.OomGroup)
+                .Add("usage", cg.Usage?.Value)
                 .Add("oomKillEvents", cg.OomKillEvents)
                 .Add("oomGroupKillEvents", cg.OomGroupKillEvents)
                 .Add("taskOrder", Map(cg.Tasks, t => (long)t.Pid)));
@@ -108,7 +115,13 @@ public static class OomMachineJson
                 .Add("totalVm", mm.TotalVm.Value)
                 .Add("flags", Flags(mm.Flags))
                 .Add("mmapLockHeldForWrite", mm.MmapLockHeldForWrite)
-                .Add("mmuNotifierBlocks", mm.MmuNotifierBlocks);
+                .Add("mmapLockReleaseAt", mm.MmapLockReleaseAt)
+                .Add("mmuNotifierBlocks", mm.MmuNotifierBlocks)
+                .Add("vmas", Map(mm.Vmas, v => new JsonObject()
+                    .Add("kind", v.Kind.ToString())
+                    .Add("residentPages", v.ResidentPages)
+                    .Add("swapPages", v.SwapPages)
+                    .Add("notifierBlocks", v.NotifierBlocks)));
         }
 
         var tasks = new List<object?>();
@@ -134,6 +147,8 @@ public static class OomMachineJson
                 .Add("frozen", t.Frozen)
                 .Add("memDie", t.MemDie)
                 .Add("reaperTimerExpires", t.ReaperTimerExpires)
+                .Add("exitLatencyJiffies", t.ExitLatencyJiffies)
+                .Add("coreDumpUntil", t.CoreDumpUntil)
                 .Add("threads", Map(t.ThreadList, th => new JsonObject().Add("tid", (long)th.Tid).Add("hasMm", th.HasMm)))
                 .Add("mm", Mm(t.Mm))
                 .Add("oomMm", Mm(t.OomMm)));
@@ -152,6 +167,20 @@ public static class OomMachineJson
         var list = new List<object?>();
         foreach (var i in items) list.Add(map(i));
         return list;
+    }
+
+    private static JsonObject Timeline(OomMachine m)
+    {
+        var items = m.Killer.ExportTimeline(out var nextSeq, out var busyWith);
+        return new JsonObject()
+            .Add("nextSeq", nextSeq)
+            .Add("reaping", busyWith is null ? null : (long)busyWith.Pid)
+            .Add("pending", Map(items, i => new JsonObject()
+                .Add("at", i.At)
+                .Add("seq", i.Seq)
+                .Add("kind", i.Kind)
+                .Add("pid", (long)i.Task.Pid)
+                .Add("attempt", (long)i.Attempt)));
     }
 
     private static object Limit(OomMachine m, Pages limit) => limit == m.PageCounterMax ? Unlimited : limit.Value;
@@ -241,6 +270,7 @@ public static class OomMachineJson
             m.KernelVersion = Ver(doc, "kernelVersion", "$") ?? m.KernelVersion;
             m.Scoring = Ver(doc, "scoringVersion", "$") is { } sv ? KernelScoring.For(sv) : KernelScoring.For(m.KernelVersion);
             m.Hz = (int)Int(doc, "hz", "$", 250, 1, 100_000);
+            m.DefaultExitLatencyJiffies = NonNegative(doc, "defaultExitLatencyJiffies", "$", m.DefaultExitLatencyJiffies);
             if (Obj(doc, "sysctls", "$", required: false) is { } sys)
             {
                 m.VmSwappiness = (int)Int(sys, "vm.swappiness", "$.sysctls", 60, 0, 200);
@@ -248,6 +278,7 @@ public static class OomMachineJson
                 m.OomKillAllocatingTask = Bool(sys, "vm.oom_kill_allocating_task", "$.sysctls", false);
                 m.OomDumpTasks = Bool(sys, "vm.oom_dump_tasks", "$.sysctls", true);
             }
+            m.UsedPages = NullablePages(doc, "usedPages", "$");
             m.SlabUnreclaimablePages = new Pages(NonNegative(doc, "slabUnreclaimablePages", "$", 0));
             m.LruPages = new Pages(NonNegative(doc, "lruPages", "$", 0));
 
@@ -292,6 +323,7 @@ public static class OomMachineJson
                 cg.MemswMax = LimitOf(m, o, "memswMax", at);
                 cg.Swappiness = NullableInt(o, "swappiness", at, 0, 200);
                 cg.OomGroup = Bool(o, "oomGroup", at, false);
+                cg.Usage = NullablePages(o, "usage", at);
                 cg.OomKillEvents = NonNegative(o, "oomKillEvents", at, 0);
                 cg.OomGroupKillEvents = NonNegative(o, "oomGroupKillEvents", at, 0);
                 if (Arr(o, "taskOrder", at, required: false) is { } order)
@@ -349,7 +381,20 @@ public static class OomMachineJson
                     Flags = FlagsOf(o, where),
                     MmapLockHeldForWrite = Bool(o, "mmapLockHeldForWrite", where, false),
                     MmuNotifierBlocks = Bool(o, "mmuNotifierBlocks", where, false),
+                    MmapLockReleaseAt = NullableLong(o, "mmapLockReleaseAt", where),
                 };
+                if (Arr(o, "vmas", where, required: false) is { } vmas)
+                {
+                    for (int k = 0; k < vmas.Count; k++)
+                    {
+                        string vat = $"{where}.vmas[{k}]";
+                        var vma = Item(vmas, k, where + ".vmas");
+                        string kindText = Str(vma, "kind", vat, null)!;
+                        if (!Enum.TryParse<VmaKind>(kindText, ignoreCase: true, out var kind) || !Enum.IsDefined(typeof(VmaKind), kind))
+                            throw Invalid($"{vat}.kind '{kindText}' is not a mapping kind ({string.Join(", ", Enum.GetNames(typeof(VmaKind)))}).", kindText);
+                        mm.Vmas.Add(new Vma(kind, NonNegative(vma, "residentPages", vat, 0), NonNegative(vma, "swapPages", vat, 0), Bool(vma, "notifierBlocks", vat, false)));
+                    }
+                }
                 mm.TotalVm = new Pages(NonNegative(o, "totalVm", where, mm.AnonPages.Value + mm.FilePages.Value + mm.ShmemPages.Value + mm.SwapEntries.Value));
                 mm.OwnerPid = (int)Int(o, "ownerPid", where, Int(task, "pid", at, null, 1, int.MaxValue), 1, int.MaxValue);
                 mm.Users = (int)Int(o, "users", where, 1, 0, int.MaxValue);
@@ -400,6 +445,8 @@ public static class OomMachineJson
                 task.OomMm = oomMm;
                 task.MemDie = Bool(o, "memDie", at, false);
                 task.ReaperTimerExpires = reaperTimer;
+                task.ExitLatencyJiffies = NullableLong(o, "exitLatencyJiffies", at);
+                task.CoreDumpUntil = NullableLong(o, "coreDumpUntil", at);
             }
         }
 
@@ -457,6 +504,31 @@ public static class OomMachineJson
                     tasks.Add(m.FindTask(pid) ?? throw Invalid($"{at}.oomReaperList names pid {pid}, which is not among the tasks.", pid));
                 m.Killer.RestoreReaperList(tasks);
             }
+            if (Obj(state, "timeline", at, required: false) is { } timeline) ReadTimeline(m, timeline, at + ".timeline");
+        }
+
+        private static void ReadTimeline(OomMachine m, JsonObject timeline, string at)
+        {
+            var items = new List<OomKiller.PendingItem>();
+            if (Arr(timeline, "pending", at, required: false) is { } list)
+            {
+                for (int i = 0; i < list.Count; i++)
+                {
+                    string where = $"{at}.pending[{i}]";
+                    var p = Item(list, i, at + ".pending");
+                    int pid = (int)Int(p, "pid", where, null, 1, int.MaxValue);
+                    var task = m.FindTask(pid) ?? throw Invalid($"{where}.pid {pid} is not among the tasks.", pid);
+                    string kind = Str(p, "kind", where, null)!;
+                    if (Array.IndexOf(OomKiller.PendingKindNames, kind) < 0)
+                        throw Invalid($"{where}.kind '{kind}' is not a timeline event ({string.Join(", ", OomKiller.PendingKindNames)}).", kind);
+                    items.Add(new OomKiller.PendingItem(Long(p, "at", where, null), NonNegative(p, "seq", where, i), kind, task, (int)Int(p, "attempt", where, 0, 0, int.MaxValue)));
+                }
+            }
+            long nextSeq = NonNegative(timeline, "nextSeq", at, items.Count);
+            OomTask? reaping = null;
+            if (NullableLong(timeline, "reaping", at) is { } rp)
+                reaping = m.FindTask((int)rp) ?? throw Invalid($"{at}.reaping names pid {rp}, which is not among the tasks.", rp);
+            m.Killer.RestoreTimeline(items, nextSeq, reaping);
         }
 
         private void ReadLog(OomMachine m)
@@ -519,6 +591,9 @@ public static class OomMachineJson
 
         private static long? NullableLong(JsonObject o, string name, string at) =>
             o.TryGet(name, out var v) && v is not null ? Long(o, name, at, null) : null;
+
+        private static Pages? NullablePages(JsonObject o, string name, string at) =>
+            o.TryGet(name, out var v) && v is not null ? new Pages(NonNegative(o, name, at, null)) : null;
 
         private static int? NullableInt(JsonObject o, string name, string at, int min, int max) =>
             o.TryGet(name, out var v) && v is not null ? (int)Int(o, name, at, null, min, max) : null;
