@@ -4,9 +4,11 @@ BeforeDiscovery {
         'New-OomMachine', 'Add-OomTask', 'Get-OomTask', 'Set-OomTask', 'Remove-OomTask', 'New-OomCgroup',
         'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog',
         'Import-OomReport', 'Get-OomSnapshot', 'Set-OomScoreAdj', 'Get-OomKillOrder', 'Test-OomProtection',
-        'Get-OomKubeletScoreAdj'
+        'Get-OomKubeletScoreAdj', 'Export-OomMachine', 'Import-OomMachine', 'Export-OomAuditReport',
+        'Step-OomTime', 'Invoke-OomAllocation', 'Disable-OomKiller', 'Enable-OomKiller', 'Register-OomNotifier',
+        'Unregister-OomNotifier'
     ) | ForEach-Object { @{ Name = $_; Verb = ($_ -split '-')[0] } }
-    $changingCases = @($cmdletCases | Where-Object { $_.Verb -in 'Add', 'Set', 'Remove', 'New', 'Invoke' })
+    $changingCases = @($cmdletCases | Where-Object { $_.Verb -in 'Add', 'Set', 'Remove', 'New', 'Invoke', 'Step', 'Disable', 'Enable', 'Register', 'Unregister' })
 }
 
 BeforeAll {

@@ -15,7 +15,9 @@ $script:OomCmdletNames = @(
     'New-OomMachine', 'Add-OomTask', 'Get-OomTask', 'Set-OomTask', 'Remove-OomTask', 'New-OomCgroup',
     'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog',
     'Import-OomReport', 'Get-OomSnapshot', 'Set-OomScoreAdj', 'Get-OomKillOrder', 'Test-OomProtection',
-    'Get-OomKubeletScoreAdj'
+    'Get-OomKubeletScoreAdj', 'Export-OomMachine', 'Import-OomMachine', 'Export-OomAuditReport',
+    'Step-OomTime', 'Invoke-OomAllocation', 'Disable-OomKiller', 'Enable-OomKiller', 'Register-OomNotifier',
+    'Unregister-OomNotifier'
 )
 
 function Get-OomMachineState {
