@@ -13,24 +13,11 @@ namespace OomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "OomBadness")]
 [OutputType(typeof(OomCandidate))]
-public sealed class GetOomBadnessCommand : OomCmdlet
+public sealed class GetOomBadnessCommand : OomDomainCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
-
-    /// <summary>Score inside this memory cgroup's domain (totalpages from its limit).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
-    public string? Cgroup { get; set; }
-
-    /// <summary>Score for a mempolicy OOM over these nodes (a node list such as 0 or 0-1).</summary>
-    [Parameter]
-    public string? Nodemask { get; set; }
-
-    /// <summary>Score for an allocation from this cpuset.</summary>
-    [Parameter]
-    public string? Cpuset { get; set; }
 
     /// <summary>Only these pids (the ranks stay those of the whole domain).</summary>
     [Parameter]
@@ -44,13 +31,7 @@ public sealed class GetOomBadnessCommand : OomCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
-        var oc = new OomControl
-        {
-            Memcg = Cgroup is null ? null : Machine.GetCgroup(Cgroup),
-            Nodemask = Nodemask is null ? null : NodeMask.Parse(Nodemask),
-            CurrentCpuset = Cpuset is null ? null : Machine.GetCpuset(Cpuset),
-            GfpMask = Cgroup is null ? GfpMask.HighUserMovable : GfpMask.Kernel,
-        };
+        var oc = Request().ControlFor(Machine);
         var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
         var ranked = Machine.Killer.ScoreAll(oc)
             .OrderBy(c => c.Rank == 0 ? int.MaxValue : c.Rank)

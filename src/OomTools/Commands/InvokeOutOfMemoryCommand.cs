@@ -17,7 +17,7 @@ namespace OomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "OutOfMemory", SupportsShouldProcess = true, DefaultParameterSetName = MachineSet)]
 [OutputType(typeof(OomOutcome))]
-public sealed class InvokeOutOfMemoryCommand : OomCmdlet
+public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
 {
     private const string MachineSet = "Machine", ReportSet = "Report";
 
@@ -38,36 +38,10 @@ public sealed class InvokeOutOfMemoryCommand : OomCmdlet
     [Parameter(ParameterSetName = ReportSet)]
     public Version? KernelVersion { get; set; }
 
-    /// <summary>The memory cgroup whose limit was hit (a memcg OOM); a global OOM when omitted.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
-    public string? Cgroup { get; set; }
-
-    /// <summary>
-    /// The allocation's gfp mask as a number (0xcc0) or flag names (GFP_KERNEL|__GFP_COMP). Defaults to
-    /// GFP_HIGHUSER_MOVABLE (a page fault) for a global OOM and GFP_KERNEL for a memcg OOM (a charge) and SysRq-f.
-    /// </summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(Completers.GfpFlagCompleter))]
-    public string? GfpMask { get; set; }
-
     /// <summary>The allocation order; -1 is SysRq-f (never aborts for a dying victim, never panics).</summary>
     [Parameter]
     [ValidateRange(-1, 10)]
     public int Order { get; set; }
-
-    /// <summary>The allocation's mempolicy nodes, as a node list (0-1,3).</summary>
-    [Parameter]
-    public string? Nodemask { get; set; }
-
-    /// <summary>The pid of the allocating task (current). A kernel worker allocates when omitted.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(Completers.PidCompleter))]
-    public int? Current { get; set; }
-
-    /// <summary>The cpuset the allocation comes from (current's own when omitted).</summary>
-    [Parameter]
-    public string? Cpuset { get; set; }
 
     protected override void ProcessRecord() => Try(() =>
     {
@@ -116,20 +90,13 @@ public sealed class InvokeOutOfMemoryCommand : OomCmdlet
         WriteObject(outcome);
     }
 
+    /// <summary>The oom_control of the request; a -Current that does not exist is an error here.</summary>
     private OomControl Build(OomMachine machine)
     {
-        var memcg = Cgroup is null ? null : machine.GetCgroup(Cgroup);
-        // The usual masks: a charge (GFP_KERNEL) for a memcg OOM, SysRq-f's GFP_KERNEL, a page fault otherwise.
-        var gfp = GfpMask is not null ? Engine.Units.GfpMask.Parse(GfpMask)
-            : memcg is not null || Order == -1 ? Engine.Units.GfpMask.Kernel : Engine.Units.GfpMask.HighUserMovable;
-        return new OomControl
-        {
-            Memcg = memcg,
-            GfpMask = gfp,
-            Order = Order,
-            Nodemask = Nodemask is null ? null : NodeMask.Parse(Nodemask),
-            Current = Current is { } pid ? machine.GetTask(pid) : null,
-            CurrentCpuset = Cpuset is null ? null : machine.GetCpuset(Cpuset),
-        };
+        var request = Request();
+        request.Order = Order;
+        var oc = request.ControlFor(machine);
+        if (Current is { } pid) oc.Current = machine.GetTask(pid);
+        return oc;
     }
 }
