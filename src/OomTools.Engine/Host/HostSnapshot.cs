@@ -39,6 +39,12 @@ public static class HostSnapshot
         var memcgRoot = FindMemoryController(fs, o.CgroupRoot, out var version);
         var machine = new OomMachine(new Pages(memKb / kbPerPage), new Pages(swapKb / kbPerPage), o.PageSize,
             NodePresentPages(fs, o.ProcRoot), o.Name, version);
+        // The host's own kernel decides how /proc/PID/oom_score is scaled (and the rules before 5.9).
+        if (KernelVersionOf(Read(fs, Join(o.ProcRoot, "sys/kernel/osrelease"), warn)) is { } kernel)
+        {
+            machine.KernelVersion = kernel;
+            machine.Scoring = Kernels.KernelScoring.For(kernel);
+        }
 
         var procs = new List<(long start, ProcStatus status, uint flags, int adj, string? memcg)>();
         foreach (var dir in fs.Folders(o.ProcRoot))
@@ -49,6 +55,7 @@ public static class HostSnapshot
             var status = statusText is null ? null : ProcStatus.Parse(statusText);
             if (status is null) continue; // exited while we read
             var stat = Read(fs, Join(baseDir, "stat"), warn);
+            if (stat is null && fs.ReadText(Join(baseDir, "status")) is null) continue; // exited mid-read
             ParseStat(stat, out var start, out var flags);
             var adjText = Read(fs, Join(baseDir, "oom_score_adj"), warn);
             int adj = int.TryParse(adjText?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var a) ? a : 0;
@@ -95,6 +102,14 @@ public static class HostSnapshot
             }
         }
         return machine;
+    }
+
+    /// <summary>"6.18.44-fc-v595" → 6.18.</summary>
+    private static Version? KernelVersionOf(string? release)
+    {
+        if (release is null) return null;
+        var parts = release.Trim().Split('.', '-');
+        return parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor) ? new Version(major, minor) : null;
     }
 
     internal static string Join(string a, string b) => a.EndsWith("/", StringComparison.Ordinal) ? a + b : a + "/" + b;

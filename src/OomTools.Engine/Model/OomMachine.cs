@@ -107,6 +107,8 @@ public sealed partial class OomMachine
     public bool OomKillerDisabled { get; internal set; }
     /// <summary><c>oom_victims</c>: victims marked and not yet exited.</summary>
     public int OomVictims { get; internal set; }
+    /// <summary>The once-per-boot "oom_adj is deprecated" warning has been printed.</summary>
+    public bool OomAdjDeprecationWarned { get; internal set; }
     /// <summary><c>/proc/vmstat oom_kill</c>.</summary>
     public long OomKillCount { get; internal set; }
     /// <summary>The panic message once the machine has panicked.</summary>

@@ -93,9 +93,10 @@ public static class OomScoreAdjWriter
             return Fail(change, Errno.EACCES, "without CAP_SYS_RESOURCE the legacy oom_adj may only be raised");
         if (!legacy && adj.Value < task.oomScoreAdjMin && !privileged)
             return Fail(change, Errno.EACCES, $"without CAP_SYS_RESOURCE oom_score_adj may not go below its oom_score_adj_min {task.oomScoreAdjMin}");
-        if (legacy)
+        if (legacy && !m.OomAdjDeprecationWarned)
             m.Log.Warn($"{OomKiller.KernelWorkerComm} (0): /proc/{task.Pid}/oom_adj is deprecated, please use /proc/{task.Pid}/oom_score_adj instead.");
 
+        if (legacy) m.OomAdjDeprecationWarned = true; // pr_warn_once
         MemoryDescriptor? shared = null;
         if (!task.InVfork && task.Mm is { } mm && (mm.Flags & MmFlags.MultiProcess) != 0 && OomKiller.FindLockTaskMm(task) >= 0)
             shared = mm;

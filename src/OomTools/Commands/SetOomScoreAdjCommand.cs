@@ -14,7 +14,8 @@ namespace OomTools.Commands;
 /// kernel's errno (EACCES, EINVAL, ERANGE, ESRCH). -Live writes a real process's file on this host.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "OomScoreAdj", SupportsShouldProcess = true, DefaultParameterSetName = ByPidSet)]
-[OutputType(typeof(OomScoreAdjChange))]
+[OutputType(typeof(OomScoreAdjChange), ParameterSetName = new[] { ByPidSet, ByObjectSet })]
+[OutputType(typeof(LiveOomScoreAdjWrite), ParameterSetName = new[] { LiveSet })]
 public sealed class SetOomScoreAdjCommand : OomCmdlet
 {
     private const string ByPidSet = "ByPid", ByObjectSet = "ByObject", LiveSet = "Live";
@@ -98,6 +99,7 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
         {
             File.WriteAllText(path, text);
             WriteVerbose($"Wrote '{text}' to {path}.");
+            WriteObject(new LiveOomScoreAdjWrite(pid, path, text, File.ReadAllText(path).Trim()));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -116,4 +118,22 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
             Errno.ESRCH => ErrorCategory.ObjectNotFound,
             _ => ErrorCategory.InvalidArgument,
         }, target);
+}
+
+/// <summary>What Set-OomScoreAdj -Live wrote into a real process's file, and what the kernel reads back.</summary>
+public sealed class LiveOomScoreAdjWrite
+{
+    internal LiveOomScoreAdjWrite(int pid, string path, string written, string readBack)
+    {
+        Pid = pid;
+        Path = path;
+        Written = written;
+        ReadBack = readBack;
+    }
+
+    public int Pid { get; }
+    public string Path { get; }
+    public string Written { get; }
+    /// <summary>The file's content after the write (the kernel's own parse of it).</summary>
+    public string ReadBack { get; }
 }

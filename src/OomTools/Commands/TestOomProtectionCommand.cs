@@ -14,7 +14,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(ProtectionReport))]
 public sealed class TestOomProtectionCommand : OomDomainCmdlet
 {
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
