@@ -42,6 +42,9 @@ public sealed partial class OomKiller
             if (fits > 0)
             {
                 long n = System.Math.Min(fits, left);
+                // Read (and so initialise) the counters before the mm grows, or an estimate would count n twice.
+                for (var c = task.Memcg; c is not null; c = c.Parent) MemcgUsage(c);
+                Used();
                 mm.anon += n;
                 mm.totalVm += n;
                 for (var c = task.Memcg; c is not null; c = c.Parent) c.Usage = new Pages(MemcgUsage(c) + n);

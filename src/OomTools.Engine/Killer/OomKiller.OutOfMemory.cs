@@ -24,6 +24,8 @@ public sealed partial class OomKiller
             long freed = 0;
             foreach (var notifier in m.OomNotifiers) freed += notifier();
             // Got some memory back in the last second.
+            // What the notifiers freed is back with the page allocator.
+            if (freed > 0 && m.UsedPages is { } used) m.UsedPages = new Pages(System.Math.Max(0, used.Value - freed));
             if (freed > 0 && !oc.IsSysrqOom) return EarlyReturn(true, $"an OOM notifier freed {freed} pages");
         }
 

@@ -35,6 +35,17 @@ public sealed partial class OomKiller
         pending.Insert(i, p);
     }
 
+    /// <summary>
+    /// A killed process whose exit was held (frozen, dumping core, waiting for mmap_lock) may have been let go, or a
+    /// process got SIGKILL from outside the OOM killer: if it is dying and no exit is due, it exits after its latency.
+    /// </summary>
+    public void Kick(OomTask p)
+    {
+        if (!p.GroupExiting || !ReferenceEquals(m.FindTask(p.Pid), p)) return;
+        foreach (var e in pending) if (e.Kind == PendingKind.Exit && ReferenceEquals(e.Task, p)) return;
+        ScheduleExit(p);
+    }
+
     private void ScheduleExit(OomTask p) =>
         Schedule(m.Jiffies + (p.ExitLatencyJiffies ?? m.DefaultExitLatencyJiffies), PendingKind.Exit, p);
 

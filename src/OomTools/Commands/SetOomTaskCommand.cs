@@ -145,6 +145,8 @@ public sealed class SetOomTaskCommand : OomCmdlet
             task.CoreDumpUntil = dump > 0 ? machine.Jiffies + Jiffies(dump) : null;
         }
         if (IsBound(nameof(MmuNotifierBlocks)) && task.Mm is { } nmm) nmm.MmuNotifierBlocks = MmuNotifierBlocks;
+        // A dying process that is no longer held (or was just sent SIGKILL) goes on to exit.
+        machine.Killer.Kick(task);
         if (PassThru) WriteObject(task);
     }, task);
 }
