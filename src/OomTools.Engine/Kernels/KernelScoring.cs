@@ -35,7 +35,15 @@ public sealed class KernelScoring
     /// <summary>The first version whose selection lets a tie go to the later task.</summary>
     public static readonly Version TiesToLaterSince = new(5, 3);
 
-    private KernelScoring(Version version) => Version = version;
+    private static readonly Version V5_9 = new(5, 9), V3_5 = new(3, 5);
+
+    private KernelScoring(Version version)
+    {
+        Version = version;
+        IsCurrent = version >= V5_9;
+        PerMille = version < V3_5;
+        TiesToLater = version >= TiesToLaterSince;
+    }
 
     public Version Version { get; }
 
@@ -49,10 +57,10 @@ public sealed class KernelScoring
     }
 
     /// <summary>True for 5.9 and later: the seed's own rules, and the engine's fast path.</summary>
-    public bool IsCurrent => Version >= new Version(5, 9);
-    public bool MinimumOne => Version < new Version(5, 9);
-    public bool PerMille => Version < new Version(3, 5);
-    public bool TiesToLater => Version >= TiesToLaterSince;
+    public bool IsCurrent { get; }
+    public bool MinimumOne => !IsCurrent;
+    public bool PerMille { get; }
+    public bool TiesToLater { get; }
 
     public RootBonus Root =>
         Version >= new Version(4, 17) ? RootBonus.None :

@@ -51,7 +51,7 @@ public sealed partial class OomKiller
         mm.Flags |= MmFlags.Unstable;
         long anonBefore = mm.anon;
         bool complete = true;
-        if (mm.Vmas.Count == 0)
+        if (mm.vmas is not { Count: > 0 })
         {
             if (mm.MmuNotifierBlocks) return false;
             mm.anon = 0;

@@ -39,13 +39,16 @@ public sealed class MemoryDescriptor
     public bool MmapLockHeldForWrite { get; set; }
 
     /// <summary>A writer holds <c>mmap_lock</c> until this jiffy (a task stuck in uninterruptible sleep).</summary>
-    public long? MmapLockReleaseAt { get; set; }
+    public long? MmapLockReleaseAt { get => mmapLockReleaseAt == long.MinValue ? null : mmapLockReleaseAt; set => mmapLockReleaseAt = value ?? long.MinValue; }
+    private long mmapLockReleaseAt = long.MinValue;
 
     /// <summary>Whether a writer holds mmap_lock at <paramref name="jiffies"/>.</summary>
     public bool IsMmapLockHeld(long jiffies) => MmapLockHeldForWrite || (MmapLockReleaseAt is { } t && jiffies < t);
 
     /// <summary>The mappings, when modelled; empty means the counters alone describe the mm.</summary>
-    public System.Collections.Generic.List<Vma> Vmas { get; private set; } = new();
+    public System.Collections.Generic.List<Vma> Vmas => vmas ??= new();
+    // Allocated on first use: most mms are modelled by their counters alone, and a million empty lists cost 32 MB.
+    internal System.Collections.Generic.List<Vma>? vmas;
 
     /// <summary>An MMU notifier that cannot run non-blocking covers the anonymous mappings, so reaping is partial.</summary>
     public bool MmuNotifierBlocks { get; set; }
@@ -55,7 +58,7 @@ public sealed class MemoryDescriptor
     internal MemoryDescriptor Clone()
     {
         var copy = (MemoryDescriptor)MemberwiseClone();
-        copy.Vmas = Vmas.ConvertAll(v => v.Clone());
+        copy.vmas = vmas?.ConvertAll(v => v.Clone());
         return copy;
     }
 }

@@ -15,7 +15,7 @@ namespace OomTools.Engine.Model;
 public sealed partial class OomMachine
 {
     private List<OomTask> tasks = new();
-    private Dictionary<int, OomTask> byPid = new();
+    private PidTable byPid = new();
     private Dictionary<string, MemoryCgroup> memcgs = new(StringComparer.Ordinal);
     private Dictionary<string, Cpuset> cpusets = new(StringComparer.Ordinal);
     private List<NumaNode> nodes;

@@ -20,6 +20,11 @@ public sealed class OomTask
     internal OomThread[] otherThreads = NoThreads;
     internal bool leaderHasMm = true;
     internal short oomScoreAdj, oomScoreAdjMin;
+    // Nullable longs take 16 bytes each; these 8-byte fields use long.MinValue for "none" (bench/: bytes per task).
+    private const long NoJiffy = long.MinValue;
+    private long exitLatencyJiffies = NoJiffy, coreDumpUntil = NoJiffy, reaperTimerExpires = NoJiffy;
+    private ulong mempolicyBind;
+    private bool hasMempolicyBind;
 
     internal OomTask(int pid, string comm)
     {
@@ -66,17 +71,17 @@ public sealed class OomTask
     public bool IsOomVictim => OomMm is not null;
 
     /// <summary>How long after SIGKILL it takes this process to exit (null: the machine's default).</summary>
-    public long? ExitLatencyJiffies { get; set; }
+    public long? ExitLatencyJiffies { get => exitLatencyJiffies == NoJiffy ? null : exitLatencyJiffies; set => exitLatencyJiffies = value ?? NoJiffy; }
     /// <summary>The jiffy its core dump finishes (while <see cref="CoreDumping"/>); null dumps forever.</summary>
-    public long? CoreDumpUntil { get; set; }
+    public long? CoreDumpUntil { get => coreDumpUntil == NoJiffy ? null : coreDumpUntil; set => coreDumpUntil = value ?? NoJiffy; }
 
     /// <summary>Jiffies at which the oom_reaper timer fires (queue_oom_reaper), if queued.</summary>
-    public long? ReaperTimerExpires { get; internal set; }
+    public long? ReaperTimerExpires { get => reaperTimerExpires == NoJiffy ? null : reaperTimerExpires; internal set => reaperTimerExpires = value ?? NoJiffy; }
 
     public MemoryCgroup Memcg { get; internal set; } = null!;
     public Cpuset Cpuset { get; internal set; } = null!;
     /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
-    public NodeMask? MempolicyBind { get; set; }
+    public NodeMask? MempolicyBind { get => hasMempolicyBind ? new NodeMask(mempolicyBind) : null; set { hasMempolicyBind = value.HasValue; mempolicyBind = value?.Bits ?? 0; } }
 
     /// <summary>The threads, leader first (<c>for_each_thread</c> order).</summary>
     public IReadOnlyList<OomThread> ThreadList
