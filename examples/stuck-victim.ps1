@@ -13,13 +13,13 @@
     "oom_reaper: unable to reap" at +3 s and sets MMF_OOM_SKIP anyway; the next OOM kills another process
     although the backup's memory only comes back when it exits at +5 s.
 
-    Writes one SVG chart per act (memory over time, kills marked) to the temp folder. Run from the repository
-    root after `dotnet pwsh ./build.ps1 Build`; exits 1 if anything happens otherwise than the kernel would.
+    Writes one SVG chart per act (Export-OomTimelineChart: memory over time, kills marked) to the temp folder.
+    Run from the repository root after `dotnet pwsh ./build.ps1 Build`; exits 1 if anything happens otherwise
+    than the kernel would.
 #>
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 Import-Module (Join-Path $PSScriptRoot '../out/OomTools/OomTools.psd1') -Force
-. (Join-Path $PSScriptRoot 'lib/OomPlot.ps1')
 
 $failures = [System.Collections.Generic.List[string]]::new()
 function Check([bool]$ok, [string]$what) {
@@ -38,12 +38,6 @@ function New-StuckMachine([string]$Name, [int]$LockMs, [int]$ExitMs) {
     $m
 }
 
-function Get-MemoryInUse($m) {
-    $sum = 0L
-    foreach ($t in $m.Tasks) { if ($t.Mm) { $sum += $t.AnonPages.Value + $t.ShmemPages.Value } }
-    $sum
-}
-
 function Show($events) {
     $events | Format-Table @{ n = 'Time'; e = { '{0,6:F3} s' -f $_.Seconds } }, Kind, Pid, Name, Pages, Text -AutoSize |
         Out-String -Width 220 | Write-Host
@@ -58,8 +52,9 @@ $m = New-StuckMachine -Name db01 -LockMs 1500 -ExitMs 10000
 $first = Invoke-OutOfMemory -Machine $m -Current 500 -GfpMask GFP_HIGHUSER_MOVABLE
 Write-Host "  t=0.000 s  $($first.Reason)"
 Check ($first.Victim.Pid -eq 300 -and $first.VictimPoints -eq 256000) 'the first OOM kills backup (256000 points)'
-$plot1 = [System.Collections.Generic.List[object]]::new()
-$plot1.Add([pscustomobject]@{ Seconds = 0.0; MemoryInUsePages = (Get-MemoryInUse $m); Kind = 'OutOfMemory'; Pid = 500; Name = 'api'; Outcome = $first })
+# The charts are made of timeline events; this OOM ran on its own, so it becomes one (at 0 s, memory full).
+$plot1 = [System.Collections.Generic.List[OomTools.Engine.Time.TimelineEvent]]::new()
+$plot1.Add($first.ToTimelineEvent())
 
 # Half a second later api allocates again (1200 MB at 400 MB/s). Nothing is free: its OOM aborts because
 # backup is still an exiting victim; it waits (here: until the next thing happens on the timeline).
@@ -89,7 +84,7 @@ Check ($exit.Count -eq 1 -and $exit[0].Seconds -eq 10.0 -and $exit[0].Pages -eq 
 $rest | ForEach-Object { $plot1.Add($_) }
 
 $svg1 = Join-Path ([System.IO.Path]::GetTempPath()) 'oomtools-stuck-victim-reaped.svg'
-$null = $plot1 | ConvertTo-OomTimelineSvg -Path $svg1 -PageSize $m.PageSize -LimitPages $m.TotalRamPages.Value `
+$null = $plot1 | Export-OomTimelineChart -LiteralPath $svg1 -LimitPages $m.TotalRamPages.Value `
     -Title 'Act 1: a victim stuck in D state, reaped 2 s after the kill'
 Write-Host "  plot: $svg1"
 
@@ -98,8 +93,8 @@ Write-Host "`n== Act 2: the victim holds mmap_lock for write for 5 s: the reaper
 $m = New-StuckMachine -Name db02 -LockMs 5000 -ExitMs 20
 $first = Invoke-OutOfMemory -Machine $m -Current 500 -GfpMask GFP_HIGHUSER_MOVABLE
 Check ($first.Victim.Pid -eq 300) 'the first OOM kills backup'
-$plot2 = [System.Collections.Generic.List[object]]::new()
-$plot2.Add([pscustomobject]@{ Seconds = 0.0; MemoryInUsePages = (Get-MemoryInUse $m); Kind = 'OutOfMemory'; Pid = 500; Name = 'api'; Outcome = $first })
+$plot2 = [System.Collections.Generic.List[OomTools.Engine.Time.TimelineEvent]]::new()
+$plot2.Add($first.ToTimelineEvent())
 $blocked = @(Step-OomTime -Machine $m -Milliseconds 500)
 Check ($blocked.Count -eq 1 -and $blocked[0].Kind -eq 'ExitBlocked' -and $blocked[0].Seconds -eq 0.02) 'at 20 ms its exit blocks on mmap_lock (uninterruptible sleep)'
 $blocked | ForEach-Object { $plot2.Add($_) }
@@ -123,7 +118,7 @@ Check ($exit.Count -eq 1 -and $exit[0].Seconds -eq 5.0 -and $exit[0].Pages -eq 2
 $rest | ForEach-Object { $plot2.Add($_) }
 
 $svg2 = Join-Path ([System.IO.Path]::GetTempPath()) 'oomtools-stuck-victim-unable-to-reap.svg'
-$null = $plot2 | ConvertTo-OomTimelineSvg -Path $svg2 -PageSize $m.PageSize -LimitPages $m.TotalRamPages.Value `
+$null = $plot2 | Export-OomTimelineChart -LiteralPath $svg2 -LimitPages $m.TotalRamPages.Value `
     -Title 'Act 2: a victim holding mmap_lock: unable to reap, and a second kill'
 Write-Host "  plot: $svg2"
 

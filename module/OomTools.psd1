@@ -37,6 +37,7 @@
         'Export-OomMachine'
         'Import-OomMachine'
         'Export-OomAuditReport'
+        'Export-OomTimelineChart'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -6,7 +6,7 @@ BeforeDiscovery {
         'Import-OomReport', 'Get-OomSnapshot', 'Set-OomScoreAdj', 'Get-OomKillOrder', 'Test-OomProtection',
         'Get-OomKubeletScoreAdj', 'Export-OomMachine', 'Import-OomMachine', 'Export-OomAuditReport',
         'Step-OomTime', 'Invoke-OomAllocation', 'Disable-OomKiller', 'Enable-OomKiller', 'Register-OomNotifier',
-        'Unregister-OomNotifier'
+        'Unregister-OomNotifier', 'Export-OomTimelineChart'
     ) | ForEach-Object { @{ Name = $_; Verb = ($_ -split '-')[0] } }
     $changingCases = @($cmdletCases | Where-Object { $_.Verb -in 'Add', 'Set', 'Remove', 'New', 'Invoke', 'Step', 'Disable', 'Enable', 'Register', 'Unregister' })
 }

@@ -17,7 +17,7 @@ $script:OomCmdletNames = @(
     'Import-OomReport', 'Get-OomSnapshot', 'Set-OomScoreAdj', 'Get-OomKillOrder', 'Test-OomProtection',
     'Get-OomKubeletScoreAdj', 'Export-OomMachine', 'Import-OomMachine', 'Export-OomAuditReport',
     'Step-OomTime', 'Invoke-OomAllocation', 'Disable-OomKiller', 'Enable-OomKiller', 'Register-OomNotifier',
-    'Unregister-OomNotifier'
+    'Unregister-OomNotifier', 'Export-OomTimelineChart'
 )
 
 function Get-OomMachineState {

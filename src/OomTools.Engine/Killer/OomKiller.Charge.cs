@@ -63,7 +63,7 @@ public sealed partial class OomKiller
             };
             var outcome = Invoke(oc);
             outcomes?.Add(outcome);
-            sink?.Add(new Time.TimelineEvent(m.Jiffies, m.Hz, Time.TimelineEventKind.OutOfMemory, task.Pid, task.Comm, 0,
+            sink?.Add(new Time.TimelineEvent(m.Jiffies, m.Hz, m.PageSize, Time.TimelineEventKind.OutOfMemory, task.Pid, task.Comm, 0,
                 (over is null ? "global OOM: " : $"memcg {over.Path} OOM: ") + outcome.Reason, Used()) { Outcome = outcome });
             if (m.PanicMessage is not null) return ChargeResult.Panicked;
             if (!outcome.Result) return ChargeResult.NoMemory;
@@ -157,10 +157,19 @@ public sealed partial class OomKiller
     private long Used()
     {
         if (m.UsedPages is { } u) return u.Value;
+        long sum = SumInUse();
+        m.UsedPages = new Pages(sum);
+        return sum;
+    }
+
+    /// <summary>What <see cref="Used"/> returns, without starting the machine's counter (nothing changes).</summary>
+    internal long MemoryInUse() => m.UsedPages?.Value ?? SumInUse();
+
+    private long SumInUse()
+    {
         long sum = 0;
         var seen = new HashSet<MemoryDescriptor>();
         foreach (var t in m.Tasks) if (t.Mm is { } mm && seen.Add(mm)) sum += mm.anon + mm.shmem;
-        m.UsedPages = new Pages(sum);
         return sum;
     }
 

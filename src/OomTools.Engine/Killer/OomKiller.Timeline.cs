@@ -52,7 +52,7 @@ public sealed partial class OomKiller
     private List<TimelineEvent>? sink;
 
     private void Note(TimelineEventKind kind, OomTask t, long pages, string text) =>
-        sink?.Add(new TimelineEvent(m.Jiffies, m.Hz, kind, t.Pid, t.Comm, pages, text, Used()));
+        sink?.Add(new TimelineEvent(m.Jiffies, m.Hz, m.PageSize, kind, t.Pid, t.Comm, pages, text, Used()));
 
     /// <summary>
     /// Advances the machine's clock to <paramref name="untilJiffies"/>, running on the way, in order, everything

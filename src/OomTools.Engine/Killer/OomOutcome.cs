@@ -32,7 +32,15 @@ public sealed class OomOutcome
         GfpMask = oc.GfpMask;
         Order = oc.Order;
         Reason = Explain(oc, earlyReturn);
+        jiffies = machine.Jiffies;
+        hz = machine.Hz;
+        pageSize = machine.PageSize;
+        memoryInUse = machine.Killer.MemoryInUse();
     }
+
+    // The clock and the memory in use when the call returned, for ToTimelineEvent.
+    private readonly long jiffies, memoryInUse;
+    private readonly int hz, pageSize;
 
     public OomMachine Machine { get; }
     public OomConstraint Constraint { get; }
@@ -79,6 +87,24 @@ public sealed class OomOutcome
                 ? $"Killed {v}: it is an OOM-origin task (swapoff/KSM), chosen first."
                 : $"Killed {v} with {oc.ChosenPoints} points of {oc.TotalPages} pages.";
         return "No killable process was found.";
+    }
+
+    /// <summary>
+    /// This OOM as a timeline event of kind <see cref="Time.TimelineEventKind.OutOfMemory"/>, at the time it ran and
+    /// with the memory in use when it returned, as Invoke-OomAllocation records its OOMs: so an OOM run on its own
+    /// (Invoke-OutOfMemory) can be charted with the events of Step-OomTime and Invoke-OomAllocation.
+    /// </summary>
+    public Time.TimelineEvent ToTimelineEvent()
+    {
+        string domain = Constraint switch
+        {
+            OomConstraint.Memcg => $"memcg {Memcg?.Path} OOM: ",
+            OomConstraint.Cpuset => "cpuset OOM: ",
+            OomConstraint.MemoryPolicy => "mempolicy OOM: ",
+            _ => "global OOM: ",
+        };
+        return new Time.TimelineEvent(jiffies, hz, pageSize, Time.TimelineEventKind.OutOfMemory, Current?.Pid ?? 0,
+            Current?.Comm ?? OomKiller.KernelWorkerComm, 0, domain + Reason, memoryInUse) { Outcome = this };
     }
 
     public override string ToString() => Reason;

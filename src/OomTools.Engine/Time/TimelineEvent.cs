@@ -32,9 +32,10 @@ public enum TimelineEventKind
 /// <summary>One thing that happened at a jiffy, in order.</summary>
 public sealed class TimelineEvent
 {
-    internal TimelineEvent(long jiffies, int hz, TimelineEventKind kind, int pid, string name, long pages, string text, long memoryInUse = 0)
+    internal TimelineEvent(long jiffies, int hz, int pageSize, TimelineEventKind kind, int pid, string name, long pages, string text, long memoryInUse = 0)
     {
         MemoryInUsePages = memoryInUse;
+        PageSize = pageSize;
         Jiffies = jiffies;
         Seconds = (double)jiffies / hz;
         Kind = kind;
@@ -55,6 +56,8 @@ public sealed class TimelineEvent
     public string Text { get; }
     /// <summary>The machine's anonymous + shmem pages in use right after the event (what a plot draws).</summary>
     public long MemoryInUsePages { get; }
+    /// <summary>The machine's page size in bytes: what <see cref="Pages"/> and <see cref="MemoryInUsePages"/> count in.</summary>
+    public int PageSize { get; }
     /// <summary>The OOM outcome, for <see cref="TimelineEventKind.OutOfMemory"/>.</summary>
     public Killer.OomOutcome? Outcome { get; internal set; }
 

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using OomTools.Engine;
+using OomTools.Engine.Time;
+
+namespace OomTools.Commands;
+
+/// <summary>
+/// Export-OomTimelineChart: the memory-over-time chart of timeline events (Step-OomTime, Invoke-OomAllocation,
+/// OomOutcome.ToTimelineEvent()) as a static SVG document — every OOM kill marked and labelled, aborted OOMs and
+/// the oom_reaper's results marked. All piped events make one chart. Written to a file under ShouldProcess, or
+/// returned as a string when no path is given.
+/// </summary>
+[Cmdlet(VerbsData.Export, "OomTimelineChart", DefaultParameterSetName = TextSet, SupportsShouldProcess = true)]
+[OutputType(typeof(string), ParameterSetName = new[] { TextSet })]
+[OutputType(typeof(FileInfo), ParameterSetName = new[] { PathSet, LiteralPathSet })]
+public sealed class ExportOomTimelineChartCommand : OomCmdlet
+{
+    private const string TextSet = "Text", PathSet = "Path", LiteralPathSet = "LiteralPath";
+    private readonly List<TimelineEvent> events = new();
+
+    /// <summary>The events to chart; piped events are collected and drawn as one chart. Nulls are skipped.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    [AllowEmptyCollection]
+    public TimelineEvent[] InputObject { get; set; } = null!;
+
+    /// <summary>The SVG file to write; wildcards must match exactly one existing file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    /// <summary>The SVG file to write, taken as written.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = null!;
+
+    /// <summary>The chart's heading.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Title { get; set; } = "Memory in use over time";
+
+    /// <summary>A dashed line at this many pages (the machine's RAM, a cgroup's limit); none when 0.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long LimitPages { get; set; }
+
+    [Parameter]
+    [ValidateRange(200, 10000)]
+    public int Width { get; set; } = 900;
+
+    [Parameter]
+    [ValidateRange(150, 10000)]
+    public int Height { get; set; } = 420;
+
+    /// <summary>Replace a read-only file.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Never replace an existing file.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Alias("NoOverwrite")]
+    public SwitchParameter NoClobber { get; set; }
+
+    /// <summary>Write the file's FileInfo to the pipeline.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (InputObject is null) return;
+        foreach (var e in InputObject) if (e is not null) events.Add(e);
+    }
+
+    protected override void EndProcessing()
+    {
+        // Render first: bad input is reported with -WhatIf too.
+        string svg;
+        try
+        {
+            svg = TimelineSvg.Render(events, new TimelineSvgOptions
+            {
+                Title = Title,
+                LimitPages = LimitPages,
+                Width = Width,
+                Height = Height,
+            });
+        }
+        catch (Exception ex) when (ex is OomEngineException or ArgumentException)
+        {
+            WriteError(ToErrorRecord(ex));
+            return;
+        }
+        if (ParameterSetName == TextSet)
+        {
+            WriteObject(svg);
+            return;
+        }
+
+        bool literal = ParameterSetName == LiteralPathSet;
+        var full = OutputFile.Resolve(this, literal ? LiteralPath : Path, literal, out var error);
+        if (full is null) { WriteError(error!); return; }
+        if (!ShouldProcess(full, $"Write the memory-over-time chart of {events.Count} timeline event{(events.Count == 1 ? "" : "s")} (SVG)")) return;
+        var file = OutputFile.Write(full, svg, Force, NoClobber, out error);
+        if (file is null) { WriteError(error!); return; }
+        if (PassThru) WriteObject(file);
+    }
+}
