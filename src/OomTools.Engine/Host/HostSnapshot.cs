@@ -46,7 +46,8 @@ public static class HostSnapshot
             machine.Scoring = Kernels.KernelScoring.For(kernel);
         }
 
-        var procs = new List<(long start, ProcStatus status, uint flags, int adj, string? memcg)>();
+        var cpusetRoot = FindCpusetController(fs, o.CgroupRoot, out var cpusetV1);
+        var procs = new List<(long start, ProcStatus status, uint flags, int adj, string? memcg, string? cpuset)>();
         foreach (var dir in fs.Folders(o.ProcRoot))
         {
             if (!int.TryParse(dir, NumberStyles.None, CultureInfo.InvariantCulture, out _)) continue;
@@ -59,19 +60,22 @@ public static class HostSnapshot
             ParseStat(stat, out var start, out var flags);
             var adjText = Read(fs, Join(baseDir, "oom_score_adj"), warn);
             int adj = int.TryParse(adjText?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var a) ? a : 0;
-            string? memcg = memcgRoot is null ? null : MemcgPath(Read(fs, Join(baseDir, "cgroup"), warn), version);
-            procs.Add((start, status, flags, adj, memcg));
+            var cgroupFile = memcgRoot is null && cpusetRoot is null ? null : Read(fs, Join(baseDir, "cgroup"), warn);
+            string? memcg = memcgRoot is null ? null : ControllerPath(cgroupFile, version == CgroupVersion.V1 ? "memory" : null);
+            string? cpuset = cpusetRoot is null ? null : ControllerPath(cgroupFile, cpusetV1 ? "cpuset" : null);
+            procs.Add((start, status, flags, adj, memcg, cpuset));
         }
         // for_each_process walks in creation order: start time, and pid among processes started in the same tick.
         procs.Sort((x, y) => x.start != y.start ? x.start.CompareTo(y.start) : x.status.Pid.CompareTo(y.status.Pid));
 
-        foreach (var (_, s, flags, adj, memcg) in procs)
+        foreach (var (_, s, flags, adj, memcg, cpuset) in procs)
         {
             string cgPath = "/";
             if (memcg is not null && memcgRoot is not null)
             {
                 cgPath = MemoryCgroupReader.Ensure(machine, fs, memcgRoot, memcg, version, warn).Path;
             }
+            string csPath = cpuset is not null && cpusetRoot is not null ? CpusetReader.Ensure(machine, fs, cpusetRoot, cpuset, cpusetV1, warn).Path : "/";
             bool kthread = s.KernelThread || (flags & PF_KTHREAD) != 0;
             bool hasMm = s.HasMm && !kthread;
             try
@@ -89,6 +93,7 @@ public static class HostSnapshot
                     TotalVm = new Pages(s.VmSizeKb / kbPerPage),
                     OomScoreAdj = OomScoreAdj.From(Math.Max(-1000, Math.Min(1000, adj))),
                     Cgroup = cgPath,
+                    Cpuset = csPath,
                     Threads = s.Threads,
                     DetachedThreads = hasMm ? 0 : s.Threads,
                     KernelThread = kthread,
@@ -191,17 +196,34 @@ public static class HostSnapshot
         return null;
     }
 
-    /// <summary>The process's memory cgroup from /proc/PID/cgroup: the v1 memory line or the v2 "0::" line.</summary>
-    private static string? MemcgPath(string? cgroupFile, CgroupVersion version)
+    /// <summary>
+    /// A process's cgroup from /proc/PID/cgroup: the line of the v1 <paramref name="v1Controller"/>, or the v2
+    /// "0::" line when it is null.
+    /// </summary>
+    private static string? ControllerPath(string? cgroupFile, string? v1Controller)
     {
         if (cgroupFile is null) return null;
         foreach (var line in cgroupFile.Split('\n'))
         {
             var parts = line.Split(new[] { ':' }, 3);
             if (parts.Length < 3) continue;
-            bool match = version == CgroupVersion.V1 ? Array.IndexOf(parts[1].Split(','), "memory") >= 0 : parts[0] == "0" && parts[1].Length == 0;
+            bool match = v1Controller is not null ? Array.IndexOf(parts[1].Split(','), v1Controller) >= 0 : parts[0] == "0" && parts[1].Length == 0;
             if (match) return parts[2].Trim().Length == 0 ? "/" : parts[2].Trim();
         }
+        return null;
+    }
+
+    /// <summary>The cpuset controller's root: v1's <c>cpuset/</c>, or the v2 unified root when it has cpuset.</summary>
+    private static string? FindCpusetController(IHostFileSystem fs, string root, out bool v1)
+    {
+        v1 = true;
+        try
+        {
+            if (fs.ReadText(Join(root, "cpuset/cpuset.mems")) is not null) return Join(root, "cpuset");
+            v1 = false;
+            if (fs.ReadText(Join(root, "cgroup.controllers")) is { } controllers && controllers.Contains("cpuset")) return root;
+        }
+        catch (UnauthorizedAccessException) { }
         return null;
     }
 }

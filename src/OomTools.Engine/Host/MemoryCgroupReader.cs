@@ -26,12 +26,14 @@ internal static class MemoryCgroupReader
                 if (Bytes(fs, dir, "memory.limit_in_bytes", warn) is { } max) cg.MemoryMax = Clamp(machine, max);
                 if (Bytes(fs, dir, "memory.memsw.limit_in_bytes", warn) is { } memsw) cg.MemswMax = Clamp(machine, memsw);
                 if (Bytes(fs, dir, "memory.swappiness", warn) is { } sw) cg.Swappiness = (int)Math.Min(200, sw);
+                if (Bytes(fs, dir, "memory.usage_in_bytes", warn) is { } usage) cg.Usage = Clamp(machine, usage);
             }
             else
             {
                 if (Bytes(fs, dir, "memory.max", warn) is { } max) cg.MemoryMax = Clamp(machine, max);
                 if (Bytes(fs, dir, "memory.swap.max", warn) is { } swap) cg.SwapMax = Clamp(machine, swap);
                 if (Bytes(fs, dir, "memory.oom.group", warn) is { } group) cg.OomGroup = group == 1;
+                if (Bytes(fs, dir, "memory.current", warn) is { } usage) cg.Usage = Clamp(machine, usage);
             }
         }
         return cg;
