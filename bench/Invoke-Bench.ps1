@@ -1,11 +1,15 @@
 #Requires -Version 7.2
 <#
 .SYNOPSIS
-    Builds and stages the module, runs the three OomTools benchmarks and prints one line per goal.
+    Builds and stages the module, runs the five OomTools benchmarks and prints one line per goal.
 .DESCRIPTION
     1. select  - OomKiller.SelectBadProcess over 1,000,000 tasks vs a plain loop over parallel arrays (goal <= 2x)
     2. Add-OomTask - 100,000 pre-built objects piped into Add-OomTask, in a child pwsh (goal >= 50,000 tasks/s)
     3. memory  - engine bytes per task over 1,000,000 tasks (goal <= 300 bytes/task)
+    4. import  - Import-OomReport on a 100 MB journal holding 1,000 real OOM reports, in a child pwsh
+                 (goal >= 50 MB/s); the engine parser alone and its pieces for context
+    5. snapshot - Get-OomSnapshot on a saved /proc tree of 5,000 processes, per process against Get-Process on
+                 this host, in a child pwsh (goal: 5,000 processes well under 1 s); Get-OomSnapshot on this host
     Figures and ratios measured in this run, never pass/fail: the exit code is 0 whatever the figures, 1 when a
     measurement could not be made, 3 when the engine and the plain loop chose different victims.
     Run from anywhere as: dotnet tool restore; dotnet pwsh ./bench/Invoke-Bench.ps1
@@ -18,6 +22,11 @@ param(
     [int]$Tasks = 1000000,
     # Objects piped into Add-OomTask.
     [int]$PipedObjects = 100000,
+    # Size of the journal Import-OomReport reads, in MB (1,000,000 bytes), and the OOM events in it.
+    [int]$JournalMB = 100,
+    [int]$JournalEvents = 1000,
+    # Processes in the saved /proc tree Get-OomSnapshot reads.
+    [int]$SnapshotProcesses = 5000,
     # Timed runs per measurement (the median is reported).
     [int]$Runs = 0,
     # Skip `build.ps1 Build` (use the module already staged in out/OomTools).
@@ -54,6 +63,20 @@ try {
     $psOut = @(dotnet pwsh @psArgs 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable tee | Out-Host; $tee)
     $psExit = $LASTEXITCODE
 
+    Write-Host "==> Import-OomReport: $JournalMB MB journal, $($JournalEvents.ToString('N0')) OOM events (child pwsh)"
+    $importArgs = @('-NoProfile', '-NonInteractive', '-File', 'bench/Measure-ImportOomReport.ps1', '-ModulePath', (Join-Path $root 'out/OomTools/OomTools.psd1'),
+                    '-JournalMB', $JournalMB, '-Events', $JournalEvents)
+    if ($Runs -gt 0) { $importArgs += @('-Runs', $Runs) }
+    $importOut = @(dotnet pwsh @importArgs 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable tee | Out-Host; $tee)
+    $importExit = $LASTEXITCODE
+
+    Write-Host "==> Get-OomSnapshot: saved /proc tree of $($SnapshotProcesses.ToString('N0')) processes, and this host (child pwsh)"
+    $snapArgs = @('-NoProfile', '-NonInteractive', '-File', 'bench/Measure-GetOomSnapshot.ps1', '-ModulePath', (Join-Path $root 'out/OomTools/OomTools.psd1'),
+                  '-Processes', $SnapshotProcesses)
+    if ($Runs -gt 0) { $snapArgs += @('-Runs', $Runs) }
+    $snapOut = @(dotnet pwsh @snapArgs 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable tee | Out-Host; $tee)
+    $snapExit = $LASTEXITCODE
+
     function Find-Figure([string[]]$lines, [string]$prefix, [string]$what, [int]$exitCode) {
         $hit = @($lines | Where-Object { $_ -like "$prefix*" }) | Select-Object -Last 1
         if ($hit) { return $hit }
@@ -65,6 +88,9 @@ try {
         Find-Figure $engineOut 'select ' 'select' $engineExit
         Find-Figure $psOut 'Add-OomTask ' 'Add-OomTask' $psExit
         Find-Figure $engineOut 'memory ' 'memory' $engineExit
+        Find-Figure $importOut 'import ' 'import' $importExit
+        Find-Figure $snapOut 'snapshot ' 'snapshot' $snapExit
+        Find-Figure $snapOut 'Get-OomSnapshot on this host' 'Get-OomSnapshot on this host' $snapExit
     )
     Write-Host ''
     Write-Host '==> OomTools benchmarks (figures, not pass/fail)'

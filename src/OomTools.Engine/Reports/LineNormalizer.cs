@@ -41,18 +41,28 @@ internal static class LineNormalizer
         while (start < raw.Length && (raw[start] == '>' || char.IsWhiteSpace(raw[start]))) start++;
         var s = start == 0 ? raw : raw.Substring(start);
 
-        var m = Syslog.Match(s);
-        if (!m.Success) m = IsoSyslog.Match(s);
+        // Every pattern is anchored, so the first character says which can match: a syslog stamp never starts
+        // with '[' (a dmesg stamp or a dmesg -T date does). Journals are mostly other lines: this is the hot path.
+        Match m = Match.Empty;
+        if (s.Length > 0 && s[0] != '[')
+        {
+            m = Syslog.Match(s);
+            if (!m.Success) m = IsoSyslog.Match(s);
+        }
         if (m.Success)
         {
             if (m.Groups["prog"].Value != "kernel") return null;
             stamp = m.Groups["stamp"].Value;
             s = s.Substring(m.Length);
         }
-        s = Level.Replace(s, "", 1);
-        s = Facility.Replace(s, "", 1);
-        m = DmesgStamp.Match(s);
-        if (!m.Success) m = DmesgDate.Match(s);
+        if (s.Length > 0 && s[0] == '<') s = Level.Replace(s, "", 1);
+        if (s.StartsWith("kern", System.StringComparison.Ordinal)) s = Facility.Replace(s, "", 1);
+        m = Match.Empty;
+        if (s.Length > 0 && s[0] == '[')
+        {
+            m = DmesgStamp.Match(s);
+            if (!m.Success) m = DmesgDate.Match(s);
+        }
         if (m.Success)
         {
             stamp = m.Groups["stamp"].Value;

@@ -13,6 +13,9 @@ public sealed partial class OomReportParser
     {
         var r = current!;
         var t = line.Text;
+        // After its kill an event has only trailing lines (more kills for oom.group or a sacrificed child, the
+        // reaper, a pinned mm); anything else is the log going on, not the event's.
+        if (r.killedPids.Count > 0 && !inGroupKill && !inTable && !IsTrailing(t)) return;
         r.lines.Add(line);
         r.Time ??= line.Stamp;
 
@@ -124,6 +127,10 @@ public sealed partial class OomReportParser
         if ((m = Reaped.Match(t)).Success) { r.reapedPids.Add(Num.Int(m.Groups["pid"].Value)); return; }
         if (t.StartsWith("Out of memory and no killable processes", StringComparison.Ordinal)) r.NoKillableProcesses = true;
     }
+
+    private static bool IsTrailing(string t) =>
+        t.StartsWith("oom_reaper:", StringComparison.Ordinal) || t.Contains("Killed process ") || t.Contains("Kill process ") ||
+        t.Contains("would have killed") || t.StartsWith("Tasks in ", StringComparison.Ordinal) || t.Contains(" has mm pinned by ");
 
     private static bool EndsTable(string t) =>
         t.StartsWith("oom-kill:", StringComparison.Ordinal) || t.Contains("Kill process ") || t.Contains("Killed process ") ||
