@@ -64,7 +64,7 @@ public sealed class NewOomMachineCommand : OomCmdlet
     [ValidateRange(0, 200)]
     public int Swappiness { get; set; } = 60;
 
-    /// <summary>The kernel whose message formats the log uses (default 6.12).</summary>
+    /// <summary>The kernel it runs (default 6.12): its scoring rules and its log formats.</summary>
     [Parameter]
     public Version? KernelVersion { get; set; }
 
@@ -111,7 +111,11 @@ public sealed class NewOomMachineCommand : OomCmdlet
                 VmSwappiness = Swappiness,
                 Hz = Hz,
             };
-            if (KernelVersion is not null) machine.KernelVersion = KernelVersion;
+            if (KernelVersion is not null)
+            {
+                machine.KernelVersion = KernelVersion;
+                machine.Scoring = Engine.Kernels.KernelScoring.For(KernelVersion);
+            }
             WriteObject(machine);
         }
         catch (Exception ex) when (ex is OomEngineException or ArgumentException)
