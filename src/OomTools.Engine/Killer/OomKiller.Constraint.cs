@@ -79,6 +79,8 @@ public sealed partial class OomKiller
     /// </summary>
     public bool OomCpusetEligible(OomTask task, OomControl oc)
     {
+        // Without cpusets every task may use every node: nothing to intersect (the common case, kept cheap).
+        if (oc.Nodemask is null && !m.CpusetsEnabled) return true;
         if (oc.Nodemask is { } mask)
             return task.MempolicyBind is not { } bind || bind.Intersects(mask);
         return CurrentMemsAllowed(oc).Intersects(task.Cpuset.Mems);
