@@ -406,7 +406,7 @@ public class HostSnapshotTests
         Assert.Equal(2000000, m.Nodes[0].PresentPages.Value);
     }
 
-    [Fact(Skip = "Suspected bug (reported): ProcStatus.Unescape replaces \\n before \\\\, so a comm holding a backslash followed by n reads back with a newline.")]
+    [Fact]
     public void Name_WithAnEscapedBackslash_IsUnescapedOnce()
     {
         // The kernel prints a backslash in a comm as \\ and a newline as \n (seq_escape_str with "\n\\").
