@@ -13,12 +13,11 @@ namespace OomTools.Commands;
 /// the oom_reaper's results marked. All piped events make one chart. Written to a file under ShouldProcess, or
 /// returned as a string when no path is given.
 /// </summary>
-[Cmdlet(VerbsData.Export, "OomTimelineChart", DefaultParameterSetName = TextSet, SupportsShouldProcess = true)]
-[OutputType(typeof(string), ParameterSetName = new[] { TextSet })]
-[OutputType(typeof(FileInfo), ParameterSetName = new[] { PathSet, LiteralPathSet })]
-public sealed class ExportOomTimelineChartCommand : OomCmdlet
+[Cmdlet(VerbsData.Export, "OomTimelineChart", DefaultParameterSetName = OomExportCmdlet.TextSet, SupportsShouldProcess = true)]
+[OutputType(typeof(string), ParameterSetName = new[] { OomExportCmdlet.TextSet })]
+[OutputType(typeof(FileInfo), ParameterSetName = new[] { OomExportCmdlet.PathSet, OomExportCmdlet.LiteralPathSet })]
+public sealed class ExportOomTimelineChartCommand : OomExportCmdlet
 {
-    private const string TextSet = "Text", PathSet = "Path", LiteralPathSet = "LiteralPath";
     private readonly List<TimelineEvent> events = new();
 
     /// <summary>The events to chart; piped events are collected and drawn as one chart. Nulls are skipped.</summary>
@@ -26,17 +25,6 @@ public sealed class ExportOomTimelineChartCommand : OomCmdlet
     [AllowNull]
     [AllowEmptyCollection]
     public TimelineEvent[] InputObject { get; set; } = null!;
-
-    /// <summary>The SVG file to write; wildcards must match exactly one existing file.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = null!;
-
-    /// <summary>The SVG file to write, taken as written.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string LiteralPath { get; set; } = null!;
 
     /// <summary>The chart's heading.</summary>
     [Parameter]
@@ -55,22 +43,6 @@ public sealed class ExportOomTimelineChartCommand : OomCmdlet
     [Parameter]
     [ValidateRange(150, 10000)]
     public int Height { get; set; } = 420;
-
-    /// <summary>Replace a read-only file.</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Never replace an existing file.</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [Alias("NoOverwrite")]
-    public SwitchParameter NoClobber { get; set; }
-
-    /// <summary>Write the file's FileInfo to the pipeline.</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -97,18 +69,15 @@ public sealed class ExportOomTimelineChartCommand : OomCmdlet
             WriteError(ToErrorRecord(ex));
             return;
         }
-        if (ParameterSetName == TextSet)
+        if (ToPipeline)
         {
             WriteObject(svg);
             return;
         }
 
-        bool literal = ParameterSetName == LiteralPathSet;
-        var full = OutputFile.Resolve(this, literal ? LiteralPath : Path, literal, out var error);
-        if (full is null) { WriteError(error!); return; }
+        var full = ResolveTarget();
+        if (full is null) return;
         if (!ShouldProcess(full, $"Write the memory-over-time chart of {events.Count} timeline event{(events.Count == 1 ? "" : "s")} (SVG)")) return;
-        var file = OutputFile.Write(full, svg, Force, NoClobber, out error);
-        if (file is null) { WriteError(error!); return; }
-        if (PassThru) WriteObject(file);
+        WriteFile(full, svg);
     }
 }

@@ -1,0 +1,60 @@
+using System.IO;
+using System.Management.Automation;
+
+namespace OomTools;
+
+/// <summary>
+/// The shared shape of the Export-Oom* cmdlets: the text on the pipeline when no path is given, or a file
+/// (-Path or -LiteralPath, under ShouldProcess) with -Force, -NoClobber and -PassThru.
+/// </summary>
+public abstract class OomExportCmdlet : OomCmdlet
+{
+    public const string TextSet = "Text", PathSet = "Path", LiteralPathSet = "LiteralPath";
+
+    /// <summary>The file to write; wildcards must match exactly one existing file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    /// <summary>The file to write, taken as written.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = null!;
+
+    /// <summary>Replace a read-only file.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Never replace an existing file.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Alias("NoOverwrite")]
+    public SwitchParameter NoClobber { get; set; }
+
+    /// <summary>Write the file's FileInfo to the pipeline.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>No path was given: the text goes to the pipeline.</summary>
+    protected bool ToPipeline => ParameterSetName == TextSet;
+
+    /// <summary>The full path to write, or null after writing the error that says why not.</summary>
+    protected string? ResolveTarget()
+    {
+        bool literal = ParameterSetName == LiteralPathSet;
+        var full = OutputFile.Resolve(this, literal ? LiteralPath : Path, literal, out var error);
+        if (full is null) WriteError(error!);
+        return full;
+    }
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="full"/> (FileInfo with -PassThru), or an error.</summary>
+    protected void WriteFile(string full, string content)
+    {
+        FileInfo? file = OutputFile.Write(full, content, Force, NoClobber, out var error);
+        if (file is null) { WriteError(error!); return; }
+        if (PassThru) WriteObject(file);
+    }
+}
