@@ -19,6 +19,9 @@ public sealed class OomControl
     public int Order { get; set; }
     /// <summary>The allocating task (<c>current</c>); null for a kernel worker (as with SysRq-f).</summary>
     public OomTask? Current { get; set; }
+    /// <summary>Comm and oom_score_adj of the allocating context when it is no task of the machine (a report's trigger).</summary>
+    public string? CurrentComm { get; set; }
+    public int CurrentOomScoreAdj { get; set; }
     /// <summary>The allocating context's cpuset; null uses current's (the root cpuset for a kernel worker).</summary>
     public Cpuset? CurrentCpuset { get; set; }
     /// <summary>The page allocator passed a zonelist (it always does; only then are cpusets checked).</summary>

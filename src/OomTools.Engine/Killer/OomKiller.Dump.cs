@@ -18,8 +18,8 @@ public sealed partial class OomKiller
     /// </summary>
     internal void DumpHeader(OomControl oc)
     {
-        var comm = oc.Current?.Comm ?? KernelWorkerComm;
-        int adj = oc.Current?.oomScoreAdj ?? 0;
+        var comm = oc.Current?.Comm ?? oc.CurrentComm ?? KernelWorkerComm;
+        int adj = oc.Current?.oomScoreAdj ?? oc.CurrentOomScoreAdj;
         m.Log.Warn(string.Format(CultureInfo.InvariantCulture, "{0} invoked oom-killer: gfp_mask={1}, order={2}, oom_score_adj={3}",
             comm, oc.GfpMask.ToString(m.KernelVersion), oc.Order, adj));
         if (oc.Memcg is { } memcg) MemCgroupPrintOomMeminfo(memcg);

@@ -82,7 +82,8 @@ internal static class ReportMachineBuilder
         }
 
         var version = r.CgroupVersion ?? (memcg && r.SwapLimitKb is null ? CgroupVersion.V1 : CgroupVersion.V2);
-        var machine = new OomMachine(new Pages(Math.Max(1, ram)), new Pages(Math.Max(0, swap)), pageSize, NodeSizes(r, ram),
+        // Present pages are "pages RAM" (reserved ones included), so the Mem-Info totals print as the kernel's did.
+        var machine = new OomMachine(new Pages(Math.Max(1, ram)), new Pages(Math.Max(0, swap)), pageSize, NodeSizes(r, r.PagesRam ?? ram),
             $"{r.Source}#{r.Index}", version);
         if (r.KernelVersion is null)
             r.assumptions.Add(kernel is null ? "the kernel version is not in the report: the 6.x rules are used"
@@ -212,9 +213,10 @@ internal static class ReportMachineBuilder
         return Score(lo) == printed && lo > limit ? lo - limit : null;
     }
 
-    /// <summary>Enough NUMA nodes for every node the report names, sharing the RAM evenly.</summary>
-    private static IReadOnlyList<Pages>? NodeSizes(OomReport r, long ram)
+    /// <summary>Enough NUMA nodes for every node the report names, sharing the present pages ("pages RAM") evenly.</summary>
+    private static IReadOnlyList<Pages> NodeSizes(OomReport r, long present)
     {
+        long ram = present;
         int max = 0;
         foreach (var text in new[] { r.MemsAllowed, r.Nodemask })
         {
@@ -223,7 +225,7 @@ internal static class ReportMachineBuilder
             catch (FormatException) { }
             catch (ArgumentOutOfRangeException) { }
         }
-        if (max == 0) return null;
+        if (max == 0) return new List<Pages> { new(ram) };
         var list = new List<Pages>();
         for (int i = 0; i <= max; i++) list.Add(new Pages(ram / (max + 1)));
         return list;

@@ -20,6 +20,8 @@ public static class ReportReplay
             Order = report.Order,
             GfpMask = MaskFor(report),
             Current = report.TriggerPid is { } pid ? machine.FindTask(pid) : null,
+            CurrentComm = report.TriggerName,
+            CurrentOomScoreAdj = report.TriggerOomScoreAdj ?? 0,
         };
         if (report.Cpuset is { Length: > 0 } cs && cs != "/" && machine.FindCpuset("/" + cs) is { } cpuset) oc.CurrentCpuset = cpuset;
         if (report.Constraint == OomConstraint.Memcg && report.OomMemcg is { } path) oc.Memcg = machine.FindCgroup(path);
