@@ -45,7 +45,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('Linux', 'OOM', 'oom_killer', 'memory', 'cgroup', 'kernel', 'oom_score')
-            ProjectUri = 'https://example.invalid/oomtools'
         }
     }
 }
