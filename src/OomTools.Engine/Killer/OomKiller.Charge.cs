@@ -42,13 +42,13 @@ public sealed partial class OomKiller
             if (fits > 0)
             {
                 long n = System.Math.Min(fits, left);
-                // Read (and so initialise) the counters before the mm grows, or an estimate would count n twice.
-                for (var c = task.Memcg; c is not null; c = c.Parent) MemcgUsage(c);
-                Used();
                 mm.anon += n;
                 mm.totalVm += n;
-                for (var c = task.Memcg; c is not null; c = c.Parent) c.Usage = new Pages(MemcgUsage(c) + n);
-                m.UsedPages = new Pages(Used() + n);
+                // A measured counter (a report's or a host's) moves by the charge; an unmeasured one is the
+                // members' sum, which already holds the grown mm.
+                for (var c = task.Memcg; c is not null; c = c.Parent)
+                    if (c.Usage is { } u) c.Usage = new Pages(u.Value + n);
+                if (m.UsedPages is { } used) m.UsedPages = new Pages(used.Value + n);
                 left -= n;
                 if (left == 0) return ChargeResult.Charged;
                 continue;
@@ -132,45 +132,47 @@ public sealed partial class OomKiller
         return null;
     }
 
-    /// <summary>memory.current: as recorded, else estimated from the members (anon + file + shmem, each mm once).</summary>
+    /// <summary>
+    /// memory.current: as measured (a report's or a host's, moved by charges since), else the members' rss with
+    /// each mm counted once — worked out afresh, so processes added, moved or changed since are in it.
+    /// </summary>
     public long MemcgUsage(MemoryCgroup c)
     {
         if (c.Usage is { } u) return u.Value;
         long sum = 0;
-        var seen = new HashSet<MemoryDescriptor>();
-        foreach (var t in TasksOf(c)) if (t.Mm is { } mm && seen.Add(mm)) sum += mm.Rss.Value;
-        c.Usage = new Pages(sum);
+        foreach (var mm in DistinctMms(TasksOf(c))) sum += mm.Rss.Value;
         return sum;
     }
 
-    private long MemcgSwap(MemoryCgroup c)
+    private static long MemcgSwap(MemoryCgroup c)
     {
         long sum = 0;
-        var seen = new HashSet<MemoryDescriptor>();
-        foreach (var t in TasksOf(c)) if (t.Mm is { } mm && seen.Add(mm)) sum += mm.swapEnts;
+        foreach (var mm in DistinctMms(TasksOf(c))) sum += mm.swapEnts;
         return sum;
     }
 
     /// <summary>Pages the page allocator could still hand out: RAM less anonymous and shmem memory and unreclaimable slab.</summary>
     public long FreePages() => m.TotalRamPages.Value - Used() - m.SlabUnreclaimablePages.Value;
 
-    private long Used()
+    /// <summary>Anonymous and shmem pages in use: as set on the machine, else summed over its processes' mms.</summary>
+    internal long Used()
     {
         if (m.UsedPages is { } u) return u.Value;
-        long sum = SumInUse();
-        m.UsedPages = new Pages(sum);
+        long sum = 0;
+        foreach (var mm in DistinctMms(m.Tasks)) sum += mm.anon + mm.shmem;
         return sum;
     }
 
-    /// <summary>What <see cref="Used"/> returns, without starting the machine's counter (nothing changes).</summary>
-    internal long MemoryInUse() => m.UsedPages?.Value ?? SumInUse();
-
-    private long SumInUse()
+    /// <summary>The mms of <paramref name="tasks"/>, each once: a set is only needed for an mm that several processes share.</summary>
+    internal static IEnumerable<MemoryDescriptor> DistinctMms(IEnumerable<OomTask> tasks)
     {
-        long sum = 0;
-        var seen = new HashSet<MemoryDescriptor>();
-        foreach (var t in m.Tasks) if (t.Mm is { } mm && seen.Add(mm)) sum += mm.anon + mm.shmem;
-        return sum;
+        HashSet<MemoryDescriptor>? shared = null;
+        foreach (var t in tasks)
+        {
+            if (t.Mm is not { } mm) continue;
+            if (mm.Users <= t.ThreadsWithMm) yield return mm;
+            else if ((shared ??= new HashSet<MemoryDescriptor>()).Add(mm)) yield return mm;
+        }
     }
 
     /// <summary>Anonymous pages released (exit or reaping) leave the owner's cgroups and the machine.</summary>

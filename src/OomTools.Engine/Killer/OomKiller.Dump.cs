@@ -38,10 +38,7 @@ public sealed partial class OomKiller
     /// <summary><c>mem_cgroup_print_oom_meminfo()</c>'s counter lines (usage is the sum of the member processes' rss).</summary>
     private void MemCgroupPrintOomMeminfo(MemoryCgroup memcg)
     {
-        long k = m.PageSize / 1024, rss = 0, swap = 0;
-        var seen = new System.Collections.Generic.HashSet<MemoryDescriptor>();
-        foreach (var t in TasksOf(memcg))
-            if (t.Mm is { } mm && seen.Add(mm)) { rss += mm.Rss.Value; swap += mm.swapEnts; }
+        long k = m.PageSize / 1024, rss = MemcgUsage(memcg), swap = MemcgSwap(memcg);
         m.Log.Info($"memory: usage {rss * k}kB, limit {memcg.MemoryMax.Value * k}kB, failcnt 0");
         if (m.CgroupVersion == CgroupVersion.V2)
             m.Log.Info($"swap: usage {swap * k}kB, limit {memcg.SwapMax.Value * k}kB, failcnt 0");
@@ -57,8 +54,7 @@ public sealed partial class OomKiller
     {
         long k = m.PageSize / 1024, present = 0, swapUsed = 0;
         foreach (var n in m.Nodes) present += n.PresentPages.Value;
-        var seen = new System.Collections.Generic.HashSet<MemoryDescriptor>();
-        foreach (var t in m.Tasks) if (t.Mm is { } mm && seen.Add(mm)) swapUsed += mm.swapEnts;
+        foreach (var mm in DistinctMms(m.Tasks)) swapUsed += mm.swapEnts;
         m.Log.Warn("Mem-Info:");
         m.Log.Warn($"Free swap  = {System.Math.Max(0, m.TotalSwapPages.Value - swapUsed) * k}kB");
         m.Log.Warn($"Total swap = {m.TotalSwapPages.Value * k}kB");

@@ -35,7 +35,7 @@ public sealed class OomOutcome
         jiffies = machine.Jiffies;
         hz = machine.Hz;
         pageSize = machine.PageSize;
-        memoryInUse = machine.Killer.MemoryInUse();
+        memoryInUse = machine.Killer.Used();
     }
 
     // The clock and the memory in use when the call returned, for ToTimelineEvent.

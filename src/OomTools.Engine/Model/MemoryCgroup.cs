@@ -47,8 +47,8 @@ public sealed class MemoryCgroup
     public bool OomGroup { get; set; }
 
     /// <summary>
-    /// Pages charged to the cgroup and its descendants (<c>memory.current</c>); null until known, then the
-    /// allocation model keeps it (charges, exits and reaping move it).
+    /// Pages charged to the cgroup and its descendants (<c>memory.current</c>) as measured — from a report or a
+    /// host — and moved since by charges, exits and reaping; null when unmeasured: the members' rss counts then.
     /// </summary>
     public Pages? Usage { get; set; }
 

@@ -114,7 +114,10 @@ public sealed partial class OomMachine
     /// <summary>The panic message once the machine has panicked.</summary>
     public string? PanicMessage { get; internal set; }
 
-    /// <summary>Pages in use that the page allocator cannot reclaim (anonymous and shmem); null until first needed.</summary>
+    /// <summary>
+    /// Pages in use that the page allocator cannot reclaim (anonymous and shmem) as measured, moved since by charges,
+    /// exits and reaping; null when unmeasured: the processes' anonymous and shmem pages count then.
+    /// </summary>
     public Pages? UsedPages { get; set; }
 
     /// <summary><c>NR_SLAB_UNRECLAIMABLE_B</c> in pages, for should_dump_unreclaim_slab.</summary>

@@ -28,6 +28,21 @@ public class ChargeTests
     }
 
     [Fact]
+    public void TryChargeMemcg_AnUnmeasuredUsageFollowsProcessesAddedAfterACharge()
+    {
+        var m = AppCgroup(out _, out var grower, out var app);
+        Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(50), null));
+
+        m.Add(202, anon: 40, name: "late", cgroup: "/app");
+
+        Assert.Equal(990, m.Killer.MemcgUsage(app));            // 600 + 350 + 40
+        Assert.Equal(990, m.Killer.Used());                     // the machine's anonymous pages, the same three
+        var outcomes = new List<OomOutcome>();
+        Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(11), outcomes));
+        Assert.Single(outcomes);                                // 990 + 11 > 1000: the late process counts
+    }
+
+    [Fact]
     public void TryChargeMemcg_ChargeThatFitsExactlyUnderTheLimitNeedsNoOom()
     {
         var m = AppCgroup(out _, out var grower, out var app);
@@ -36,7 +51,7 @@ public class ChargeTests
         Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(100), outcomes));
 
         Assert.Empty(outcomes);
-        Assert.Equal(1000, app.Usage!.Value.Value);
+        Assert.Equal(1000, m.Killer.MemcgUsage(app));
         Assert.Equal(400, grower.AnonPages.Value);
         Assert.Equal(Boot, m.Jiffies);
     }
@@ -60,7 +75,7 @@ public class ChargeTests
         Assert.Equal(Boot + 5, m.Jiffies);
         Assert.Null(m.FindTask(200));
         Assert.Equal(500, grower.AnonPages.Value);
-        Assert.Equal(500, app.Usage!.Value.Value);
+        Assert.Equal(500, m.Killer.MemcgUsage(app));
     }
 
     [Fact]
@@ -125,7 +140,7 @@ public class ChargeTests
         Assert.Equal(GfpMask.HighUserMovable, o.GfpMask);
         Assert.Equal(Boot + 5, m.Jiffies);
         Assert.Equal(4500, grower.AnonPages.Value);
-        Assert.Equal(4500, m.UsedPages!.Value.Value);
+        Assert.Equal(4500, m.Killer.Used());
         Assert.Equal(5500, m.Killer.FreePages());
     }
 
