@@ -40,7 +40,7 @@ public static class HostSnapshot
         var machine = new OomMachine(new Pages(memKb / kbPerPage), new Pages(swapKb / kbPerPage), o.PageSize,
             NodePresentPages(fs, o.ProcRoot), o.Name, version);
         // The host's own kernel decides how /proc/PID/oom_score is scaled (and the rules before 5.9).
-        if (KernelVersionOf(Read(fs, Join(o.ProcRoot, "sys/kernel/osrelease"), warn)) is { } kernel)
+        if (Kernels.KernelScoring.ParseRelease(Read(fs, Join(o.ProcRoot, "sys/kernel/osrelease"), warn)) is { } kernel)
         {
             machine.KernelVersion = kernel;
             machine.Scoring = Kernels.KernelScoring.For(kernel);
@@ -107,14 +107,6 @@ public static class HostSnapshot
             }
         }
         return machine;
-    }
-
-    /// <summary>"6.18.44-fc-v595" → 6.18.</summary>
-    private static Version? KernelVersionOf(string? release)
-    {
-        if (release is null) return null;
-        var parts = release.Trim().Split('.', '-');
-        return parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor) ? new Version(major, minor) : null;
     }
 
     internal static string Join(string a, string b) => a.EndsWith("/", StringComparison.Ordinal) ? a + b : a + "/" + b;

@@ -8,19 +8,10 @@ namespace OomTools.Engine.Host;
 /// <summary>Creates a host's memory cgroup (and its parents) in the machine, with the limits cgroupfs shows.</summary>
 internal static class MemoryCgroupReader
 {
-    public static MemoryCgroup Ensure(OomMachine machine, IHostFileSystem fs, string memRoot, string path, CgroupVersion version, Action<string> warn)
-    {
-        var existing = machine.FindCgroup(path);
-        if (existing is not null) return existing;
-        MemoryCgroup cg = machine.RootMemcg;
-        string sofar = "";
-        foreach (var part in path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+    public static MemoryCgroup Ensure(OomMachine machine, IHostFileSystem fs, string memRoot, string path, CgroupVersion version, Action<string> warn) =>
+        machine.GetOrCreateCgroup(path, cg =>
         {
-            sofar += "/" + part;
-            var found = machine.FindCgroup(sofar);
-            if (found is not null) { cg = found; continue; }
-            cg = machine.CreateCgroup(sofar);
-            var dir = HostSnapshot.Join(memRoot, sofar.TrimStart('/'));
+            var dir = HostSnapshot.Join(memRoot, cg.Path.TrimStart('/'));
             if (version == CgroupVersion.V1)
             {
                 if (Bytes(fs, dir, "memory.limit_in_bytes", warn) is { } max) cg.MemoryMax = Clamp(machine, max);
@@ -35,9 +26,7 @@ internal static class MemoryCgroupReader
                 if (Bytes(fs, dir, "memory.oom.group", warn) is { } group) cg.OomGroup = group == 1;
                 if (Bytes(fs, dir, "memory.current", warn) is { } usage) cg.Usage = Clamp(machine, usage);
             }
-        }
-        return cg;
-    }
+        });
 
     /// <summary>Pages for a byte limit ("max" is unlimited), never above PAGE_COUNTER_MAX.</summary>
     private static Pages Clamp(OomMachine m, long bytes) =>

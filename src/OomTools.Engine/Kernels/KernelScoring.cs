@@ -56,6 +56,15 @@ public sealed class KernelScoring
         return new KernelScoring(version);
     }
 
+    /// <summary>Major.minor of a release string as the kernel prints it ("6.18.44-fc-v595", "2.6.32-642.el6"); null if it is none.</summary>
+    public static Version? ParseRelease(string? release)
+    {
+        if (release is null) return null;
+        var parts = release.Trim().Split('.', '-', '+', '_');
+        return parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor)
+            ? new Version(major, minor) : null;
+    }
+
     /// <summary>True for 5.9 and later: the seed's own rules, and the engine's fast path.</summary>
     public bool IsCurrent { get; }
     public bool MinimumOne => !IsCurrent;

@@ -190,6 +190,25 @@ public sealed partial class OomMachine
         return cg;
     }
 
+    /// <summary>
+    /// The memory cgroup at <paramref name="path"/>, created with any missing parents (unlimited);
+    /// <paramref name="created"/> sees each cgroup made here, parents first, to set what it knows of it.
+    /// </summary>
+    public MemoryCgroup GetOrCreateCgroup(string path, Action<MemoryCgroup>? created = null)
+    {
+        if (FindCgroup(path) is { } existing) return existing;
+        var cg = RootMemcg;
+        string sofar = "";
+        foreach (var part in NormalizePath(path).Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            sofar += "/" + part;
+            if (FindCgroup(sofar) is { } found) { cg = found; continue; }
+            cg = CreateCgroup(sofar);
+            created?.Invoke(cg);
+        }
+        return cg;
+    }
+
     /// <summary>Creates a cpuset under an existing parent.</summary>
     public Cpuset CreateCpuset(string path, NodeMask mems, bool hardwall = false)
     {

@@ -148,9 +148,7 @@ public sealed partial class OomReportParser
     private static void SetRelease(OomReport r, string release)
     {
         r.KernelRelease ??= release;
-        var parts = release.Split('.', '-', '+', '_');
-        if (parts.Length >= 2 && int.TryParse(parts[0], out var major) && int.TryParse(parts[1], out var minor))
-            r.KernelVersion ??= new Version(major, minor);
+        r.KernelVersion ??= Kernels.KernelScoring.ParseRelease(release);
     }
 
     private static OomConstraint ParseConstraint(string text) => text switch

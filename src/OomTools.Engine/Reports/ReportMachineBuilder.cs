@@ -103,7 +103,7 @@ internal static class ReportMachineBuilder
         if (memcg)
         {
             cgroupPath = r.OomMemcg!;
-            var cg = EnsureCgroup(machine, cgroupPath);
+            var cg = machine.GetOrCreateCgroup(cgroupPath);
             cg.MemoryMax = new Pages(r.MemcgLimitKb!.Value / pageKb);
             if (r.MemcgUsageKb is { } usageKb) cg.Usage = new Pages(usageKb / pageKb);
             cg.MemswMax = new Pages(Math.Min((r.MemswLimitKb ?? long.MaxValue / 1024) / pageKb, machine.PageCounterMax.Value));
@@ -120,7 +120,7 @@ internal static class ReportMachineBuilder
             bool isVictim = row.Pid == r.SelectedPid || row.Tgid == r.SelectedPid;
             afterVictim |= isVictim;
             string rowPath = victimPath is not null && (isVictim || (memcg && afterVictim)) ? victimPath : cgroupPath;
-            if (rowPath != cgroupPath) EnsureCgroup(machine, rowPath);
+            if (rowPath != cgroupPath) machine.GetOrCreateCgroup(rowPath);
             if (!seen.Add(row.Pid))
             {
                 r.assumptions.Add($"pid {row.Pid} appears twice in the table (line {row.LineNumber}): the repeat is ignored");
@@ -174,19 +174,6 @@ internal static class ReportMachineBuilder
         if (Has("nr_ptes")) return new Version(3, 10);
         if (Has("pgtables_bytes")) return r.SelectedScore is not null ? new Version(4, 19) : new Version(5, 10);
         return null;
-    }
-
-    private static MemoryCgroup EnsureCgroup(OomMachine machine, string path)
-    {
-        var p = path.Trim('/');
-        string sofar = "";
-        MemoryCgroup cg = machine.RootMemcg;
-        foreach (var part in p.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
-        {
-            sofar += "/" + part;
-            cg = machine.FindCgroup(sofar) ?? machine.CreateCgroup(sofar);
-        }
-        return cg;
     }
 
     /// <summary>
