@@ -16,6 +16,7 @@ public class OomReaperTests
         clock = new ManualClock(TestMachines.BootNs);
         var m = TestMachines.Machine(clock: clock);
         hog = m.Add(100, anon: 5000, file: 30, shmem: 2, swap: 7, name: "hog");
+        hog.ExitLatencyJiffies = 1_000_000; // a victim that does not get out by itself: the reaper's case
         m.Add(101, anon: 10, name: "small");
         var o = m.Killer.Invoke(TestMachines.Global());
         Assert.Same(hog, o.Victim);

@@ -42,39 +42,21 @@ public sealed partial class OomKiller
     }
 
     /// <summary>
-    /// <c>oom_reap_task()</c>: up to MAX_OOM_REAP_RETRIES attempts, HZ/10 apart; gives up with
-    /// <c>oom_reaper: unable to reap pid:N (comm)</c>. Either way the mm ends MMF_OOM_SKIP, so the next OOM moves
-    /// on. Simulated time does not pass between the attempts here, so a lock that is held stays held.
-    /// </summary>
-    public void OomReapTask(OomTask tsk)
-    {
-        var mm = tsk.OomMm!;
-        int attempts = 0;
-        while (attempts++ < MaxOomReapRetries && !OomReapTaskMm(tsk, mm)) { }
-        if (attempts > MaxOomReapRetries && (mm.Flags & MmFlags.OomSkip) == 0)
-            m.Log.Info($"oom_reaper: unable to reap pid:{tsk.Pid} ({tsk.Comm})");
-        mm.Flags |= MmFlags.OomSkip;
-    }
-
-    /// <summary>
-    /// <c>oom_reaper()</c> thread and its timers, run up to the clock's current jiffies: every queued victim whose
-    /// OOM_REAPER_DELAY has passed is woken (in task-list order), then the reaper pops and reaps the list.
-    /// Returns the tasks it reaped or gave up on.
+    /// <c>oom_reaper()</c>: lets the reaper thread do what is due — the timeline is run up to now (timers that
+    /// passed fire) and then on, in simulated time, for as long as the reaper is busy with its HZ/10 retries.
+    /// Returns the victims whose reaping ended (reaped, or given up on) in this call. The loop itself is
+    /// <c>oom_reap_task()</c> in the timeline (<see cref="StepToNextEvent"/>).
     /// </summary>
     public IReadOnlyList<OomTask> RunOomReaper()
     {
-        long now = m.Jiffies;
-        foreach (var t in m.Tasks)
-            if (t.ReaperTimerExpires is { } due && now >= due) WakeOomReaper(t);
-        var done = new List<OomTask>();
-        while (oomReaperList.Count > 0)
-        {
-            var tsk = oomReaperList.Pop();
-            OomReapTask(tsk);
-            done.Add(tsk);
-        }
-        return done;
+        int start = reaperFinished.Count;
+        Step(m.Jiffies);
+        while (reaping is not null && StepToNextEvent()) { }
+        return reaperFinished.GetRange(start, reaperFinished.Count - start);
     }
+
+    // Every victim the reaper thread has finished with, in order.
+    private readonly List<OomTask> reaperFinished = new();
 
     internal void CopyReaperList(OomKiller from, Dictionary<OomTask, OomTask> map)
     {

@@ -189,6 +189,7 @@ public sealed partial class OomKiller
             Note(TimelineEventKind.Reaped, t, before - mm.anon - mm.file - mm.swapEnts, m.Log.Entries[m.Log.Count - 1].Text);
         mm.Flags |= MmFlags.OomSkip;
         t.ReaperTimerExpires = null;
+        reaperFinished.Add(t);
         reaping = null;
         StartReaping();
     }
