@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using OomTools.Engine.Audit;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
@@ -271,7 +272,7 @@ public class SelectBadProcessTests
         m.Add(102, anon: 300);
         m.Add(103, anon: 300, adj: -1000);
 
-        var list = m.Killer.ScoreAll(TestMachines.Global());
+        var list = BadnessRanking.ScoreAll(m, TestMachines.Global());
 
         Assert.Equal(1, list.Single(c => c.Pid == 101).Rank);
         Assert.Equal(2, list.Single(c => c.Pid == 102).Rank);

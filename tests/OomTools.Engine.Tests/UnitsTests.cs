@@ -1,4 +1,5 @@
 using System;
+using OomTools.Engine.Kernels;
 using OomTools.Engine.Units;
 using Xunit;
 
@@ -7,6 +8,9 @@ namespace OomTools.Engine.Tests;
 /// <summary>Pages, Kibibytes, OomScoreAdj, NodeMask (%*pbl) and GfpMask (%#x / %pGg).</summary>
 public class UnitsTests
 {
+    /// <summary>The %pGg name table the given release prints with, from the kernel-era table.</summary>
+    private static GfpNameTable NamesOf(int major, int minor) => KernelRules.For(new Version(major, minor)).Era.GfpNames;
+
     // ---- Pages / Kibibytes ----
 
     [Theory]
@@ -207,7 +211,7 @@ public class UnitsTests
     [InlineData(0x200u, "0x200")]
     public void GfpMask_FlagNames612(uint value, string names)
     {
-        Assert.Equal(names, new GfpMask(value).FlagNames(new Version(6, 12)));
+        Assert.Equal(names, new GfpMask(value).FlagNames(NamesOf(6, 12)));
     }
 
     [Theory]
@@ -230,8 +234,8 @@ public class UnitsTests
     [InlineData(0xc00u, "GFP_NOIO")]
     public void GfpMask_FlagNames615(uint value, string names)
     {
-        Assert.Equal(names, new GfpMask(value).FlagNames(new Version(6, 15)));
-        Assert.Equal(names, new GfpMask(value).FlagNames(new Version(6, 18)));
+        Assert.Equal(names, new GfpMask(value).FlagNames(NamesOf(6, 15)));
+        Assert.Equal(names, new GfpMask(value).FlagNames(NamesOf(6, 18)));
     }
 
     [Theory]
@@ -240,7 +244,7 @@ public class UnitsTests
     [InlineData(0x1100ccau, "GFP_HIGHUSER_MOVABLE|0x1000000")]
     public void GfpMask_FlagNames611GfpNowaitHasNoNowarn(uint value, string names)
     {
-        Assert.Equal(names, new GfpMask(value).FlagNames(new Version(6, 11)));
+        Assert.Equal(names, new GfpMask(value).FlagNames(NamesOf(6, 11)));
     }
 
     [Theory]
@@ -249,7 +253,7 @@ public class UnitsTests
     [InlineData(0x200u, "__GFP_ATOMIC")]
     public void GfpMask_FlagNamesBefore64HadGfpAtomicWithAtomicBit(uint value, string names)
     {
-        Assert.Equal(names, new GfpMask(value).FlagNames(new Version(6, 1)));
+        Assert.Equal(names, new GfpMask(value).FlagNames(NamesOf(6, 1)));
     }
 
     [Fact]
@@ -258,7 +262,7 @@ public class UnitsTests
         Assert.Equal("0x0()", new GfpMask(0).ToString());
         Assert.Equal("0xcc0(GFP_KERNEL)", GfpMask.Kernel.ToString());
         Assert.Equal("0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)", new GfpMask(0x140cca).ToString());
-        Assert.Equal("0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP)", new GfpMask(0x140dca).ToString(new Version(6, 15)));
+        Assert.Equal("0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO|__GFP_COMP)", new GfpMask(0x140dca).ToString(NamesOf(6, 15)));
         Assert.Equal("0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO)", new GfpMask(0x140dca).ToString());
     }
 

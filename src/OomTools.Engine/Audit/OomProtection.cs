@@ -15,7 +15,7 @@ public static class OomProtection
 {
     public static ProtectionReport Assess(OomMachine machine, OomTask task, OomRequest request, int kills)
     {
-        var ranking = machine.Killer.ScoreAll(request.ControlFor(machine));
+        var ranking = BadnessRanking.ScoreAll(machine, request.ControlFor(machine));
         var me = ranking.First(c => ReferenceEquals(c.Task, task));
         var above = me.Rank > 1 ? ranking.FirstOrDefault(c => c.Rank == me.Rank - 1) : null;
 

@@ -40,11 +40,8 @@ public static class HostSnapshot
         var machine = new OomMachine(new Pages(memKb / kbPerPage), new Pages(swapKb / kbPerPage), o.PageSize,
             NodePresentPages(fs, o.ProcRoot), o.Name, version);
         // The host's own kernel decides how /proc/PID/oom_score is scaled (and the rules before 5.9).
-        if (Kernels.KernelScoring.ParseRelease(Read(fs, Join(o.ProcRoot, "sys/kernel/osrelease"), warn)) is { } kernel)
-        {
-            machine.KernelVersion = kernel;
-            machine.Scoring = Kernels.KernelScoring.For(kernel);
-        }
+        if (Kernels.KernelRules.ParseRelease(Read(fs, Join(o.ProcRoot, "sys/kernel/osrelease"), warn)) is { } kernel)
+            machine.UseKernel(kernel);
 
         var cpusetRoot = FindCpusetController(fs, o.CgroupRoot, out var cpusetV1);
         var procs = new List<(long start, ProcStatus status, uint flags, int adj, string? memcg, string? cpuset)>();

@@ -48,7 +48,7 @@ public static class AuditReportHtml
 
         var request = options.Request;
         var oc = request.ControlFor(machine);
-        var candidates = machine.Killer.ScoreAll(oc);
+        var candidates = BadnessRanking.ScoreAll(machine, oc);
         var killable = candidates.Where(c => c.Killable).OrderBy(c => c.Rank).ToList();
         var unkillable = candidates.Where(c => !c.Killable).ToList();
         var order = OomAudit.KillOrder(machine, request, options.Kills);

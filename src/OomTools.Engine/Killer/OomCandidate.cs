@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Killer;
@@ -26,8 +27,13 @@ public sealed class OomCandidate
     public long SwapPages { get; internal set; }
     public long PageTablePages { get; internal set; }
     public int OomScoreAdj { get; internal set; }
-    /// <summary><c>adj * (totalpages / 1000)</c>: the oom_score_adj term in pages.</summary>
+    /// <summary>
+    /// <c>adj * (totalpages / 1000)</c>: the oom_score_adj term in pages (before 3.5, when the score was per mille,
+    /// the adj itself).
+    /// </summary>
     public long AdjPages { get; internal set; }
+    /// <summary>The root bonus in the same unit (zero or negative): what CAP_SYS_ADMIN took off before 4.17.</summary>
+    public long RootBonus { get; internal set; }
     public long TotalPages { get; internal set; }
     /// <summary>What <c>/proc/PID/oom_score</c> shows (global totalpages, 0 when unkillable).</summary>
     public long OomScore { get; internal set; }
@@ -35,4 +41,13 @@ public sealed class OomCandidate
     public int Rank { get; internal set; }
 
     public override string ToString() => Points is { } p ? $"{Pid} ({Name}) {p}" : $"{Pid} ({Name}) {Reason}";
+
+    /// <summary>Ranks killable candidates: most points first, and among equals the one the era's tie rule keeps.</summary>
+    internal static void RankAll(List<OomCandidate> list, bool tiesToLater = true)
+    {
+        var killable = list.FindAll(c => c.Points.HasValue);
+        killable.Sort((a, b) => a.Points != b.Points ? b.Points!.Value.CompareTo(a.Points!.Value)
+            : tiesToLater ? b.Order.CompareTo(a.Order) : a.Order.CompareTo(b.Order));
+        for (int i = 0; i < killable.Count; i++) killable[i].Rank = i + 1;
+    }
 }

@@ -22,13 +22,16 @@ public sealed partial class OomKiller
 
     /// <summary>
     /// <c>oom_badness()</c>: rss + swap entries + page-table pages, plus <c>oom_score_adj * (totalpages / 1000)</c>
-    /// (division first, so the adj does nothing below 1000 pages). <see cref="long.MinValue"/> (LONG_MIN) for a
-    /// task that must not be chosen.
+    /// (division first, so the adj does nothing below 1000 pages) under the seed's rules, or as the machine's
+    /// <see cref="Model.OomMachine.Scoring"/> era scored. <see cref="long.MinValue"/> (LONG_MIN) for a task that
+    /// must not be chosen.
     /// </summary>
-    public long OomBadness(OomTask p, Pages totalPages) => OomBadness(p, totalPages.Value, out _);
+    public long OomBadness(OomTask p, Pages totalPages) => OomBadness(p, totalPages.Value, out _, out _);
 
-    internal long OomBadness(OomTask p, long totalPages, out OomSkipReason reason)
+    /// <summary>oom_badness with its terms, or LONG_MIN and why the task is never chosen.</summary>
+    internal long OomBadness(OomTask p, long totalPages, out OomSkipReason reason, out Kernels.BadnessTerms terms)
     {
+        terms = default;
         if (OomUnkillableTask(p))
         {
             reason = p.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread;
@@ -44,23 +47,19 @@ public sealed partial class OomKiller
 
         long points = mm.file + mm.anon + mm.shmem + mm.swapEnts + mm.pgtablesBytes / m.PageSize;
         reason = OomSkipReason.None;
-        if (!m.Scoring.IsCurrent) return m.Scoring.Badness(points, adj, totalPages, p.Uid == 0);
-        adj *= totalPages / 1000;
-        return points + adj;
+        terms = m.Scoring.Score(points, adj, totalPages, p.Uid == 0);
+        return terms.Points;
     }
 
     /// <summary>
     /// fs/proc/base.c <c>proc_oom_score()</c>: what <c>/proc/PID/oom_score</c> reads. Always scaled to the global
-    /// totalpages (RAM + swap), whatever cgroup the task is in: <c>(1000 + badness*1000/totalpages) * 2 / 3</c>.
+    /// totalpages (RAM + swap), whatever cgroup the task is in: <c>(1000 + badness*1000/totalpages) * 2 / 3</c>
+    /// since 5.9 (<see cref="Kernels.KernelRules.ProcOomScore"/> has the older forms).
     /// </summary>
     public long ProcOomScore(OomTask p)
     {
         long total = m.TotalRamPages.Value + m.TotalSwapPages.Value;
-        long badness = OomBadness(p, total, out _);
-        if (badness == long.MinValue) return 0;
-        // Before 5.9 the file showed the per-mille score: the badness itself before 3.5, points * 1000 / total after.
-        if (m.Scoring.PerMille) return badness;
-        if (!m.Scoring.IsCurrent) return badness * 1000 / total;
-        return (1000 + badness * 1000 / total) * 2 / 3;
+        long badness = OomBadness(p, total, out _, out _);
+        return badness == long.MinValue ? 0 : m.Scoring.ProcOomScore(badness, total);
     }
 }

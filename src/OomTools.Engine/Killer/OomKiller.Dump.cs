@@ -21,7 +21,7 @@ public sealed partial class OomKiller
         var comm = oc.Current?.Comm ?? oc.CurrentComm ?? KernelWorkerComm;
         int adj = oc.Current?.oomScoreAdj ?? oc.CurrentOomScoreAdj;
         m.Log.Warn(string.Format(CultureInfo.InvariantCulture, "{0} invoked oom-killer: gfp_mask={1}, order={2}, oom_score_adj={3}",
-            comm, oc.GfpMask.ToString(m.KernelVersion), oc.Order, adj));
+            comm, oc.GfpMask.ToString(m.Kernel.Era.GfpNames), oc.Order, adj));
         if (oc.Memcg is { } memcg) MemCgroupPrintOomMeminfo(memcg);
         else
         {
@@ -69,8 +69,9 @@ public sealed partial class OomKiller
     /// </summary>
     internal void DumpTasks(OomControl oc)
     {
-        if (m.KernelVersion >= new System.Version(4, 19)) m.Log.Info(OomMessages.TasksStateHeader);
-        m.Log.Info(OomMessages.TaskTableHeaderFor(m.KernelVersion));
+        var layout = m.Kernel.Era.TaskTable;
+        if (OomMessages.PrintsTasksState(layout)) m.Log.Info(OomMessages.TasksStateHeader);
+        m.Log.Info(OomMessages.TaskTableHeaderFor(layout));
         var scan = oc.Memcg is { } memcg ? TasksOf(memcg) : m.Tasks;
         foreach (var p in scan)
         {
@@ -78,7 +79,7 @@ public sealed partial class OomKiller
             if (!oc.IsMemcgOom && !OomCpusetEligible(p, oc)) continue;
             int tid = FindLockTaskMm(p);
             if (tid < 0) continue;
-            m.Log.Info(OomMessages.TaskRow(tid, p, m.KernelVersion));
+            m.Log.Info(OomMessages.TaskRow(tid, p, layout));
         }
     }
 

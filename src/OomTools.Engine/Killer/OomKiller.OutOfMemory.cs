@@ -55,7 +55,7 @@ public sealed partial class OomKiller
         }
 
         SelectBadProcess(oc);
-        if (oc.Candidates is not null) Rank(oc.Candidates, m.Scoring.TiesToLater);
+        if (oc.Candidates is not null) OomCandidate.RankAll(oc.Candidates, m.Scoring.TiesToLater);
 
         if (oc.Chosen is null && !oc.Aborted)
         {

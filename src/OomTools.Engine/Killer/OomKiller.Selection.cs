@@ -41,11 +41,9 @@ public sealed partial class OomKiller
         }
         else
         {
-            points = OomBadness(task, oc.TotalPages.Value, out var reason);
+            points = OomBadness(task, oc.TotalPages.Value, out var reason, out _);
             if (c is not null) Describe(c, task, oc.TotalPages.Value, points, reason);
-            if (points == long.MinValue || points < oc.ChosenPoints) return false;
-            // Before 5.1 an equal score did not displace the chosen thread-group leader.
-            if (points == oc.ChosenPoints && oc.Chosen is not null && !m.Scoring.TiesToLater) return false;
+            if (points == long.MinValue || !m.Scoring.Displaces(points, oc.ChosenPoints, oc.Chosen is not null)) return false;
         }
         if (c is not null && task.OomOrigin) Describe(c, task, oc.TotalPages.Value, points, OomSkipReason.None);
         oc.Chosen = task;
@@ -81,8 +79,11 @@ public sealed partial class OomKiller
             if (OomEvaluateTask(tasks[i], oc, order++)) return;
     }
 
-    /// <summary>Fills a candidate's breakdown of oom_badness.</summary>
-    private void Describe(OomCandidate c, OomTask task, long totalPages, long points, OomSkipReason reason)
+    /// <summary>
+    /// Fills a candidate's breakdown of oom_badness with the terms <see cref="Kernels.KernelRules.Score"/> adds
+    /// up, so the parts shown are the parts scored (shown also for a task passed over: what it would weigh).
+    /// </summary>
+    internal void Describe(OomCandidate c, OomTask task, long totalPages, long points, OomSkipReason reason)
     {
         c.Reason = reason;
         c.TotalPages = totalPages;
@@ -93,48 +94,16 @@ public sealed partial class OomKiller
             c.SwapPages = mm.swapEnts;
             c.PageTablePages = mm.pgtablesBytes / m.PageSize;
         }
-        c.AdjPages = (long)task.oomScoreAdj * (totalPages / 1000);
+        var terms = m.Scoring.Score(c.RssPages + c.SwapPages + c.PageTablePages, task.oomScoreAdj, totalPages, task.Uid == 0);
+        c.AdjPages = terms.AdjTerm;
+        c.RootBonus = terms.RootTerm;
         c.OomScore = ProcOomScore(task);
         if (reason == OomSkipReason.None) c.Points = points;
-    }
-
-    /// <summary>
-    /// Scores every task of a domain without choosing (what Get-OomBadness lists): the same rules and order as
-    /// select_bad_process, ranked with ties to the later task.
-    /// </summary>
-    public IReadOnlyList<OomCandidate> ScoreAll(OomControl oc)
-    {
-        oc.Constraint = ConstrainedAlloc(oc);
-        if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
-        var list = new List<OomCandidate>();
-        int order = 0;
-        IEnumerable<OomTask> scan = oc.Memcg is { } memcg ? TasksOf(memcg) : m.Tasks;
-        foreach (var task in scan)
-        {
-            var c = new OomCandidate(task, order++);
-            list.Add(c);
-            if (OomUnkillableTask(task)) { c.Reason = task.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread; continue; }
-            if (!oc.IsMemcgOom && !OomCpusetEligible(task, oc)) { c.Reason = OomSkipReason.OutsideNodes; continue; }
-            var reason = OomSkipReason.None;
-            long points = task.OomOrigin ? long.MaxValue : OomBadness(task, oc.TotalPages.Value, out reason);
-            Describe(c, task, oc.TotalPages.Value, points, reason);
-        }
-        Rank(list, m.Scoring.TiesToLater);
-        return list;
     }
 
     internal static IEnumerable<OomTask> TasksOf(MemoryCgroup memcg)
     {
         foreach (var cg in memcg.SubtreePreOrder())
             foreach (var t in cg.tasks) yield return t;
-    }
-
-    /// <summary>Ranks killable candidates: most points first, and among equals the later task first.</summary>
-    internal static void Rank(List<OomCandidate> list, bool tiesToLater = true)
-    {
-        var killable = list.FindAll(c => c.Points.HasValue);
-        killable.Sort((a, b) => a.Points != b.Points ? b.Points!.Value.CompareTo(a.Points!.Value)
-            : tiesToLater ? b.Order.CompareTo(a.Order) : a.Order.CompareTo(b.Order));
-        for (int i = 0; i < killable.Count; i++) killable[i].Rank = i + 1;
     }
 }

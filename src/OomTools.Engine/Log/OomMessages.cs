@@ -1,4 +1,5 @@
 using System.Globalization;
+using OomTools.Engine.Kernels;
 using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Log;
@@ -22,19 +23,29 @@ public static class OomMessages
     public const string TaskTableHeader415 =
         "[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name";
 
-    /// <summary>The table header the given kernel version prints.</summary>
-    public static string TaskTableHeaderFor(System.Version kernel) =>
-        kernel >= new System.Version(6, 8) ? TaskTableHeader : kernel >= new System.Version(4, 19) ? TaskTableHeader419 : TaskTableHeader415;
+    /// <summary>
+    /// The header a kernel with task-table <paramref name="format"/> prints. Layouts older than 4.15 are printed
+    /// as 4.15's: the model keeps no nr_ptes or cpu columns.
+    /// </summary>
+    public static string TaskTableHeaderFor(TaskTableFormat format) => format switch
+    {
+        TaskTableFormat.RssSplit => TaskTableHeader,
+        TaskTableFormat.PgtablesBytesWidePid => TaskTableHeader419,
+        _ => TaskTableHeader415,
+    };
+
+    /// <summary>Whether <paramref name="format"/> is preceded by <see cref="TasksStateHeader"/> (4.19 and later).</summary>
+    public static bool PrintsTasksState(TaskTableFormat format) => format >= TaskTableFormat.PgtablesBytesWidePid;
 
     /// <summary>
-    /// dump_task's row in the layout of <paramref name="kernel"/>: 6.8+ adds rss_anon, rss_file and rss_shmem;
-    /// 4.19 widened the pid to 7 columns.
+    /// dump_task's row in <paramref name="layout"/>: 6.8+ adds rss_anon, rss_file and rss_shmem; 4.19 widened
+    /// the pid to 7 columns.
     /// </summary>
-    public static string TaskRow(int tid, OomTask task, System.Version kernel)
+    public static string TaskRow(int tid, OomTask task, TaskTableFormat layout)
     {
-        if (kernel >= new System.Version(6, 8)) return TaskRow(tid, task);
+        if (layout == TaskTableFormat.RssSplit) return TaskRow(tid, task);
         var mm = task.Mm!;
-        var format = kernel >= new System.Version(4, 19)
+        var format = layout == TaskTableFormat.PgtablesBytesWidePid
             ? "[{0,7}] {1,5} {2,5} {3,8} {4,8} {5,8} {6,8}         {7,5} {8}"
             : "[{0,5}] {1,5} {2,5} {3,8} {4,8} {5,8} {6,8}         {7,5} {8}";
         return string.Format(Inv, format, tid, task.Uid, task.Tgid, mm.totalVm, mm.file + mm.anon + mm.shmem,

@@ -77,10 +77,26 @@ public sealed partial class OomMachine
         }
     }
 
-    /// <summary>The kernel version whose formats the log uses (gfp flag names); 6.12 by default.</summary>
-    public Version KernelVersion { get; set; } = new(6, 12);
+    /// <summary>
+    /// The kernel version whose formats the log uses (task table, gfp flag names); the seed's 6.12 by default.
+    /// Setting it does not change <see cref="Scoring"/>: <see cref="UseKernel"/> sets both.
+    /// </summary>
+    public Version KernelVersion
+    {
+        get => Kernel.Version;
+        set => Kernel = Kernels.KernelRules.For(value ?? throw new ArgumentNullException(nameof(value)));
+    }
+    /// <summary>The rules of <see cref="KernelVersion"/>: the formats the log is written in.</summary>
+    public Kernels.KernelRules Kernel { get; private set; } = Kernels.KernelRules.Current;
     /// <summary>The oom_badness and selection rules in force (the seed's 6.x rules unless a report says otherwise).</summary>
-    public Kernels.KernelScoring Scoring { get; set; } = Kernels.KernelScoring.Current;
+    public Kernels.KernelRules Scoring { get; set; } = Kernels.KernelRules.Current;
+
+    /// <summary>Makes this machine run <paramref name="release"/>: its log formats and its scoring rules.</summary>
+    public void UseKernel(Version release)
+    {
+        KernelVersion = release;
+        Scoring = Kernel;
+    }
     /// <summary>How long a killed process takes to exit when nothing holds it, in jiffies.</summary>
     public long DefaultExitLatencyJiffies { get; set; } = 5;
     /// <summary>CONFIG_HZ: jiffies per second.</summary>

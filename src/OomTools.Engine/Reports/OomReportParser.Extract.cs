@@ -148,7 +148,7 @@ public sealed partial class OomReportParser
     private static void SetRelease(OomReport r, string release)
     {
         r.KernelRelease ??= release;
-        r.KernelVersion ??= Kernels.KernelScoring.ParseRelease(release);
+        r.KernelVersion ??= Kernels.KernelRules.ParseRelease(release);
     }
 
     private static OomConstraint ParseConstraint(string text) => text switch

@@ -68,7 +68,7 @@ internal static class ReportMachineBuilder
         }
         var kernel = r.KernelVersion ?? InferVersion(r);
         if (r.TotalSwapKb is { } swapKb) swap = swapKb / pageKb;
-        else if (memcg && SwapFromPrintedScore(r, KernelScoring.For(kernel), pageSize, pageKb) is { } inferred)
+        else if (memcg && SwapFromPrintedScore(r, KernelRules.For(kernel), pageSize, pageKb) is { } inferred)
         {
             swap = inferred;
             r.assumptions.Add($"total swap is not in the report: {swap} pages, worked back from the kernel's printed score {r.SelectedScore}");
@@ -88,8 +88,7 @@ internal static class ReportMachineBuilder
         if (r.KernelVersion is null)
             r.assumptions.Add(kernel is null ? "the kernel version is not in the report: the 6.x rules are used"
                 : $"the kernel version is not in the report: {kernel} inferred from the report's layout");
-        machine.KernelVersion = kernel ?? machine.KernelVersion;
-        machine.Scoring = KernelScoring.For(kernel);
+        machine.UseKernel(kernel ?? KernelEras.Seed);
         if (!string.IsNullOrEmpty(r.Cpuset) && r.Cpuset != "/")
         {
             var mems = machine.NodesWithMemory;
@@ -158,30 +157,19 @@ internal static class ReportMachineBuilder
     }
 
     /// <summary>
-    /// A kernel version consistent with the report, when it prints none: the task-table layout and the kill
-    /// message changed at known versions, and the long-term release most such reports come from stands for its
-    /// range — 2.6.32 (<c>cpu oom_adj</c>), 3.10 (<c>nr_ptes</c>), 4.4 (<c>nr_pmds</c>), 4.19 (<c>pgtables_bytes</c>
-    /// with "Kill process ... or sacrifice child"), 5.10 (<c>pgtables_bytes</c>), 6.12 (<c>rss_anon</c>).
+    /// A kernel version consistent with the report, when it prints none: the long-term release that prints its
+    /// task table, and a "Kill process ... score" line if it has one (<see cref="KernelEras.InferRelease"/>).
     /// </summary>
-    private static Version? InferVersion(OomReport r)
-    {
-        var cols = r.TaskTableColumns;
-        if (cols is null) return null;
-        bool Has(string c) { foreach (var x in cols) if (x == c) return true; return false; }
-        if (Has("rss_anon")) return new Version(6, 12);
-        if (Has("cpu") || Has("oom_adj")) return new Version(2, 6);
-        if (Has("nr_pmds")) return new Version(4, 4);
-        if (Has("nr_ptes")) return new Version(3, 10);
-        if (Has("pgtables_bytes")) return r.SelectedScore is not null ? new Version(4, 19) : new Version(5, 10);
-        return null;
-    }
+    private static Version? InferVersion(OomReport r) =>
+        r.TaskTableColumns is { } cols && KernelEras.LayoutOf(cols) is { } layout
+            ? KernelEras.InferRelease(layout, r.SelectedScore is not null) : null;
 
     /// <summary>
     /// Kernels before 5.1 print the victim's score as <c>points * 1000 / totalpages</c>, and a memcg OOM's
     /// totalpages is the limit plus the machine's swap (mem_cgroup_get_limit). Total swap is then the one value
     /// that gives the printed score; found by bisection, since the score falls as totalpages grows.
     /// </summary>
-    private static long? SwapFromPrintedScore(OomReport r, KernelScoring rules, int pageSize, long pageKb)
+    private static long? SwapFromPrintedScore(OomReport r, KernelRules rules, int pageSize, long pageKb)
     {
         if (r.SelectedScore is not { } printed || rules.PerMille || r.MemcgLimitKb is not { } limitKb) return null;
         OomReportTask? victim = null;

@@ -267,8 +267,8 @@ public static class OomMachineJson
             if (clockNs < 0) throw Invalid("$.state.clockNs cannot be negative.", clockNs);
 
             var m = new OomMachine(ramPages, swapPages, pageSize, nodeSizes, name, cgVersion, new ManualClock(clockNs));
-            m.KernelVersion = Ver(doc, "kernelVersion", "$") ?? m.KernelVersion;
-            m.Scoring = Ver(doc, "scoringVersion", "$") is { } sv ? KernelScoring.For(sv) : KernelScoring.For(m.KernelVersion);
+            m.UseKernel(Ver(doc, "kernelVersion", "$") ?? m.KernelVersion);
+            if (Ver(doc, "scoringVersion", "$") is { } sv) m.Scoring = KernelRules.For(sv);
             m.Hz = (int)Int(doc, "hz", "$", 250, 1, 100_000);
             m.DefaultExitLatencyJiffies = NonNegative(doc, "defaultExitLatencyJiffies", "$", m.DefaultExitLatencyJiffies);
             if (Obj(doc, "sysctls", "$", required: false) is { } sys)

@@ -100,13 +100,12 @@ internal static class GfpFlagNames
 
     public static bool TryGetValue(string name, out uint mask) => ByName.TryGetValue(name, out mask);
 
-    /// <summary>The name table the given kernel version prints with (6.12 when none is given).</summary>
-    public static (string Name, uint Mask)[] TableFor(Version? kernel)
+    /// <summary>The names <paramref name="table"/> holds, in the order %pGg walks them.</summary>
+    public static (string Name, uint Mask)[] TableFor(GfpNameTable table) => table switch
     {
-        var v = kernel ?? new Version(6, 12);
-        if (v >= new Version(6, 15)) return Table615;
-        if (v >= new Version(6, 12)) return Table612To614;
-        if (v >= new Version(6, 4)) return Table64To611;
-        return TableOld;
-    }
+        GfpNameTable.V6_15 => Table615,
+        GfpNameTable.V6_12 => Table612To614,
+        GfpNameTable.V6_4 => Table64To611,
+        _ => TableOld,
+    };
 }

@@ -61,14 +61,15 @@ public readonly struct GfpMask : IEquatable<GfpMask>
     public string ToHex() => "0x" + Value.ToString("x", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The kernel's <c>%pGg</c> (lib/vsprintf.c <c>format_flags</c>): greedy first match in the name table of
-    /// <paramref name="kernel"/>, each entry only when all its bits are present, the rest as <c>0x..</c>.
+    /// The kernel's <c>%pGg</c> (lib/vsprintf.c <c>format_flags</c>): greedy first match in the name table
+    /// <paramref name="table"/> (the seed's, 6.12, by default), each entry only when all its bits are present,
+    /// the rest as <c>0x..</c>.
     /// </summary>
-    public string FlagNames(Version? kernel = null)
+    public string FlagNames(GfpNameTable table = GfpNameTable.V6_12)
     {
         var sb = new StringBuilder();
         uint flags = Value;
-        foreach (var (name, mask) in GfpFlagNames.TableFor(kernel))
+        foreach (var (name, mask) in GfpFlagNames.TableFor(table))
         {
             if (flags == 0) break;
             if ((flags & mask) != mask) continue;
@@ -81,8 +82,9 @@ public readonly struct GfpMask : IEquatable<GfpMask>
     }
 
     /// <summary><c>0xcc0(GFP_KERNEL)</c>, as in the <c>invoked oom-killer</c> line.</summary>
-    public string ToString(Version? kernel) => $"{ToHex()}({FlagNames(kernel)})";
-    public override string ToString() => ToString(null);
+    public string ToString(GfpNameTable table) => $"{ToHex()}({FlagNames(table)})";
+    /// <summary><c>0xcc0(GFP_KERNEL)</c> with the seed's (6.12) names.</summary>
+    public override string ToString() => ToString(GfpNameTable.V6_12);
 
     public bool Equals(GfpMask other) => Value == other.Value;
     public override bool Equals(object? obj) => obj is GfpMask g && Equals(g);

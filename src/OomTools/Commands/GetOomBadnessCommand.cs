@@ -33,7 +33,7 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
     {
         var oc = Request().ControlFor(Machine);
         var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        var ranked = Machine.Killer.ScoreAll(oc)
+        var ranked = Engine.Audit.BadnessRanking.ScoreAll(Machine, oc)
             .OrderBy(c => c.Rank == 0 ? int.MaxValue : c.Rank)
             .ThenBy(c => c.Order);
         foreach (var c in ranked)

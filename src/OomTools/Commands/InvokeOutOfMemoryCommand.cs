@@ -68,7 +68,7 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
         if (!Report.Replayable) WriteWarning($"{Report}: {Report.NotReplayableReason}; replaying what the report has.");
         var target = ShouldProcess(Report.Machine.Name, "Replay the OOM event") ? Report.Machine : Report.Machine.Clone();
         var scoring = target.Scoring;
-        if (KernelVersion is not null) target.Scoring = KernelScoring.For(KernelVersion);
+        if (KernelVersion is not null) target.Scoring = KernelRules.For(KernelVersion);
         try { ReplayOn(target); }
         finally { target.Scoring = scoring; }
     }

@@ -111,11 +111,7 @@ public sealed class NewOomMachineCommand : OomCmdlet
                 VmSwappiness = Swappiness,
                 Hz = Hz,
             };
-            if (KernelVersion is not null)
-            {
-                machine.KernelVersion = KernelVersion;
-                machine.Scoring = Engine.Kernels.KernelScoring.For(KernelVersion);
-            }
+            if (KernelVersion is not null) machine.UseKernel(KernelVersion);
             WriteObject(machine);
         }
         catch (Exception ex) when (ex is OomEngineException or ArgumentException)

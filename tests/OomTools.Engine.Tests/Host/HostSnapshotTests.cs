@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using OomTools.Engine.Audit;
 using OomTools.Engine.Host;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
@@ -202,7 +203,7 @@ public class HostSnapshotTests
         Assert.Null(z.Mm);
         Assert.True(z.Exiting);                // PF_EXITING (0x4) is in 0x40010C
         Assert.False(z.IsKernelThread);
-        var c = m.Killer.ScoreAll(new OomControl()).Single(x => x.Pid == 50);
+        var c = BadnessRanking.ScoreAll(m, new OomControl()).Single(x => x.Pid == 50);
         Assert.Equal(OomSkipReason.NoMm, c.Reason);
     }
 
@@ -276,11 +277,11 @@ public class HostSnapshotTests
         var m = Read(V1Host(), out _);
 
         // postgresql.service: 524288 + min(786432 - 524288, 100000 swap pages) = 624288 (swappiness 10).
-        var pg = m.Killer.ScoreAll(new OomControl { Memcg = m.GetCgroup("/system.slice/postgresql.service") });
+        var pg = BadnessRanking.ScoreAll(m, new OomControl { Memcg = m.GetCgroup("/system.slice/postgresql.service") });
         Assert.Equal(624288, Assert.Single(pg).TotalPages);
         // /app/web: swappiness 0 adds no swap, so totalpages = 131072 and one adj point is 131 pages:
         // 205 scores 502 + 200 * 131 = 26702.
-        var web = m.Killer.ScoreAll(new OomControl { Memcg = m.GetCgroup("/app/web") });
+        var web = BadnessRanking.ScoreAll(m, new OomControl { Memcg = m.GetCgroup("/app/web") });
         Assert.All(web, c => Assert.Equal(131072, c.TotalPages));
         Assert.Equal(26702, web.Single(c => c.Pid == 205).Points);
         Assert.Equal(502, web.Single(c => c.Pid == 200).Points);
@@ -339,7 +340,7 @@ public class HostSnapshotTests
         Assert.Equal("/init.scope", m.GetTask(1).Memcg.Path);
 
         // A memcg OOM in pod1: 65536 pages, no swap; one adj point is 65 pages. app: 50000 + 2000 + 100 = 52100.
-        var c = m.Killer.ScoreAll(new OomControl { Memcg = pod1 });
+        var c = BadnessRanking.ScoreAll(m, new OomControl { Memcg = pod1 });
         Assert.All(c, x => Assert.Equal(65536, x.TotalPages));
         Assert.Equal(52100, c.Single(x => x.Pid == 400).Points);
     }

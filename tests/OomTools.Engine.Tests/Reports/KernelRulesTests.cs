@@ -11,9 +11,9 @@ namespace OomTools.Engine.Tests.Reports;
 /// 30 off the adj for root 3.5 - 3.13, 3% of the points 3.14 - 4.16, at least 1 before 5.9, ties to the later
 /// task from 5.3). 2,000,000 pages of totalpages makes the adj unit totalpages/1000 = 2000 pages.
 /// </summary>
-public class KernelScoringTests
+public class KernelRulesTests
 {
-    private static KernelScoring K(int major, int minor) => KernelScoring.For(new Version(major, minor));
+    private static KernelRules K(int major, int minor) => KernelRules.For(new Version(major, minor));
 
     [Theory]
     // RHEL 6's 2.6.32, 2.6.36 - 3.4: points*1000/totalpages, -30 for root, + adj, clamped to 1..1000
@@ -121,9 +121,9 @@ public class KernelScoringTests
     [Fact]
     public void For_NoVersionMeansTheCurrentRules()
     {
-        Assert.Same(KernelScoring.Current, KernelScoring.For(null));
-        Assert.Equal(new Version(6, 12), KernelScoring.Current.Version);
-        Assert.Equal(new Version(5, 8), KernelScoring.For(new Version(5, 8)).Version);
+        Assert.Same(KernelRules.Current, KernelRules.For(null));
+        Assert.Equal(new Version(6, 12), KernelRules.Current.Version);
+        Assert.Equal(new Version(5, 8), KernelRules.For(new Version(5, 8)).Version);
     }
 
     [Theory]

@@ -1,0 +1,36 @@
+using System.Collections.Generic;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
+
+namespace OomTools.Engine.Audit;
+
+/// <summary>
+/// Every task of an OOM domain scored without choosing (what Get-OomBadness lists): the same eligibility,
+/// oom_badness and scan order as <c>select_bad_process</c>, ranked the way its tie rule goes.
+/// </summary>
+public static class BadnessRanking
+{
+    /// <summary>Scores every task in <paramref name="oc"/>'s domain and ranks the killable ones.</summary>
+    public static IReadOnlyList<OomCandidate> ScoreAll(OomMachine machine, OomControl oc)
+    {
+        var killer = machine.Killer;
+        oc.Constraint = killer.ConstrainedAlloc(oc);
+        if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
+        var list = new List<OomCandidate>();
+        int order = 0;
+        IEnumerable<OomTask> scan = oc.Memcg is { } memcg ? OomKiller.TasksOf(memcg) : machine.Tasks;
+        long total = oc.TotalPages.Value;
+        foreach (var task in scan)
+        {
+            var c = new OomCandidate(task, order++);
+            list.Add(c);
+            if (OomKiller.OomUnkillableTask(task)) { c.Reason = task.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread; continue; }
+            if (!oc.IsMemcgOom && !killer.OomCpusetEligible(task, oc)) { c.Reason = OomSkipReason.OutsideNodes; continue; }
+            var reason = OomSkipReason.None;
+            long points = task.OomOrigin ? long.MaxValue : killer.OomBadness(task, total, out reason, out _);
+            killer.Describe(c, task, total, points, reason);
+        }
+        OomCandidate.RankAll(list, machine.Scoring.TiesToLater);
+        return list;
+    }
+}
