@@ -20,22 +20,32 @@ public readonly struct Pages : IEquatable<Pages>, IComparable<Pages>, IComparabl
     public static Pages FromBytes(long bytes, int pageSize)
     {
         if (bytes < 0) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "A size cannot be negative.");
-        CheckPageSize(pageSize);
-        return new Pages(bytes / pageSize + (bytes % pageSize == 0 ? 0 : 1));
+        return new Bytes(bytes).ToPagesRoundedUp(pageSize);
     }
 
-    /// <summary>The kernel's <c>K(x)</c>: pages shifted to kB (<c>x &lt;&lt; (PAGE_SHIFT - 10)</c>).</summary>
-    public Kibibytes ToKibibytes(int pageSize)
+    /// <summary>
+    /// The kernel's <c>K(x)</c>: pages shifted to kB (<c>x &lt;&lt; (PAGE_SHIFT - 10)</c>); throws
+    /// <see cref="OverflowException"/> when the result does not fit a long.
+    /// </summary>
+    public Kibibytes ToKibibytes(int pageSize) => new(checked(Value * KibibytesPerPage(pageSize)));
+
+    /// <summary>The size in bytes (<c>x &lt;&lt; PAGE_SHIFT</c>); throws <see cref="OverflowException"/> when it does not fit a long.</summary>
+    public Bytes ToBytes(int pageSize)
     {
         CheckPageSize(pageSize);
-        return new Kibibytes(Value * (pageSize / 1024));
+        return new Bytes(checked(Value * pageSize));
     }
 
-    public long ToBytes(int pageSize) => Value * pageSize;
+    /// <summary>kB in one page (<c>1 &lt;&lt; (PAGE_SHIFT - 10)</c>), once the page size is checked.</summary>
+    internal static long KibibytesPerPage(int pageSize)
+    {
+        CheckPageSize(pageSize);
+        return pageSize / Kibibytes.BytesPerKibibyte;
+    }
 
     internal static void CheckPageSize(int pageSize)
     {
-        if (pageSize < 1024 || (pageSize & (pageSize - 1)) != 0)
+        if (pageSize < Kibibytes.BytesPerKibibyte || (pageSize & (pageSize - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must be a power of two of at least 1024 bytes.");
     }
 
@@ -46,8 +56,13 @@ public readonly struct Pages : IEquatable<Pages>, IComparable<Pages>, IComparabl
     public static Pages Parse(string text) =>
         new(long.Parse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture));
 
-    public static Pages operator +(Pages a, Pages b) => new(a.Value + b.Value);
-    public static Pages operator -(Pages a, Pages b) => new(a.Value - b.Value);
+    /// <summary>The smaller of two counts (the kernel's <c>min()</c>).</summary>
+    public static Pages Min(Pages a, Pages b) => a.Value <= b.Value ? a : b;
+
+    /// <summary>The sum; throws <see cref="OverflowException"/> past <see cref="long.MaxValue"/>.</summary>
+    public static Pages operator +(Pages a, Pages b) => new(checked(a.Value + b.Value));
+    /// <summary>The difference; throws <see cref="OverflowException"/> past the range of a long.</summary>
+    public static Pages operator -(Pages a, Pages b) => new(checked(a.Value - b.Value));
     public static bool operator ==(Pages a, Pages b) => a.Value == b.Value;
     public static bool operator !=(Pages a, Pages b) => a.Value != b.Value;
     public static bool operator <(Pages a, Pages b) => a.Value < b.Value;
