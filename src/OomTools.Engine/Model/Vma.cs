@@ -40,6 +40,7 @@ public sealed class Vma
     {
     }
 
+    /// <summary>What kind of mapping it is (it decides whether the reaper may unmap it).</summary>
     public VmaKind Kind { get; }
     /// <summary>Pages of the mapping in memory (what <c>unmap_page_range</c> frees when the reaper takes it).</summary>
     public Pages Resident { get; internal set; }
@@ -49,6 +50,7 @@ public sealed class Vma
     public long ResidentPages { get => Resident.Value; internal set => Resident = new Pages(value); }
     /// <summary><see cref="Swap"/> as a number of pages.</summary>
     public long SwapPages { get => Swap.Value; internal set => Swap = new Pages(value); }
+    /// <summary>An MMU notifier on the mapping cannot run without blocking (<c>mmu_notifier_invalidate_range_start_nonblock</c> fails).</summary>
     public bool NotifierBlocks { get; set; }
 
     /// <summary>The reaper unmaps anonymous and private mappings, never hugetlb or pfnmap ones.</summary>
@@ -56,5 +58,6 @@ public sealed class Vma
 
     internal Vma Clone() => (Vma)MemberwiseClone();
 
+    /// <summary><c>Anonymous 1000 pages + 50 swapped</c>.</summary>
     public override string ToString() => $"{Kind} {Resident} pages{(Swap > Pages.Zero ? $" + {Swap} swapped" : "")}";
 }

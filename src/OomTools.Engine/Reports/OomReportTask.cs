@@ -10,8 +10,11 @@ namespace OomTools.Engine.Reports;
 /// </summary>
 public sealed class OomReportTask
 {
+    /// <summary>The <c>pid</c> column: the thread that still holds the mm (dump_task prints it, not the tgid).</summary>
     public int Pid { get; internal set; }
+    /// <summary>The <c>uid</c> column.</summary>
     public int Uid { get; internal set; }
+    /// <summary>The <c>tgid</c> column.</summary>
     public int Tgid { get; internal set; }
 
     /// <summary><c>total_vm</c>: <c>mm-&gt;total_vm</c>.</summary>
@@ -52,11 +55,13 @@ public sealed class OomReportTask
     /// <summary>The <c>swapents</c> column as printed (<see cref="Swapped"/>).</summary>
     public long SwapEnts => Swapped.Value;
 
+    /// <summary>The <c>oom_score_adj</c> column.</summary>
     public int OomScoreAdj { get; internal set; }
     /// <summary>The legacy <c>oom_adj</c> column (2.6.x).</summary>
     public int? OomAdj { get; internal set; }
     /// <summary>The <c>cpu</c> column (2.6.x).</summary>
     public int? Cpu { get; internal set; }
+    /// <summary>The <c>name</c> column (the task's comm).</summary>
     public string Name { get; internal set; } = "";
     /// <summary>The line this row came from.</summary>
     public int LineNumber { get; internal set; }
@@ -65,5 +70,6 @@ public sealed class OomReportTask
     public Bytes PageTableSize(int pageSize) =>
         PageTables ?? ((PteTables ?? Pages.Zero) + (PmdTables ?? Pages.Zero)).ToBytes(pageSize);
 
+    /// <summary><c>[pid] name rss=N swap=N adj=N</c>.</summary>
     public override string ToString() => $"[{Pid}] {Name} rss={Rss} swap={SwapEnts} adj={OomScoreAdj}";
 }

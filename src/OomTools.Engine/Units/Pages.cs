@@ -12,8 +12,10 @@ public readonly struct Pages : IEquatable<Pages>, IComparable<Pages>, IComparabl
     /// <summary>The raw count. Signed like the kernel's <c>long</c> arithmetic in oom_badness.</summary>
     public long Value { get; }
 
+    /// <summary>A count of <paramref name="value"/> pages.</summary>
     public Pages(long value) => Value = value;
 
+    /// <summary>No pages.</summary>
     public static Pages Zero => default;
 
     /// <summary>Pages needed to hold <paramref name="bytes"/>, rounded up (a partly used page is a whole page).</summary>
@@ -43,6 +45,7 @@ public readonly struct Pages : IEquatable<Pages>, IComparable<Pages>, IComparabl
         return pageSize / Kibibytes.BytesPerKibibyte;
     }
 
+    /// <summary>A page size is a power of two of at least 1 kB (4 KiB, 16 KiB and 64 KiB in practice).</summary>
     internal static void CheckPageSize(int pageSize)
     {
         if (pageSize < Kibibytes.BytesPerKibibyte || (pageSize & (pageSize - 1)) != 0)
@@ -63,17 +66,29 @@ public readonly struct Pages : IEquatable<Pages>, IComparable<Pages>, IComparabl
     public static Pages operator +(Pages a, Pages b) => new(checked(a.Value + b.Value));
     /// <summary>The difference; throws <see cref="OverflowException"/> past the range of a long.</summary>
     public static Pages operator -(Pages a, Pages b) => new(checked(a.Value - b.Value));
+    /// <summary>Equal counts.</summary>
     public static bool operator ==(Pages a, Pages b) => a.Value == b.Value;
+    /// <summary>Different counts.</summary>
     public static bool operator !=(Pages a, Pages b) => a.Value != b.Value;
+    /// <summary>Fewer.</summary>
     public static bool operator <(Pages a, Pages b) => a.Value < b.Value;
+    /// <summary>More.</summary>
     public static bool operator >(Pages a, Pages b) => a.Value > b.Value;
+    /// <summary>Fewer or equal.</summary>
     public static bool operator <=(Pages a, Pages b) => a.Value <= b.Value;
+    /// <summary>More or equal.</summary>
     public static bool operator >=(Pages a, Pages b) => a.Value >= b.Value;
 
+    /// <summary>Equal counts.</summary>
     public bool Equals(Pages other) => Value == other.Value;
+    /// <summary>Equal to another <see cref="Pages"/> of the same count (never to a plain number).</summary>
     public override bool Equals(object? obj) => obj is Pages p && Equals(p);
+    /// <summary>The hash of the raw count.</summary>
     public override int GetHashCode() => Value.GetHashCode();
+    /// <summary>Orders by count.</summary>
     public int CompareTo(Pages other) => Value.CompareTo(other.Value);
+    /// <summary>Orders by count; another type throws.</summary>
     public int CompareTo(object? obj) => obj is Pages p ? CompareTo(p) : throw new ArgumentException("Not a page count.", nameof(obj));
+    /// <summary>The bare number, as the kernel prints page counts.</summary>
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
