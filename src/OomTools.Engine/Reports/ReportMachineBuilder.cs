@@ -186,11 +186,11 @@ internal static class ReportMachineBuilder
     /// </summary>
     private static Pages? SwapFromPrintedScore(OomReport r, KernelScoring rules, int pageSize)
     {
-        if (r.SelectedScore is not { } printed || rules.PerMille || r.MemcgLimit is not { } limitKb) return null;
+        if (r.SelectedScore is not { } printed || rules.PerMille || r.MemcgLimit is not { } memcgLimit) return null;
         OomReportTask? victim = null;
         foreach (var t in r.tasks) if (t.Pid == r.SelectedPid) { victim = t; break; }
         if (victim is null || victim.OomScoreAdj <= OomScoreAdj.MinValue) return null;
-        long limit = limitKb.ToPages(pageSize).Value;
+        long limit = memcgLimit.ToPages(pageSize).Value;
         long pages = (victim.Resident + victim.Swapped + victim.PageTableSize(pageSize).ToPages(pageSize)).Value;
         long Score(long total) => rules.Badness(pages, victim.OomScoreAdj, total, victim.Uid == 0) * 1000 / total;
         long lo = Math.Max(1, limit), hi = lo + (1L << 36);
