@@ -38,7 +38,7 @@ public class UnitsTests
     public void Pages_ToKibibytesIsTheKernelsKMacro(int pageSize, long pages, long kb)
     {
         Assert.Equal(kb, new Pages(pages).ToKibibytes(pageSize).Value);
-        Assert.Equal(pages * pageSize, new Pages(pages).ToBytes(pageSize));
+        Assert.Equal(pages * pageSize, new Pages(pages).ToBytes(pageSize).Value);
     }
 
     [Theory]

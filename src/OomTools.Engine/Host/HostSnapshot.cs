@@ -33,11 +33,11 @@ public static class HostSnapshot
         var meminfo = Read(fs, Join(o.ProcRoot, "meminfo"), warn)
             ?? throw new OomEngineException(OomError.InvalidState,
                 $"'{Join(o.ProcRoot, "meminfo")}' does not exist: Get-OomSnapshot reads a Linux host's /proc (give -ProcRoot for a saved copy).", o.ProcRoot);
-        long memKb = MeminfoKb(meminfo, "MemTotal"), swapKb = MeminfoKb(meminfo, "SwapTotal");
-        long kbPerPage = o.PageSize / 1024;
+        Kibibytes memTotal = MeminfoKb(meminfo, "MemTotal"), swapTotal = MeminfoKb(meminfo, "SwapTotal");
+        int pageSize = o.PageSize;
 
         var memcgRoot = FindMemoryController(fs, o.CgroupRoot, out var version);
-        var machine = new OomMachine(new Pages(memKb / kbPerPage), new Pages(swapKb / kbPerPage), o.PageSize,
+        var machine = new OomMachine(memTotal.ToPages(pageSize), swapTotal.ToPages(pageSize), pageSize,
             NodePresentPages(fs, o.ProcRoot), o.Name, version);
         // The host's own kernel decides how /proc/PID/oom_score is scaled (and the rules before 5.9).
         if (Kernels.KernelRules.ParseRelease(Read(fs, Join(o.ProcRoot, "sys/kernel/osrelease"), warn)) is { } kernel)
@@ -82,12 +82,12 @@ public static class HostSnapshot
                     Pid = s.Pid,
                     Name = s.Name.Length == 0 ? "?" : s.Name,
                     Uid = Math.Max(0, s.Uid),
-                    AnonPages = new Pages(s.RssAnonKb / kbPerPage),
-                    FilePages = new Pages(s.RssFileKb / kbPerPage),
-                    ShmemPages = new Pages(s.RssShmemKb / kbPerPage),
-                    SwapEntries = new Pages(s.VmSwapKb / kbPerPage),
-                    PageTableBytes = s.VmPteKb * 1024,
-                    TotalVm = new Pages(s.VmSizeKb / kbPerPage),
+                    AnonPages = s.RssAnon.ToPages(pageSize),
+                    FilePages = s.RssFile.ToPages(pageSize),
+                    ShmemPages = s.RssShmem.ToPages(pageSize),
+                    SwapEntries = s.VmSwap.ToPages(pageSize),
+                    PageTableBytes = s.VmPte.ToBytes().Value,
+                    TotalVm = s.VmSize.ToPages(pageSize),
                     OomScoreAdj = OomScoreAdj.From(Math.Max(-1000, Math.Min(1000, adj))),
                     Cgroup = cgPath,
                     Cpuset = csPath,
@@ -102,6 +102,10 @@ public static class HostSnapshot
             {
                 warn($"process {s.Pid} ({s.Name}) left out: {e.Message}");
             }
+            catch (OverflowException)
+            {
+                warn($"process {s.Pid} ({s.Name}) left out: its VmPTE does not fit a 64-bit byte count");
+            }
         }
         return machine;
     }
@@ -114,15 +118,16 @@ public static class HostSnapshot
         catch (UnauthorizedAccessException) { warn($"cannot read {path}: permission denied (a default is used)"); return null; }
     }
 
-    private static long MeminfoKb(string meminfo, string key)
+    /// <summary>A <c>/proc/meminfo</c> line's value (<c>MemTotal:  16314284 kB</c>); 0 when missing.</summary>
+    private static Kibibytes MeminfoKb(string meminfo, string key)
     {
         foreach (var line in meminfo.Split('\n'))
         {
             if (!line.StartsWith(key + ":", StringComparison.Ordinal)) continue;
             var parts = line.Substring(key.Length + 1).Trim().Split(' ');
-            if (long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var v)) return v;
+            if (long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var v)) return new Kibibytes(v);
         }
-        return 0;
+        return Kibibytes.Zero;
     }
 
     /// <summary>Present pages per node, summed over the zones /proc/zoneinfo lists (node_present_pages).</summary>

@@ -14,25 +14,29 @@ internal static class MemoryCgroupReader
             var dir = HostSnapshot.Join(memRoot, cg.Path.TrimStart('/'));
             if (version == CgroupVersion.V1)
             {
-                if (Bytes(fs, dir, "memory.limit_in_bytes", warn) is { } max) cg.MemoryMax = Clamp(machine, max);
-                if (Bytes(fs, dir, "memory.memsw.limit_in_bytes", warn) is { } memsw) cg.MemswMax = Clamp(machine, memsw);
-                if (Bytes(fs, dir, "memory.swappiness", warn) is { } sw) cg.Swappiness = (int)Math.Min(200, sw);
-                if (Bytes(fs, dir, "memory.usage_in_bytes", warn) is { } usage) cg.Usage = Clamp(machine, usage);
+                if (Size(fs, dir, "memory.limit_in_bytes", warn) is { } max) cg.MemoryMax = Clamp(machine, max);
+                if (Size(fs, dir, "memory.memsw.limit_in_bytes", warn) is { } memsw) cg.MemswMax = Clamp(machine, memsw);
+                if (Number(fs, dir, "memory.swappiness", warn) is { } sw) cg.Swappiness = (int)Math.Min(200, sw);
+                if (Size(fs, dir, "memory.usage_in_bytes", warn) is { } usage) cg.Usage = Clamp(machine, usage);
             }
             else
             {
-                if (Bytes(fs, dir, "memory.max", warn) is { } max) cg.MemoryMax = Clamp(machine, max);
-                if (Bytes(fs, dir, "memory.swap.max", warn) is { } swap) cg.SwapMax = Clamp(machine, swap);
-                if (Bytes(fs, dir, "memory.oom.group", warn) is { } group) cg.OomGroup = group == 1;
-                if (Bytes(fs, dir, "memory.current", warn) is { } usage) cg.Usage = Clamp(machine, usage);
+                if (Size(fs, dir, "memory.max", warn) is { } max) cg.MemoryMax = Clamp(machine, max);
+                if (Size(fs, dir, "memory.swap.max", warn) is { } swap) cg.SwapMax = Clamp(machine, swap);
+                if (Number(fs, dir, "memory.oom.group", warn) is { } group) cg.OomGroup = group == 1;
+                if (Size(fs, dir, "memory.current", warn) is { } usage) cg.Usage = Clamp(machine, usage);
             }
         });
 
-    /// <summary>Pages for a byte limit ("max" is unlimited), never above PAGE_COUNTER_MAX.</summary>
-    private static Pages Clamp(OomMachine m, long bytes) =>
-        new(Math.Min(bytes == long.MaxValue ? long.MaxValue : bytes / m.PageSize, m.PageCounterMax.Value));
+    /// <summary>Pages for a byte count, never above PAGE_COUNTER_MAX (page_counter_memparse).</summary>
+    private static Pages Clamp(OomMachine m, Bytes bytes) => Pages.Min(bytes.ToPages(m.PageSize), m.PageCounterMax);
 
-    private static long? Bytes(IHostFileSystem fs, string dir, string file, Action<string> warn)
+    /// <summary>A cgroupfs size in bytes; <c>max</c> (unlimited) reads as the largest one.</summary>
+    private static Bytes? Size(IHostFileSystem fs, string dir, string file, Action<string> warn) =>
+        Number(fs, dir, file, warn) is { } n ? new Bytes(n) : null;
+
+    /// <summary>A cgroupfs number; <c>max</c> reads as <see cref="long.MaxValue"/>.</summary>
+    private static long? Number(IHostFileSystem fs, string dir, string file, Action<string> warn)
     {
         var text = HostSnapshot.Read(fs, HostSnapshot.Join(dir, file), warn)?.Trim();
         if (text is null) return null;

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Host;
 
@@ -12,7 +13,8 @@ internal sealed class ProcStatus
     public string Name = "";
     public int Tgid, Pid, Uid, Threads = 1;
     public bool KernelThread, HasMm;
-    public long RssAnonKb, RssFileKb, RssShmemKb, VmSwapKb, VmPteKb, VmSizeKb;
+    /// <summary>The mm counters, named as status prints them (in kB there).</summary>
+    public Kibibytes RssAnon, RssFile, RssShmem, VmSwap, VmPte, VmSize;
     public char State = '?';
 
     public static ProcStatus? Parse(string text)
@@ -33,12 +35,12 @@ internal sealed class ProcStatus
                 case "Uid": s.Uid = Int(FirstField(value)); break;
                 case "Threads": s.Threads = Math.Max(1, Int(value)); break;
                 case "Kthread": s.KernelThread = value == "1"; break;
-                case "VmSize": s.VmSizeKb = Kb(value); s.HasMm = true; break;
-                case "RssAnon": s.RssAnonKb = Kb(value); s.HasMm = true; break;
-                case "RssFile": s.RssFileKb = Kb(value); break;
-                case "RssShmem": s.RssShmemKb = Kb(value); break;
-                case "VmSwap": s.VmSwapKb = Kb(value); break;
-                case "VmPTE": s.VmPteKb = Kb(value); break;
+                case "VmSize": s.VmSize = Kb(value); s.HasMm = true; break;
+                case "RssAnon": s.RssAnon = Kb(value); s.HasMm = true; break;
+                case "RssFile": s.RssFile = Kb(value); break;
+                case "RssShmem": s.RssShmem = Kb(value); break;
+                case "VmSwap": s.VmSwap = Kb(value); break;
+                case "VmPTE": s.VmPte = Kb(value); break;
             }
         }
         return s.Pid > 0 ? s : null;
@@ -53,10 +55,11 @@ internal sealed class ProcStatus
 
     private static int Int(string v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
-    private static long Kb(string v)
+    /// <summary>A <c>N kB</c> value; 0 when it does not parse.</summary>
+    private static Kibibytes Kb(string v)
     {
         var f = FirstField(v);
-        return long.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        return new Kibibytes(long.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0);
     }
 
     /// <summary>status escapes a newline in the name as \n and a backslash as \\.</summary>

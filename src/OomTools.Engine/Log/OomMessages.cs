@@ -1,6 +1,7 @@
 using System.Globalization;
 using OomTools.Engine.Kernels;
 using OomTools.Engine.Model;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Log;
 
@@ -71,10 +72,10 @@ public static class OomMessages
     public static string KilledProcess(string message, int tid, OomTask victim, int pageSize)
     {
         var mm = victim.Mm!;
-        long k = pageSize / 1024;
         return string.Format(Inv,
             "{0}: Killed process {1} ({2}) total-vm:{3}kB, anon-rss:{4}kB, file-rss:{5}kB, shmem-rss:{6}kB, UID:{7} pgtables:{8}kB oom_score_adj:{9}",
-            message, tid, victim.Comm, mm.totalVm * k, mm.anon * k, mm.file * k, mm.shmem * k, victim.Uid,
-            mm.pgtablesBytes >> 10, victim.oomScoreAdj);
+            message, tid, victim.Comm, mm.TotalVm.ToKibibytes(pageSize).Value, mm.AnonPages.ToKibibytes(pageSize).Value,
+            mm.FilePages.ToKibibytes(pageSize).Value, mm.ShmemPages.ToKibibytes(pageSize).Value, victim.Uid,
+            new Bytes(mm.PageTableBytes).ToKibibytes().Value, victim.oomScoreAdj);
     }
 }

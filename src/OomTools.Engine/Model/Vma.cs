@@ -1,3 +1,5 @@
+using OomTools.Engine.Units;
+
 namespace OomTools.Engine.Model;
 
 /// <summary>What kind of mapping a VMA is, as far as the oom_reaper cares.</summary>
@@ -23,17 +25,32 @@ public enum VmaKind
 /// </summary>
 public sealed class Vma
 {
-    public Vma(VmaKind kind, long residentPages, long swapPages = 0, bool notifierBlocks = false)
+    /// <summary>A mapping with <paramref name="resident"/> pages in memory and <paramref name="swap"/> swapped out.</summary>
+    public Vma(VmaKind kind, Pages resident, Pages swap = default, bool notifierBlocks = false)
     {
         Kind = kind;
-        ResidentPages = residentPages;
-        SwapPages = swapPages;
+        Resident = resident;
+        Swap = swap;
         NotifierBlocks = notifierBlocks;
     }
 
+    /// <summary>The same mapping from raw page counts.</summary>
+    public Vma(VmaKind kind, long residentPages, long swapPages = 0, bool notifierBlocks = false)
+        : this(kind, new Pages(residentPages), new Pages(swapPages), notifierBlocks)
+    {
+    }
+
+    /// <summary>What kind of mapping it is (it decides whether the reaper may unmap it).</summary>
     public VmaKind Kind { get; }
-    public long ResidentPages { get; internal set; }
-    public long SwapPages { get; internal set; }
+    /// <summary>Pages of the mapping in memory (what <c>unmap_page_range</c> frees when the reaper takes it).</summary>
+    public Pages Resident { get; internal set; }
+    /// <summary>Swap entries of the mapping.</summary>
+    public Pages Swap { get; internal set; }
+    /// <summary><see cref="Resident"/> as a number of pages.</summary>
+    public long ResidentPages { get => Resident.Value; internal set => Resident = new Pages(value); }
+    /// <summary><see cref="Swap"/> as a number of pages.</summary>
+    public long SwapPages { get => Swap.Value; internal set => Swap = new Pages(value); }
+    /// <summary>An MMU notifier on the mapping cannot run without blocking (<c>mmu_notifier_invalidate_range_start_nonblock</c> fails).</summary>
     public bool NotifierBlocks { get; set; }
 
     /// <summary>The reaper unmaps anonymous and private mappings, never hugetlb or pfnmap ones.</summary>
@@ -41,5 +58,6 @@ public sealed class Vma
 
     internal Vma Clone() => (Vma)MemberwiseClone();
 
-    public override string ToString() => $"{Kind} {ResidentPages} pages{(SwapPages > 0 ? $" + {SwapPages} swapped" : "")}";
+    /// <summary><c>Anonymous 1000 pages + 50 swapped</c>.</summary>
+    public override string ToString() => $"{Kind} {Resident} pages{(Swap > Pages.Zero ? $" + {Swap} swapped" : "")}";
 }

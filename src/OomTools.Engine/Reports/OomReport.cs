@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Reports;
 
@@ -50,21 +51,51 @@ public sealed class OomReport
     public string? Cpuset { get; internal set; }
     public string? MemsAllowed { get; internal set; }
 
-    // Mem-Info totals (global OOMs).
-    public long? PagesRam { get; internal set; }
-    public long? PagesReserved { get; internal set; }
-    public long? TotalSwapKb { get; internal set; }
-    public long? FreeSwapKb { get; internal set; }
+    // Mem-Info totals (global OOMs), typed; the *Kb and Pages* numbers beside them are what views and scripts read.
+    /// <summary><c>N pages RAM</c>: the present pages, reserved ones included.</summary>
+    public Pages? Ram { get; internal set; }
+    /// <summary><c>N pages reserved</c>.</summary>
+    public Pages? Reserved { get; internal set; }
+    /// <summary><c>Total swap = N kB</c>.</summary>
+    public Kibibytes? TotalSwap { get; internal set; }
+    /// <summary><c>Free swap  = N kB</c>.</summary>
+    public Kibibytes? FreeSwap { get; internal set; }
+    /// <summary><see cref="Ram"/> as a number of pages.</summary>
+    public long? PagesRam => Ram?.Value;
+    /// <summary><see cref="Reserved"/> as a number of pages.</summary>
+    public long? PagesReserved => Reserved?.Value;
+    /// <summary><see cref="TotalSwap"/> as a number of kB.</summary>
+    public long? TotalSwapKb => TotalSwap?.Value;
+    /// <summary><see cref="FreeSwap"/> as a number of kB.</summary>
+    public long? FreeSwapKb => FreeSwap?.Value;
     public IReadOnlyList<string> Hugepages => hugepages;
     internal readonly List<string> hugepages = new();
 
-    // mem_cgroup_print_oom_meminfo (memcg OOMs).
-    public long? MemcgUsageKb { get; internal set; }
-    public long? MemcgLimitKb { get; internal set; }
-    public long? MemswUsageKb { get; internal set; }
-    public long? MemswLimitKb { get; internal set; }
-    public long? SwapUsageKb { get; internal set; }
-    public long? SwapLimitKb { get; internal set; }
+    // mem_cgroup_print_oom_meminfo (memcg OOMs): "<what>: usage N kB, limit N kB".
+    /// <summary>The <c>memory:</c> line's usage.</summary>
+    public Kibibytes? MemcgUsage { get; internal set; }
+    /// <summary>The <c>memory:</c> line's limit.</summary>
+    public Kibibytes? MemcgLimit { get; internal set; }
+    /// <summary>The <c>memory+swap:</c> line's usage (cgroup v1).</summary>
+    public Kibibytes? MemswUsage { get; internal set; }
+    /// <summary>The <c>memory+swap:</c> line's limit (cgroup v1).</summary>
+    public Kibibytes? MemswLimit { get; internal set; }
+    /// <summary>The <c>swap:</c> line's usage (cgroup v2).</summary>
+    public Kibibytes? SwapUsage { get; internal set; }
+    /// <summary>The <c>swap:</c> line's limit (cgroup v2).</summary>
+    public Kibibytes? SwapLimit { get; internal set; }
+    /// <summary><see cref="MemcgUsage"/> as a number of kB.</summary>
+    public long? MemcgUsageKb => MemcgUsage?.Value;
+    /// <summary><see cref="MemcgLimit"/> as a number of kB.</summary>
+    public long? MemcgLimitKb => MemcgLimit?.Value;
+    /// <summary><see cref="MemswUsage"/> as a number of kB.</summary>
+    public long? MemswUsageKb => MemswUsage?.Value;
+    /// <summary><see cref="MemswLimit"/> as a number of kB.</summary>
+    public long? MemswLimitKb => MemswLimit?.Value;
+    /// <summary><see cref="SwapUsage"/> as a number of kB.</summary>
+    public long? SwapUsageKb => SwapUsage?.Value;
+    /// <summary><see cref="SwapLimit"/> as a number of kB.</summary>
+    public long? SwapLimitKb => SwapLimit?.Value;
     /// <summary>v1 when the report has <c>memory+swap:</c>, v2 when it has <c>swap:</c>.</summary>
     public CgroupVersion? CgroupVersion { get; internal set; }
 
@@ -81,7 +112,8 @@ public sealed class OomReport
     public long? SelectedScore { get; internal set; }
     /// <summary>Every pid the kernel reported as killed in this event.</summary>
     public IReadOnlyList<int> KilledPids => killedPids;
-    internal long? KilledTotalVmKb;
+    /// <summary>The <c>total-vm:</c> of the first <c>Killed process</c> line (it tells the page size).</summary>
+    internal Kibibytes? KilledTotalVm;
     internal int? KilledTotalVmPid;
 
     /// <summary>The <c>Killed process</c> line's prefix: "Out of memory" or "Memory cgroup out of memory".</summary>

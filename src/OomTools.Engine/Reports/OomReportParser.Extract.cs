@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Reports;
 
@@ -49,21 +50,21 @@ public sealed partial class OomReportParser
             if (rel.Success) SetRelease(r, rel.Groups["rel"].Value);
             return;
         }
-        if (t.EndsWith(" pages RAM", StringComparison.Ordinal)) { r.PagesRam = LeadingNumber(t); return; }
-        if (t.EndsWith(" pages reserved", StringComparison.Ordinal) && !t.Contains("cma")) { r.PagesReserved = LeadingNumber(t); return; }
-        if (t.StartsWith("Total swap = ", StringComparison.Ordinal)) { r.TotalSwapKb = KbAfter(t, "Total swap = "); return; }
-        if (t.StartsWith("Free swap", StringComparison.Ordinal)) { r.FreeSwapKb = KbAfter(t, "="); return; }
+        if (t.EndsWith(" pages RAM", StringComparison.Ordinal)) { r.Ram = LeadingPages(t); return; }
+        if (t.EndsWith(" pages reserved", StringComparison.Ordinal) && !t.Contains("cma")) { r.Reserved = LeadingPages(t); return; }
+        if (t.StartsWith("Total swap = ", StringComparison.Ordinal)) { r.TotalSwap = KbAfter(t, "Total swap = "); return; }
+        if (t.StartsWith("Free swap", StringComparison.Ordinal)) { r.FreeSwap = KbAfter(t, "="); return; }
         if (t.Contains("hugepages_total=")) { r.hugepages.Add(t); return; }
 
         if ((m = MemcgLine.Match(t)).Success)
         {
-            long usage = Num.Long(m.Groups["usage"].Value);
-            long limit = Num.Long(m.Groups["limit"].Value);
+            var usage = new Kibibytes(Num.Long(m.Groups["usage"].Value));
+            var limit = new Kibibytes(Num.Long(m.Groups["limit"].Value));
             switch (m.Groups["what"].Value)
             {
-                case "memory": r.MemcgUsageKb = usage; r.MemcgLimitKb = limit; break;
-                case "memory+swap": r.MemswUsageKb = usage; r.MemswLimitKb = limit; r.CgroupVersion = CgroupVersion.V1; break;
-                case "swap": r.SwapUsageKb = usage; r.SwapLimitKb = limit; r.CgroupVersion = CgroupVersion.V2; break;
+                case "memory": r.MemcgUsage = usage; r.MemcgLimit = limit; break;
+                case "memory+swap": r.MemswUsage = usage; r.MemswLimit = limit; r.CgroupVersion = CgroupVersion.V1; break;
+                case "swap": r.SwapUsage = usage; r.SwapLimit = limit; r.CgroupVersion = CgroupVersion.V2; break;
             }
             r.Constraint ??= OomConstraint.Memcg;
             return;
@@ -109,9 +110,9 @@ public sealed partial class OomReportParser
             if (!r.killedPids.Contains(pid)) r.killedPids.Add(pid);
             if (r.SelectedPid is null) { r.SelectedPid = pid; r.SelectedName = m.Groups["comm"].Value; }
             var vm = TotalVmKb.Match(t);
-            if (vm.Success && r.KilledTotalVmKb is null)
+            if (vm.Success && r.KilledTotalVm is null)
             {
-                r.KilledTotalVmKb = Num.Long(vm.Groups["kb"].Value);
+                r.KilledTotalVm = new Kibibytes(Num.Long(vm.Groups["kb"].Value));
                 r.KilledTotalVmPid = pid;
             }
             if (m.Groups["msg"].Success) SetKillMessage(r, m.Groups["msg"].Value);
@@ -159,20 +160,21 @@ public sealed partial class OomReportParser
         _ => OomConstraint.None,
     };
 
-    private static long? LeadingNumber(string t)
+    /// <summary>The count that starts a Mem-Info line such as <c>5241540 pages RAM</c>.</summary>
+    private static Pages? LeadingPages(string t)
     {
         int i = 0;
         while (i < t.Length && char.IsDigit(t[i])) i++;
-        return i > 0 && long.TryParse(t.Substring(0, i), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        return i > 0 && long.TryParse(t.Substring(0, i), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? new Pages(v) : null;
     }
 
-    private static long? KbAfter(string t, string marker)
+    private static Kibibytes? KbAfter(string t, string marker)
     {
         int at = t.IndexOf(marker, StringComparison.Ordinal);
         if (at < 0) return null;
         var rest = t.Substring(at + marker.Length).Trim();
         int end = rest.IndexOf("kB", StringComparison.Ordinal);
         if (end < 0) return null;
-        return long.TryParse(rest.Substring(0, end).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null;
+        return long.TryParse(rest.Substring(0, end).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? new Kibibytes(v) : null;
     }
 }

@@ -17,7 +17,7 @@ internal static class ReportMachineBuilder
 {
     public static void Finish(OomReport r, ISet<int> killedEarlier, int defaultPageSize)
     {
-        r.Constraint ??= r.OomMemcg is not null || r.MemcgLimitKb is not null ? OomConstraint.Memcg : OomConstraint.None;
+        r.Constraint ??= r.OomMemcg is not null || r.MemcgLimit is not null ? OomConstraint.Memcg : OomConstraint.None;
         if (!r.HasTaskTable)
             r.NotReplayable(r.KilledPids.Count > 0 && r.lines.Count <= 2
                 ? "the kernel rate-limited this report: only its 'Killed process' line was printed"
@@ -26,49 +26,51 @@ internal static class ReportMachineBuilder
             r.NotReplayable(r.NoKillableProcesses ? "the kernel found no killable process" : "the report does not say which process the kernel chose");
 
         int pageSize = InferPageSize(r, defaultPageSize);
-        long pageKb = pageSize / 1024;
         bool memcg = r.Constraint == OomConstraint.Memcg;
-        if (memcg && r.MemcgLimitKb is null) r.NotReplayable("the memory cgroup's limit line ('memory: usage ..., limit ...') is missing");
-        if (!memcg && r.PagesRam is null) r.NotReplayable("the Mem-Info totals ('N pages RAM') are missing");
+        if (memcg && r.MemcgLimit is null) r.NotReplayable("the memory cgroup's limit line ('memory: usage ..., limit ...') is missing");
+        if (!memcg && r.Ram is null) r.NotReplayable("the Mem-Info totals ('N pages RAM') are missing");
         if (memcg && r.OomMemcg is null) r.OomMemcg = "/oom";
-        if (!r.HasTaskTable || (memcg ? r.MemcgLimitKb is null : r.PagesRam is null)) return;
+        if (!r.HasTaskTable || (memcg ? r.MemcgLimit is null : r.Ram is null)) return;
 
-        try { r.Machine = Build(r, killedEarlier, pageSize, pageKb, memcg); }
+        try { r.Machine = Build(r, killedEarlier, pageSize, memcg); }
         catch (OomEngineException e) { r.NotReplayable("the machine could not be rebuilt: " + e.Message); }
+        // Sizes are added with checked arithmetic: a garbled row too large for a long makes no machine, not an error.
+        catch (OverflowException) { r.NotReplayable("the machine could not be rebuilt: a size in the report does not fit a 64-bit count"); }
     }
 
     /// <summary>The victim's <c>total-vm:</c> kB over its table <c>total_vm</c> pages gives the page size.</summary>
     private static int InferPageSize(OomReport r, int fallback)
     {
-        if (r.KilledTotalVmKb is not { } kb || r.KilledTotalVmPid is not { } pid) return fallback;
+        if (r.KilledTotalVm is not { } kb || r.KilledTotalVmPid is not { } pid) return fallback;
         foreach (var t in r.tasks)
         {
-            if (t.Pid != pid || t.TotalVm <= 0 || kb % t.TotalVm != 0) continue;
-            long size = kb / t.TotalVm * 1024;
-            if (size is 4096 or 16384 or 65536) return (int)size;
+            long pages = t.VirtualSize.Value;
+            if (t.Pid != pid || pages <= 0 || kb.Value % pages != 0) continue;
+            var perPage = new Kibibytes(kb.Value / pages);
+            if (perPage.Value is 4 or 16 or 64) return (int)perPage.ToBytes().Value;
         }
         return fallback;
     }
 
-    private static OomMachine Build(OomReport r, ISet<int> killedEarlier, int pageSize, long pageKb, bool memcg)
+    private static OomMachine Build(OomReport r, ISet<int> killedEarlier, int pageSize, bool memcg)
     {
-        long ram, swap;
-        if (r.PagesRam is { } pagesRam)
+        Pages ram, swap;
+        if (r.Ram is { } pagesRam)
         {
-            ram = pagesRam - (r.PagesReserved ?? 0);
-            if (r.PagesReserved is null) r.assumptions.Add("no 'pages reserved' line: all of 'pages RAM' taken as managed");
+            ram = pagesRam - (r.Reserved ?? Pages.Zero);
+            if (r.Reserved is null) r.assumptions.Add("no 'pages reserved' line: all of 'pages RAM' taken as managed");
         }
         else
         {
             // Enough that the machine never runs out before the cgroup does.
-            long rss = 0;
-            foreach (var t in r.tasks) rss += Math.Max(0, t.Rss);
-            ram = Math.Max(1, r.MemcgLimitKb!.Value / pageKb + rss);
+            var rss = Pages.Zero;
+            foreach (var t in r.tasks) if (t.Resident > Pages.Zero) rss += t.Resident;
+            ram = new Pages(Math.Max(1, (r.MemcgLimit!.Value.ToPages(pageSize) + rss).Value));
             r.assumptions.Add("a memcg report does not show the machine's RAM: set to the cgroup limit plus the tasks' rss (it does not affect the choice)");
         }
         var kernel = r.KernelVersion ?? InferVersion(r);
-        if (r.TotalSwapKb is { } swapKb) swap = swapKb / pageKb;
-        else if (memcg && SwapFromPrintedScore(r, KernelRules.For(kernel), pageSize, pageKb) is { } inferred)
+        if (r.TotalSwap is { } totalSwap) swap = totalSwap.ToPages(pageSize);
+        else if (memcg && SwapFromPrintedScore(r, KernelRules.For(kernel), pageSize) is { } inferred)
         {
             swap = inferred;
             r.assumptions.Add($"total swap is not in the report: {swap} pages, worked back from the kernel's printed score {r.SelectedScore}");
@@ -76,14 +78,14 @@ internal static class ReportMachineBuilder
         else
         {
             // Not printed for a memcg OOM; the cgroup's own swap use is a lower bound.
-            long used = r.SwapUsageKb ?? Math.Max(0, (r.MemswUsageKb ?? 0) - (r.MemcgUsageKb ?? 0));
-            swap = used / pageKb;
+            var used = r.SwapUsage ?? (r.MemswUsage ?? Kibibytes.Zero) - (r.MemcgUsage ?? Kibibytes.Zero);
+            swap = used > Kibibytes.Zero ? used.ToPages(pageSize) : Pages.Zero;
             r.assumptions.Add($"total swap is not in the report: taken as {swap} pages (the cgroup's own swap use)");
         }
 
-        var version = r.CgroupVersion ?? (memcg && r.SwapLimitKb is null ? CgroupVersion.V1 : CgroupVersion.V2);
+        var version = r.CgroupVersion ?? (memcg && r.SwapLimit is null ? CgroupVersion.V1 : CgroupVersion.V2);
         // Present pages are "pages RAM" (reserved ones included), so the Mem-Info totals print as the kernel's did.
-        var machine = new OomMachine(new Pages(Math.Max(1, ram)), new Pages(Math.Max(0, swap)), pageSize, NodeSizes(r, r.PagesRam ?? ram),
+        var machine = new OomMachine(new Pages(Math.Max(1, ram.Value)), new Pages(Math.Max(0, swap.Value)), pageSize, NodeSizes(r, r.Ram ?? ram),
             $"{r.Source}#{r.Index}", version);
         if (r.KernelVersion is null)
             r.assumptions.Add(kernel is null ? "the kernel version is not in the report: the 6.x rules are used"
@@ -103,10 +105,11 @@ internal static class ReportMachineBuilder
         {
             cgroupPath = r.OomMemcg!;
             var cg = machine.GetOrCreateCgroup(cgroupPath);
-            cg.MemoryMax = new Pages(r.MemcgLimitKb!.Value / pageKb);
-            if (r.MemcgUsageKb is { } usageKb) cg.Usage = new Pages(usageKb / pageKb);
-            cg.MemswMax = new Pages(Math.Min((r.MemswLimitKb ?? long.MaxValue / 1024) / pageKb, machine.PageCounterMax.Value));
-            cg.SwapMax = new Pages(Math.Min((r.SwapLimitKb ?? long.MaxValue / 1024) / pageKb, machine.PageCounterMax.Value));
+            cg.MemoryMax = r.MemcgLimit!.Value.ToPages(pageSize);
+            if (r.MemcgUsage is { } usage) cg.Usage = usage.ToPages(pageSize);
+            // A limit line the report lacks is no limit: PAGE_COUNTER_MAX, as a printed one is capped.
+            cg.MemswMax = r.MemswLimit is { } memsw ? Pages.Min(memsw.ToPages(pageSize), machine.PageCounterMax) : machine.PageCounterMax;
+            cg.SwapMax = r.SwapLimit is { } swapLimit ? Pages.Min(swapLimit.ToPages(pageSize), machine.PageCounterMax) : machine.PageCounterMax;
         }
 
         // Where the victim lives (task_memcg). A global scan does not depend on cgroups, so only the victim moves
@@ -138,12 +141,12 @@ internal static class ReportMachineBuilder
                 ThreadIds = threadRow ? new[] { row.Pid } : null,
                 Name = row.Name,
                 Uid = Math.Max(0, row.Uid),
-                AnonPages = new Pages(Math.Max(0, row.RssAnon ?? row.Rss - (row.RssFile ?? 0) - (row.RssShmem ?? 0))),
-                FilePages = new Pages(Math.Max(0, row.RssFile ?? 0)),
-                ShmemPages = new Pages(Math.Max(0, row.RssShmem ?? 0)),
-                SwapEntries = new Pages(Math.Max(0, row.SwapEnts)),
-                PageTableBytes = Math.Max(0, row.PageTableBytes(pageSize)),
-                TotalVm = new Pages(Math.Max(0, row.TotalVm)),
+                AnonPages = NonNegative(row.ResidentAnon ?? row.Resident - (row.ResidentFile ?? Pages.Zero) - (row.ResidentShmem ?? Pages.Zero)),
+                FilePages = NonNegative(row.ResidentFile ?? Pages.Zero),
+                ShmemPages = NonNegative(row.ResidentShmem ?? Pages.Zero),
+                SwapEntries = NonNegative(row.Swapped),
+                PageTableBytes = Math.Max(0, row.PageTableSize(pageSize).Value),
+                TotalVm = NonNegative(row.VirtualSize),
                 OomScoreAdj = OomScoreAdj.From(Math.Max(OomScoreAdj.MinValue, Math.Min(OomScoreAdj.MaxValue, row.OomScoreAdj))),
                 Cgroup = rowPath,
                 // An earlier victim still listed was passed over by this scan: the reaper had set MMF_OOM_SKIP.
@@ -169,14 +172,14 @@ internal static class ReportMachineBuilder
     /// totalpages is the limit plus the machine's swap (mem_cgroup_get_limit). Total swap is then the one value
     /// that gives the printed score; found by bisection, since the score falls as totalpages grows.
     /// </summary>
-    private static long? SwapFromPrintedScore(OomReport r, KernelRules rules, int pageSize, long pageKb)
+    private static Pages? SwapFromPrintedScore(OomReport r, KernelRules rules, int pageSize)
     {
-        if (r.SelectedScore is not { } printed || rules.PerMille || r.MemcgLimitKb is not { } limitKb) return null;
+        if (r.SelectedScore is not { } printed || rules.PerMille || r.MemcgLimit is not { } memcgLimit) return null;
         OomReportTask? victim = null;
         foreach (var t in r.tasks) if (t.Pid == r.SelectedPid) { victim = t; break; }
         if (victim is null || victim.OomScoreAdj <= OomScoreAdj.MinValue) return null;
-        long limit = limitKb / pageKb;
-        long pages = victim.Rss + victim.SwapEnts + victim.PageTableBytes(pageSize) / pageSize;
+        long limit = memcgLimit.ToPages(pageSize).Value;
+        long pages = (victim.Resident + victim.Swapped + victim.PageTableSize(pageSize).ToPages(pageSize)).Value;
         long Score(long total) => rules.Badness(pages, victim.OomScoreAdj, total, victim.Uid == 0) * 1000 / total;
         long lo = Math.Max(1, limit), hi = lo + (1L << 36);
         if (Score(lo) < printed || Score(hi) > printed) return null;
@@ -185,13 +188,16 @@ internal static class ReportMachineBuilder
             long mid = lo + (hi - lo) / 2;
             if (Score(mid) <= printed) hi = mid; else lo = mid + 1;
         }
-        return Score(lo) == printed && lo > limit ? lo - limit : null;
+        return Score(lo) == printed && lo > limit ? new Pages(lo - limit) : null;
     }
 
+    /// <summary>A row's counter as the machine takes it: a negative one (a garbled row) is none.</summary>
+    private static Pages NonNegative(Pages p) => p < Pages.Zero ? Pages.Zero : p;
+
     /// <summary>Enough NUMA nodes for every node the report names, sharing the present pages ("pages RAM") evenly.</summary>
-    private static IReadOnlyList<Pages> NodeSizes(OomReport r, long present)
+    private static IReadOnlyList<Pages> NodeSizes(OomReport r, Pages present)
     {
-        long ram = present;
+        long ram = present.Value;
         int max = 0;
         foreach (var text in new[] { r.MemsAllowed, r.Nodemask })
         {

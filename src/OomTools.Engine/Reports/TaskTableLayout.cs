@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Reports;
 
@@ -65,15 +66,15 @@ internal sealed class TaskTableLayout
         {
             case "uid": row.Uid = (int)v; break;
             case "tgid": row.Tgid = (int)v; break;
-            case "total_vm": row.TotalVm = v; break;
-            case "rss": row.Rss = v; break;
-            case "rss_anon": row.RssAnon = v; break;
-            case "rss_file": row.RssFile = v; break;
-            case "rss_shmem": row.RssShmem = v; break;
-            case "pgtables_bytes": row.PgtablesBytes = v; break;
-            case "nr_ptes": row.NrPtes = v; break;
-            case "nr_pmds": row.NrPmds = v; break;
-            case "swapents": row.SwapEnts = v; break;
+            case "total_vm": row.VirtualSize = new Pages(v); break;
+            case "rss": row.Resident = new Pages(v); break;
+            case "rss_anon": row.ResidentAnon = new Pages(v); break;
+            case "rss_file": row.ResidentFile = new Pages(v); break;
+            case "rss_shmem": row.ResidentShmem = new Pages(v); break;
+            case "pgtables_bytes": row.PageTables = new Bytes(v); break;
+            case "nr_ptes": row.PteTables = new Pages(v); break;
+            case "nr_pmds": row.PmdTables = new Pages(v); break;
+            case "swapents": row.Swapped = new Pages(v); break;
             case "oom_score_adj": row.OomScoreAdj = (int)v; break;
             case "oom_adj": row.OomAdj = (int)v; break;
             case "cpu": row.Cpu = (int)v; break;

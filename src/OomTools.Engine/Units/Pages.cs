@@ -12,30 +12,43 @@ public readonly struct Pages : IEquatable<Pages>, IComparable<Pages>, IComparabl
     /// <summary>The raw count. Signed like the kernel's <c>long</c> arithmetic in oom_badness.</summary>
     public long Value { get; }
 
+    /// <summary>A count of <paramref name="value"/> pages.</summary>
     public Pages(long value) => Value = value;
 
+    /// <summary>No pages.</summary>
     public static Pages Zero => default;
 
     /// <summary>Pages needed to hold <paramref name="bytes"/>, rounded up (a partly used page is a whole page).</summary>
     public static Pages FromBytes(long bytes, int pageSize)
     {
         if (bytes < 0) throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "A size cannot be negative.");
-        CheckPageSize(pageSize);
-        return new Pages(bytes / pageSize + (bytes % pageSize == 0 ? 0 : 1));
+        return new Bytes(bytes).ToPagesRoundedUp(pageSize);
     }
 
-    /// <summary>The kernel's <c>K(x)</c>: pages shifted to kB (<c>x &lt;&lt; (PAGE_SHIFT - 10)</c>).</summary>
-    public Kibibytes ToKibibytes(int pageSize)
+    /// <summary>
+    /// The kernel's <c>K(x)</c>: pages shifted to kB (<c>x &lt;&lt; (PAGE_SHIFT - 10)</c>); throws
+    /// <see cref="OverflowException"/> when the result does not fit a long.
+    /// </summary>
+    public Kibibytes ToKibibytes(int pageSize) => new(checked(Value * KibibytesPerPage(pageSize)));
+
+    /// <summary>The size in bytes (<c>x &lt;&lt; PAGE_SHIFT</c>); throws <see cref="OverflowException"/> when it does not fit a long.</summary>
+    public Bytes ToBytes(int pageSize)
     {
         CheckPageSize(pageSize);
-        return new Kibibytes(Value * (pageSize / 1024));
+        return new Bytes(checked(Value * pageSize));
     }
 
-    public long ToBytes(int pageSize) => Value * pageSize;
+    /// <summary>kB in one page (<c>1 &lt;&lt; (PAGE_SHIFT - 10)</c>), once the page size is checked.</summary>
+    internal static long KibibytesPerPage(int pageSize)
+    {
+        CheckPageSize(pageSize);
+        return pageSize / Kibibytes.BytesPerKibibyte;
+    }
 
+    /// <summary>A page size is a power of two of at least 1 kB (4 KiB, 16 KiB and 64 KiB in practice).</summary>
     internal static void CheckPageSize(int pageSize)
     {
-        if (pageSize < 1024 || (pageSize & (pageSize - 1)) != 0)
+        if (pageSize < Kibibytes.BytesPerKibibyte || (pageSize & (pageSize - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must be a power of two of at least 1024 bytes.");
     }
 
@@ -46,19 +59,36 @@ public readonly struct Pages : IEquatable<Pages>, IComparable<Pages>, IComparabl
     public static Pages Parse(string text) =>
         new(long.Parse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture));
 
-    public static Pages operator +(Pages a, Pages b) => new(a.Value + b.Value);
-    public static Pages operator -(Pages a, Pages b) => new(a.Value - b.Value);
+    /// <summary>The smaller of two counts (the kernel's <c>min()</c>).</summary>
+    public static Pages Min(Pages a, Pages b) => a.Value <= b.Value ? a : b;
+
+    /// <summary>The sum; throws <see cref="OverflowException"/> past <see cref="long.MaxValue"/>.</summary>
+    public static Pages operator +(Pages a, Pages b) => new(checked(a.Value + b.Value));
+    /// <summary>The difference; throws <see cref="OverflowException"/> past the range of a long.</summary>
+    public static Pages operator -(Pages a, Pages b) => new(checked(a.Value - b.Value));
+    /// <summary>Equal counts.</summary>
     public static bool operator ==(Pages a, Pages b) => a.Value == b.Value;
+    /// <summary>Different counts.</summary>
     public static bool operator !=(Pages a, Pages b) => a.Value != b.Value;
+    /// <summary>Fewer.</summary>
     public static bool operator <(Pages a, Pages b) => a.Value < b.Value;
+    /// <summary>More.</summary>
     public static bool operator >(Pages a, Pages b) => a.Value > b.Value;
+    /// <summary>Fewer or equal.</summary>
     public static bool operator <=(Pages a, Pages b) => a.Value <= b.Value;
+    /// <summary>More or equal.</summary>
     public static bool operator >=(Pages a, Pages b) => a.Value >= b.Value;
 
+    /// <summary>Equal counts.</summary>
     public bool Equals(Pages other) => Value == other.Value;
+    /// <summary>Equal to another <see cref="Pages"/> of the same count (never to a plain number).</summary>
     public override bool Equals(object? obj) => obj is Pages p && Equals(p);
+    /// <summary>The hash of the raw count.</summary>
     public override int GetHashCode() => Value.GetHashCode();
+    /// <summary>Orders by count.</summary>
     public int CompareTo(Pages other) => Value.CompareTo(other.Value);
+    /// <summary>Orders by count; another type throws.</summary>
     public int CompareTo(object? obj) => obj is Pages p ? CompareTo(p) : throw new ArgumentException("Not a page count.", nameof(obj));
+    /// <summary>The bare number, as the kernel prints page counts.</summary>
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

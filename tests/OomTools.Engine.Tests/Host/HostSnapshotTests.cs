@@ -386,6 +386,44 @@ public class HostSnapshotTests
     }
 
     [Fact]
+    public void On64KiBPages_KilobytesTruncateToWholePages_AndBytesLimitsToo()
+    {
+        var fs = new FakeHostFileSystem();
+        fs.File("/proc/meminfo", ProcText.Meminfo(1000000, 100));          // 15625 pages; 100 kB of swap is 1 page
+        fs.File("/sys/fs/cgroup/memory/memory.limit_in_bytes", Unlimited);
+        fs.File("/sys/fs/cgroup/memory/app/memory.limit_in_bytes", "536870913\n");   // a byte over 8192 pages
+        fs.File("/sys/fs/cgroup/memory/app/memory.usage_in_bytes", "65535\n");       // less than a page
+        Process(fs, 100, "java", UserFlags, 10, "/app", new ProcText.Vm(6400, 127, 64, 63, 12, 128));
+
+        var m = Read(fs, out var warnings, pageSize: 65536);
+
+        Assert.Empty(warnings);
+        Assert.Equal((15625L, 1L), (m.TotalRamPages.Value, m.TotalSwapPages.Value));
+        var t = m.GetTask(100);
+        // RssAnon 127 kB, RssFile 64 kB, RssShmem 63 kB, VmSwap 128 kB, VmSize 6400 kB over 64 kB pages.
+        Assert.Equal((1L, 1L, 0L, 2L, 100L), (t.AnonPages.Value, t.FilePages.Value, t.ShmemPages.Value, t.SwapEntries.Value, t.TotalVm.Value));
+        Assert.Equal(12 * 1024, t.PageTableBytes);                          // VmPTE 12 kB, kept in bytes
+        var app = m.GetCgroup("/app");
+        Assert.Equal(8192, app.MemoryMax.Value);
+        Assert.Equal(0, app.Usage!.Value.Value);
+        Assert.Equal(m.PageCounterMax, m.GetCgroup("/").MemoryMax);         // LONG_MAX rounded down, over 64 KiB pages
+    }
+
+    [Fact]
+    public void AVmPteTooLargeForBytes_LeavesTheProcessOutWithAWarning()
+    {
+        var fs = new FakeHostFileSystem();
+        fs.File("/proc/meminfo", ProcText.Meminfo(4000000, 0));
+        Process(fs, 1, "systemd", UserFlags, 1, "/", new ProcText.Vm(20000, 8000, 4000, 0, 100, 0));
+        Process(fs, 100, "garbled", UserFlags, 10, "/", new ProcText.Vm(20000, 8000, 4000, 0, long.MaxValue / 1024 + 1, 0));
+
+        var m = Read(fs, out var warnings);
+
+        Assert.Equal(new[] { 1 }, m.Tasks.Select(x => x.Pid).ToArray());
+        Assert.Equal("process 100 (garbled) left out: its VmPTE does not fit a 64-bit byte count", Assert.Single(warnings));
+    }
+
+    [Fact]
     public void MissingMeminfo_IsInvalidState()
     {
         var fs = new FakeHostFileSystem().File("/proc/1/status", ProcText.Status(1, "init"));

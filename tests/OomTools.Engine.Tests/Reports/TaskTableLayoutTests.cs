@@ -33,7 +33,7 @@ public class TaskTableLayoutTests
         Assert.Null(t.PgtablesBytes);
         Assert.Null(t.RssAnon);
         Assert.Equal(0, t.SwapEnts);
-        Assert.Equal(0, t.PageTableBytes(4096));
+        Assert.Equal(0, t.PageTableSize(4096).Value);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class TaskTableLayoutTests
         Assert.Equal(322, t.SwapEnts);
         Assert.Equal(600, t.OomScoreAdj);
         Assert.Equal("bash", t.Name);
-        Assert.Equal(14 * 4096, t.PageTableBytes(4096));
+        Assert.Equal(14 * 4096, t.PageTableSize(4096).Value);
         Assert.Null(t.Cpu);
         Assert.Null(t.OomAdj);
     }
@@ -64,7 +64,7 @@ public class TaskTableLayoutTests
         Assert.Equal(119808, t.SwapEnts);
         Assert.Equal(191159, t.Rss);
         Assert.Equal("resvtest", t.Name);
-        Assert.Equal((619 + 4) * 4096, t.PageTableBytes(4096));
+        Assert.Equal((619 + 4) * 4096, t.PageTableSize(4096).Value);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class TaskTableLayoutTests
         Assert.Equal(651, t.Pid);
         Assert.Equal(106496, t.PgtablesBytes);
         Assert.Null(t.NrPtes);
-        Assert.Equal(106496, t.PageTableBytes(4096));
+        Assert.Equal(106496, t.PageTableSize(4096).Value);
         Assert.Equal("unattended-upgr", t.Name);
     }
 
@@ -183,7 +183,7 @@ public class TaskTableLayoutTests
         Assert.Equal(columns, string.Join(" ", report.TaskTableColumns!));
         Assert.Equal(2, report.Tasks.Count);
         Assert.Equal(new[] { pid, pid }, report.Tasks.Select(t => t.Pid).ToArray());
-        Assert.Equal(pageTableBytes, report.Tasks[0].PageTableBytes(4096));
+        Assert.Equal(pageTableBytes, report.Tasks[0].PageTableSize(4096).Value);
         Assert.Equal(3, report.Tasks[0].LineNumber);
         Assert.Equal(5, report.Tasks[1].LineNumber);
     }
