@@ -4,8 +4,9 @@
     Build, test or demo the OomTools module.
 .DESCRIPTION
     Build : dotnet build src/OomTools, stage an importable module in out/OomTools.
-    Test  : Build, then xunit (tests/OomTools.Engine.Tests) and Pester 5 (tests/Pester).
-            Last line of output is "N passed, M failed"; exit code 1 if M > 0.
+    Test  : Build, then xunit (tests/OomTools.Engine.Tests), Pester 5 (tests/Pester) and the format check
+            (dotnet format --verify-no-changes against .editorconfig: one test, failed when a file would change).
+            Last line of output is "N passed, M failed, K skipped"; exit code 1 if M > 0.
     Demo  : Build, then run examples/quickstart.ps1 in a fresh process.
     Run as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
 #>
@@ -23,9 +24,17 @@ $PSNativeCommandUseErrorActionPreference = $false
 $env:DOTNET_NOLOGO = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 
-$PesterVersion = '5.7.1'                 # must match tests/tools/TestTools.csproj
 $ModuleOut     = Join-Path $PSScriptRoot 'out/OomTools'
 $ResultsDir    = Join-Path $PSScriptRoot 'out/TestResults'
+$TestToolsProj = Join-Path $PSScriptRoot 'tests/tools/TestTools.csproj'
+
+# The one place for the Pester version is the PackageDownload in tests/tools/TestTools.csproj (an exact
+# version in brackets), which restores it; build.ps1 reads it from there.
+function Get-PesterVersion {
+    $node = ([xml](Get-Content -LiteralPath $TestToolsProj -Raw)).SelectSingleNode("/Project/ItemGroup/PackageDownload[@Include='Pester']")
+    if ($node -and $node.GetAttribute('Version') -match '^\[([^\],]+)\]$') { return $Matches[1] }
+    throw "No exact Pester version (PackageDownload Include=""Pester"" Version=""[x.y.z]"") in $TestToolsProj."
+}
 
 function Invoke-Build {
     Write-Host "==> dotnet build src/OomTools ($Configuration)"
@@ -80,7 +89,7 @@ function Invoke-XunitTests {
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $trx)) {
         Write-Warning "xunit: no $trx (build failed or test host crashed); counting 1 failure."
-        return @{ Passed = 0; Failed = 1 }
+        return @{ Passed = 0; Failed = 1; Skipped = 0 }
     }
     $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
     $c = (Select-Xml -Path $trx -XPath '//t:ResultSummary/t:Counters' -Namespace $ns).Node
@@ -88,14 +97,17 @@ function Invoke-XunitTests {
     $passed = [int]$c.GetAttribute('passed')
     # 'error' = tests that could not run/complete (e.g. host crash) - count them as failures.
     $failed = [int]$c.GetAttribute('failed') + [int]$c.GetAttribute('error')
+    # A skipped xunit test ([Fact(Skip = ...)]) is "notExecuted" in the TRX.
+    $skipped = [int]$c.GetAttribute('notExecuted')
     if ($exitCode -ne 0 -and $failed -eq 0) {
         Write-Warning "xunit: dotnet test exited $exitCode without failed tests in the TRX; counting 1 failure."
         $failed = 1
     }
-    return @{ Passed = $passed; Failed = $failed }
+    return @{ Passed = $passed; Failed = $failed; Skipped = $skipped }
 }
 
 function Invoke-PesterTests {
+    $PesterVersion = Get-PesterVersion
     Write-Host "==> Pester $PesterVersion (tests/Pester)"
     # Restoring this project puts the Pester NuGet package into the global packages folder
     # (the PowerShell Gallery is not used).
@@ -112,12 +124,41 @@ function Invoke-PesterTests {
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $counts)) {
         Write-Warning "Pester: run crashed (exit code $exitCode) and left no counts; counting 1 failure."
-        return @{ Passed = 0; Failed = 1 }
+        return @{ Passed = 0; Failed = 1; Skipped = 0 }
     }
     $r = Get-Content $counts -Raw | ConvertFrom-Json
     $failed = [int]$r.Failed
     if ($exitCode -ne 0 -and $failed -eq 0) { $failed = 1 }
-    return @{ Passed = [int]$r.Passed; Failed = $failed }
+    return @{ Passed = [int]$r.Passed; Failed = $failed; Skipped = [int]$r.Skipped }
+}
+
+# The C# against .editorconfig, as one test: it fails, naming the files, when `dotnet format` would change any.
+# The bench project is not in the solution, so it is checked on its own. Fix with `dotnet format <target>`.
+function Invoke-FormatCheck {
+    $targets = 'OomTools.sln', 'bench/OomTools.Bench/OomTools.Bench.csproj'
+    Write-Host "==> dotnet format --verify-no-changes ($($targets -join ', '))"
+    $files = [System.Collections.Generic.SortedSet[string]]::new([StringComparer]::Ordinal)
+    $broken = $false
+    foreach ($target in $targets) {
+        $out = @(dotnet format $target --verify-no-changes -v q 2>&1 | ForEach-Object { "$_" })
+        $exitCode = $LASTEXITCODE
+        # Each drift is "<file>(line,col): error <RULE>: <message> [<project>]".
+        $found = @($out | Where-Object { $_ -match '^(.+?)\(\d+,\d+\): (error|warning) [A-Z]' } |
+                ForEach-Object { [System.IO.Path]::GetRelativePath($PSScriptRoot, ($_ -replace '\(\d+,\d+\): .*$', '')) })
+        foreach ($f in $found) { $null = $files.Add($f) }
+        if ($exitCode -ne 0 -and -not $found) {
+            # Not a drift: format could not load or restore the project. Show why.
+            $out | Out-Host
+            Write-Warning "format: dotnet format $target exited $exitCode without naming a file."
+            $broken = $true
+        }
+    }
+    if ($files.Count) {
+        Write-Host "format: $($files.Count) file(s) differ from .editorconfig (fix: dotnet format OomTools.sln):"
+        $files | ForEach-Object { Write-Host "  $_" }
+    }
+    $failed = [int]($broken -or $files.Count -gt 0)
+    return @{ Passed = 1 - $failed; Failed = $failed; Skipped = 0 }
 }
 
 Push-Location $PSScriptRoot
@@ -127,21 +168,24 @@ try {
         'Build' { Invoke-Build }
         'Test' {
             # Always end with the summary line, even if the build or a restore throws.
-            $x = @{ Passed = 0; Failed = 0 }; $p = @{ Passed = 0; Failed = 0 }
+            $x = @{ Passed = 0; Failed = 0; Skipped = 0 }; $p = $x.Clone(); $f = $x.Clone()
             try {
                 Invoke-Build
                 if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }   # no stale TRX/counts
                 $null = New-Item -ItemType Directory -Path $ResultsDir
                 $x = Invoke-XunitTests
                 $p = Invoke-PesterTests
+                $f = Invoke-FormatCheck
             } catch {
                 $Host.UI.WriteErrorLine("ERROR: $_")
                 $x.Failed++
             }
-            Write-Host "xunit  - passed $($x.Passed), failed $($x.Failed)"
-            Write-Host "Pester - passed $($p.Passed), failed $($p.Failed)"
-            $failed = $x.Failed + $p.Failed
-            Write-Host "$($x.Passed + $p.Passed) passed, $failed failed"
+            $all = $x, $p, $f
+            Write-Host "xunit  - passed $($x.Passed), failed $($x.Failed), skipped $($x.Skipped)"
+            Write-Host "Pester - passed $($p.Passed), failed $($p.Failed), skipped $($p.Skipped)"
+            Write-Host "format - passed $($f.Passed), failed $($f.Failed)"
+            $failed = ($all.Failed | Measure-Object -Sum).Sum
+            Write-Host "$(($all.Passed | Measure-Object -Sum).Sum) passed, $failed failed, $(($all.Skipped | Measure-Object -Sum).Sum) skipped"
             $exitCode = [int]($failed -gt 0)
         }
         'Demo' {

@@ -3,7 +3,7 @@
 .SYNOPSIS
     Runs the Pester 5 tests in tests/Pester. Called by build.ps1 in a fresh process.
 .DESCRIPTION
-    Writes NUnit XML to -ResultPath and {"Passed":n,"Failed":m} to -CountsPath
+    Writes NUnit XML to -ResultPath and {"Passed":n,"Failed":m,"Skipped":k} to -CountsPath
     (default: pester-counts.json next to the result file). Failed includes failed
     blocks and containers, so a test file that cannot even be loaded counts as a failure.
     Exit code 1 if anything failed.
@@ -21,7 +21,7 @@ Set-StrictMode -Version Latest
 # Pester throws on an empty/missing folder; a suite that silently vanished is a failure.
 if (-not (Get-ChildItem -Path $TestPath -Filter '*.Tests.ps1' -Recurse -File -ErrorAction Ignore)) {
     Write-Host "No *.Tests.ps1 files found under $TestPath; counting 1 failure."
-    '{"Passed":0,"Failed":1}' | Set-Content -Path $CountsPath -Encoding utf8
+    '{"Passed":0,"Failed":1,"Skipped":0}' | Set-Content -Path $CountsPath -Encoding utf8
     exit 1
 }
 
@@ -38,7 +38,7 @@ $config.TestResult.OutputPath = $ResultPath
 $result = Invoke-Pester -Configuration $config
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-@{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json -Compress |
+@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } | ConvertTo-Json -Compress |
     Set-Content -Path $CountsPath -Encoding utf8
 
 exit ([int]($failed -gt 0))

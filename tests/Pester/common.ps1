@@ -10,15 +10,8 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModuleManifestPath = Join-Path $PSScriptRoot '../../out/OomTools/OomTools.psd1'
 Import-Module $script:ModuleManifestPath -Force -ErrorAction Stop
 
-# The cmdlets the module exports.
-$script:OomCmdletNames = @(
-    'New-OomMachine', 'Add-OomTask', 'Get-OomTask', 'Set-OomTask', 'Remove-OomTask', 'New-OomCgroup',
-    'New-OomCpuset', 'Get-OomBadness', 'Invoke-OutOfMemory', 'Invoke-ProcessMrelease', 'Get-OomLog',
-    'Import-OomReport', 'Get-OomSnapshot', 'Set-OomScoreAdj', 'Get-OomKillOrder', 'Test-OomProtection',
-    'Get-OomKubeletScoreAdj', 'Export-OomMachine', 'Import-OomMachine', 'Export-OomAuditReport',
-    'Step-OomTime', 'Invoke-OomAllocation', 'Disable-OomKiller', 'Enable-OomKiller', 'Register-OomNotifier',
-    'Unregister-OomNotifier', 'Export-OomTimelineChart'
-)
+# The cmdlets the module exports ($OomCmdletNames), read from the manifest: the one list.
+. $PSScriptRoot/cmdlets.ps1
 
 function Get-OomMachineState {
     <#

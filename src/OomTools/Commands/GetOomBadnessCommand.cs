@@ -27,6 +27,7 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
     /// <summary>Only names matching these wildcards.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord() => Try(() =>

@@ -18,6 +18,7 @@ public sealed class GetOomTaskCommand : OomCmdlet
 
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Only processes in this memory cgroup or below it.</summary>

@@ -36,6 +36,7 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
 
     /// <summary>Replay with the scoring rules of this kernel version instead of the report's (e.g. 4.16, 5.8).</summary>
     [Parameter(ParameterSetName = ReportSet)]
+    [ValidateNotNull]
     public Version? KernelVersion { get; set; }
 
     /// <summary>The allocation order; -1 is SysRq-f (never aborts for a dying victim, never panics).</summary>

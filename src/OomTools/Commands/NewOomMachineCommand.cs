@@ -66,6 +66,7 @@ public sealed class NewOomMachineCommand : OomCmdlet
 
     /// <summary>The kernel it runs (default 6.12): its scoring rules and its log formats.</summary>
     [Parameter]
+    [ValidateNotNull]
     public Version? KernelVersion { get; set; }
 
     /// <summary>CONFIG_HZ.</summary>

@@ -23,6 +23,7 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
 
     [Parameter(ParameterSetName = FilterSet, Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(ParameterSetName = FilterSet)]

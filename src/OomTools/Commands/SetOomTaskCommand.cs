@@ -25,6 +25,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
 
     [Parameter(ParameterSetName = FilterSet, Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Tasks from Get-OomTask.</summary>

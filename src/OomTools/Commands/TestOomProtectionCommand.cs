@@ -21,6 +21,7 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
     /// <summary>The critical processes, by name (wildcards allowed).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
     public string[] Name { get; set; } = null!;
 
     /// <summary>It must survive this many OOM kills.</summary>
