@@ -39,7 +39,7 @@ public sealed class GetOomSnapshotCommand : OomCmdlet
         {
             ProcRoot = GetUnresolvedProviderPathFromPSPath(ProcRoot),
             CgroupRoot = GetUnresolvedProviderPathFromPSPath(CgroupRoot),
-            PageSize = PageSize != 0 ? PageSize : Environment.SystemPageSize is 4096 or 16384 or 65536 ? Environment.SystemPageSize : 4096,
+            PageSize = PageSize != 0 ? PageSize : HostPageSize.Current,
             Name = Name ?? Environment.MachineName,
         };
         WriteProgress(new ProgressRecord(1, "Get-OomSnapshot", $"Reading {options.ProcRoot}"));

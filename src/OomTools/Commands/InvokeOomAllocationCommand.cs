@@ -37,9 +37,7 @@ public sealed class InvokeOomAllocationCommand : OomCmdlet
     {
         var task = Machine.GetTask(Pid);
         if (!ShouldProcess($"{task} on {Machine.Name}", $"Allocate {Size} bytes")) return;
-        var total = Pages.FromBytes(Size, Machine.PageSize);
-        long tick = System.Math.Max(1, Machine.Hz / 100); // about 10 ms: 1 jiffy at HZ=100, 2 at 250, 10 at 1000
-        long perTick = Rate is { } rate ? System.Math.Max(1, Pages.FromBytes(rate, Machine.PageSize).Value * tick / Machine.Hz) : 0;
-        foreach (var e in Machine.Killer.Allocate(task, total, perTick, tick)) WriteObject(e);
+        var perSecond = Rate is { } rate ? Pages.FromBytes(rate, Machine.PageSize) : (Pages?)null;
+        foreach (var e in Machine.Allocate(task, Pages.FromBytes(Size, Machine.PageSize), perSecond)) WriteObject(e);
     }, Pid);
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using OomTools.Engine;
 using OomTools.Engine.Model;
@@ -78,32 +77,16 @@ public sealed class NewOomMachineCommand : OomCmdlet
     {
         try
         {
-            IReadOnlyList<Pages>? nodes = null;
-            long memory = Memory;
+            NumaLayout layout;
             if (NumaNodeMemory is { } sizes)
             {
                 if (IsBound(nameof(NumaNodeCount)) && NumaNodeCount != sizes.Length)
                     throw new OomEngineException(OomError.InvalidArgument, $"-NumaNodeCount {NumaNodeCount} does not match the {sizes.Length} sizes of -NumaNodeMemory.", NumaNodeCount);
-                var list = new List<Pages>();
-                long sum = 0;
-                foreach (var s in sizes)
-                {
-                    list.Add(Sizes.Pick("NUMA node memory", s, null, PageSize)!.Value);
-                    sum += s;
-                }
-                nodes = list;
-                if (!IsBound(nameof(Memory))) memory = sum;
+                layout = NumaLayout.FromNodeBytes(sizes, PageSize, IsBound(nameof(Memory)) ? Memory : null);
             }
-            else if (NumaNodeCount > 1)
-            {
-                var ram = Pages.FromBytes(memory, PageSize).Value;
-                var list = new List<Pages>();
-                for (int i = 0; i < NumaNodeCount; i++)
-                    list.Add(new Pages(ram / NumaNodeCount + (i == NumaNodeCount - 1 ? ram % NumaNodeCount : 0)));
-                nodes = list;
-            }
+            else layout = NumaLayout.Even(Pages.FromBytes(Memory, PageSize), NumaNodeCount);
 
-            var machine = new OomMachine(Pages.FromBytes(memory, PageSize), Pages.FromBytes(Swap, PageSize), PageSize, nodes, Name,
+            var machine = new OomMachine(layout, Pages.FromBytes(Swap, PageSize), PageSize, Name,
                 (Engine.Model.CgroupVersion)CgroupVersion)
             {
                 PanicOnOom = PanicOnOom,

@@ -1,7 +1,7 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using OomTools.Engine;
+using OomTools.Engine.Host;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 
@@ -90,24 +90,18 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
 
     private void WriteLive(int pid)
     {
-        var file = Value is not null ? "oom_score_adj" : "oom_adj";
-        var path = $"{GetUnresolvedProviderPathFromPSPath(ProcRoot).TrimEnd('/')}/{pid}/{file}";
+        var path = ProcOomScoreAdjFile.PathOf(GetUnresolvedProviderPathFromPSPath(ProcRoot), pid, legacy: Value is null);
         var text = Value ?? OomAdj!;
         if (!ShouldProcess(path, $"Write '{text}'")) return;
         if (!Force && !ShouldContinue($"Write '{text}' to {path}? This changes which process the real kernel kills.", "Set-OomScoreAdj -Live")) return;
-        try
+        var errno = ProcOomScoreAdjFile.Write(path, text, out var result);
+        if (errno != Errno.Success)
         {
-            File.WriteAllText(path, text);
-            WriteVerbose($"Wrote '{text}' to {path}.");
-            WriteObject(new LiveOomScoreAdjWrite(pid, path, text, File.ReadAllText(path).Trim()));
+            WriteError(ErrnoRecord(errno, $"{path}: {result}", pid));
+            return;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var errno = e is UnauthorizedAccessException ? Errno.EACCES
-                : e is FileNotFoundException or DirectoryNotFoundException || e.Message.Contains("No such process") ? Errno.ESRCH
-                : e.Message.Contains("Numerical result out of range") ? Errno.ERANGE : Errno.EINVAL;
-            WriteError(ErrnoRecord(errno, $"{path}: {e.Message}", pid));
-        }
+        WriteVerbose($"Wrote '{text}' to {path}.");
+        WriteObject(new LiveOomScoreAdjWrite(pid, path, text, result));
     }
 
     private static ErrorRecord ErrnoRecord(Errno errno, string message, object target) => new(

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using OomTools.Engine;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
@@ -102,52 +101,40 @@ public sealed class SetOomTaskCommand : OomCmdlet
 
     private void Apply(OomMachine machine, OomTask task) => Try(() =>
     {
-        if (!ReferenceEquals(machine.FindTask(task.Pid), task))
-            throw new OomEngineException(OomError.TaskNotFound, $"Process {task} is not on machine '{machine.Name}'.", task.Pid);
-        int pageSize = machine.PageSize;
-        var anon = Sizes.Pick("anonymous rss", AnonRss, AnonPages, pageSize);
-        var file = Sizes.Pick("file rss", FileRss, FilePages, pageSize);
-        var shmem = Sizes.Pick("shmem rss", ShmemRss, ShmemPages, pageSize);
-        var swap = Sizes.Pick("swap", Swap, SwapPages, pageSize);
-        if (PageTableBytes is < 0) throw new OomEngineException(OomError.NegativeSize, $"Page-table bytes cannot be negative ({PageTableBytes}).", PageTableBytes);
-        var adj = OomScoreAdj is { } a ? Engine.Units.OomScoreAdj.From(a) : (Engine.Units.OomScoreAdj?)null;
-        var adjMin = OomScoreAdjMin is { } b ? Engine.Units.OomScoreAdj.From(b) : (Engine.Units.OomScoreAdj?)null;
-        bool changesMemory = anon is not null || file is not null || shmem is not null || swap is not null || PageTableBytes is not null;
-        if (changesMemory && task.Mm is null)
-            throw new OomEngineException(OomError.InvalidState, $"Process {task} has no mm whose counters could change.", task.Pid);
-        var cg = Cgroup is null ? null : machine.GetCgroup(Cgroup);
-        var cs = Cpuset is null ? null : machine.GetCpuset(Cpuset);
-
+        var update = Update(machine.PageSize);
+        // Checked before ShouldProcess, so -WhatIf reports what would be refused.
+        machine.CheckUpdate(task, update);
         if (!ShouldProcess(task.ToString(), "Set process")) return;
-        if (adj is { } newAdj) machine.SetOomScoreAdj(task, newAdj);
-        if (adjMin is { } newMin) task.OomScoreAdjMin = newMin;
-        if (task.Mm is { } mm)
-        {
-            if (anon is { } x1) mm.AnonPages = x1;
-            if (file is { } x2) mm.FilePages = x2;
-            if (shmem is { } x3) mm.ShmemPages = x3;
-            if (swap is { } x4) mm.SwapEntries = x4;
-            if (PageTableBytes is { } x5) mm.PageTableBytes = x5;
-        }
-        if (cg is not null) machine.MoveTask(task, cg);
-        if (cs is not null) machine.MoveTask(task, cs);
-        if (IsBound(nameof(Exiting))) task.Exiting = Exiting;
-        if (IsBound(nameof(GroupExiting))) task.GroupExiting = GroupExiting;
-        if (IsBound(nameof(CoreDumping))) task.CoreDumping = CoreDumping;
-        if (IsBound(nameof(InVfork))) task.InVfork = InVfork;
-        if (IsBound(nameof(OomOrigin))) task.OomOrigin = OomOrigin;
-        if (IsBound(nameof(Frozen))) task.Frozen = Frozen;
-        long Jiffies(long ms) => ms * machine.Hz / 1000;
-        if (ExitLatency is { } lat) task.ExitLatencyJiffies = Jiffies(lat);
-        if (HoldMmapLock is { } hold && task.Mm is { } lockMm) lockMm.MmapLockReleaseAt = hold == 0 ? null : machine.Jiffies + Jiffies(hold);
-        if (CoreDumpFor is { } dump)
-        {
-            task.CoreDumping = dump > 0;
-            task.CoreDumpUntil = dump > 0 ? machine.Jiffies + Jiffies(dump) : null;
-        }
-        if (IsBound(nameof(MmuNotifierBlocks)) && task.Mm is { } nmm) nmm.MmuNotifierBlocks = MmuNotifierBlocks;
-        // A dying process that is no longer held (or was just sent SIGKILL) goes on to exit.
-        machine.Killer.Kick(task);
+        machine.UpdateTask(task, update);
         if (PassThru) WriteObject(task);
     }, task);
+
+    /// <summary>The change the bound parameters ask for; a size is given in bytes or in pages, not both.</summary>
+    private OomTaskUpdate Update(int pageSize) => new()
+    {
+        OomScoreAdj = OomScoreAdj is { } a ? Engine.Units.OomScoreAdj.From(a) : null,
+        OomScoreAdjMin = OomScoreAdjMin is { } b ? Engine.Units.OomScoreAdj.From(b) : null,
+        AnonPages = Sizes.Pick("anonymous rss", AnonRss, AnonPages, pageSize),
+        FilePages = Sizes.Pick("file rss", FileRss, FilePages, pageSize),
+        ShmemPages = Sizes.Pick("shmem rss", ShmemRss, ShmemPages, pageSize),
+        SwapEntries = Sizes.Pick("swap", Swap, SwapPages, pageSize),
+        PageTableBytes = PageTableBytes,
+        Cgroup = Cgroup,
+        Cpuset = Cpuset,
+        Exiting = Switch(nameof(Exiting), Exiting),
+        GroupExiting = Switch(nameof(GroupExiting), GroupExiting),
+        CoreDumping = Switch(nameof(CoreDumping), CoreDumping),
+        InVfork = Switch(nameof(InVfork), InVfork),
+        OomOrigin = Switch(nameof(OomOrigin), OomOrigin),
+        Frozen = Switch(nameof(Frozen), Frozen),
+        ExitLatency = Ms(ExitLatency),
+        HoldMmapLock = Ms(HoldMmapLock),
+        CoreDumpFor = Ms(CoreDumpFor),
+        MmuNotifierBlocks = Switch(nameof(MmuNotifierBlocks), MmuNotifierBlocks),
+    };
+
+    /// <summary>A switch changes its state only when it is given (-Exiting or -Exiting:$false).</summary>
+    private bool? Switch(string name, SwitchParameter value) => IsBound(name) ? value.IsPresent : null;
+
+    private static Milliseconds? Ms(long? value) => value is { } v ? new Milliseconds(v) : null;
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using OomTools.Engine.Model;
 using OomTools.Engine.Time;
@@ -38,23 +37,13 @@ public sealed class StepOomTimeCommand : OomCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess(Machine.Name, "Advance simulated time")) return;
-        var k = Machine.Killer;
-        switch (ParameterSetName)
+        var events = ParameterSetName switch
         {
-            case MillisecondsSet: Write(k.Step(Machine.Jiffies + Milliseconds * Machine.Hz / 1000)); break;
-            case JiffiesSet: Write(k.Step(Machine.Jiffies + Jiffies)); break;
-            case NextSet:
-                var (next, _) = k.NextDue();
-                if (next is { } at) Write(k.Step(at));
-                break;
-            default:
-                for (int guard = 0; guard < 100_000 && k.NextDue().At is { } due; guard++) Write(k.Step(due));
-                break;
-        }
-    }, Machine);
-
-    private void Write(System.Collections.Generic.IReadOnlyList<TimelineEvent> events)
-    {
+            MillisecondsSet => Machine.StepTime(new Engine.Units.Milliseconds(Milliseconds)),
+            JiffiesSet => Machine.StepTime(new Engine.Units.Jiffies(Jiffies)),
+            NextSet => Machine.StepToNextEvent(),
+            _ => Machine.StepUntilIdle(),
+        };
         foreach (var e in events) WriteObject(e);
-    }
+    }, Machine);
 }

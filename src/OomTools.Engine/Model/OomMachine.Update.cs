@@ -1,0 +1,87 @@
+using System;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Model;
+
+public sealed partial class OomMachine
+{
+    /// <summary>
+    /// Changes a process on this machine as <paramref name="update"/> says. Every part of it is checked first
+    /// (<see cref="CheckUpdate"/>); on any error nothing changes. A dying process that nothing holds any more
+    /// goes on to exit afterwards.
+    /// </summary>
+    public OomTask UpdateTask(OomTask task, OomTaskUpdate update)
+    {
+        var (memcg, cpuset) = Resolve(task, update);
+
+        // Checks are done: from here on the machine changes.
+        if (update.OomScoreAdj is { } adj) SetOomScoreAdj(task, adj);
+        if (update.OomScoreAdjMin is { } min) task.OomScoreAdjMin = min;
+        if (task.Mm is { } mm)
+        {
+            if (update.AnonPages is { } anon) mm.AnonPages = anon;
+            if (update.FilePages is { } file) mm.FilePages = file;
+            if (update.ShmemPages is { } shmem) mm.ShmemPages = shmem;
+            if (update.SwapEntries is { } swap) mm.SwapEntries = swap;
+            if (update.PageTableBytes is { } pgtables) mm.PageTableBytes = pgtables;
+        }
+        if (memcg is not null) MoveTask(task, memcg);
+        if (cpuset is not null) MoveTask(task, cpuset);
+        if (update.Exiting is { } exiting) task.Exiting = exiting;
+        if (update.GroupExiting is { } groupExiting) task.GroupExiting = groupExiting;
+        if (update.CoreDumping is { } coreDumping) task.CoreDumping = coreDumping;
+        if (update.InVfork is { } inVfork) task.InVfork = inVfork;
+        if (update.OomOrigin is { } oomOrigin) task.OomOrigin = oomOrigin;
+        if (update.Frozen is { } frozen) task.Frozen = frozen;
+        if (update.ExitLatency is { } latency) task.ExitLatencyJiffies = latency.ToJiffies(Hz).Value;
+        if (update.HoldMmapLock is { } hold && task.Mm is { } lockMm)
+            lockMm.MmapLockReleaseAt = hold.Value == 0 ? null : FromNow(hold);
+        if (update.CoreDumpFor is { } dump)
+        {
+            task.CoreDumping = dump.Value > 0;
+            task.CoreDumpUntil = dump.Value > 0 ? FromNow(dump) : null;
+        }
+        if (update.MmuNotifierBlocks is { } blocks && task.Mm is { } notifierMm) notifierMm.MmuNotifierBlocks = blocks;
+        // A dying process that is no longer held (or was just sent SIGKILL) goes on to exit.
+        Killer.Kick(task);
+        return task;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="update"/> against <paramref name="task"/> without changing anything: the process
+    /// is on this machine, no size is negative, memory counters change only where there is an mm, the cgroup and
+    /// cpuset exist. Throws the error <see cref="UpdateTask"/> would.
+    /// </summary>
+    public void CheckUpdate(OomTask task, OomTaskUpdate update) => Resolve(task, update);
+
+    private (MemoryCgroup? Memcg, Cpuset? Cpuset) Resolve(OomTask task, OomTaskUpdate update)
+    {
+        if (task is null) throw new ArgumentNullException(nameof(task));
+        if (update is null) throw new ArgumentNullException(nameof(update));
+        if (!ReferenceEquals(FindTask(task.Pid), task))
+            throw new OomEngineException(OomError.TaskNotFound, $"Process {task} is not on machine '{Name}'.", task.Pid);
+        if (update.AnonPages is { } anon) CheckSize("anonymous rss", anon);
+        if (update.FilePages is { } file) CheckSize("file rss", file);
+        if (update.ShmemPages is { } shmem) CheckSize("shmem rss", shmem);
+        if (update.SwapEntries is { } swap) CheckSize("swap", swap);
+        if (update.PageTableBytes is < 0)
+            throw new OomEngineException(OomError.NegativeSize, $"Page-table bytes cannot be negative ({update.PageTableBytes}).", update.PageTableBytes);
+        CheckDuration("exit latency", update.ExitLatency);
+        CheckDuration("mmap_lock hold", update.HoldMmapLock);
+        CheckDuration("core dump", update.CoreDumpFor);
+        if (update.ChangesMemory && task.Mm is null)
+            throw new OomEngineException(OomError.InvalidState, $"Process {task} has no mm whose counters could change.", task.Pid);
+        var memcg = update.Cgroup is null ? null : GetCgroup(update.Cgroup);
+        var cpuset = update.Cpuset is null ? null : GetCpuset(update.Cpuset);
+        return (memcg, cpuset);
+    }
+
+    private static void CheckDuration(string what, Milliseconds? duration)
+    {
+        if (duration is { Value: < 0 } d)
+            throw new OomEngineException(OomError.InvalidArgument, $"The {what} cannot be negative ({d}).", d);
+    }
+
+    /// <summary>The jiffy <paramref name="duration"/> from now.</summary>
+    private long FromNow(Milliseconds duration) => Jiffies + duration.ToJiffies(Hz).Value;
+}
