@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using OomTools.Engine;
-using OomTools.Engine.Html;
+using OomTools.Engine.Audit;
 using OomTools.Engine.Model;
+using OomTools.Engine.Writers;
 
 namespace OomTools.Commands;
 
