@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using OomTools.Engine.Audit;
-using OomTools.Engine.Units;
 
 namespace OomTools;
 
@@ -8,7 +7,7 @@ namespace OomTools;
 /// The parameters that say which OOM an audit is about — global, a memory cgroup, a mempolicy nodemask, a
 /// cpuset — shared by the audit cmdlets.
 /// </summary>
-public abstract class OomDomainCmdlet : OomCmdlet
+public abstract class OomDomainCmdlet : OomCmdlet, IOomDomainParameters
 {
     /// <summary>An OOM in this memory cgroup (its limit hit); a global OOM when omitted.</summary>
     [Parameter]
@@ -32,12 +31,5 @@ public abstract class OomDomainCmdlet : OomCmdlet
     [Parameter]
     public int? Current { get; set; }
 
-    protected OomRequest Request() => new()
-    {
-        Cgroup = Cgroup,
-        Nodemask = Nodemask is null ? null : NodeMask.Parse(Nodemask),
-        Cpuset = Cpuset,
-        GfpMask = GfpMask is null ? null : Engine.Units.GfpMask.Parse(GfpMask),
-        CurrentPid = Current,
-    };
+    protected OomRequest Request() => this.ToRequest();
 }

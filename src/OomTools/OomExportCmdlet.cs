@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 
@@ -10,6 +12,7 @@ namespace OomTools;
 public abstract class OomExportCmdlet : OomCmdlet
 {
     public const string TextSet = "Text", PathSet = "Path", LiteralPathSet = "LiteralPath";
+    private readonly HashSet<string> written = new(StringComparer.Ordinal);
 
     /// <summary>The file to write; wildcards must match exactly one existing file.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -48,6 +51,17 @@ public abstract class OomExportCmdlet : OomCmdlet
         var full = OutputFile.Resolve(this, literal ? LiteralPath : Path, literal, out var error);
         if (full is null) WriteError(error!);
         return full;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="full"/> for one piped machine's output: false, after writing a OneMachinePerFile
+    /// error that says <paramref name="refusal"/>, when this command has already taken it for another.
+    /// </summary>
+    protected bool ClaimForOneMachine(string full, string refusal, object target)
+    {
+        if (written.Add(full)) return true;
+        WriteError(new ErrorRecord(new IOException(refusal), "OneMachinePerFile", ErrorCategory.InvalidOperation, target));
+        return false;
     }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="full"/> (FileInfo with -PassThru), or an error.</summary>

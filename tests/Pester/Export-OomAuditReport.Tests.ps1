@@ -163,6 +163,29 @@ Describe 'Export-OomAuditReport' {
         }
     }
 
+    It 'declares the OOM-domain parameters as the audit cmdlets (OomDomainCmdlet) do' {
+        # Its base class is the export one, so it declares them itself: they must not drift apart.
+        function Get-Shape($Parameter) {
+            $attributes = foreach ($a in $Parameter.Attributes) {
+                switch ($a) {
+                    { $_ -is [System.Management.Automation.ParameterAttribute] } {
+                        "Parameter(set=$($a.ParameterSetName) mandatory=$($a.Mandatory) position=$($a.Position) pipeline=$($a.ValueFromPipeline)/$($a.ValueFromPipelineByPropertyName))"
+                    }
+                    { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] } { "ArgumentCompleter($($a.Type))" }
+                    { $_.GetType().Namespace -eq 'System.Runtime.CompilerServices' } { }   # the compiler's nullable markers
+                    default { $a.GetType().Name }
+                }
+            }
+            "$($Parameter.ParameterType) aliases=$($Parameter.Aliases -join ',') $(@($attributes | Sort-Object) -join ' ')"
+        }
+        $report = (Get-Command Export-OomAuditReport).Parameters
+        $audit = (Get-Command Get-OomKillOrder).Parameters
+        foreach ($name in 'Cgroup', 'Nodemask', 'Cpuset', 'GfpMask', 'Current') {
+            $report.ContainsKey($name) | Should -BeTrue -Because "-$name names the OOM's domain"
+            Get-Shape $report[$name] | Should -Be (Get-Shape $audit[$name]) -Because "-$name is declared twice"
+        }
+    }
+
     It 'HTML-escapes every name: machine, title, processes, cgroups' {
         $evil = New-OomMachine -Name '<b>host</b>'
         New-OomCgroup -Machine $evil -Path '/a&b' | Out-Null

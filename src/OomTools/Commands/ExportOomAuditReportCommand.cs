@@ -3,38 +3,26 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using OomTools.Engine;
-using OomTools.Engine.Html;
+using OomTools.Engine.Audit;
 using OomTools.Engine.Model;
+using OomTools.Engine.Writers;
 
 namespace OomTools.Commands;
 
 /// <summary>
 /// Export-OomAuditReport: one self-contained HTML page auditing a machine — the ranking as a bar chart, the kill
 /// order (Get-OomKillOrder) and the protection of the critical processes (Test-OomProtection). Written to a file
-/// under ShouldProcess, or returned as a string when no path is given.
+/// under ShouldProcess, or returned as a string when no path is given. The export parameters and the writing
+/// come from <see cref="OomExportCmdlet"/>; the OOM-domain parameters are those of <see cref="OomDomainCmdlet"/>.
 /// </summary>
 [Cmdlet(VerbsData.Export, "OomAuditReport", DefaultParameterSetName = TextSet, SupportsShouldProcess = true)]
 [OutputType(typeof(string), ParameterSetName = new[] { TextSet })]
 [OutputType(typeof(FileInfo), ParameterSetName = new[] { PathSet, LiteralPathSet })]
-public sealed class ExportOomAuditReportCommand : OomDomainCmdlet
+public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainParameters
 {
-    private const string TextSet = "Text", PathSet = "Path", LiteralPathSet = "LiteralPath";
-    private readonly HashSet<string> written = new(StringComparer.Ordinal);
-
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
-
-    /// <summary>The HTML file to write; wildcards must match exactly one existing file.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = null!;
-
-    /// <summary>The HTML file to write, taken as written.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string LiteralPath { get; set; } = null!;
 
     /// <summary>The page's heading ("OOM audit: NAME" when omitted).</summary>
     [Parameter]
@@ -56,36 +44,41 @@ public sealed class ExportOomAuditReportCommand : OomDomainCmdlet
     [ValidateRange(1, 10_000)]
     public int Top { get; set; } = 40;
 
-    /// <summary>Replace a read-only file.</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public SwitchParameter Force { get; set; }
+    // The OOM-domain parameters, as OomDomainCmdlet declares them: this cmdlet's base is the export one.
+    // Export-OomAuditReport.Tests.ps1 checks that they stay alike.
 
-    /// <summary>Never replace an existing file.</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [Alias("NoOverwrite")]
-    public SwitchParameter NoClobber { get; set; }
+    /// <summary>An OOM in this memory cgroup (its limit hit); a global OOM when omitted.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
+    public string? Cgroup { get; set; }
 
-    /// <summary>Write the file's FileInfo to the pipeline.</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public SwitchParameter PassThru { get; set; }
+    /// <summary>A mempolicy OOM over these nodes (a node list such as 0 or 0-1).</summary>
+    [Parameter]
+    public string? Nodemask { get; set; }
+
+    /// <summary>The cpuset the allocation comes from.</summary>
+    [Parameter]
+    public string? Cpuset { get; set; }
+
+    /// <summary>The allocation's gfp mask (number or flag names).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.GfpFlagCompleter))]
+    public string? GfpMask { get; set; }
+
+    /// <summary>The allocating task's pid.</summary>
+    [Parameter]
+    public int? Current { get; set; }
 
     protected override void ProcessRecord()
     {
+        // The file is checked (and -WhatIf answered) before the audit runs: an audit can take a while.
         string? full = null;
-        if (ParameterSetName != TextSet)
+        if (!ToPipeline)
         {
-            bool literal = ParameterSetName == LiteralPathSet;
-            full = OutputFile.Resolve(this, literal ? LiteralPath : Path, literal, out var pathError);
-            if (full is null) { WriteError(pathError!); return; }
-            if (!written.Add(full))
-            {
-                WriteError(new ErrorRecord(new IOException($"The report of machine '{Machine.Name}' was not written: '{full}' already holds a report from this command. Give each machine its own file."),
-                    "OneMachinePerFile", ErrorCategory.InvalidOperation, Machine));
+            full = ResolveTarget();
+            if (full is null) return;
+            if (!ClaimForOneMachine(full, $"The report of machine '{Machine.Name}' was not written: '{full}' already holds a report from this command. Give each machine its own file.", Machine))
                 return;
-            }
             if (!ShouldProcess(full, $"Write the OOM audit report of machine '{Machine.Name}' (HTML)")) return;
         }
 
@@ -106,7 +99,7 @@ public sealed class ExportOomAuditReportCommand : OomDomainCmdlet
             html = AuditReportHtml.Render(Machine, new AuditReportOptions
             {
                 Title = Title,
-                Request = Request(),
+                Request = this.ToRequest(),
                 Critical = critical,
                 MissingCritical = missing,
                 Kills = Kills,
@@ -121,13 +114,7 @@ public sealed class ExportOomAuditReportCommand : OomDomainCmdlet
             return;
         }
 
-        if (full is null)
-        {
-            WriteObject(html);
-            return;
-        }
-        var file = OutputFile.Write(full, html, Force, NoClobber, out var error);
-        if (file is null) { WriteError(error!); return; }
-        if (PassThru) WriteObject(file);
+        if (full is null) WriteObject(html);
+        else WriteFile(full, html);
     }
 }

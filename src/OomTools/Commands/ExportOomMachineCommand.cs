@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using OomTools.Engine.Model;
@@ -16,8 +15,6 @@ namespace OomTools.Commands;
 [OutputType(typeof(FileInfo), ParameterSetName = new[] { OomExportCmdlet.PathSet, OomExportCmdlet.LiteralPathSet })]
 public sealed class ExportOomMachineCommand : OomExportCmdlet
 {
-    private readonly HashSet<string> written = new(StringComparer.Ordinal);
-
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -39,12 +36,8 @@ public sealed class ExportOomMachineCommand : OomExportCmdlet
 
         var full = ResolveTarget();
         if (full is null) return;
-        if (!written.Add(full))
-        {
-            WriteError(new ErrorRecord(new IOException($"Machine '{Machine.Name}' was not written: '{full}' already holds machine from this command, and a file holds one machine. Give each machine its own file."),
-                "OneMachinePerFile", ErrorCategory.InvalidOperation, Machine));
+        if (!ClaimForOneMachine(full, $"Machine '{Machine.Name}' was not written: '{full}' already holds machine from this command, and a file holds one machine. Give each machine its own file.", Machine))
             return;
-        }
         if (!ShouldProcess(full, $"Write machine '{Machine.Name}' ({Machine.Tasks.Count} processes) as {OomMachineJson.Schema} JSON")) return;
         WriteFile(full, json);
     }

@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
-using OomTools.Engine.Audit;
-using OomTools.Engine.Html;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Serialization;
@@ -13,7 +11,7 @@ using Xunit;
 
 namespace OomTools.Engine.Tests.Serialization;
 
-/// <summary>oomtools.machine/v1: exact round trips, shared mms, state after OOMs, refusals; and the HTML audit report.</summary>
+/// <summary>oomtools.machine/v1: exact round trips, shared mms, state after OOMs, refusals.</summary>
 public class MachineJsonTests
 {
     /// <summary>A machine with a bit of everything: NUMA, v1 cgroups, cpusets, threads, shared mms, a kernel thread.</summary>
@@ -302,69 +300,6 @@ public class MachineJsonTests
         var copy = OomMachine.FromJson(m.ToJson());
         Assert.Equal(long.MaxValue / 8, copy.GetTask(100).AnonPages.Value);
         Assert.Equal(long.MaxValue / 2, copy.GetTask(100).PageTableBytes);
-    }
-
-    [Fact]
-    public void HtmlReport_EscapesEveryNameAndHasNoScript()
-    {
-        var m = TestMachines.Machine();
-        m.Name = "<b>host</b>";
-        m.CreateCgroup("/a&b");
-        m.Add(100, anon: 5000, name: "<script>x", cgroup: "/a&b");
-        m.Add(101, anon: 4000, name: "\"'><img src=x>");
-        m.Add(102, anon: 10, adj: -1000, name: "<svg onload=1>");
-
-        var html = AuditReportHtml.Render(m, new AuditReportOptions
-        {
-            Title = "<i>title</i>",
-            Critical = new[] { m.GetTask(101) },
-            MissingCritical = new[] { "<missing>" },
-            Kills = 2,
-        });
-
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("<b>host", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<i>title", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<missing>", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<svg onload", html, StringComparison.Ordinal);
-        Assert.Contains("&lt;script&gt;x", html, StringComparison.Ordinal);
-        Assert.Contains("&quot;&#39;&gt;&lt;img src=x&gt;", html, StringComparison.Ordinal);
-        Assert.Contains("/a&amp;b", html, StringComparison.Ordinal);
-        Assert.Contains("<svg class=\"chart\"", html, StringComparison.Ordinal);
-        Assert.Contains("default-src 'none'", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void HtmlReport_ShowsTheKillOrderAndTheVerdicts()
-    {
-        var m = TestMachines.Machine();
-        m.Add(100, anon: 5000, name: "big");
-        m.Add(101, anon: 4000, name: "db");
-        m.Add(102, anon: 3000, name: "small");
-        m.Add(103, anon: 10, adj: -1000, name: "guard");
-
-        var html = AuditReportHtml.Render(m, new AuditReportOptions { Critical = new[] { m.GetTask(101), m.GetTask(102) }, Kills = 1 });
-
-        var order = OomAudit.KillOrder(m, new OomRequest(), 1);
-        Assert.Equal(100, order[0].Pid);
-        Assert.Contains("<td class=\"n\">1</td><td class=\"n\">100</td><td>big</td>", html, StringComparison.Ordinal);
-        Assert.Contains("2 of 2 protected", html, StringComparison.Ordinal);
-        Assert.Contains("oom_score_adj -1000 (OOM_SCORE_ADJ_MIN)", html, StringComparison.Ordinal);
-        Assert.Equal(3, CountOf(html, "<rect "));
-
-        var top2 = AuditReportHtml.Render(m, new AuditReportOptions { Top = 2 });
-        Assert.Equal(2, CountOf(top2, "<rect "));
-        Assert.Contains("The 2 with the most points are drawn; 1 more is not.", top2, StringComparison.Ordinal);
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int n = 0;
-        for (int i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + 1, StringComparison.Ordinal)) n++;
-        return n;
     }
 
     /// <summary>Every public readable property of a scalar type (numbers, strings, enums, units, versions) is equal.</summary>

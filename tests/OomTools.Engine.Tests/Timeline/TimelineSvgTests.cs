@@ -3,10 +3,12 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Xml.Linq;
+using OomTools.Engine.Charts;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Time;
 using OomTools.Engine.Units;
+using OomTools.Engine.Writers;
 using Xunit;
 
 namespace OomTools.Engine.Tests.Timeline;
@@ -26,7 +28,7 @@ public class TimelineSvgTests
     /// for 5120: 2560 fit (25600 in use), a global OOM kills hog (15360 points against 10240), hog exits 5 jiffies
     /// later (20 ms at HZ=250: 10240 in use) and grower gets its other 2560 (12800).
     /// </summary>
-    private static List<TimelineEvent> Storm(string hogName = "hog", int pageSize = 4096)
+    internal static List<TimelineEvent> Storm(string hogName = "hog", int pageSize = 4096)
     {
         var m = TestMachines.Machine(ram: 25600, clock: new ManualClock(0), pageSize: pageSize);
         m.Add(100, anon: 15360, name: hogName);
@@ -35,6 +37,22 @@ public class TimelineSvgTests
         Assert.Equal(new[] { TimelineEventKind.OutOfMemory, TimelineEventKind.Exit, TimelineEventKind.Allocated }, events.Select(e => e.Kind));
         Assert.Equal(new[] { 0.0, 0.02, 0.02 }, events.Select(e => e.Seconds));
         Assert.Equal(new long[] { 25600, 10240, 12800 }, events.Select(e => e.MemoryInUsePages));
+        return events;
+    }
+
+    /// <summary>
+    /// The stuck hog of ReaperTimelineTests: mmap_lock held for 5 s from the kill at 100 s. The next OOM aborts;
+    /// the reaper tries from 102 s and gives up at 103 s.
+    /// </summary>
+    internal static List<TimelineEvent> StuckHog()
+    {
+        var m = TestMachines.Machine();
+        var hog = m.Add(100, anon: 5000, name: "hog");
+        m.Add(101, anon: 10, name: "small");
+        hog.Mm!.MmapLockReleaseAt = 25000 + 1250;
+        var events = new List<TimelineEvent> { m.Killer.Invoke(TestMachines.Global()).ToTimelineEvent() };
+        events.Add(m.Killer.Invoke(TestMachines.Global()).ToTimelineEvent());
+        events.AddRange(m.Killer.Step(25000 + 750));
         return events;
     }
 
@@ -67,6 +85,19 @@ public class TimelineSvgTests
         var ex = Assert.Throws<OomEngineException>(() => TimelineSvg.Render(Storm(),
             new TimelineSvgOptions { Width = width, Height = height, LimitPages = limit, PageSize = pageSize }));
         Assert.Equal(OomError.InvalidArgument, ex.Error);
+    }
+
+    [Fact]
+    public void Render_OfTheChart_IsTheSvgOfTheEvents()
+    {
+        var options = new TimelineSvgOptions { LimitPages = 30000, Title = "t", Width = 640, Height = 300 };
+        var chart = TimelineChart.Build(Storm(), options);
+
+        Assert.Equal(TimelineSvg.Render(Storm(), options), TimelineSvg.Render(chart, 640, 300));
+        Assert.Equal(TimelineSvg.Render(Storm(), new TimelineSvgOptions()), TimelineSvg.Render(TimelineChart.Build(Storm(), new TimelineChartOptions())));
+        Assert.Equal(OomError.InvalidArgument, Assert.Throws<OomEngineException>(() => TimelineSvg.Render(chart, 199, 300)).Error);
+        Assert.Equal(OomError.InvalidArgument, Assert.Throws<OomEngineException>(() => TimelineSvg.Render(chart, 640, 10001)).Error);
+        Assert.Throws<ArgumentNullException>(() => TimelineSvg.Render((TimelineChart)null!));
     }
 
     [Fact]
@@ -232,15 +263,7 @@ public class TimelineSvgTests
     [Fact]
     public void Render_AbortedOomIsGrey_ReapedGreen_UnableToReapOrange()
     {
-        // The stuck hog of ReaperTimelineTests: mmap_lock held for 5 s from the kill at 100 s. The next OOM aborts;
-        // the reaper tries from 102 s and gives up at 103 s.
-        var m = TestMachines.Machine();
-        var hog = m.Add(100, anon: 5000, name: "hog");
-        m.Add(101, anon: 10, name: "small");
-        hog.Mm!.MmapLockReleaseAt = 25000 + 1250;
-        var events = new List<TimelineEvent> { m.Killer.Invoke(TestMachines.Global()).ToTimelineEvent() };
-        events.Add(m.Killer.Invoke(TestMachines.Global()).ToTimelineEvent());
-        events.AddRange(m.Killer.Step(25000 + 750));
+        var events = StuckHog();
         Assert.Contains(events, e => e.Kind == TimelineEventKind.UnableToReap);
 
         var root = Parse(TimelineSvg.Render(events, new TimelineSvgOptions()));
@@ -254,8 +277,8 @@ public class TimelineSvgTests
         Assert.DoesNotContain(root.Elements(Svg + "rect"), r => (string?)r.Attribute("fill") == Green);
 
         // Released at 101 s instead: reaped at 102 s.
-        m = TestMachines.Machine();
-        hog = m.Add(100, anon: 5000, name: "hog");
+        var m = TestMachines.Machine();
+        var hog = m.Add(100, anon: 5000, name: "hog");
         m.Add(101, anon: 10, name: "small");
         hog.Mm!.MmapLockReleaseAt = 25000 + 250;
         hog.ExitLatencyJiffies = 1000;
