@@ -9,10 +9,28 @@ namespace OomTools.Engine.Host;
 /// <summary>Where and how to read a host.</summary>
 public sealed class HostSnapshotOptions
 {
+    /// <summary>
+    /// The procfs root (<c>/proc</c>, or a saved copy of it). <c>meminfo</c>, <c>zoneinfo</c>,
+    /// <c>sys/kernel/osrelease</c> and each <c>PID/status</c>, <c>PID/stat</c>, <c>PID/oom_score_adj</c> and
+    /// <c>PID/cgroup</c> are read under it.
+    /// </summary>
     public string ProcRoot { get; set; } = "/proc";
+    /// <summary>
+    /// The cgroupfs mount (<c>/sys/fs/cgroup</c>, or a saved copy): v1 when it has <c>memory/</c> and
+    /// <c>cpuset/</c> controller folders, otherwise the v2 unified hierarchy if its <c>cgroup.controllers</c> lists
+    /// them. Memory cgroups' limits and cpusets' <c>mems</c> are read under it.
+    /// </summary>
     public string CgroupRoot { get; set; } = "/sys/fs/cgroup";
+    /// <summary>
+    /// The host's <c>PAGE_SIZE</c> in bytes (default 4096; it is not read from the host). Every kB figure read from
+    /// <c>/proc</c> (<c>MemTotal</c>, <c>RssAnon</c>, <c>VmSwap</c>...) is turned into pages with it.
+    /// </summary>
     public int PageSize { get; set; } = 4096;
+    /// <summary>The name the snapshot's <see cref="OomMachine"/> gets (<see cref="OomMachine.Name"/>).</summary>
     public string Name { get; set; } = "localhost";
+    /// <summary>
+    /// Where the files are read from: <see cref="DiskFileSystem"/> by default; a fake stands in for it in tests.
+    /// </summary>
     public IHostFileSystem FileSystem { get; set; } = new DiskFileSystem();
 }
 
@@ -27,6 +45,19 @@ public static class HostSnapshot
 {
     private const uint PF_EXITING = 0x4, PF_KTHREAD = 0x200000;
 
+    /// <summary>
+    /// Reads the host <paramref name="o"/> points at into a new <see cref="OomMachine"/>: RAM and swap pages from
+    /// <c>MemTotal</c>/<c>SwapTotal</c>, per-node present pages from <c>zoneinfo</c>, the kernel rules of the
+    /// release in <c>osrelease</c> (when it parses), the memory cgroups and cpusets the processes are in, and one task
+    /// per process in <c>for_each_process</c> order (start time, then pid).
+    /// </summary>
+    /// <param name="o">The roots, page size, machine name and file system to read.</param>
+    /// <param name="warn">
+    /// Gets a message for each file that could not be read for lack of permission (a default is used instead) and
+    /// each process that had to be left out.
+    /// </param>
+    /// <returns>The machine, ready to be scored or sent out of memory.</returns>
+    /// <exception cref="OomEngineException"><c>meminfo</c> does not exist under <see cref="HostSnapshotOptions.ProcRoot"/>.</exception>
     public static OomMachine Read(HostSnapshotOptions o, Action<string> warn)
     {
         var fs = o.FileSystem;

@@ -32,23 +32,64 @@ public sealed class OomReport
     public Version? KernelVersion { get; internal set; }
 
     // The allocation that triggered the OOM (the "invoked oom-killer" line and dump_stack's CPU line).
+    /// <summary>
+    /// The allocating task's <c>comm</c>: the word before <c>invoked oom-killer</c>, else the <c>Comm:</c> of
+    /// dump_stack's CPU line (<c>comm:</c> of the older <c>Pid:</c> line); null when the report has neither.
+    /// </summary>
     public string? TriggerName { get; internal set; }
+    /// <summary>
+    /// The allocating task's pid, from dump_stack's <c>CPU: N PID: N Comm: ...</c> line (or the older
+    /// <c>Pid: N, comm: ...</c> line); null when the report has neither.
+    /// </summary>
     public int? TriggerPid { get; internal set; }
+    /// <summary>
+    /// The allocation's <c>gfp_mask</c> (<c>oc->gfp_mask</c>) as a number, from the invoked line's
+    /// <c>gfp_mask=0x...</c>; null when the report has no invoked line. Kernels before <c>%pGg</c> used another
+    /// bit layout, so decode it only when <see cref="GfpFlags"/> is set.
+    /// </summary>
     public uint? GfpMaskValue { get; internal set; }
     /// <summary>The gfp mask as the report printed it, e.g. <c>0xcc0(GFP_KERNEL)</c>.</summary>
     public string? GfpMask { get; internal set; }
     /// <summary>The decoded flag names (from the report, or decoded here when it printed none).</summary>
     public string? GfpFlags { get; internal set; }
+    /// <summary>
+    /// The allocation's order (<c>oc->order</c>: 2^order pages) from the invoked line's <c>order=</c>; -1 for an OOM
+    /// forced by sysrq-f, 0 when the report has no invoked line.
+    /// </summary>
     public int Order { get; internal set; }
+    /// <summary>
+    /// The allocating task's <c>oom_score_adj</c> from the invoked line's <c>oom_score_adj=</c>; null when the report
+    /// has no invoked line.
+    /// </summary>
     public int? TriggerOomScoreAdj { get; internal set; }
 
+    /// <summary>
+    /// What <c>constrained_alloc</c> decided: the <c>oom-kill:constraint=</c> value, or
+    /// <see cref="OomConstraint.Memcg"/> when only the memcg lines (<c>memory: usage</c>, <c>Task in ... killed as a
+    /// result of limit of</c>, <c>Memory cgroup out of memory</c>) show it; null when no line tells.
+    /// </summary>
     public OomConstraint? Constraint { get; internal set; }
     /// <summary>The memory cgroup whose limit was hit (<c>oom_memcg=</c>); null for a global OOM.</summary>
     public string? OomMemcg { get; internal set; }
     /// <summary>The victim's memory cgroup (<c>task_memcg=</c>).</summary>
     public string? TaskMemcg { get; internal set; }
+    /// <summary>
+    /// The allocation's nodemask (<c>oc->nodemask</c>) as the kernel's node list (<c>0-1</c>), from the
+    /// <c>nodemask=</c> of the <c>oom-kill:</c> line or, before 4.19, of the invoked line. Null when the report shows
+    /// none or <c>oom-kill:</c> prints <c>(null)</c> (no mempolicy mask); an old invoked line's <c>(null)</c> is kept
+    /// as that text.
+    /// </summary>
     public string? Nodemask { get; internal set; }
+    /// <summary>
+    /// The allocating task's cpuset name as <c>cpuset_print_current_mems_allowed</c> printed it (<c>cpuset=</c> in the
+    /// <c>oom-kill:</c> line, or the older <c>comm cpuset=... mems_allowed=...</c> line); <c>/</c> is the root; null
+    /// when the report has neither.
+    /// </summary>
     public string? Cpuset { get; internal set; }
+    /// <summary>
+    /// The allocating task's <c>mems_allowed</c> as a node list (<c>0-1</c>), from the same line as
+    /// <see cref="Cpuset"/>; null when the report has neither.
+    /// </summary>
     public string? MemsAllowed { get; internal set; }
 
     // Mem-Info totals (global OOMs), typed; the *Kb and Pages* numbers beside them are what views and scripts read.
@@ -68,6 +109,10 @@ public sealed class OomReport
     public long? TotalSwapKb => TotalSwap?.Value;
     /// <summary><see cref="FreeSwap"/> as a number of kB.</summary>
     public long? FreeSwapKb => FreeSwap?.Value;
+    /// <summary>
+    /// The Mem-Info <c>hugetlb_show_meminfo_node</c> lines as printed, one per node and huge page size
+    /// (<c>Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB</c>); empty when none.
+    /// </summary>
     public IReadOnlyList<string> Hugepages => hugepages;
     internal readonly List<string> hugepages = new();
 
@@ -101,12 +146,20 @@ public sealed class OomReport
 
     /// <summary>The task-table rows in table order (the kernel's scan order).</summary>
     public IReadOnlyList<OomReportTask> Tasks => tasks;
+    /// <summary>
+    /// True when the report has <c>dump_tasks</c>' header line (<c>[  pid  ]   uid  tgid total_vm ...</c>), even with
+    /// no rows after it; false when <c>vm.oom_dump_tasks</c> was off or the table was lost.
+    /// </summary>
     public bool HasTaskTable { get; internal set; }
     /// <summary>The header's column names, e.g. <c>uid tgid total_vm rss nr_ptes swapents oom_score_adj name</c>.</summary>
     public IReadOnlyList<string>? TaskTableColumns { get; internal set; }
 
     /// <summary>The process the kernel chose (<c>Kill process N</c>, <c>oom-kill:</c>, <c>Killed process N</c>).</summary>
     public int? SelectedPid { get; internal set; }
+    /// <summary>
+    /// The chosen task's <c>comm</c>, from the same line as <see cref="SelectedPid"/>; null when the report names no
+    /// victim.
+    /// </summary>
     public string? SelectedName { get; internal set; }
     /// <summary>The score old kernels printed with <c>Kill process ... score N</c>.</summary>
     public long? SelectedScore { get; internal set; }
@@ -125,9 +178,14 @@ public sealed class OomReport
     /// <summary>"oom_kill_process: N callbacks suppressed" printed just before this event.</summary>
     public int? SuppressedBefore { get; internal set; }
 
+    /// <summary>
+    /// True when nothing keeps the event from being replayed on <see cref="Machine"/> (see
+    /// <see cref="NotReplayableReasons"/>).
+    /// </summary>
     public bool Replayable => notReplayable.Count == 0;
     /// <summary>Why the event cannot be replayed (empty when it can).</summary>
     public IReadOnlyList<string> NotReplayableReasons => notReplayable;
+    /// <summary><see cref="NotReplayableReasons"/> joined with <c>"; "</c>; null when the event is replayable.</summary>
     public string? NotReplayableReason => notReplayable.Count == 0 ? null : string.Join("; ", notReplayable);
 
     /// <summary>The lines of this event with their line numbers.</summary>
@@ -150,6 +208,10 @@ public sealed class OomReport
         if (!notReplayable.Contains(why)) notReplayable.Add(why);
     }
 
+    /// <summary>
+    /// <c>Source #Index: trigger -> pid (name)</c>, or <c>no victim</c>, with <c>[not replayable]</c> after it when
+    /// the event cannot be replayed.
+    /// </summary>
     public override string ToString() =>
         $"{Source} #{Index}: {TriggerName ?? "?"} -> {(SelectedPid is { } p ? $"{p} ({SelectedName})" : "no victim")}{(Replayable ? "" : " [not replayable]")}";
 }

@@ -47,6 +47,8 @@ public sealed partial class OomReportParser
     private readonly Queue<ReportLine> preamble = new();
     private const int PreambleLines = 64;
 
+    /// <summary>Starts a parser for one source of log text.</summary>
+    /// <param name="source">What every report's <see cref="OomReport.Source"/> says: the file's path, or <c>(pipeline)</c>.</param>
     public OomReportParser(string source = "(pipeline)") => this.source = source;
 
     /// <summary>Page size the reports are assumed to use when they do not show it.</summary>

@@ -3,6 +3,11 @@ namespace OomTools.Engine.Reports;
 /// <summary>One line of a report as it was read, and its kernel message with every prefix taken off.</summary>
 public sealed class ReportLine
 {
+    /// <summary>Makes a line; the parser makes one per line it reads, once <c>LineNormalizer</c> has taken the prefixes off.</summary>
+    /// <param name="number">1-based line number in the source.</param>
+    /// <param name="raw">The line as read.</param>
+    /// <param name="text">The kernel message without prefixes.</param>
+    /// <param name="stamp">The time stamp the line carried, or null.</param>
     public ReportLine(int number, string raw, string text, string? stamp)
     {
         Number = number;
@@ -20,5 +25,6 @@ public sealed class ReportLine
     /// <summary>The time stamp the line carried (dmesg seconds, dmesg -T date, or the syslog date), if any.</summary>
     public string? Stamp { get; }
 
+    /// <summary><c>Number: Raw</c>, the line as read with its line number.</summary>
     public override string ToString() => $"{Number}: {Raw}";
 }

@@ -11,18 +11,27 @@ namespace OomTools.Engine.Units;
 /// </summary>
 public readonly struct NodeMask : IEquatable<NodeMask>
 {
+    /// <summary>
+    /// The engine's <c>MAX_NUMNODES</c>: node ids run 0..63 (the kernel's limit depends on <c>CONFIG_NODES_SHIFT</c>).
+    /// </summary>
     public const int MaxNodes = 64;
 
+    /// <summary>The mask as bits: bit <c>n</c> set means node <c>n</c> is in it.</summary>
     public ulong Bits { get; }
 
+    /// <summary>Wraps a bit mask.</summary>
+    /// <param name="bits">Bit <c>n</c> set for each node <c>n</c> in the mask.</param>
     public NodeMask(ulong bits) => Bits = bits;
 
+    /// <summary>No nodes (<c>nodes_clear</c>).</summary>
     public static NodeMask Empty => default;
 
     /// <summary>Nodes 0..count-1.</summary>
     public static NodeMask FirstNodes(int count) =>
         new(count >= MaxNodes ? ulong.MaxValue : (1UL << count) - 1);
 
+    /// <summary>The mask of <paramref name="nodes"/> (<c>node_set</c> for each).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A node id is outside 0..<see cref="MaxNodes"/>-1.</exception>
     public static NodeMask Of(params int[] nodes)
     {
         ulong bits = 0;
@@ -37,14 +46,18 @@ public readonly struct NodeMask : IEquatable<NodeMask>
         return 1UL << node;
     }
 
+    /// <summary><c>nodes_empty</c>: no node is set.</summary>
     public bool IsEmpty => Bits == 0;
+    /// <summary><c>node_isset</c>: <paramref name="node"/> is in the mask (false for an id outside 0..63).</summary>
     public bool Contains(int node) => node >= 0 && node < MaxNodes && (Bits & (1UL << node)) != 0;
     /// <summary><c>nodes_intersects</c>.</summary>
     public bool Intersects(NodeMask other) => (Bits & other.Bits) != 0;
     /// <summary><c>nodes_subset(this, other)</c>.</summary>
     public bool IsSubsetOf(NodeMask other) => (Bits & ~other.Bits) == 0;
+    /// <summary><c>nodes_and</c>: the nodes in both masks.</summary>
     public NodeMask Intersect(NodeMask other) => new(Bits & other.Bits);
 
+    /// <summary>The node ids in the mask, lowest first (<c>for_each_node_mask</c>).</summary>
     public IEnumerable<int> Nodes
     {
         get
@@ -97,9 +110,14 @@ public readonly struct NodeMask : IEquatable<NodeMask>
         return sb.ToString();
     }
 
+    /// <inheritdoc/>
     public bool Equals(NodeMask other) => Bits == other.Bits;
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is NodeMask m && Equals(m);
+    /// <inheritdoc/>
     public override int GetHashCode() => Bits.GetHashCode();
+    /// <summary>True when both masks hold the same nodes (<c>nodes_equal</c>).</summary>
     public static bool operator ==(NodeMask a, NodeMask b) => a.Bits == b.Bits;
+    /// <summary>True when the masks' nodes differ.</summary>
     public static bool operator !=(NodeMask a, NodeMask b) => a.Bits != b.Bits;
 }
