@@ -7,7 +7,18 @@ namespace OomTools;
 /// </summary>
 public static class ErrorIds
 {
+    /// <summary>
+    /// A value that does not parse (a FormatException): a -GfpMask, -Nodemask or node list, an oom_score_adj text, a
+    /// machine JSON document.
+    /// </summary>
     public const string InvalidFormat = "InvalidFormat";
+    /// <summary>
+    /// An argument refused by the cmdlet or by .NET (an ArgumentException): both or neither of -Value and -OomAdj, no
+    /// process named to Set/Remove-OomTask, an object that is not a machine.
+    /// </summary>
     public const string InvalidArgument = "InvalidArgument";
+    /// <summary>
+    /// Any other failure turned into an ErrorRecord: a fault in OomTools, not a refusal of the input.
+    /// </summary>
     public const string Unexpected = "UnexpectedError";
 }

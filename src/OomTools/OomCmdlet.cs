@@ -40,5 +40,6 @@ public abstract class OomCmdlet : PSCmdlet
     /// <summary>Stops the command with an engine or parse failure that leaves nothing to go on with.</summary>
     protected void Fail(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
 
+    /// <summary>The parameter was given (on the command line or from the pipeline), not left at its default.</summary>
     protected bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 }

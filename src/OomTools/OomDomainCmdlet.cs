@@ -31,5 +31,8 @@ public abstract class OomDomainCmdlet : OomCmdlet, IOomDomainParameters
     [Parameter]
     public int? Current { get; set; }
 
+    /// <summary>
+    /// The OOM the domain parameters name, as an engine request (a bad -Nodemask or -GfpMask throws FormatException).
+    /// </summary>
     protected OomRequest Request() => this.ToRequest();
 }

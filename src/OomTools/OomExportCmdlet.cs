@@ -11,6 +11,9 @@ namespace OomTools;
 /// </summary>
 public abstract class OomExportCmdlet : OomCmdlet
 {
+    /// <summary>
+    /// The parameter sets: Text (no path, the text goes to the pipeline; the default), Path and LiteralPath (a file).
+    /// </summary>
     public const string TextSet = "Text", PathSet = "Path", LiteralPathSet = "LiteralPath";
     private readonly HashSet<string> written = new(StringComparer.Ordinal);
 

@@ -5,8 +5,13 @@ namespace OomTools.Engine.Audit;
 /// <summary>A pod's Kubernetes quality-of-service class.</summary>
 public enum QosClass
 {
+    /// <summary>Every container's requests equal its limits: oom_score_adj -997, as for node-critical pods.</summary>
     Guaranteed,
+    /// <summary>
+    /// Some request or limit, but not Guaranteed: oom_score_adj from the memory request's share of the node, 3..999.
+    /// </summary>
     Burstable,
+    /// <summary>No request or limit at all: oom_score_adj 1000, killed first.</summary>
     BestEffort,
 }
 
@@ -17,10 +22,20 @@ public enum QosClass
 /// </summary>
 public static class Kubelet
 {
+    /// <summary>
+    /// The fixed values of policy.go: -997 for Guaranteed and node-critical containers, 1000 for BestEffort ones, and
+    /// -999 for the kubelet and kube-proxy processes themselves (so a Guaranteed container dies before either).
+    /// </summary>
     public const int GuaranteedOomScoreAdj = -997, BestEffortOomScoreAdj = 1000, KubeletOomScoreAdj = -999, KubeProxyOomScoreAdj = -999;
 
+    /// <summary>
+    /// containerOOMScoreAdjust: the oom_score_adj the kubelet writes to /proc/PID/oom_score_adj of a container's
+    /// processes when the container starts.
+    /// </summary>
+    /// <param name="qos">The pod's quality-of-service class.</param>
     /// <param name="memoryRequest">The container's memory request in bytes.</param>
     /// <param name="memoryCapacity">The node's memory capacity in bytes (its RAM, not the allocatable part).</param>
+    /// <param name="nodeCritical">A node-critical pod (system-node-critical priority): -997 whatever its class.</param>
     public static int ContainerOomScoreAdjust(QosClass qos, long memoryRequest, long memoryCapacity, bool nodeCritical = false)
     {
         if (nodeCritical || qos == QosClass.Guaranteed) return GuaranteedOomScoreAdj;

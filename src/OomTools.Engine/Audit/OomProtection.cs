@@ -13,6 +13,12 @@ namespace OomTools.Engine.Audit;
 /// </summary>
 public static class OomProtection
 {
+    /// <summary>
+    /// Assesses <paramref name="task"/> in the OOM <paramref name="request"/> names: its oom_badness rank and the
+    /// margin in pages to the process ranked above it, its place in the kill order, whether it survives the first
+    /// <paramref name="kills"/> kills, and the highest oom_score_adj with which it still would. The kill orders run
+    /// on copies: <paramref name="machine"/> is not changed.
+    /// </summary>
     public static ProtectionReport Assess(OomMachine machine, OomTask task, OomRequest request, int kills)
     {
         var ranking = BadnessRanking.ScoreAll(machine, request.ControlFor(machine));

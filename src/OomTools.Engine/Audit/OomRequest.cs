@@ -10,11 +10,28 @@ namespace OomTools.Engine.Audit;
 /// </summary>
 public sealed class OomRequest
 {
+    /// <summary>The path of the memory cgroup whose limit is hit (<c>oc->memcg</c>); null for a global OOM.</summary>
     public string? Cgroup { get; set; }
+    /// <summary>
+    /// The nodes of the allocation's MPOL_BIND mempolicy (<c>oc->nodemask</c>); null when no mempolicy constrains it.
+    /// </summary>
     public NodeMask? Nodemask { get; set; }
+    /// <summary>
+    /// The path of the cpuset the allocation comes from; null takes the allocating task's own (the root cpuset for a
+    /// kernel worker).
+    /// </summary>
     public string? Cpuset { get; set; }
+    /// <summary>
+    /// The allocation's gfp mask (<c>oc->gfp_mask</c>); null is GFP_KERNEL for a memcg or SysRq OOM and
+    /// GFP_HIGHUSER_MOVABLE (a user page fault) otherwise.
+    /// </summary>
     public GfpMask? GfpMask { get; set; }
+    /// <summary>The allocation order (<c>oc->order</c>, 2^order pages); -1 is a SysRq-f OOM.</summary>
     public int Order { get; set; }
+    /// <summary>
+    /// The pid of the allocating task (<c>current</c>); null, or a pid no longer on the machine, is a kernel worker
+    /// with no task of its own.
+    /// </summary>
     public int? CurrentPid { get; set; }
 
     /// <summary>An oom_control for <paramref name="machine"/>; a current that has died is a kernel worker.</summary>

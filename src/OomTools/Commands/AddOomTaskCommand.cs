@@ -12,6 +12,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(OomTask))]
 public sealed class AddOomTaskCommand : OomCmdlet
 {
+    /// <summary>The machine to add the process to (from New-OomMachine).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -27,6 +28,10 @@ public sealed class AddOomTaskCommand : OomCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "task";
 
+    /// <summary>
+    /// The user id (default 0): printed in the task table and the kill lines, never scored (no root bonus since Linux
+    /// 4.17).
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, int.MaxValue)]
     public int Uid { get; set; }
@@ -59,9 +64,11 @@ public sealed class AddOomTaskCommand : OomCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public Pages? AnonPages { get; set; }
 
+    /// <summary>File rss in pages (MM_FILEPAGES), instead of -FileRss.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public Pages? FilePages { get; set; }
 
+    /// <summary>Shmem rss in pages (MM_SHMEMPAGES), instead of -ShmemRss.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public Pages? ShmemPages { get; set; }
 
@@ -79,10 +86,17 @@ public sealed class AddOomTaskCommand : OomCmdlet
     [Alias("PgtablesBytes")]
     public long? PageTableBytes { get; set; }
 
+    /// <summary>
+    /// oom_score_adj, -1000..1000 (default 0): oom_badness adds it times totalpages / 1000 pages; -1000 makes the
+    /// process unkillable.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(-1000, 1000)]
     public int OomScoreAdj { get; set; }
 
+    /// <summary>
+    /// oom_score_adj_min, -1000..1000 (default 0): recorded on the task only, never part of the OOM decision.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(-1000, 1000)]
     public int? OomScoreAdjMin { get; set; }
@@ -105,6 +119,9 @@ public sealed class AddOomTaskCommand : OomCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int? SharesMemoryWith { get; set; }
 
+    /// <summary>
+    /// Threads in the process, the leader included (default 1); the extra threads take the pids after -Pid.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("ThreadCount")]
     [ValidateRange(1, 1_000_000)]
@@ -115,21 +132,36 @@ public sealed class AddOomTaskCommand : OomCmdlet
     [ValidateRange(0, 1_000_000)]
     public int DetachedThreads { get; set; }
 
+    /// <summary>A kernel thread (PF_KTHREAD): no mm, never an OOM candidate.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true), Alias("IsKernelThread")] public SwitchParameter KernelThread { get; set; }
+    /// <summary>Global init (is_global_init), never chosen; pid 1 is init unless -GlobalInit:$false is given.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true), Alias("IsGlobalInit")] public SwitchParameter GlobalInit { get; set; }
+    /// <summary>
+    /// PF_EXITING: a single-threaded exiting process will free its memory (task_will_free_mem), so it gets reserves
+    /// instead of a kill.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter Exiting { get; set; }
+    /// <summary>SIGNAL_GROUP_EXIT: a fatal signal is already tearing the thread group down.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter GroupExiting { get; set; }
+    /// <summary>The thread group is dumping core, so task_will_free_mem is false for it.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter CoreDumping { get; set; }
+    /// <summary>A vfork child still on its parent's mm (in_vfork): oom_badness skips it.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter InVfork { get; set; }
+    /// <summary>oom_flag_origin (swapoff, KSM unmerging): scored LONG_MAX and chosen first.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter OomOrigin { get; set; }
+    /// <summary>Frozen (cgroup freezer, suspend); mark_oom_victim thaws a frozen victim.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter Frozen { get; set; }
     /// <summary>The mm already has MMF_OOM_SKIP.</summary>
     [Parameter] public SwitchParameter OomSkip { get; set; }
     /// <summary>Already an OOM victim (SIGKILL pending, oom_mm set).</summary>
     [Parameter] public SwitchParameter OomVictim { get; set; }
 
+    /// <summary>Write the added OomTask to the pipeline (by default nothing is written).</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Adds one process per input record: sizes in bytes or pages become pages, then the machine forks it.
+    /// </summary>
     protected override void ProcessRecord()
     {
         var target = Pid is { } p ? $"{Name} (pid {p})" : Name;

@@ -13,6 +13,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(bool))]
 public sealed class DisableOomKillerCommand : OomCmdlet
 {
+    /// <summary>The machine whose OOM killer to disable; it also binds from the pipeline.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -22,6 +23,7 @@ public sealed class DisableOomKillerCommand : OomCmdlet
     [ValidateRange(0, int.MaxValue)]
     public long Timeout { get; set; } = 20_000;
 
+    /// <summary>Disables the OOM killer of each piped machine and writes whether it is disabled.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess(Machine.Name, "oom_killer_disable")) return;

@@ -8,12 +8,15 @@ namespace OomTools.Commands;
 [OutputType(typeof(OomMachine))]
 public sealed class EnableOomKillerCommand : OomCmdlet
 {
+    /// <summary>The machine whose OOM killer to enable; it also binds from the pipeline.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>Write the machine to the pipeline.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Enables the OOM killer of each piped machine again.</summary>
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Machine.Name, "oom_killer_enable")) return;

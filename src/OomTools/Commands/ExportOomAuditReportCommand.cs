@@ -20,6 +20,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(FileInfo), ParameterSetName = new[] { PathSet, LiteralPathSet })]
 public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainParameters
 {
+    /// <summary>The machine to audit; machines can be piped in, each to its own file.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -69,6 +70,10 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
     [Parameter]
     public int? Current { get; set; }
 
+    /// <summary>
+    /// Audits each piped machine and writes its HTML page to the pipeline or the file (the file is checked, and -WhatIf
+    /// answered, before the audit runs).
+    /// </summary>
     protected override void ProcessRecord()
     {
         // The file is checked (and -WhatIf answered) before the audit runs: an audit can take a while.

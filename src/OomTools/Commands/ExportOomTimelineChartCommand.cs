@@ -37,20 +37,24 @@ public sealed class ExportOomTimelineChartCommand : OomExportCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long LimitPages { get; set; }
 
+    /// <summary>The chart's width in pixels, 200 to 10000 (default 900).</summary>
     [Parameter]
     [ValidateRange(200, 10000)]
     public int Width { get; set; } = 900;
 
+    /// <summary>The chart's height in pixels, 150 to 10000 (default 420).</summary>
     [Parameter]
     [ValidateRange(150, 10000)]
     public int Height { get; set; } = 420;
 
+    /// <summary>Collects the piped events; the chart is drawn once all have arrived.</summary>
     protected override void ProcessRecord()
     {
         if (InputObject is null) return;
         foreach (var e in InputObject) if (e is not null) events.Add(e);
     }
 
+    /// <summary>Draws every collected event in one SVG chart and writes it to the pipeline or the file.</summary>
     protected override void EndProcessing()
     {
         // Render first: bad input is reported with -WhatIf too.

@@ -15,6 +15,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(OomCandidate))]
 public sealed class GetOomBadnessCommand : OomDomainCmdlet
 {
+    /// <summary>The machine whose processes to score; it can come from the pipeline.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -30,6 +31,10 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
     [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
     public string[]? Name { get; set; }
 
+    /// <summary>
+    /// Scores the OOM domain of each piped machine and writes the candidates -Pid and -Name let through, killable ones
+    /// first by rank.
+    /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
         var oc = Request().ControlFor(Machine);

@@ -12,6 +12,9 @@ namespace OomTools.Commands;
 [OutputType(typeof(KillOrderStep))]
 public sealed class GetOomKillOrderCommand : OomDomainCmdlet
 {
+    /// <summary>
+    /// The machine to simulate on (a copy is used; the machine is not changed); it can come from the pipeline.
+    /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -26,6 +29,7 @@ public sealed class GetOomKillOrderCommand : OomDomainCmdlet
     [ValidateRange(1, long.MaxValue)]
     public long? Free { get; set; }
 
+    /// <summary>Runs OOM after OOM on a copy of each piped machine and writes one step per OOM that killed.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
         var until = Free is { } bytes ? Engine.Units.Pages.FromBytes(bytes, Machine.PageSize) : (Engine.Units.Pages?)null;

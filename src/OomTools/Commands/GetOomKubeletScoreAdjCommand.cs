@@ -6,10 +6,17 @@ namespace OomTools.Commands;
 /// <summary>The oom_score_adj the kubelet sets for a container.</summary>
 public sealed class KubeletScoreAdj
 {
+    /// <summary>The pod's quality-of-service class.</summary>
     public QosClass QosClass { get; internal set; }
+    /// <summary>The container's memory request in bytes (0 for none).</summary>
     public long MemoryRequest { get; internal set; }
+    /// <summary>The node's memory capacity in bytes.</summary>
     public long MemoryCapacity { get; internal set; }
+    /// <summary>
+    /// The pod is node-critical (system-node-critical priority), which gives -997 whatever its class.
+    /// </summary>
     public bool NodeCritical { get; internal set; }
+    /// <summary>The oom_score_adj the kubelet writes for the container's processes.</summary>
     public int OomScoreAdj { get; internal set; }
 }
 
@@ -22,6 +29,7 @@ public sealed class KubeletScoreAdj
 [OutputType(typeof(KubeletScoreAdj))]
 public sealed class GetOomKubeletScoreAdjCommand : OomCmdlet
 {
+    /// <summary>The pod's quality-of-service class: Guaranteed, Burstable or BestEffort.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public QosClass QosClass { get; set; }
 
@@ -39,6 +47,9 @@ public sealed class GetOomKubeletScoreAdjCommand : OomCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SwitchParameter NodeCritical { get; set; }
 
+    /// <summary>
+    /// Writes the kubelet's oom_score_adj for each input record (a container's class, request and node capacity).
+    /// </summary>
     protected override void ProcessRecord() => Try(() => WriteObject(new KubeletScoreAdj
     {
         QosClass = QosClass,

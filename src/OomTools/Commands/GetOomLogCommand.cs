@@ -9,6 +9,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(KernelLogEntry), typeof(string))]
 public sealed class GetOomLogCommand : OomCmdlet
 {
+    /// <summary>The machine whose kernel log to get; it can come from the pipeline.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -22,6 +23,10 @@ public sealed class GetOomLogCommand : OomCmdlet
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
+    /// <summary>
+    /// Writes the log entries of each piped machine (with -Raw, the lines as dmesg prints them), only the last -Tail
+    /// when given.
+    /// </summary>
     protected override void ProcessRecord()
     {
         var entries = Machine.Log.Entries;

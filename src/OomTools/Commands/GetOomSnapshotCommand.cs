@@ -33,6 +33,7 @@ public sealed class GetOomSnapshotCommand : OomCmdlet
     [ValidateSet("4096", "16384", "65536")]
     public int PageSize { get; set; }
 
+    /// <summary>Reads the /proc and cgroup trees once and writes the machine built from them.</summary>
     protected override void EndProcessing() => Try(() =>
     {
         var options = new HostSnapshotOptions

@@ -8,14 +8,20 @@ namespace OomTools.Commands;
 [OutputType(typeof(OomTask))]
 public sealed class GetOomTaskCommand : OomCmdlet
 {
+    /// <summary>The machine whose processes to get; it can come from the pipeline.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>Only the processes with these pids; a pid that matches nothing is a TaskNotFound error.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int[]? Pid { get; set; }
 
+    /// <summary>
+    /// Only processes whose comm matches one of these names (wildcards allowed, case ignored; comm keeps 15
+    /// characters).
+    /// </summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
@@ -26,6 +32,7 @@ public sealed class GetOomTaskCommand : OomCmdlet
     [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
     public string? Cgroup { get; set; }
 
+    /// <summary>Writes the processes of each piped machine that match every filter given, in task-list order.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
         foreach (var t in TaskFilter.Select(Machine, Pid, Name, Cgroup, e => WriteError(ToErrorRecord(e))))

@@ -43,6 +43,10 @@ public sealed class ImportOomMachineCommand : OomCmdlet
     [ValidateNotNull]
     public PSObject InputObject { get; set; } = null!;
 
+    /// <summary>
+    /// Rebuilds one machine from each JSON document, file or piped object, and writes an error for each that is not
+    /// one.
+    /// </summary>
     protected override void ProcessRecord()
     {
         switch (ParameterSetName)

@@ -42,6 +42,10 @@ public sealed class ImportOomReportCommand : OomCmdlet
     [ValidateSet("4096", "16384", "65536")]
     public int PageSize { get; set; } = 4096;
 
+    /// <summary>
+    /// Reads each file to its end, or feeds each piped line to the one parser the pipeline shares, writing every OOM
+    /// report as it completes.
+    /// </summary>
     protected override void ProcessRecord()
     {
         if (ParameterSetName == TextSet)
@@ -64,6 +68,9 @@ public sealed class ImportOomReportCommand : OomCmdlet
             ReadFile(file);
     }
 
+    /// <summary>
+    /// Completes the piped text's parser: the last OOM report, which no later line closed, is written here.
+    /// </summary>
     protected override void EndProcessing()
     {
         if (pipelineParser is not null)

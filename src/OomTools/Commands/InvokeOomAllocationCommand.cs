@@ -15,10 +15,12 @@ namespace OomTools.Commands;
 [OutputType(typeof(TimelineEvent))]
 public sealed class InvokeOomAllocationCommand : OomCmdlet
 {
+    /// <summary>The machine the process is on.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>The allocating process's pid; it also binds from a piped object's Pid property (Get-OomTask).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int Pid { get; set; }
@@ -33,6 +35,9 @@ public sealed class InvokeOomAllocationCommand : OomCmdlet
     [ValidateRange(1, long.MaxValue)]
     public long? Rate { get; set; }
 
+    /// <summary>
+    /// Allocates for each piped process and writes the timeline events on the way (charges, OOMs, waits).
+    /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
         var task = Machine.GetTask(Pid);

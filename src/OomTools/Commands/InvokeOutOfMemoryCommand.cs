@@ -22,6 +22,7 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
     private const string MachineSet = "Machine", ReportSet = "Report";
 
     // Not bound by property name: a piped report has a Machine property too, and must bind -Report.
+    /// <summary>The machine to run the OOM on; it can come from the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = MachineSet, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -44,6 +45,10 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
     [ValidateRange(-1, 10)]
     public int Order { get; set; }
 
+    /// <summary>
+    /// Runs out_of_memory once per piped machine (on a copy under -WhatIf), or replays each piped report, and writes
+    /// the outcome.
+    /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
         if (ParameterSetName == ReportSet) { Replay(); return; }

@@ -13,10 +13,15 @@ namespace OomTools.Commands;
 [OutputType(typeof(MreleaseResult))]
 public sealed class InvokeProcessMreleaseCommand : OomCmdlet
 {
+    /// <summary>The machine the process is on.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>
+    /// The pid of the dying process to reap (it stands for the syscall's pidfd); it also binds from a piped object's
+    /// Pid property.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int Pid { get; set; }
@@ -25,6 +30,9 @@ public sealed class InvokeProcessMreleaseCommand : OomCmdlet
     [Parameter]
     public uint Flags { get; set; }
 
+    /// <summary>
+    /// Calls process_mrelease for each piped pid and writes its result: the errno and the pages freed.
+    /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess($"pid {Pid} on {Machine.Name}", "process_mrelease")) return;

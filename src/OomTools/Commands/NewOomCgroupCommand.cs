@@ -9,6 +9,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(MemoryCgroup))]
 public sealed class NewOomCgroupCommand : OomCmdlet
 {
+    /// <summary>The machine to create the cgroup on.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -36,6 +37,7 @@ public sealed class NewOomCgroupCommand : OomCmdlet
     [ValidateRange(0, 200)]
     public int? Swappiness { get; set; }
 
+    /// <summary>Creates one memory cgroup per piped path (limits in bytes become pages) and writes it.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);

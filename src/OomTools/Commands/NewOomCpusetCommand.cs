@@ -9,10 +9,12 @@ namespace OomTools.Commands;
 [OutputType(typeof(Cpuset))]
 public sealed class NewOomCpusetCommand : OomCmdlet
 {
+    /// <summary>The machine to create the cpuset on.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>The cpuset path, such as /batch or /batch/job-1; its parent must exist.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
@@ -26,6 +28,7 @@ public sealed class NewOomCpusetCommand : OomCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SwitchParameter Hardwall { get; set; }
 
+    /// <summary>Creates one cpuset per piped path and writes it.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
         var mems = NodeMask.Parse(Mems);

@@ -26,6 +26,10 @@ public sealed class NewOomMachineCommand : OomCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long Swap { get; set; }
 
+    /// <summary>
+    /// The page size in bytes: 4096 (default; x86-64 and most arm64), 16384 or 65536. Every size in bytes becomes pages
+    /// of this size, rounded up.
+    /// </summary>
     [Parameter]
     [ValidateSet("4096", "16384", "65536")]
     public int PageSize { get; set; } = 4096;
@@ -73,6 +77,9 @@ public sealed class NewOomMachineCommand : OomCmdlet
     [ValidateSet("100", "250", "300", "1000")]
     public int Hz { get; set; } = 250;
 
+    /// <summary>
+    /// Builds one machine per input record (NUMA layout from -NumaNodeCount or -NumaNodeMemory) and writes it.
+    /// </summary>
     protected override void ProcessRecord()
     {
         try

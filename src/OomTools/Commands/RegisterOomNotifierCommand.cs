@@ -14,9 +14,12 @@ public sealed class OomNotifierRegistration
         Callback = callback;
     }
 
+    /// <summary>The machine whose oom_notify_list holds the notifier.</summary>
     public OomMachine Machine { get; }
+    /// <summary>The registration's name: -Name, or what the notifier frees, or "script block".</summary>
     public string Name { get; }
     internal Func<long> Callback { get; }
+    /// <summary>The registration's name.</summary>
     public override string ToString() => Name;
 }
 
@@ -30,6 +33,7 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
 {
     private const string PagesSet = "Pages", ScriptSet = "Script";
 
+    /// <summary>The machine whose oom_notify_list the notifier joins.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -44,9 +48,11 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
     [ValidateNotNull]
     public ScriptBlock ScriptBlock { get; set; } = null!;
 
+    /// <summary>A name for the registration; by default it says what the notifier frees, or "script block".</summary>
     [Parameter]
     public string? Name { get; set; }
 
+    /// <summary>Registers the notifier (register_oom_notifier) and writes its registration.</summary>
     protected override void ProcessRecord()
     {
         var name = Name ?? (ParameterSetName == PagesSet ? $"frees {Pages} pages" : "script block");

@@ -13,29 +13,39 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
 {
     private const string FilterSet = "Filter", ByObjectSet = "ByObject";
 
+    /// <summary>The machine the processes are on.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>Remove the processes with these pids.</summary>
     [Parameter(ParameterSetName = FilterSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int[]? Pid { get; set; }
 
+    /// <summary>Remove the processes whose comm matches one of these names (wildcards allowed, case ignored).</summary>
     [Parameter(ParameterSetName = FilterSet, Position = 0)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
     public string[]? Name { get; set; }
 
+    /// <summary>Remove the processes in this memory cgroup and in every cgroup below it.</summary>
     [Parameter(ParameterSetName = FilterSet)]
     [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
     public string? Cgroup { get; set; }
 
+    /// <summary>Processes to remove, usually piped from Get-OomTask or from an outcome's Killed property.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OomTask[] InputObject { get; set; } = null!;
 
+    /// <summary>Write each removed OomTask to the pipeline.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Makes each process the filters or the piped objects name exit, under ShouldProcess; with no filter at all the
+    /// command stops (InvalidArgument).
+    /// </summary>
     protected override void ProcessRecord()
     {
         if (ParameterSetName == FilterSet && Pid is null && Name is null && Cgroup is null)

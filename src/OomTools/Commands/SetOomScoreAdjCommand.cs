@@ -20,16 +20,22 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
 {
     private const string ByPidSet = "ByPid", ByObjectSet = "ByObject", LiveSet = "Live";
 
+    /// <summary>The simulated machine that holds the processes (not with -Live).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByPidSet)]
     [Parameter(Mandatory = true, ParameterSetName = ByObjectSet)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>
+    /// The pids of the processes to write (with -Live, processes on this host); it also binds from a piped object's Pid
+    /// property.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPidSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int[] Pid { get; set; } = null!;
 
+    /// <summary>The processes to write, as OomTask objects of -Machine; one no longer on it is ESRCH.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OomTask[] InputObject { get; set; } = null!;
@@ -52,6 +58,7 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     [Parameter(Mandatory = true, ParameterSetName = LiveSet)]
     public SwitchParameter Live { get; set; }
 
+    /// <summary>With -Live, write without asking for confirmation.</summary>
     [Parameter(ParameterSetName = LiveSet)]
     public SwitchParameter Force { get; set; }
 
@@ -59,6 +66,7 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     [Parameter(ParameterSetName = LiveSet)]
     public string ProcRoot { get; set; } = "/proc";
 
+    /// <summary>Stops the command (InvalidArgument) unless exactly one of -Value and -OomAdj is given.</summary>
     protected override void BeginProcessing()
     {
         if ((Value is null) == (OomAdj is null))
@@ -66,6 +74,10 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
                 ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, null));
     }
 
+    /// <summary>
+    /// Writes the value for each process given or piped: on the machine (a change, or an error named after the errno),
+    /// or with -Live into the host's file.
+    /// </summary>
     protected override void ProcessRecord()
     {
         if (ParameterSetName == LiveSet) { foreach (var pid in Pid) WriteLive(pid); return; }
@@ -125,8 +137,11 @@ public sealed class LiveOomScoreAdjWrite
         ReadBack = readBack;
     }
 
+    /// <summary>The pid of the host process written.</summary>
     public int Pid { get; }
+    /// <summary>The file written: /proc/PID/oom_score_adj, or /proc/PID/oom_adj for -OomAdj.</summary>
     public string Path { get; }
+    /// <summary>The text written into it.</summary>
     public string Written { get; }
     /// <summary>The file's content after the write (the kernel's own parse of it).</summary>
     public string ReadBack { get; }

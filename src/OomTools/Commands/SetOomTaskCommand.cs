@@ -14,14 +14,22 @@ public sealed class SetOomTaskCommand : OomCmdlet
 {
     private const string FilterSet = "Filter", ByObjectSet = "ByObject";
 
+    /// <summary>
+    /// The machine the processes are on; piped OomTask objects must belong to it (TaskNotFound otherwise).
+    /// </summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>Change the processes with these pids.</summary>
     [Parameter(ParameterSetName = FilterSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int[]? Pid { get; set; }
 
+    /// <summary>
+    /// Change the processes whose comm matches one of these names (wildcards allowed, case ignored); with -Pid a
+    /// process must match both.
+    /// </summary>
     [Parameter(ParameterSetName = FilterSet, Position = 0)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
@@ -32,35 +40,69 @@ public sealed class SetOomTaskCommand : OomCmdlet
     [ValidateNotNull]
     public OomTask[] InputObject { get; set; } = null!;
 
+    /// <summary>
+    /// The new oom_score_adj, -1000..1000; it also sets oom_score_adj_min and is copied to the processes sharing the
+    /// mm.
+    /// </summary>
     [Parameter]
     [ValidateRange(-1000, 1000)]
     public int? OomScoreAdj { get; set; }
 
+    /// <summary>
+    /// The new oom_score_adj_min, applied after -OomScoreAdj; recorded only, never part of the OOM decision.
+    /// </summary>
     [Parameter]
     [ValidateRange(-1000, 1000)]
     public int? OomScoreAdjMin { get; set; }
 
+    /// <summary>The new anonymous rss in bytes (MM_ANONPAGES, rounded up to pages).</summary>
     [Parameter] public long? AnonRss { get; set; }
+    /// <summary>The new file-backed rss in bytes (MM_FILEPAGES).</summary>
     [Parameter] public long? FileRss { get; set; }
+    /// <summary>The new shmem rss in bytes (MM_SHMEMPAGES).</summary>
     [Parameter] public long? ShmemRss { get; set; }
+    /// <summary>The new swapped-out memory in bytes (MM_SWAPENTS, in pages).</summary>
     [Parameter] public long? Swap { get; set; }
+    /// <summary>The new anonymous rss in pages, instead of -AnonRss.</summary>
     [Parameter] public Pages? AnonPages { get; set; }
+    /// <summary>The new file rss in pages, instead of -FileRss.</summary>
     [Parameter] public Pages? FilePages { get; set; }
+    /// <summary>The new shmem rss in pages, instead of -ShmemRss.</summary>
     [Parameter] public Pages? ShmemPages { get; set; }
+    /// <summary>The new swap entry count in pages, instead of -Swap.</summary>
     [Parameter] public Pages? SwapPages { get; set; }
+    /// <summary>The new page-table size in bytes (mm_pgtables_bytes).</summary>
     [Parameter] public long? PageTableBytes { get; set; }
 
+    /// <summary>
+    /// Move the processes to this memory cgroup (it must exist); a moved process joins the end of its task list.
+    /// </summary>
     [Parameter]
     [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
     public string? Cgroup { get; set; }
 
+    /// <summary>Move the processes to this cpuset (it must exist); their mems_allowed become its mems.</summary>
     [Parameter] public string? Cpuset { get; set; }
 
+    /// <summary>
+    /// Set, or with -Exiting:$false clear, PF_EXITING: a single-threaded exiting process gets reserves instead of a
+    /// kill.
+    /// </summary>
     [Parameter] public SwitchParameter Exiting { get; set; }
+    /// <summary>
+    /// Set or clear SIGNAL_GROUP_EXIT, as after kill -9: the process then exits on the timeline after its exit latency.
+    /// </summary>
     [Parameter] public SwitchParameter GroupExiting { get; set; }
+    /// <summary>
+    /// Set or clear "dumping core" (task_will_free_mem is then false); set this way the dump lasts until cleared (see
+    /// -CoreDumpFor).
+    /// </summary>
     [Parameter] public SwitchParameter CoreDumping { get; set; }
+    /// <summary>Set or clear in_vfork: a vfork child still on its parent's mm, skipped by oom_badness.</summary>
     [Parameter] public SwitchParameter InVfork { get; set; }
+    /// <summary>Set or clear oom_flag_origin (swapoff, KSM unmerging): chosen first, with LONG_MAX points.</summary>
     [Parameter] public SwitchParameter OomOrigin { get; set; }
+    /// <summary>Set or clear "frozen" (cgroup freezer); mark_oom_victim thaws a frozen victim so it can exit.</summary>
     [Parameter] public SwitchParameter Frozen { get; set; }
 
     /// <summary>How long it takes this process to exit once killed, in milliseconds of simulated time.</summary>
@@ -81,8 +123,13 @@ public sealed class SetOomTaskCommand : OomCmdlet
     /// <summary>An MMU notifier that cannot run without blocking covers its memory (reaping is partial).</summary>
     [Parameter] public SwitchParameter MmuNotifierBlocks { get; set; }
 
+    /// <summary>Write each changed OomTask to the pipeline.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Changes each process the filters or the piped objects name, every value checked before ShouldProcess; with no
+    /// filter at all the command stops (InvalidArgument).
+    /// </summary>
     protected override void ProcessRecord()
     {
         if (ParameterSetName == FilterSet && Pid is null && Name is null)

@@ -14,14 +14,20 @@ public sealed class StepOomTimeCommand : OomCmdlet
 {
     private const string MillisecondsSet = "Milliseconds", JiffiesSet = "Jiffies", NextSet = "NextEvent", IdleSet = "Idle";
 
+    /// <summary>The machine whose clock moves; it also binds from the pipeline.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
+    /// <summary>
+    /// How far to move the clock, in milliseconds of simulated time, rounded down to whole jiffies (4 ms each at
+    /// HZ=250).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = MillisecondsSet)]
     [ValidateRange(0, long.MaxValue / 1_000_000)]
     public long Milliseconds { get; set; }
 
+    /// <summary>How far to move the clock, in jiffies.</summary>
     [Parameter(Mandatory = true, ParameterSetName = JiffiesSet)]
     [ValidateRange(0, long.MaxValue / 1_000_000)]
     public long Jiffies { get; set; }
@@ -34,6 +40,7 @@ public sealed class StepOomTimeCommand : OomCmdlet
     [Parameter(Mandatory = true, ParameterSetName = IdleSet)]
     public SwitchParameter UntilIdle { get; set; }
 
+    /// <summary>Advances each piped machine's clock and writes, in order, the timeline events due on the way.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess(Machine.Name, "Advance simulated time")) return;

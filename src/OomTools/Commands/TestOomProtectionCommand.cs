@@ -14,6 +14,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(ProtectionReport))]
 public sealed class TestOomProtectionCommand : OomDomainCmdlet
 {
+    /// <summary>The machine; it can come from the pipeline by the property name Machine.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
@@ -29,6 +30,7 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
     [ValidateRange(1, 100_000)]
     public int Kills { get; set; } = 1;
 
+    /// <summary>Writes one ProtectionReport per critical process of each machine, in task-list order.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
         var tasks = TaskFilter.Select(Machine, null, Name, Cgroup, e => WriteError(ToErrorRecord(e)));

@@ -9,6 +9,10 @@ namespace OomTools.Completers;
 /// <summary>Completes -Cgroup with the memory cgroup paths of the machine given as -Machine.</summary>
 public sealed class CgroupPathCompleter : IArgumentCompleter
 {
+    /// <summary>
+    /// The memory cgroup paths of the -Machine already bound that begin with the word typed (quotes stripped, case
+    /// ignored); none before -Machine is bound.
+    /// </summary>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
@@ -22,6 +26,10 @@ public sealed class CgroupPathCompleter : IArgumentCompleter
 /// <summary>Completes -Pid with the pids of the machine given as -Machine, showing their names.</summary>
 public sealed class PidCompleter : IArgumentCompleter
 {
+    /// <summary>
+    /// The pids of the -Machine already bound that begin with the digits typed, each listed with its comm; none before
+    /// -Machine is bound.
+    /// </summary>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {

@@ -14,6 +14,9 @@ public sealed class GfpFlagCompleter : IArgumentCompleter
         "GFP_NOFS", "GFP_NOIO", "GFP_ATOMIC", "GFP_TRANSHUGE", "GFP_KERNEL|__GFP_THISNODE",
     };
 
+    /// <summary>
+    /// The common gfp masks that begin with the word typed (case ignored), each quoted so the | does not split it.
+    /// </summary>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {

@@ -11,6 +11,10 @@ namespace OomTools.Completers;
 /// </summary>
 public sealed class TaskNameCompleter : IArgumentCompleter
 {
+    /// <summary>
+    /// Each comm of the -Machine already bound that begins with the word typed, once, quoted when the parser would
+    /// split it.
+    /// </summary>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
