@@ -8,39 +8,67 @@ namespace OomTools.Engine.Killer;
 /// <summary>
 /// What one out_of_memory call decided and did: the constraint and totalpages, the victim and its points,
 /// every process signalled, whether the scan aborted or the machine panicked, the kernel's return value,
-/// the ranked candidates and the log lines the call printed.
+/// the ranked candidates and the log lines the call printed. (A replay of a report adds its comparison with
+/// the kernel's choice: Reports/ReplayOutcome.)
 /// </summary>
-public sealed class OomOutcome
+public class OomOutcome
 {
-    internal OomOutcome(OomMachine machine, OomControl oc, bool result, List<OomTask> killed,
-        IReadOnlyList<KernelLogEntry> log, string? earlyReturn)
+    internal OomOutcome(OomMachine machine, OomControl oc, OutOfMemoryResult result, IReadOnlyList<KernelLogEntry> log)
     {
         Machine = machine;
         Constraint = oc.Constraint;
         TotalPages = oc.TotalPages;
         Victim = oc.Chosen;
         VictimPoints = oc.Chosen is null || oc.ChoseAllocatingTask ? null : oc.ChosenPoints;
-        Killed = killed;
+        Killed = result.Killed;
         Aborted = oc.Aborted;
         AbortedBy = oc.AbortedBy;
         Panic = machine.PanicMessage;
-        Result = result;
+        Result = result.Result;
         Candidates = (IReadOnlyList<OomCandidate>?)oc.Candidates ?? new List<OomCandidate>();
         Log = log;
         Memcg = oc.Memcg;
         Current = oc.Current;
         GfpMask = oc.GfpMask;
         Order = oc.Order;
-        Reason = Explain(oc, earlyReturn);
-        jiffies = machine.Jiffies;
-        hz = machine.Hz;
-        pageSize = machine.PageSize;
-        memoryInUse = machine.Killer.Used();
+        Reason = Explain(oc, result.EarlyReturn);
+        Jiffies = machine.Jiffies;
+        Hz = machine.Hz;
+        MemoryInUsePages = machine.MemoryInUse();
     }
 
-    // The clock and the memory in use when the call returned, for ToTimelineEvent.
-    private readonly long jiffies, memoryInUse;
-    private readonly int hz, pageSize;
+    /// <summary>A copy of <paramref name="other"/>, for an outcome that adds to it.</summary>
+    private protected OomOutcome(OomOutcome other)
+    {
+        if (other is null) throw new System.ArgumentNullException(nameof(other));
+        Machine = other.Machine;
+        Constraint = other.Constraint;
+        TotalPages = other.TotalPages;
+        Victim = other.Victim;
+        VictimPoints = other.VictimPoints;
+        Killed = other.Killed;
+        Aborted = other.Aborted;
+        AbortedBy = other.AbortedBy;
+        Panic = other.Panic;
+        Result = other.Result;
+        Candidates = other.Candidates;
+        Log = other.Log;
+        Memcg = other.Memcg;
+        Current = other.Current;
+        GfpMask = other.GfpMask;
+        Order = other.Order;
+        Reason = other.Reason;
+        Jiffies = other.Jiffies;
+        Hz = other.Hz;
+        MemoryInUsePages = other.MemoryInUsePages;
+    }
+
+    /// <summary>The machine's jiffies when the call returned.</summary>
+    public long Jiffies { get; }
+    // CONFIG_HZ when the call returned (the machine's may be changed later), to turn Jiffies into seconds.
+    internal int Hz { get; }
+    /// <summary>The machine's anonymous + shmem pages in use when the call returned.</summary>
+    public long MemoryInUsePages { get; }
 
     public OomMachine Machine { get; }
     public OomConstraint Constraint { get; }
@@ -63,15 +91,6 @@ public sealed class OomOutcome
     public OomTask? Current { get; }
     public GfpMask GfpMask { get; }
     public int Order { get; }
-    /// <summary>The report this outcome replays, if any.</summary>
-    public Reports.OomReport? Report { get; internal set; }
-    /// <summary>The pid the kernel chose in that report.</summary>
-    public int? KernelChoice { get; internal set; }
-    /// <summary>Whether the replay chose as the kernel did (null without a report).</summary>
-    public bool? AgreesWithKernel { get; internal set; }
-    /// <summary>Why the replay and the kernel differ, when they do.</summary>
-    public string? Disagreement { get; internal set; }
-
     /// <summary>One sentence on why the call ended as it did.</summary>
     public string Reason { get; }
 
@@ -87,24 +106,6 @@ public sealed class OomOutcome
                 ? $"Killed {v}: it is an OOM-origin task (swapoff/KSM), chosen first."
                 : $"Killed {v} with {oc.ChosenPoints} points of {oc.TotalPages} pages.";
         return "No killable process was found.";
-    }
-
-    /// <summary>
-    /// This OOM as a timeline event of kind <see cref="Time.TimelineEventKind.OutOfMemory"/>, at the time it ran and
-    /// with the memory in use when it returned, as Invoke-OomAllocation records its OOMs: so an OOM run on its own
-    /// (Invoke-OutOfMemory) can be charted with the events of Step-OomTime and Invoke-OomAllocation.
-    /// </summary>
-    public Time.TimelineEvent ToTimelineEvent()
-    {
-        string domain = Constraint switch
-        {
-            OomConstraint.Memcg => $"memcg {Memcg?.Path} OOM: ",
-            OomConstraint.Cpuset => "cpuset OOM: ",
-            OomConstraint.MemoryPolicy => "mempolicy OOM: ",
-            _ => "global OOM: ",
-        };
-        return new Time.TimelineEvent(jiffies, hz, pageSize, Time.TimelineEventKind.OutOfMemory, Current?.Pid ?? 0,
-            Current?.Comm ?? OomKiller.KernelWorkerComm, 0, domain + Reason, memoryInUse) { Outcome = this };
     }
 
     public override string ToString() => Reason;

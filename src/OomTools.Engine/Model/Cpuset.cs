@@ -41,5 +41,19 @@ public sealed class Cpuset
         return cs;
     }
 
+    /// <summary>
+    /// kernel/cgroup/cpuset.c <c>cpuset_node_allowed()</c> for a task of this cpuset (<paramref name="current"/>,
+    /// null for a kernel worker): a node in its mems is allowed; otherwise an OOM victim may go anywhere, a hardwall
+    /// request (__GFP_HARDWALL) may not, an exiting task may, and the rest may use the nearest hardwall ancestor's nodes.
+    /// </summary>
+    public bool NodeAllowed(int node, GfpMask gfpMask, OomTask? current)
+    {
+        if (Mems.Contains(node)) return true;
+        if (current is { IsOomVictim: true }) return true;
+        if (gfpMask.Has(GfpMask.__GFP_HARDWALL)) return false;
+        if (current is { Exiting: true }) return true;
+        return NearestHardwallAncestor().Mems.Contains(node);
+    }
+
     public override string ToString() => Path;
 }

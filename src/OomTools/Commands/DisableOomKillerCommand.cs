@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
+using OomTools.Engine.Timeline;
 
 namespace OomTools.Commands;
 
@@ -24,7 +26,7 @@ public sealed class DisableOomKillerCommand : OomCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess(Machine.Name, "oom_killer_disable")) return;
-        bool ok = Machine.Killer.OomKillerDisable(Timeout * Machine.Hz / 1000);
+        bool ok = Machine.Killer.OomKillerDisable(Timeout * Machine.Hz / 1000, Machine.Timeline);
         if (!ok) WriteWarning($"{Machine.OomVictims} OOM victim(s) still in flight after {Timeout} ms: the OOM killer stays enabled.");
         WriteObject(ok);
     }, Machine);

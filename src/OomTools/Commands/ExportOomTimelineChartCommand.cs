@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using OomTools.Engine;
-using OomTools.Engine.Time;
+using OomTools.Engine.Html;
+using OomTools.Engine.Timeline;
 
 namespace OomTools.Commands;
 

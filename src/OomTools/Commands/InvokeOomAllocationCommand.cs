@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OomTools.Engine.Model;
-using OomTools.Engine.Time;
+using OomTools.Engine.PageAlloc;
+using OomTools.Engine.Timeline;
 using OomTools.Engine.Units;
 
 namespace OomTools.Commands;
@@ -40,6 +41,6 @@ public sealed class InvokeOomAllocationCommand : OomCmdlet
         var total = Pages.FromBytes(Size, Machine.PageSize);
         long tick = System.Math.Max(1, Machine.Hz / 100); // about 10 ms: 1 jiffy at HZ=100, 2 at 250, 10 at 1000
         long perTick = Rate is { } rate ? System.Math.Max(1, Pages.FromBytes(rate, Machine.PageSize).Value * tick / Machine.Hz) : 0;
-        foreach (var e in Machine.Killer.Allocate(task, total, perTick, tick)) WriteObject(e);
+        foreach (var e in Machine.PageAllocator.Allocate(task, total, perTick, tick)) WriteObject(e);
     }, Pid);
 }

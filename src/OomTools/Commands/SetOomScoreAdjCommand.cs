@@ -2,8 +2,8 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using OomTools.Engine;
-using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
+using OomTools.Engine.Proc;
 
 namespace OomTools.Commands;
 

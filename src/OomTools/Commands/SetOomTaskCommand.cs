@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using OomTools.Engine;
+using OomTools.Engine.Exit;
 using OomTools.Engine.Model;
+using OomTools.Engine.Proc;
 using OomTools.Engine.Units;
 
 namespace OomTools.Commands;
@@ -146,7 +148,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
         }
         if (IsBound(nameof(MmuNotifierBlocks)) && task.Mm is { } nmm) nmm.MmuNotifierBlocks = MmuNotifierBlocks;
         // A dying process that is no longer held (or was just sent SIGKILL) goes on to exit.
-        machine.Killer.Kick(task);
+        machine.Exit.WakeUpProcess(task);
         if (PassThru) WriteObject(task);
     }, task);
 }

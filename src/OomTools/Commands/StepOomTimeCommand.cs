@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using OomTools.Engine.Model;
-using OomTools.Engine.Time;
+using OomTools.Engine.Timeline;
 
 namespace OomTools.Commands;
 
@@ -38,7 +38,7 @@ public sealed class StepOomTimeCommand : OomCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess(Machine.Name, "Advance simulated time")) return;
-        var k = Machine.Killer;
+        var k = Machine.Timeline;
         switch (ParameterSetName)
         {
             case MillisecondsSet: Write(k.Step(Machine.Jiffies + Milliseconds * Machine.Hz / 1000)); break;

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
-namespace OomTools.Engine.Model;
+namespace OomTools.Engine.Proc;
 
 /// <summary>What a write of /proc/PID/oom_score_adj or /proc/PID/oom_adj did.</summary>
 public sealed class OomScoreAdjChange

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OomTools.Engine.Model;
 
-namespace OomTools.Engine.Log;
+namespace OomTools.Engine.Killer;
 
 /// <summary>The exact text of the OOM killer's printk formats.</summary>
 public static class OomMessages

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using OomTools.Engine.Html;
+using OomTools.Engine.Timeline;
 
-namespace OomTools.Engine.Time;
+namespace OomTools.Engine.Html;
 
 /// <summary>What a timeline chart shows and how big it is.</summary>
 public sealed class TimelineSvgOptions

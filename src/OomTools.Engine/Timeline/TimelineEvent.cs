@@ -1,4 +1,6 @@
-namespace OomTools.Engine.Time;
+using OomTools.Engine.Killer;
+
+namespace OomTools.Engine.Timeline;
 
 /// <summary>What happened on a machine's timeline.</summary>
 public enum TimelineEventKind
@@ -59,7 +61,27 @@ public sealed class TimelineEvent
     /// <summary>The machine's page size in bytes: what <see cref="Pages"/> and <see cref="MemoryInUsePages"/> count in.</summary>
     public int PageSize { get; }
     /// <summary>The OOM outcome, for <see cref="TimelineEventKind.OutOfMemory"/>.</summary>
-    public Killer.OomOutcome? Outcome { get; internal set; }
+    public OomOutcome? Outcome { get; internal set; }
+
+    /// <summary>
+    /// An OOM as a timeline event of kind <see cref="TimelineEventKind.OutOfMemory"/>, at the time it ran and with
+    /// the memory in use when it returned, as an allocation on the timeline records its OOMs: so an OOM run on its
+    /// own can be charted with the events of stepped time and allocations.
+    /// </summary>
+    public static TimelineEvent Of(OomOutcome outcome)
+    {
+        if (outcome is null) throw new System.ArgumentNullException(nameof(outcome));
+        string domain = outcome.Constraint switch
+        {
+            OomConstraint.Memcg => $"memcg {outcome.Memcg?.Path} OOM: ",
+            OomConstraint.Cpuset => "cpuset OOM: ",
+            OomConstraint.MemoryPolicy => "mempolicy OOM: ",
+            _ => "global OOM: ",
+        };
+        return new TimelineEvent(outcome.Jiffies, outcome.Hz, outcome.Machine.PageSize, TimelineEventKind.OutOfMemory,
+            outcome.Current?.Pid ?? 0, outcome.Current?.Comm ?? OomKiller.KernelWorkerComm, 0, domain + outcome.Reason,
+            outcome.MemoryInUsePages) { Outcome = outcome };
+    }
 
     public override string ToString() => $"{Seconds,10:F3}s {Kind,-16} {Pid,7} {Name,-15} {Text}";
 }
