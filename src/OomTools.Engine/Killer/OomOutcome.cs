@@ -70,26 +70,37 @@ public class OomOutcome
     /// <summary>The machine's anonymous + shmem pages in use when the call returned.</summary>
     public long MemoryInUsePages { get; }
 
+    /// <summary>The machine the call ran on.</summary>
     public OomMachine Machine { get; }
+    /// <summary>What limited the allocation (constrained_alloc).</summary>
     public OomConstraint Constraint { get; }
+    /// <summary>The pages the points are measured against (oc-&gt;totalpages).</summary>
     public Pages TotalPages { get; }
     /// <summary>The task out_of_memory chose (oc-&gt;chosen); null when none was.</summary>
     public OomTask? Victim { get; }
+    /// <summary>The victim's oom_badness; null when none was scored (no victim, or oom_kill_allocating_task).</summary>
     public long? VictimPoints { get; }
     /// <summary>Every process that received the OOM killer's SIGKILL, in order.</summary>
     public IReadOnlyList<OomTask> Killed { get; }
     /// <summary>The scan stopped at an earlier victim that is still exiting.</summary>
     public bool Aborted { get; }
+    /// <summary>The earlier victim the scan stopped at, when it was aborted.</summary>
     public OomTask? AbortedBy { get; }
     /// <summary>The panic message when the call panicked the machine.</summary>
     public string? Panic { get; }
     /// <summary>out_of_memory's return value.</summary>
     public bool Result { get; }
+    /// <summary>Every task the scan weighed, ranked (empty unless the control asked to record them).</summary>
     public IReadOnlyList<OomCandidate> Candidates { get; }
+    /// <summary>The log lines the call printed.</summary>
     public IReadOnlyList<KernelLogEntry> Log { get; }
+    /// <summary>The memory cgroup of a memcg OOM; null for a global one.</summary>
     public MemoryCgroup? Memcg { get; }
+    /// <summary>The allocating task; null for a kernel worker.</summary>
     public OomTask? Current { get; }
+    /// <summary>The allocation's gfp mask.</summary>
     public GfpMask GfpMask { get; }
+    /// <summary>The allocation order; -1 for SysRq-f.</summary>
     public int Order { get; }
     /// <summary>One sentence on why the call ended as it did.</summary>
     public string Reason { get; }
@@ -108,5 +119,6 @@ public class OomOutcome
         return "No killable process was found.";
     }
 
+    /// <summary>The <see cref="Reason"/>.</summary>
     public override string ToString() => Reason;
 }

@@ -22,9 +22,13 @@ public sealed class Cpuset
 
     /// <summary>The last path component, "/" for the root: what <c>cpuset=</c> in the oom-kill line shows.</summary>
     public string Name { get; }
+    /// <summary>The parent cpuset; null for the root.</summary>
     public Cpuset? Parent { get; }
+    /// <summary>Whether this is the root cpuset.</summary>
     public bool IsRoot => Parent is null;
+    /// <summary>The path from the hierarchy root.</summary>
     public string Path => Parent is null ? "/" : (Parent.IsRoot ? "/" + Name : Parent.Path + "/" + Name);
+    /// <summary>The child cpusets, in creation order.</summary>
     public IReadOnlyList<Cpuset> Children => children;
 
     /// <summary><c>cpuset.mems</c>: the tasks' <c>mems_allowed</c>.</summary>
@@ -55,5 +59,6 @@ public sealed class Cpuset
         return NearestHardwallAncestor().Mems.Contains(node);
     }
 
+    /// <summary>The <see cref="Path"/>.</summary>
     public override string ToString() => Path;
 }

@@ -47,14 +47,19 @@ public sealed class TimelineEvent
         Text = text;
     }
 
+    /// <summary>The machine's jiffies when it happened.</summary>
     public long Jiffies { get; }
     /// <summary>Time since boot in seconds.</summary>
     public double Seconds { get; }
+    /// <summary>What happened.</summary>
     public TimelineEventKind Kind { get; }
+    /// <summary>The process it happened to (or that allocated); 0 for a kernel worker.</summary>
     public int Pid { get; }
+    /// <summary>That process's comm.</summary>
     public string Name { get; }
     /// <summary>Pages freed or allocated, where it applies.</summary>
     public long Pages { get; }
+    /// <summary>What happened, in a sentence fragment (a log line for the reaper's work).</summary>
     public string Text { get; }
     /// <summary>The machine's anonymous + shmem pages in use right after the event (what a plot draws).</summary>
     public long MemoryInUsePages { get; }
@@ -83,5 +88,6 @@ public sealed class TimelineEvent
             outcome.MemoryInUsePages) { Outcome = outcome };
     }
 
+    /// <summary>One line: seconds, kind, pid, name and text.</summary>
     public override string ToString() => $"{Seconds,10:F3}s {Kind,-16} {Pid,7} {Name,-15} {Text}";
 }
