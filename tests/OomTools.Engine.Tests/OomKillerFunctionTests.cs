@@ -86,14 +86,14 @@ public class OomKillerFunctionTests
     public void OomInit_StartsTheReaperThreadOnce()
     {
         var m = TestMachines.Machine();
-        Assert.Null(m.OomReaper);
+        Assert.Null(m.OomReaperThread);
 
         m.Killer.OomInit();
-        var thread = m.OomReaper;
+        var thread = m.OomReaperThread;
         m.Killer.OomInit();
 
         Assert.NotNull(thread);
-        Assert.Same(thread, m.OomReaper);
+        Assert.Same(thread, m.OomReaperThread);
         Assert.Empty(m.Killer.OomReaperList);
         Assert.Null(thread!.BusyWith);
     }

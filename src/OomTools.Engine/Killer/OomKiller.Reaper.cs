@@ -17,19 +17,19 @@ public sealed partial class OomKiller
     /// <see cref="OomMachine.OomKillAllocatingTask"/> and <see cref="OomMachine.OomDumpTasks"/>.) A machine's thread
     /// is started the first time its killer needs it; calling this again changes nothing.
     /// </summary>
-    public void OomInit() => m.OomReaper ??= new OomReaperThread();
+    public void OomInit() => m.OomReaperThread ??= new OomReaperThread();
 
     private OomReaperThread Reaper
     {
         get
         {
             OomInit();
-            return m.OomReaper!;
+            return m.OomReaperThread!;
         }
     }
 
     /// <summary><c>oom_reaper_list</c>: victims whose reaper timer has fired and that wait for the thread (newest first).</summary>
-    public IReadOnlyCollection<OomTask> OomReaperList => (IReadOnlyCollection<OomTask>?)m.OomReaper?.List ?? System.Array.Empty<OomTask>();
+    public IReadOnlyCollection<OomTask> OomReaperList => (IReadOnlyCollection<OomTask>?)m.OomReaperThread?.List ?? System.Array.Empty<OomTask>();
 
     /// <summary>
     /// <c>queue_oom_reaper()</c>: once per mm (MMF_OOM_REAP_QUEUED), arm the victim's reaper timer
@@ -100,7 +100,7 @@ public sealed partial class OomKiller
         // Hide the mm from the OOM killer: reaped, or someone holds mmap_lock for good.
         mm.Flags |= MmFlags.OomSkip;
         tsk.ReaperTimerExpires = null;
-        if (ReferenceEquals(m.OomReaper?.BusyWith, tsk)) m.OomReaper!.BusyWith = null;
+        if (ReferenceEquals(m.OomReaperThread?.BusyWith, tsk)) m.OomReaperThread!.BusyWith = null;
         return pass;
     }
 

@@ -6,7 +6,7 @@ public sealed partial class OomMachine
     internal PendingQueue Pending { get; private set; } = new();
 
     /// <summary>The oom_reaper thread; null until oom_init has started it (the killer does so on first use).</summary>
-    internal OomReaperThread? OomReaper { get; set; }
+    internal OomReaperThread? OomReaperThread { get; set; }
 
     /// <summary>How many things (exits, oom_reaper timers, reaper retries) are due on the timeline.</summary>
     public int PendingEvents => Pending.Count;

@@ -176,7 +176,7 @@ public static class OomMachineJson
     {
         // Items of processes that already left the task list are left out, as Clone does.
         bool Alive(OomTask t) => ReferenceEquals(m.FindTask(t.Pid), t);
-        var busyWith = m.OomReaper?.BusyWith is { } busy && Alive(busy) ? busy : null;
+        var busyWith = m.OomReaperThread?.BusyWith is { } busy && Alive(busy) ? busy : null;
         return new JsonObject()
             .Add("nextSeq", m.Pending.NextSeq)
             .Add("reaping", busyWith is null ? null : (long)busyWith.Pid)
@@ -507,7 +507,7 @@ public static class OomMachineJson
                 var tasks = new List<OomTask>();
                 foreach (var pid in Pids(reaper, at + ".oomReaperList"))
                     tasks.Add(m.FindTask(pid) ?? throw Invalid($"{at}.oomReaperList names pid {pid}, which is not among the tasks.", pid));
-                var thread = m.OomReaper ??= new OomReaperThread();
+                var thread = m.OomReaperThread ??= new OomReaperThread();
                 thread.List.Clear();
                 for (int i = tasks.Count - 1; i >= 0; i--) thread.List.Push(tasks[i]);
             }
@@ -536,7 +536,7 @@ public static class OomMachineJson
             if (NullableLong(timeline, "reaping", at) is { } rp)
                 reaping = m.FindTask((int)rp) ?? throw Invalid($"{at}.reaping names pid {rp}, which is not among the tasks.", rp);
             m.Pending.Restore(items, nextSeq);
-            if (reaping is not null || m.OomReaper is not null) (m.OomReaper ??= new OomReaperThread()).BusyWith = reaping;
+            if (reaping is not null || m.OomReaperThread is not null) (m.OomReaperThread ??= new OomReaperThread()).BusyWith = reaping;
         }
 
         private void ReadLog(OomMachine m)

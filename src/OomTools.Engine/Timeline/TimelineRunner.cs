@@ -26,12 +26,6 @@ public sealed class TimelineRunner : IWaitEvent
         exit = new TaskExit(machine);
     }
 
-    /// <summary>How many things are due on the timeline.</summary>
-    public int PendingEvents => m.PendingEvents;
-
-    /// <summary>The jiffy of the next thing due, and how many are pending (null when none is).</summary>
-    public (long? At, int Count) NextDue() => m.NextDue();
-
     /// <summary>
     /// Advances the machine's clock to <paramref name="untilJiffies"/>, running on the way, in order, everything
     /// that falls due: killed processes exiting (when nothing holds them), the OOM_REAPER_DELAY timers, and the
@@ -56,7 +50,7 @@ public sealed class TimelineRunner : IWaitEvent
     {
         var run = new TimelineRun();
         Step(m.Jiffies, run);
-        while (m.OomReaper?.BusyWith is not null && StepToNextEvent(run)) { }
+        while (m.OomReaperThread?.BusyWith is not null && StepToNextEvent(run)) { }
         return run.ReaperFinished;
     }
 

@@ -44,11 +44,11 @@ public sealed class StepOomTimeCommand : OomCmdlet
             case MillisecondsSet: Write(k.Step(Machine.Jiffies + Milliseconds * Machine.Hz / 1000)); break;
             case JiffiesSet: Write(k.Step(Machine.Jiffies + Jiffies)); break;
             case NextSet:
-                var (next, _) = k.NextDue();
+                var (next, _) = Machine.NextDue();
                 if (next is { } at) Write(k.Step(at));
                 break;
             default:
-                for (int guard = 0; guard < 100_000 && k.NextDue().At is { } due; guard++) Write(k.Step(due));
+                for (int guard = 0; guard < 100_000 && Machine.NextDue().At is { } due; guard++) Write(k.Step(due));
                 break;
         }
     }, Machine);

@@ -124,7 +124,7 @@ public class MachineJsonTests
         foreach (var cs in m.Cpusets) AssertSameScalars(cs, copy.GetCpuset(cs.Path), $"cpuset {cs.Path}");
         Assert.Equal(m.Log.Entries.Select(e => (e.TimestampNs, e.Level, e.Text)), copy.Log.Entries.Select(e => (e.TimestampNs, e.Level, e.Text)));
         Assert.Equal(m.Killer.OomReaperList.Select(t => t.Pid), copy.Killer.OomReaperList.Select(t => t.Pid));
-        Assert.Equal(m.Timeline.NextDue(), copy.Timeline.NextDue());
+        Assert.Equal(m.NextDue(), copy.NextDue());
         for (int i = 0; i < m.Tasks.Count; i++)
             if (m.Tasks[i].Mm is { } mm)
                 Assert.Equal(mm.Vmas.Select(v => (v.Kind, v.ResidentPages, v.SwapPages, v.NotifierBlocks)),

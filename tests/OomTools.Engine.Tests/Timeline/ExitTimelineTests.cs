@@ -32,7 +32,7 @@ public class ExitTimelineTests
     {
         var m = KilledHog(out var hog, out _);
         Assert.Equal(5, m.DefaultExitLatencyJiffies);
-        Assert.Equal((Boot + 5, 2), m.Timeline.NextDue()); // the exit, then the reaper timer at +2*HZ
+        Assert.Equal((Boot + 5, 2), m.NextDue()); // the exit, then the reaper timer at +2*HZ
 
         Assert.Empty(m.Timeline.Step(Boot + 4));
         Assert.Same(hog, m.FindTask(100));
@@ -102,7 +102,7 @@ public class ExitTimelineTests
         Assert.True(m.Timeline.StepToNextEvent());
         Assert.Equal(Boot + 500, m.Jiffies);          // the reaper timer of the exited hog
         Assert.Equal(0, m.PendingEvents);
-        Assert.Equal((null, 0), m.Timeline.NextDue());
+        Assert.Equal((null, 0), m.NextDue());
         Assert.False(m.Timeline.StepToNextEvent());
         Assert.Equal(Boot + 500, m.Jiffies);
     }
@@ -195,7 +195,7 @@ public class ExitTimelineTests
         var e = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal("dumping core (no end set)", e.Text);
         Assert.Same(hog, m.FindTask(100));
-        Assert.Equal((Boot + 500, 1), m.Timeline.NextDue()); // only the reaper timer is left
+        Assert.Equal((Boot + 500, 1), m.NextDue()); // only the reaper timer is left
     }
 
     [Fact]
