@@ -53,7 +53,7 @@ $first = Invoke-OutOfMemory -Machine $m -Current 500 -GfpMask GFP_HIGHUSER_MOVAB
 Write-Host "  t=0.000 s  $($first.Reason)"
 Check ($first.Victim.Pid -eq 300 -and $first.VictimPoints -eq 256000) 'the first OOM kills backup (256000 points)'
 # The charts are made of timeline events; this OOM ran on its own, so it becomes one (at 0 s, memory full).
-$plot1 = [System.Collections.Generic.List[OomTools.Engine.Time.TimelineEvent]]::new()
+$plot1 = [System.Collections.Generic.List[OomTools.Engine.Timeline.TimelineEvent]]::new()
 $plot1.Add($first.ToTimelineEvent())
 
 # Half a second later api allocates again (1200 MB at 400 MB/s). Nothing is free: its OOM aborts because
@@ -93,7 +93,7 @@ Write-Host "`n== Act 2: the victim holds mmap_lock for write for 5 s: the reaper
 $m = New-StuckMachine -Name db02 -LockMs 5000 -ExitMs 20
 $first = Invoke-OutOfMemory -Machine $m -Current 500 -GfpMask GFP_HIGHUSER_MOVABLE
 Check ($first.Victim.Pid -eq 300) 'the first OOM kills backup'
-$plot2 = [System.Collections.Generic.List[OomTools.Engine.Time.TimelineEvent]]::new()
+$plot2 = [System.Collections.Generic.List[OomTools.Engine.Timeline.TimelineEvent]]::new()
 $plot2.Add($first.ToTimelineEvent())
 $blocked = @(Step-OomTime -Machine $m -Milliseconds 500)
 Check ($blocked.Count -eq 1 -and $blocked[0].Kind -eq 'ExitBlocked' -and $blocked[0].Seconds -eq 0.02) 'at 20 ms its exit blocks on mmap_lock (uninterruptible sleep)'

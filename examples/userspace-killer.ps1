@@ -53,7 +53,7 @@ function Measure-Kernel([int]$ExitMs) {
     for ($i = 0; $i -lt 100; $i++) {
         $e = @(Step-OomTime -Machine $m -UntilNextEvent | Where-Object { $_.Pid -eq 900 -and $_.Kind -in 'Exit', 'Reaped' -and $_.Pages -gt 0 })
         if ($e.Count) { return [pscustomobject]@{ Seconds = $e[0].Seconds; Pages = $e[0].Pages; How = "$($e[0].Kind): $($e[0].Text)" } }
-        if ($m.Killer.PendingEvents -eq 0) { break }
+        if ($m.PendingEvents -eq 0) { break }
     }
     [pscustomobject]@{ Seconds = [double]::NaN; Pages = 0; How = 'never' }
 }

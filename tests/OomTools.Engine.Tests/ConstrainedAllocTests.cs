@@ -20,7 +20,7 @@ public class ConstrainedAllocTests
         var m = TestMachines.Machine(swap: 300);
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000), swapMax: new Pages(200));
 
-        Assert.Equal(1200, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1200, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public class ConstrainedAllocTests
         var m = TestMachines.Machine(swap: 300);
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000), swapMax: new Pages(500));
 
-        Assert.Equal(1300, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1300, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class ConstrainedAllocTests
         var m = TestMachines.Machine(swap: 300);
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000));
 
-        Assert.Equal(1300, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1300, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class ConstrainedAllocTests
         m.VmSwappiness = 0;
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000), swapMax: new Pages(500));
 
-        Assert.Equal(1000, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1000, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class ConstrainedAllocTests
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000), swapMax: new Pages(500));
         cg.Swappiness = 0;
 
-        Assert.Equal(1300, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1300, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class ConstrainedAllocTests
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000), swapMax: new Pages(500));
         Assert.Equal(1500, cg.MemswMax.Value);
 
-        Assert.Equal(1300, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1300, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class ConstrainedAllocTests
         var m = TestMachines.Machine(swap: 1000, cgroups: CgroupVersion.V1);
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000), swapMax: new Pages(500));
 
-        Assert.Equal(1500, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1500, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class ConstrainedAllocTests
         var m = TestMachines.Machine(swap: 300, cgroups: CgroupVersion.V1);
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000));
 
-        Assert.Equal(1300, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1300, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class ConstrainedAllocTests
         var m = TestMachines.Machine(swap: 0, cgroups: CgroupVersion.V1);
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(40960));
 
-        Assert.Equal(40960, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(40960, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class ConstrainedAllocTests
         var m = TestMachines.Machine(swap: 300, cgroups: CgroupVersion.V1);
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000), swapMax: new Pages(500), swappiness: 0);
 
-        Assert.Equal(1000, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1000, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public class ConstrainedAllocTests
         m.VmSwappiness = 0;
         var cg = m.CreateCgroup("/a", memoryMax: new Pages(1000), swapMax: new Pages(500), swappiness: 10);
 
-        Assert.Equal(1300, m.Killer.MemCgroupGetMax(cg).Value);
+        Assert.Equal(1300, m.MemCgroups.MemCgroupGetMax(cg).Value);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class ConstrainedAllocTests
         m.CreateCgroup("/p", swappiness: 0);
         var child = m.CreateCgroup("/p/c", memoryMax: new Pages(1000), swapMax: new Pages(500));
 
-        Assert.Equal(1000, m.Killer.MemCgroupGetMax(child).Value);
+        Assert.Equal(1000, m.MemCgroups.MemCgroupGetMax(child).Value);
     }
 
     [Fact]

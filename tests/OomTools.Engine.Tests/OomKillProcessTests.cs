@@ -279,7 +279,7 @@ public class OomKillProcessTests
         m.CreateCgroup("/a/b/c");
         var v = m.Add(100, anon: 10, cgroup: "/a/b/c");
 
-        Assert.Same(a, m.Killer.MemCgroupGetOomGroup(v, null));
+        Assert.Same(a, m.MemCgroups.MemCgroupGetOomGroup(v, null));
     }
 
     [Fact]
@@ -291,7 +291,7 @@ public class OomKillProcessTests
         m.CreateCgroup("/a/b/c");
         var v = m.Add(100, anon: 10, cgroup: "/a/b/c");
 
-        Assert.Same(b, m.Killer.MemCgroupGetOomGroup(v, b));
+        Assert.Same(b, m.MemCgroups.MemCgroupGetOomGroup(v, b));
     }
 
     [Fact]
@@ -302,7 +302,7 @@ public class OomKillProcessTests
         var b = m.CreateCgroup("/a/b");
         var v = m.Add(100, anon: 10, cgroup: "/a/b");
 
-        Assert.Null(m.Killer.MemCgroupGetOomGroup(v, b));
+        Assert.Null(m.MemCgroups.MemCgroupGetOomGroup(v, b));
     }
 
     [Fact]
@@ -312,7 +312,7 @@ public class OomKillProcessTests
         m.RootMemcg.OomGroup = true;
         var v = m.Add(100, anon: 10);
 
-        Assert.Null(m.Killer.MemCgroupGetOomGroup(v, null));
+        Assert.Null(m.MemCgroups.MemCgroupGetOomGroup(v, null));
     }
 
     [Fact]
@@ -323,7 +323,7 @@ public class OomKillProcessTests
         m.CreateCgroup("/x", oomGroup: true);
         var v = m.Add(100, anon: 10, cgroup: "/x");
 
-        Assert.Null(m.Killer.MemCgroupGetOomGroup(v, a));
+        Assert.Null(m.MemCgroups.MemCgroupGetOomGroup(v, a));
     }
 
     [Fact]
@@ -368,7 +368,7 @@ public class OomKillProcessTests
 
         var o = m.Killer.Invoke(TestMachines.ForMemcg(a));
 
-        Assert.Null(m.Killer.MemCgroupGetOomGroup(m.GetTask(100), a));
+        Assert.Null(m.MemCgroups.MemCgroupGetOomGroup(m.GetTask(100), a));
         Assert.Equal(new[] { 100 }, o.Killed.Pids());
         Assert.DoesNotContain(o.Texts(), t => t.StartsWith("Tasks in ", System.StringComparison.Ordinal));
     }

@@ -11,7 +11,7 @@ public class OomKillerSwitchTests
     {
         var m = TestMachines.Machine();
 
-        Assert.True(m.Killer.OomKillerDisable());
+        Assert.True(m.Killer.OomKillerDisable(0, m.Timeline));
 
         Assert.True(m.OomKillerDisabled);
         var last = m.Log.Entries[m.Log.Count - 1];
@@ -28,7 +28,7 @@ public class OomKillerSwitchTests
         Assert.Equal(1, m.OomVictims);
         int before = m.Log.Count;
 
-        Assert.False(m.Killer.OomKillerDisable());
+        Assert.False(m.Killer.OomKillerDisable(0, m.Timeline));
 
         Assert.False(m.OomKillerDisabled);
         Assert.Equal(new[] { "OOM killer enabled." }, m.Log.Since(before).Texts());
@@ -43,7 +43,7 @@ public class OomKillerSwitchTests
         m.RemoveTask(v); // exit_mm -> exit_oom_victim
 
         Assert.Equal(0, m.OomVictims);
-        Assert.True(m.Killer.OomKillerDisable());
+        Assert.True(m.Killer.OomKillerDisable(0, m.Timeline));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class OomKillerSwitchTests
     {
         var m = TestMachines.Machine();
         var t = m.Add(100, anon: 500);
-        m.Killer.OomKillerDisable();
+        m.Killer.OomKillerDisable(0, m.Timeline);
         Assert.False(m.Killer.Invoke(TestMachines.Global()).Result);
 
         m.Killer.OomKillerEnable();
@@ -69,7 +69,7 @@ public class OomKillerSwitchTests
         var m = TestMachines.Machine();
         var a = m.CreateCgroup("/a");
         var t = m.Add(100, anon: 500, cgroup: "/a");
-        m.Killer.OomKillerDisable();
+        m.Killer.OomKillerDisable(0, m.Timeline);
 
         Assert.False(m.Killer.Invoke(TestMachines.ForMemcg(a)).Result);
         Assert.False(m.Killer.Invoke(TestMachines.Sysrq()).Result);

@@ -29,7 +29,7 @@ public class OomReaperTests
         var m = KilledHog(out var hog, out var clock);
         clock.Advance(TimeSpan.FromMilliseconds(1996)); // 499 jiffies at HZ=250
 
-        Assert.Empty(m.Killer.RunOomReaper());
+        Assert.Empty(m.Timeline.RunOomReaper());
         Assert.Equal(5000, hog.Mm!.AnonPages.Value);
         Assert.False(hog.Mm.Has(MmFlags.OomSkip));
     }
@@ -41,7 +41,7 @@ public class OomReaperTests
         clock.Advance(TimeSpan.FromSeconds(2)); // jiffies == expires: the timer fires
         int before = m.Log.Count;
 
-        var done = m.Killer.RunOomReaper();
+        var done = m.Timeline.RunOomReaper();
 
         Assert.Equal(new[] { 100 }, done.Pids());
         Assert.Equal(new[] { "oom_reaper: reaped process 100 (hog), now anon-rss:0kB, file-rss:120kB, shmem-rss:8kB" },
@@ -60,7 +60,7 @@ public class OomReaperTests
         var m = KilledHog(out _, out var clock);
         Assert.True(m.Killer.Invoke(TestMachines.Global()).Aborted);
         clock.Advance(TimeSpan.FromSeconds(2));
-        m.Killer.RunOomReaper();
+        m.Timeline.RunOomReaper();
 
         var o = m.Killer.Invoke(TestMachines.Global());
 
@@ -76,7 +76,7 @@ public class OomReaperTests
         clock.Advance(TimeSpan.FromSeconds(3));
         int before = m.Log.Count;
 
-        m.Killer.RunOomReaper();
+        m.Timeline.RunOomReaper();
 
         Assert.Empty(m.Log.Since(before));
         Assert.Equal(5000, hog.Mm.AnonPages.Value);
@@ -91,7 +91,7 @@ public class OomReaperTests
         clock.Advance(TimeSpan.FromSeconds(2));
         int before = m.Log.Count;
 
-        m.Killer.RunOomReaper();
+        m.Timeline.RunOomReaper();
 
         Assert.Equal(new[] { "oom_reaper: unable to reap pid:100 (hog)" }, m.Log.Since(before).Texts());
         Assert.True(hog.Mm.Has(MmFlags.OomSkip));
@@ -106,7 +106,7 @@ public class OomReaperTests
         clock.Advance(TimeSpan.FromSeconds(2));
         int before = m.Log.Count;
 
-        m.Killer.RunOomReaper();
+        m.Timeline.RunOomReaper();
 
         Assert.Equal(new[] { "oom_reaper: unable to reap pid:100 (hog)" }, m.Log.Since(before).Texts());
         Assert.True(hog.Mm.Has(MmFlags.Unstable));
@@ -148,7 +148,7 @@ public class OomReaperTests
         m.Killer.Invoke(TestMachines.Global());
         clock.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.Empty(m.Killer.RunOomReaper());
+        Assert.Empty(m.Timeline.RunOomReaper());
         Assert.Equal(5000, child.Mm!.AnonPages.Value);
     }
 

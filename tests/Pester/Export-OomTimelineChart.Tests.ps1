@@ -23,7 +23,7 @@ BeforeAll {
         Add-OomTask -Machine $m -Pid 500 -Name api -AnonRss 636MB -OomScoreAdj -800
         Set-OomTask -Machine $m -Pid 300 -HoldMmapLock $LockMs -ExitLatency 10000
         $first = Invoke-OutOfMemory -Machine $m -Current 500 -GfpMask GFP_HIGHUSER_MOVABLE
-        $events = [System.Collections.Generic.List[OomTools.Engine.Time.TimelineEvent]]::new()
+        $events = [System.Collections.Generic.List[OomTools.Engine.Timeline.TimelineEvent]]::new()
         $events.Add($first.ToTimelineEvent())
         Step-OomTime -Machine $m -Milliseconds 500 | ForEach-Object { $events.Add($_) }
         Invoke-OomAllocation -Machine $m -Pid 500 -Size $Size -Rate 400MB | ForEach-Object { $events.Add($_) }

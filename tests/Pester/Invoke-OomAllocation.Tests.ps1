@@ -16,7 +16,7 @@ Describe 'Invoke-OomAllocation' {
             # which exits 5 jiffies later; the other 19456 pages are charged then.
             $e = @(Invoke-OomAllocation -Machine $m -Pid 101 -Size 200MB)
             @($e.Kind) | Should -Be @('OutOfMemory', 'Exit', 'Allocated')
-            $e[0] | Should -BeOfType ([OomTools.Engine.Time.TimelineEvent])
+            $e[0] | Should -BeOfType ([OomTools.Engine.Timeline.TimelineEvent])
             $e[0].Text | Should -Be 'global OOM: Killed 100 (hog) with 153600 points of 262144 pages.'
             $e[0].Outcome.Current.Pid | Should -Be 101
             $e[0].Outcome.Constraint | Should -Be 'None'
@@ -87,7 +87,7 @@ Describe 'Invoke-OomAllocation' {
             $e[0].Outcome.Constraint | Should -Be 'Memcg'
             $e[0].Outcome.Current.Pid | Should -Be 201
             $m.FindTask(201).AnonPages.Value | Should -Be 12800
-            $m.Killer.MemcgUsage($m.FindCgroup('/app')) | Should -Be 12800
+            [OomTools.Engine.Memcontrol.MemCgroups]::MemoryCurrent($m.FindCgroup('/app')) | Should -Be 12800
         }
 
         It 'ends with AllocationFailed when the allocating task is the one killed' {

@@ -27,7 +27,7 @@ Describe 'Set-OomScoreAdj' {
     Context 'writing /proc/PID/oom_score_adj on a machine' {
         It 'writes the value and returns the change' {
             $c = Set-OomScoreAdj -Machine $m -Pid 200 -Value 300
-            $c | Should -BeOfType ([OomTools.Engine.Model.OomScoreAdjChange])
+            $c | Should -BeOfType ([OomTools.Engine.Proc.OomScoreAdjChange])
             $c.Pid | Should -Be 200
             $c.OldOomScoreAdj | Should -Be -200
             $c.NewOomScoreAdj | Should -Be 300

@@ -19,7 +19,7 @@ Describe 'Step-OomTime' {
         It 'returns TimelineEvent objects: the exit 20 ms after the kill, with the pages exit_mmap freed' {
             $e = @(Step-OomTime -Machine $m -Milliseconds 20)
             $e.Count | Should -Be 1
-            $e[0] | Should -BeOfType ([OomTools.Engine.Time.TimelineEvent])
+            $e[0] | Should -BeOfType ([OomTools.Engine.Timeline.TimelineEvent])
             $e[0].Kind | Should -Be 'Exit'
             $e[0].Jiffies | Should -Be 5
             $e[0].Seconds | Should -Be 0.02
@@ -59,7 +59,7 @@ Describe 'Step-OomTime' {
             $e = @(Step-OomTime -Machine $m -UntilIdle)
             @($e.Kind) | Should -Be @('Exit', 'ReaperSkipped')
             $m.Jiffies | Should -Be 500
-            $m.Killer.PendingEvents | Should -Be 0
+            $m.PendingEvents | Should -Be 0
         }
 
         It 'takes the machine from the pipeline' {

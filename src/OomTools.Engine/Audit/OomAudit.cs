@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using OomTools.Engine.Exit;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
@@ -27,8 +29,9 @@ public static class OomAudit
         while (steps.Count < maxKills && (untilFreed is null || total < untilFreed.Value.Value))
         {
             var oc = request.ControlFor(sim);
-            bool chosen = sim.Killer.OutOfMemoryForAudit(oc, out var killed);
-            if (!chosen || oc.Chosen is null || killed.Count == 0 || sim.PanicMessage is not null) break;
+            var result = sim.Killer.OutOfMemory(oc);
+            var killed = result.Killed;
+            if (!result.Result || oc.Chosen is null || killed.Count == 0 || sim.PanicMessage is not null) break;
             long freed = Exit(sim, killed);
             total += freed;
             steps.Add(new KillOrderStep
@@ -37,7 +40,7 @@ public static class OomAudit
                 Pid = oc.Chosen.Pid,
                 Name = oc.Chosen.Comm,
                 Points = oc.ChoseAllocatingTask ? null : oc.ChosenPoints,
-                Killed = killed.ConvertAll(t => t.Pid),
+                Killed = killed.Select(t => t.Pid).ToList(),
                 Freed = new Pages(freed),
                 TotalFreed = new Pages(total),
                 Cgroup = oc.Chosen.Memcg.Path,
@@ -47,14 +50,15 @@ public static class OomAudit
     }
 
     /// <summary>The killed processes exit; an mm whose last user leaves frees its rss, swap and page tables.</summary>
-    private static long Exit(OomMachine sim, List<OomTask> killed)
+    private static long Exit(OomMachine sim, IReadOnlyList<OomTask> killed)
     {
         long freed = 0;
+        var exit = sim.Exit;
         foreach (var t in killed)
         {
             var mm = t.Mm;
             if (sim.FindTask(t.Pid) is null) continue;
-            sim.RemoveTask(t);
+            exit.DoExit(t);
             if (mm is not null && mm.Users <= 0)
                 freed += mm.Rss.Value + mm.SwapEntries.Value + mm.PageTableBytes / sim.PageSize;
         }

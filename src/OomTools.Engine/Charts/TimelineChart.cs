@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using OomTools.Engine.Time;
+using OomTools.Engine.Timeline;
 
 namespace OomTools.Engine.Charts;
 

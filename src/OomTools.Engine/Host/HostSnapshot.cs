@@ -63,7 +63,7 @@ public static class HostSnapshot
         var fs = o.FileSystem;
         var meminfo = Read(fs, Join(o.ProcRoot, "meminfo"), warn)
             ?? throw new OomEngineException(OomError.InvalidState,
-                $"'{Join(o.ProcRoot, "meminfo")}' does not exist: Get-OomSnapshot reads a Linux host's /proc (give -ProcRoot for a saved copy).", o.ProcRoot);
+                $"'{Join(o.ProcRoot, "meminfo")}' does not exist: a host snapshot reads a Linux host's /proc, or a saved copy of it as the proc root.", o.ProcRoot);
         Kibibytes memTotal = MeminfoKb(meminfo, "MemTotal"), swapTotal = MeminfoKb(meminfo, "SwapTotal");
         int pageSize = o.PageSize;
 

@@ -1,12 +1,12 @@
 using System;
 using System.IO;
-using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Host;
 
 /// <summary>
 /// Writes the oom_score_adj files of processes on this host (or of a saved /proc tree), and names the kernel's
-/// refusal by its errno, as <see cref="Model.OomScoreAdjWriter"/> names the simulated ones.
+/// refusal by its errno, as <see cref="Proc.OomScoreAdjWriter"/> names the simulated ones.
 /// </summary>
 public static class ProcOomScoreAdjFile
 {

@@ -1,4 +1,3 @@
-using System;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
@@ -15,7 +14,7 @@ public sealed partial class OomKiller
     {
         if (oc.Memcg is { } memcg)
         {
-            var max = MemCgroupGetMax(memcg).Value;
+            var max = memCgroups.MemCgroupGetMax(memcg).Value;
             oc.TotalPages = new Pages(max != 0 ? max : 1);
             return OomConstraint.Memcg;
         }
@@ -58,20 +57,11 @@ public sealed partial class OomKiller
     internal NodeMask CurrentMemsAllowed(OomControl oc) => CurrentCpuset(oc).Mems;
 
     /// <summary>
-    /// kernel/cgroup/cpuset.c <c>cpuset_node_allowed()</c> as <c>cpuset_zone_allowed()</c> calls it: a node in
-    /// current's mems is allowed; otherwise an OOM victim may go anywhere, a hardwall request (__GFP_HARDWALL)
-    /// may not, an exiting task may, and the rest may use the nearest hardwall ancestor's nodes.
+    /// <c>cpuset_zone_allowed()</c> for the allocating context: every node when cpusets are not in use, otherwise
+    /// kernel/cgroup/cpuset.c's rule (<see cref="Cpuset.NodeAllowed"/>) for current's cpuset.
     /// </summary>
-    internal bool CpusetNodeAllowed(OomControl oc, int node)
-    {
-        if (!m.CpusetsEnabled) return true;
-        var cs = CurrentCpuset(oc);
-        if (cs.Mems.Contains(node)) return true;
-        if (oc.Current is { IsOomVictim: true }) return true;
-        if (oc.GfpMask.Has(GfpMask.__GFP_HARDWALL)) return false;
-        if (oc.Current is { Exiting: true }) return true;
-        return cs.NearestHardwallAncestor().Mems.Contains(node);
-    }
+    internal bool CpusetNodeAllowed(OomControl oc, int node) =>
+        !m.CpusetsEnabled || CurrentCpuset(oc).NodeAllowed(node, oc.GfpMask, oc.Current);
 
     /// <summary>
     /// <c>oom_cpuset_eligible()</c>: under a mempolicy OOM only tasks whose MPOL_BIND nodes meet the nodemask
@@ -84,18 +74,5 @@ public sealed partial class OomKiller
         if (oc.Nodemask is { } mask)
             return task.MempolicyBind is not { } bind || bind.Intersects(mask);
         return CurrentMemsAllowed(oc).Intersects(task.Cpuset.Mems);
-    }
-
-    /// <summary>
-    /// mm/memcontrol.c <c>mem_cgroup_get_max()</c>: memory.max plus the swap the cgroup may use — v1: memsw
-    /// limit minus memory limit, v2: swap.max — capped at total swap, and only when swappiness is not 0.
-    /// </summary>
-    public Pages MemCgroupGetMax(MemoryCgroup memcg)
-    {
-        long max = memcg.MemoryMax.Value;
-        int swappiness = m.CgroupVersion == CgroupVersion.V1 && !memcg.IsRoot ? memcg.Swappiness ?? m.VmSwappiness : m.VmSwappiness;
-        if (swappiness == 0) return new Pages(max);
-        long swap = m.CgroupVersion == CgroupVersion.V1 ? memcg.MemswMax.Value - max : memcg.SwapMax.Value;
-        return new Pages(max + Math.Min(swap, m.TotalSwapPages.Value));
     }
 }

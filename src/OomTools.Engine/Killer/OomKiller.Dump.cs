@@ -1,5 +1,4 @@
 using System.Globalization;
-using OomTools.Engine.Log;
 using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Killer;
@@ -22,7 +21,7 @@ public sealed partial class OomKiller
         int adj = oc.Current?.oomScoreAdj ?? oc.CurrentOomScoreAdj;
         m.Log.Warn(string.Format(CultureInfo.InvariantCulture, "{0} invoked oom-killer: gfp_mask={1}, order={2}, oom_score_adj={3}",
             comm, oc.GfpMask.ToString(m.Kernel.Era.GfpNames), oc.Order, adj));
-        if (oc.Memcg is { } memcg) MemCgroupPrintOomMeminfo(memcg);
+        if (oc.Memcg is { } oomMemcg) memCgroups.MemCgroupPrintOomMeminfo(oomMemcg);
         else
         {
             ShowMemTotals();
@@ -35,26 +34,12 @@ public sealed partial class OomKiller
         if (m.OomDumpTasks) DumpTasks(oc);
     }
 
-    /// <summary><c>mem_cgroup_print_oom_meminfo()</c>'s counter lines (usage is the sum of the member processes' rss).</summary>
-    private void MemCgroupPrintOomMeminfo(MemoryCgroup memcg)
-    {
-        long k = m.PageSize / 1024, rss = MemcgUsage(memcg), swap = MemcgSwap(memcg);
-        m.Log.Info($"memory: usage {rss * k}kB, limit {memcg.MemoryMax.Value * k}kB, failcnt 0");
-        if (m.CgroupVersion == CgroupVersion.V2)
-            m.Log.Info($"swap: usage {swap * k}kB, limit {memcg.SwapMax.Value * k}kB, failcnt 0");
-        else
-        {
-            m.Log.Info($"memory+swap: usage {(rss + swap) * k}kB, limit {memcg.MemswMax.Value * k}kB, failcnt 0");
-            m.Log.Info($"kmem: usage 0kB, limit {m.PageCounterMax.Value * k}kB, failcnt 0");
-        }
-    }
-
     /// <summary>The closing totals of <c>__show_mem()</c> and <c>show_swap_cache_info()</c>.</summary>
     private void ShowMemTotals()
     {
         long k = m.PageSize / 1024, present = 0, swapUsed = 0;
         foreach (var n in m.Nodes) present += n.PresentPages.Value;
-        foreach (var mm in DistinctMms(m.Tasks)) swapUsed += mm.swapEnts;
+        foreach (var mm in OomMachine.DistinctMms(m.Tasks)) swapUsed += mm.swapEnts;
         m.Log.Warn("Mem-Info:");
         m.Log.Warn($"Free swap  = {System.Math.Max(0, m.TotalSwapPages.Value - swapUsed) * k}kB");
         m.Log.Warn($"Total swap = {m.TotalSwapPages.Value * k}kB");
@@ -64,23 +49,30 @@ public sealed partial class OomKiller
     }
 
     /// <summary>
-    /// <c>dump_tasks()</c> / <c>dump_task()</c>: the task table over the OOM domain, without unkillable tasks,
-    /// tasks outside the nodes and tasks that have no mm left.
+    /// <c>dump_tasks()</c>: the <c>Tasks state</c> line (4.19+) and the table header of the machine's kernel, then
+    /// <see cref="DumpTask"/> over the OOM domain — the memcg's subtree or every process.
     /// </summary>
     internal void DumpTasks(OomControl oc)
     {
         var layout = m.Kernel.Era.TaskTable;
         if (OomMessages.PrintsTasksState(layout)) m.Log.Info(OomMessages.TasksStateHeader);
         m.Log.Info(OomMessages.TaskTableHeaderFor(layout));
-        var scan = oc.Memcg is { } memcg ? TasksOf(memcg) : m.Tasks;
-        foreach (var p in scan)
-        {
-            if (OomUnkillableTask(p)) continue;
-            if (!oc.IsMemcgOom && !OomCpusetEligible(p, oc)) continue;
-            int tid = FindLockTaskMm(p);
-            if (tid < 0) continue;
-            m.Log.Info(OomMessages.TaskRow(tid, p, layout));
-        }
+        var scan = oc.Memcg is { } oomMemcg ? TasksOf(oomMemcg) : m.Tasks;
+        foreach (var p in scan) DumpTask(p, oc);
+    }
+
+    /// <summary>
+    /// <c>dump_task()</c>: one row of the task table, printed with the thread that still holds the mm. Unkillable
+    /// tasks, tasks outside the OOM's nodes and tasks with no mm left are not listed. Returns whether a row was printed.
+    /// </summary>
+    internal bool DumpTask(OomTask p, OomControl oc)
+    {
+        if (OomUnkillableTask(p)) return false;
+        if (!oc.IsMemcgOom && !OomCpusetEligible(p, oc)) return false;
+        int tid = FindLockTaskMm(p);
+        if (tid < 0) return false;
+        m.Log.Info(OomMessages.TaskRow(tid, p, m.Kernel.Era.TaskTable));
+        return true;
     }
 
     /// <summary>

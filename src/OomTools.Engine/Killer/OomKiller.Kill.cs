@@ -1,4 +1,5 @@
-using OomTools.Engine.Log;
+using System.Collections.Generic;
+using OomTools.Engine.Memcontrol;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
@@ -9,16 +10,24 @@ public sealed partial class OomKiller
     /// <summary>
     /// <c>oom_kill_process()</c>: a chosen task that is already dying is only marked and queued for the reaper;
     /// otherwise the report is printed (rate-limited, 10 per 5 s), the victim and its mm sharers are killed, and
-    /// with memory.oom.group the whole group follows.
+    /// with memory.oom.group the whole group follows. Returns what it did: the processes signalled, and why it
+    /// stopped short when it did.
     /// </summary>
-    public void OomKillProcess(OomControl oc, string message)
+    public OutOfMemoryResult OomKillProcess(OomControl oc, string message)
+    {
+        var result = new OutOfMemoryResult();
+        OomKillProcess(oc, message, result);
+        return result;
+    }
+
+    private void OomKillProcess(OomControl oc, string message, OutOfMemoryResult result)
     {
         var victim = oc.Chosen!;
         if (TaskWillFreeMem(victim))
         {
             MarkOomVictim(victim);
             QueueOomReaper(victim);
-            lastEarlyReturn = $"the chosen task {victim} is already exiting; it was only given the memory reserves";
+            result.EarlyReturn = $"the chosen task {victim} is already exiting; it was only given the memory reserves";
             return;
         }
 
@@ -29,17 +38,17 @@ public sealed partial class OomKiller
         }
 
         // Decide on the group before the victim is gone.
-        var oomGroup = MemCgroupGetOomGroup(victim, oc.Memcg);
+        var oomGroup = memCgroups.MemCgroupGetOomGroup(victim, oc.Memcg);
         if (FindLockTaskMm(victim) < 0)
-            lastEarlyReturn = $"the chosen task {victim} had already released its memory (is already exiting); it was not killed";
-        DoOomKillProcess(victim, message);
+            result.EarlyReturn = $"the chosen task {victim} had already released its memory (is already exiting); it was not killed";
+        result.AddKilled(DoOomKillProcess(victim, message));
 
         if (oomGroup is not null)
         {
-            for (var c = oomGroup; c is not null && !c.IsRoot; c = c.Parent) c.OomGroupKillEvents++;
+            memCgroups.MemcgMemoryEvent(oomGroup, MemcgEvent.OomGroupKill);
             m.Log.Info($"Tasks in {oomGroup.Path} are going to be killed due to memory.oom.group set");
             foreach (var task in TasksOf(oomGroup).ToSnapshot())
-                OomKillMemcgMember(task, message);
+                result.AddKilled(OomKillMemcgMember(task, message));
         }
     }
 
@@ -47,21 +56,23 @@ public sealed partial class OomKiller
     /// <c>__oom_kill_process()</c>: SIGKILL to the victim (through a thread that still has the mm), mark it,
     /// print <c>Killed process</c>, then SIGKILL every other user process sharing the mm. Global init sharing it
     /// pins the mm: MMF_OOM_SKIP is set and the reaper is not queued. Kernel threads using it are left alone.
+    /// Returns the processes that received SIGKILL, in order (none when the victim had already let go of its mm).
     /// </summary>
-    public void DoOomKillProcess(OomTask victim, string message)
+    public IReadOnlyList<OomTask> DoOomKillProcess(OomTask victim, string message)
     {
+        var killed = new List<OomTask>();
         int tid = FindLockTaskMm(victim);
         if (tid < 0)
         {
             m.Log.Info($"{message}: OOM victim {victim.Pid} ({victim.Comm}) is already exiting. Skip killing the task");
-            return;
+            return killed;
         }
         var mm = victim.Mm!;
         bool canOomReap = true;
 
         m.OomKillCount++;
-        MemcgOomKillEvent(victim.Memcg);
-        SendSigkill(victim);
+        memCgroups.MemcgMemoryEvent(victim.Memcg, MemcgEvent.OomKill);
+        SendSigkill(victim, killed);
         MarkOomVictim(victim);
         m.Log.Err(OomMessages.KilledProcess(message, tid, victim, m.PageSize));
 
@@ -79,50 +90,30 @@ public sealed partial class OomKiller
                 }
                 // No kthread_use_mm() user reads user memory, so reaping is still safe.
                 if (p.IsKernelThread) continue;
-                SendSigkill(p);
+                SendSigkill(p, killed);
             }
         }
         if (canOomReap) QueueOomReaper(victim);
-    }
-
-    /// <summary><c>oom_kill_memcg_member()</c>: kills a group member unless it is -1000 or global init.</summary>
-    internal void OomKillMemcgMember(OomTask task, string message)
-    {
-        if (task.oomScoreAdj != OomScoreAdj.MinValue && !task.IsGlobalInit)
-            DoOomKillProcess(task, message);
+        return killed;
     }
 
     /// <summary>
-    /// mm/memcontrol.c <c>mem_cgroup_get_oom_group()</c>: on cgroup v2, the highest cgroup with memory.oom.group
-    /// between the victim's and the OOM domain (inclusive; the root has no such file).
+    /// <c>oom_kill_memcg_member()</c>: kills a group member unless it is -1000 or global init. Returns the
+    /// processes that received SIGKILL.
     /// </summary>
-    public MemoryCgroup? MemCgroupGetOomGroup(OomTask victim, MemoryCgroup? oomDomain)
-    {
-        if (m.CgroupVersion != CgroupVersion.V2) return null;
-        var domain = oomDomain ?? m.RootMemcg;
-        var memcg = victim.Memcg;
-        if (memcg.IsRoot || !memcg.IsDescendantOf(domain)) return null;
-        MemoryCgroup? group = null;
-        for (var c = memcg; c is not null; c = c.Parent)
-        {
-            if (c.OomGroup && !c.IsRoot) group = c;
-            if (ReferenceEquals(c, domain)) break;
-        }
-        return group;
-    }
+    public IReadOnlyList<OomTask> OomKillMemcgMember(OomTask task, string message) =>
+        task.oomScoreAdj != OomScoreAdj.MinValue && !task.IsGlobalInit
+            ? DoOomKillProcess(task, message)
+            : System.Array.Empty<OomTask>();
 
-    /// <summary><c>memcg_memory_event_mm(mm, MEMCG_OOM_KILL)</c>: counted locally and, on v2, up to the root.</summary>
-    private void MemcgOomKillEvent(MemoryCgroup memcg)
+    /// <summary>
+    /// SIGKILL to a thread group: <c>complete_signal()</c> sets SIGNAL_GROUP_EXIT at once, and the process will
+    /// run to its exit (queued on the machine's timeline).
+    /// </summary>
+    private void SendSigkill(OomTask p, List<OomTask> killed)
     {
-        for (var c = memcg; c is not null && !c.IsRoot; c = m.CgroupVersion == CgroupVersion.V2 ? c.Parent : null)
-            c.OomKillEvents++;
-    }
-
-    /// <summary>SIGKILL to a thread group: <c>complete_signal()</c> sets SIGNAL_GROUP_EXIT at once.</summary>
-    private void SendSigkill(OomTask p)
-    {
-        if (!p.GroupExiting) ScheduleExit(p);
+        if (!p.GroupExiting) m.ScheduleExit(p);
         p.GroupExiting = true;
-        if (killedSink is not null && !killedSink.Contains(p)) killedSink.Add(p);
+        if (!killed.Contains(p)) killed.Add(p);
     }
 }

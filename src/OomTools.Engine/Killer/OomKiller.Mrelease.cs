@@ -39,38 +39,4 @@ public sealed partial class OomKiller
             ? new MreleaseResult(pid, Errno.Success, freed, "reaped", task)
             : new MreleaseResult(pid, Errno.EAGAIN, freed, "an MMU notifier could not be run without blocking; part of the mm is left", task);
     }
-
-    /// <summary>
-    /// <c>__oom_reap_task_mm()</c>: marks the mm MMF_UNSTABLE and unmaps every anonymous or private mapping —
-    /// never hugetlb or pfnmap, and shared ones stay for exit. A mapping whose MMU notifier cannot run without
-    /// blocking is skipped and makes the result false (partial). An mm modelled without VMAs frees its anonymous
-    /// pages and swap entries (unless <see cref="MemoryDescriptor.MmuNotifierBlocks"/>).
-    /// </summary>
-    public bool DoOomReapTaskMm(MemoryDescriptor mm)
-    {
-        mm.Flags |= MmFlags.Unstable;
-        long anonBefore = mm.anon;
-        bool complete = true;
-        if (mm.vmas is not { Count: > 0 })
-        {
-            if (mm.MmuNotifierBlocks) return false;
-            mm.anon = 0;
-            mm.swapEnts = 0;
-        }
-        else
-        {
-            foreach (var vma in mm.Vmas)
-            {
-                if (!vma.Reapable) continue;
-                if (vma.NotifierBlocks) { complete = false; continue; }
-                if (vma.Kind == VmaKind.Anonymous) mm.anon = System.Math.Max(0, mm.anon - vma.ResidentPages);
-                else mm.file = System.Math.Max(0, mm.file - vma.ResidentPages);
-                mm.swapEnts = System.Math.Max(0, mm.swapEnts - vma.SwapPages);
-                vma.ResidentPages = 0;
-                vma.SwapPages = 0;
-            }
-        }
-        Uncharge(mm, anonBefore - mm.anon);
-        return complete;
-    }
 }

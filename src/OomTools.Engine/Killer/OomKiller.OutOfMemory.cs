@@ -7,17 +7,18 @@ public sealed partial class OomKiller
 {
     /// <summary>
     /// <c>out_of_memory()</c>: every early return of the kernel's, then the constraint, panic_on_oom,
-    /// oom_kill_allocating_task, the scan and the kill. Returns the kernel's value: true when progress was made
-    /// (memory freed by a notifier, a victim chosen or already on its way out).
+    /// oom_kill_allocating_task, the scan and the kill. <see cref="OutOfMemoryResult.Result"/> is the kernel's
+    /// value: true when progress was made (memory freed by a notifier, a victim chosen or already on its way out).
     /// </summary>
-    public bool OutOfMemory(OomControl oc)
+    public OutOfMemoryResult OutOfMemory(OomControl oc)
     {
-        lastEarlyReturn = null;
+        if (oc is null) throw new System.ArgumentNullException(nameof(oc));
+        var result = new OutOfMemoryResult();
         if (m.PanicMessage is not null)
             throw new OomEngineException(OomError.InvalidState, $"Machine '{m.Name}' has panicked ({m.PanicMessage}); it runs no more OOMs.", m);
         if (oc.Candidates is null && oc.RecordCandidates) oc.Candidates = new System.Collections.Generic.List<OomCandidate>();
 
-        if (m.OomKillerDisabled) return EarlyReturn(false, "the OOM killer is disabled (oom_killer_disable)");
+        if (m.OomKillerDisabled) return result.Return(false, "the OOM killer is disabled (oom_killer_disable)");
 
         if (!oc.IsMemcgOom)
         {
@@ -26,7 +27,7 @@ public sealed partial class OomKiller
             // Got some memory back in the last second.
             // What the notifiers freed is back with the page allocator.
             if (freed > 0 && m.UsedPages is { } used) m.UsedPages = new Pages(System.Math.Max(0, used.Value - freed));
-            if (freed > 0 && !oc.IsSysrqOom) return EarlyReturn(true, $"an OOM notifier freed {freed} pages");
+            if (freed > 0 && !oc.IsSysrqOom) return result.Return(true, $"an OOM notifier freed {freed} pages");
         }
 
         // A dying allocator gets the reserves so it can exit quickly and free its memory.
@@ -34,24 +35,24 @@ public sealed partial class OomKiller
         {
             MarkOomVictim(current);
             QueueOomReaper(current);
-            return EarlyReturn(true, $"the allocating task {current} is already exiting and was given the memory reserves");
+            return result.Return(true, $"the allocating task {current} is already exiting and was given the memory reserves");
         }
 
         // The OOM killer does not compensate for IO-less reclaim (a memcg OOM goes on regardless).
         if (!oc.GfpMask.Has(GfpMask.__GFP_FS) && !oc.IsMemcgOom)
-            return EarlyReturn(true, "the allocation cannot do filesystem I/O (no __GFP_FS), so nothing is killed");
+            return result.Return(true, "the allocation cannot do filesystem I/O (no __GFP_FS), so nothing is killed");
 
         oc.Constraint = ConstrainedAlloc(oc);
         if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
-        if (CheckPanicOnOom(oc)) return false;
+        if (CheckPanicOnOom(oc)) return result.Return(false);
 
         if (!oc.IsMemcgOom && m.OomKillAllocatingTask && oc.Current is { } cur && cur.LeaderMm is not null &&
             !OomUnkillableTask(cur) && OomCpusetEligible(cur, oc) && cur.oomScoreAdj != OomScoreAdj.MinValue)
         {
             oc.Chosen = cur;
             oc.ChoseAllocatingTask = true;
-            OomKillProcess(oc, "Out of memory (oom_kill_allocating_task)");
-            return true;
+            OomKillProcess(oc, "Out of memory (oom_kill_allocating_task)", result);
+            return result.Return(true);
         }
 
         SelectBadProcess(oc);
@@ -65,14 +66,8 @@ public sealed partial class OomKiller
             if (!oc.IsSysrqOom && !oc.IsMemcgOom) Panic("System is deadlocked on memory");
         }
         if (oc.Chosen is not null)
-            OomKillProcess(oc, oc.IsMemcgOom ? "Memory cgroup out of memory" : "Out of memory");
-        return oc.Chosen is not null || oc.Aborted;
-    }
-
-    private bool EarlyReturn(bool value, string why)
-    {
-        lastEarlyReturn = why;
-        return value;
+            OomKillProcess(oc, oc.IsMemcgOom ? "Memory cgroup out of memory" : "Out of memory", result);
+        return result.Return(oc.Chosen is not null || oc.Aborted);
     }
 
     /// <summary>

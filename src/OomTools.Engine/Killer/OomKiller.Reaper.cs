@@ -8,22 +8,100 @@ public sealed partial class OomKiller
     /// <summary><c>MAX_OOM_REAP_RETRIES</c>.</summary>
     public const int MaxOomReapRetries = 10;
 
-    // oom_reaper_list: a LIFO chain the timer pushes onto and the reaper thread pops from.
-    private readonly Stack<OomTask> oomReaperList = new();
+    /// <summary><c>OOM_REAPER_DELAY</c>: 2*HZ.</summary>
+    public long OomReaperDelay => 2L * m.Hz;
 
-    /// <summary>Tasks whose reaper timer has fired and that wait for the oom_reaper thread (newest first).</summary>
-    public IReadOnlyCollection<OomTask> OomReaperList => oomReaperList;
+    /// <summary>
+    /// <c>oom_init()</c>: at boot, starts the oom_reaper thread — idle, its list empty. (The vm sysctls it registers,
+    /// <c>vm_oom_kill_table</c>, are the machine's <see cref="OomMachine.PanicOnOom"/>,
+    /// <see cref="OomMachine.OomKillAllocatingTask"/> and <see cref="OomMachine.OomDumpTasks"/>.) A machine's thread
+    /// is started the first time its killer needs it; calling this again changes nothing.
+    /// </summary>
+    public void OomInit() => m.OomReaperThread ??= new OomReaperThread();
+
+    private OomReaperThread Reaper
+    {
+        get
+        {
+            OomInit();
+            return m.OomReaperThread!;
+        }
+    }
+
+    /// <summary><c>oom_reaper_list</c>: victims whose reaper timer has fired and that wait for the thread (newest first).</summary>
+    public IReadOnlyCollection<OomTask> OomReaperList => (IReadOnlyCollection<OomTask>?)m.OomReaperThread?.List ?? System.Array.Empty<OomTask>();
+
+    /// <summary>
+    /// <c>queue_oom_reaper()</c>: once per mm (MMF_OOM_REAP_QUEUED), arm the victim's reaper timer
+    /// OOM_REAPER_DELAY (2 s) from now — a timer queued on the machine's timeline.
+    /// </summary>
+    public void QueueOomReaper(OomTask tsk)
+    {
+        var mm = tsk.OomMm;
+        if (mm is null || (mm.Flags & MmFlags.OomReapQueued) != 0) return;
+        mm.Flags |= MmFlags.OomReapQueued;
+        tsk.ReaperTimerExpires = m.Jiffies + OomReaperDelay;
+        m.Pending.Schedule(tsk.ReaperTimerExpires.Value, PendingKind.ReaperTimer, tsk);
+    }
 
     /// <summary>
     /// <c>wake_oom_reaper()</c>, the timer callback: a victim that managed to exit on its own (MMF_OOM_SKIP) is
-    /// dropped; otherwise it goes on the front of the reaper list.
+    /// dropped (false); otherwise it goes on the front of the reaper list (true).
     /// </summary>
-    public void WakeOomReaper(OomTask tsk)
+    public bool WakeOomReaper(OomTask tsk)
     {
         tsk.ReaperTimerExpires = null;
         var mm = tsk.OomMm;
-        if (mm is null || (mm.Flags & MmFlags.OomSkip) != 0) return;
-        oomReaperList.Push(tsk);
+        if (mm is null || (mm.Flags & MmFlags.OomSkip) != 0) return false;
+        Reaper.List.Push(tsk);
+        return true;
+    }
+
+    /// <summary>
+    /// <c>oom_reaper()</c>, the thread's loop: when it is not between the retries of a victim and the list is not
+    /// empty, it takes the newest victim and makes the first pass of <see cref="OomReapTask"/>. Returns that pass;
+    /// null when the thread has nothing to start. Whoever runs time calls it again after each finished pass.
+    /// </summary>
+    public OomReapPass? OomReaper()
+    {
+        var thread = Reaper;
+        if (thread.BusyWith is not null || thread.List.Count == 0) return null;
+        thread.BusyWith = thread.List.Pop();
+        return OomReapTask(thread.BusyWith, 1);
+    }
+
+    /// <summary>
+    /// <c>oom_reap_task()</c>, one pass of its loop: try <see cref="OomReapTaskMm"/>; a failure sleeps HZ/10 (the
+    /// next pass is queued on the timeline) and tries again; the pass after the MAX_OOM_REAP_RETRIES-th failure
+    /// (attempt MAX + 1) prints <c>unable to reap</c>. Once done, the mm is MMF_OOM_SKIP either way and the thread is free.
+    /// </summary>
+    public OomReapPass OomReapTask(OomTask tsk, int attempt)
+    {
+        var mm = tsk.OomMm ?? throw new OomEngineException(OomError.InvalidState, $"Process {tsk} is no OOM victim (no oom_mm) to reap.", tsk.Pid);
+        long before = mm.anon + mm.file + mm.swapEnts;
+        int logBefore = m.Log.Count;
+        bool ok = attempt <= MaxOomReapRetries && OomReapTaskMm(tsk, mm);
+        if (!ok && attempt <= MaxOomReapRetries)
+        {
+            var retry = new OomReapPass(tsk, attempt, OomReapPassResult.Retry, 0, mm.IsMmapLockHeld(m.Jiffies), null);
+            m.Pending.Schedule(m.Jiffies + System.Math.Max(1, m.Hz / 10), PendingKind.ReaperAttempt, tsk, attempt + 1);
+            return retry;
+        }
+        OomReapPass pass;
+        if (!ok && (mm.Flags & MmFlags.OomSkip) == 0)
+        {
+            m.Log.Info($"oom_reaper: unable to reap pid:{tsk.Pid} ({tsk.Comm})");
+            pass = new OomReapPass(tsk, attempt, OomReapPassResult.UnableToReap, 0, false, m.Log.Entries[m.Log.Count - 1].Text);
+        }
+        else if (m.Log.Count > logBefore)
+            pass = new OomReapPass(tsk, attempt, OomReapPassResult.Reaped, before - mm.anon - mm.file - mm.swapEnts, false, m.Log.Entries[m.Log.Count - 1].Text);
+        else
+            pass = new OomReapPass(tsk, attempt, OomReapPassResult.NothingToReap, 0, false, null);
+        // Hide the mm from the OOM killer: reaped, or someone holds mmap_lock for good.
+        mm.Flags |= MmFlags.OomSkip;
+        tsk.ReaperTimerExpires = null;
+        if (ReferenceEquals(m.OomReaperThread?.BusyWith, tsk)) m.OomReaperThread!.BusyWith = null;
+        return pass;
     }
 
     /// <summary>
@@ -42,32 +120,36 @@ public sealed partial class OomKiller
     }
 
     /// <summary>
-    /// <c>oom_reaper()</c>: lets the reaper thread do what is due — the timeline is run up to now (timers that
-    /// passed fire) and then on, in simulated time, for as long as the reaper is busy with its HZ/10 retries.
-    /// Returns the victims whose reaping ended (reaped, or given up on) in this call. The loop itself is
-    /// <c>oom_reap_task()</c> in the timeline (<see cref="StepToNextEvent"/>).
+    /// <c>__oom_reap_task_mm()</c>: marks the mm MMF_UNSTABLE and unmaps every anonymous or private mapping —
+    /// never hugetlb or pfnmap, and shared ones stay for exit. A mapping whose MMU notifier cannot run without
+    /// blocking is skipped and makes the result false (partial). An mm modelled without VMAs frees its anonymous
+    /// pages and swap entries (unless <see cref="MemoryDescriptor.MmuNotifierBlocks"/>).
     /// </summary>
-    public IReadOnlyList<OomTask> RunOomReaper()
+    public bool DoOomReapTaskMm(MemoryDescriptor mm)
     {
-        int start = reaperFinished.Count;
-        Step(m.Jiffies);
-        while (reaping is not null && StepToNextEvent()) { }
-        return reaperFinished.GetRange(start, reaperFinished.Count - start);
+        mm.Flags |= MmFlags.Unstable;
+        long anonBefore = mm.anon;
+        bool complete = true;
+        if (mm.vmas is not { Count: > 0 })
+        {
+            if (mm.MmuNotifierBlocks) return false;
+            mm.anon = 0;
+            mm.swapEnts = 0;
+        }
+        else
+        {
+            foreach (var vma in mm.Vmas)
+            {
+                if (!vma.Reapable) continue;
+                if (vma.NotifierBlocks) { complete = false; continue; }
+                if (vma.Kind == VmaKind.Anonymous) mm.anon = System.Math.Max(0, mm.anon - vma.ResidentPages);
+                else mm.file = System.Math.Max(0, mm.file - vma.ResidentPages);
+                mm.swapEnts = System.Math.Max(0, mm.swapEnts - vma.SwapPages);
+                vma.ResidentPages = 0;
+                vma.SwapPages = 0;
+            }
+        }
+        memCgroups.Uncharge(mm, anonBefore - mm.anon);
+        return complete;
     }
-
-    // Every victim the reaper thread has finished with, in order.
-    private readonly List<OomTask> reaperFinished = new();
-
-    internal void CopyReaperList(OomKiller from, Dictionary<OomTask, OomTask> map)
-    {
-        var items = from.oomReaperList.ToArray();
-        for (int i = items.Length - 1; i >= 0; i--)
-            if (map.TryGetValue(items[i], out var twin)) oomReaperList.Push(twin);
-    }
-
-    /// <summary><c>register_oom_notifier()</c>: called on every global OOM; returns the pages it freed.</summary>
-    public void RegisterOomNotifier(System.Func<long> notifier) => m.OomNotifiers.Add(notifier);
-
-    /// <summary><c>unregister_oom_notifier()</c>.</summary>
-    public bool UnregisterOomNotifier(System.Func<long> notifier) => m.OomNotifiers.Remove(notifier);
 }

@@ -1,3 +1,5 @@
+using OomTools.Engine.Time;
+
 namespace OomTools.Engine.Killer;
 
 public sealed partial class OomKiller
@@ -10,18 +12,17 @@ public sealed partial class OomKiller
     }
 
     /// <summary>
-    /// <c>oom_killer_disable(timeout)</c>: from now on allocations fail instead of killing; then wait, in simulated
-    /// time, for the victims in flight (<c>oom_victims</c>) to exit — up to <paramref name="timeoutJiffies"/>.
-    /// When they have not, the killer is enabled again and the call returns false.
+    /// <c>oom_killer_disable(timeout)</c>: from now on allocations fail instead of killing; then wait for the victims
+    /// in flight (<c>oom_victims</c>) to exit — up to <paramref name="timeoutJiffies"/>, through
+    /// <paramref name="wait"/> (the machine's timeline, which runs their exits and the reaper meanwhile). When they
+    /// have not exited, the killer is enabled again and the call returns false.
     /// </summary>
-    public bool OomKillerDisable(long timeoutJiffies = 0)
+    public bool OomKillerDisable(long timeoutJiffies, IWaitEvent wait)
     {
+        if (wait is null) throw new System.ArgumentNullException(nameof(wait));
         m.OomKillerDisabled = true;
-        long deadline = m.Jiffies + System.Math.Max(0, timeoutJiffies);
-        while (m.OomVictims > 0 && pending.Count > 0 && pending[0].At <= deadline) StepToNextEvent();
-        if (m.OomVictims > 0)
+        if (!wait.WaitEventTimeout(() => m.OomVictims == 0, timeoutJiffies))
         {
-            Step(deadline);
             OomKillerEnable();
             return false;
         }

@@ -64,20 +64,4 @@ public sealed partial class OomKiller
         }
         return true;
     }
-
-    /// <summary>
-    /// <c>queue_oom_reaper()</c>: once per mm (MMF_OOM_REAP_QUEUED), arm the reaper timer OOM_REAPER_DELAY
-    /// (2 s) from now.
-    /// </summary>
-    public void QueueOomReaper(OomTask tsk)
-    {
-        var mm = tsk.OomMm;
-        if (mm is null || (mm.Flags & MmFlags.OomReapQueued) != 0) return;
-        mm.Flags |= MmFlags.OomReapQueued;
-        tsk.ReaperTimerExpires = m.Jiffies + OomReaperDelay;
-        Schedule(tsk.ReaperTimerExpires.Value, PendingKind.ReaperTimer, tsk);
-    }
-
-    /// <summary><c>OOM_REAPER_DELAY</c>: 2*HZ.</summary>
-    public long OomReaperDelay => 2L * m.Hz;
 }

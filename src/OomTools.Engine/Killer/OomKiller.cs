@@ -1,18 +1,30 @@
+using OomTools.Engine.Memcontrol;
 using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Killer;
 
 /// <summary>
-/// mm/oom_kill.c for one machine. Each method mirrors the kernel function named in its doc comment; the
-/// machine plays the kernel's globals (sysctls, task list, oom_victims, oom_killer_disabled). Functions
-/// the kernel spells with two leading underscores are named here with a <c>Do</c> prefix
-/// (<c>__oom_kill_process</c> ↔ <see cref="DoOomKillProcess"/>).
+/// mm/oom_kill.c over one machine: a thin object whose methods are the kernel's functions, each named in its doc
+/// comment, and whose state is the machine's (the sysctls, the task list, <c>oom_victims</c>,
+/// <c>oom_killer_disabled</c>, the oom_reaper's list and timers — see <see cref="OomMachine"/>). Functions the
+/// kernel spells with two leading underscores are named here with a <c>Do</c> prefix (<c>__oom_kill_process</c>
+/// ↔ <see cref="DoOomKillProcess(OomTask, string)"/>). Results come back as values: <see cref="OutOfMemory"/>
+/// returns what the call did, the reaper's functions what each pass did.
 /// </summary>
 public sealed partial class OomKiller
 {
     private readonly OomMachine m;
+    private readonly MemCgroups memCgroups;
 
-    internal OomKiller(OomMachine machine) => m = machine;
+    /// <summary>The OOM killer of <paramref name="machine"/> (<c>machine.Killer</c> reaches the same).</summary>
+    public OomKiller(OomMachine machine)
+    {
+        m = machine ?? throw new System.ArgumentNullException(nameof(machine));
+        memCgroups = new MemCgroups(machine);
+    }
+
+    /// <summary>The machine whose kernel this is.</summary>
+    public OomMachine Machine => m;
 
     /// <summary>Comm and oom_score_adj of the context that allocates when no task is given (a kworker).</summary>
     public const string KernelWorkerComm = "kworker/0:1";
@@ -21,24 +33,7 @@ public sealed partial class OomKiller
     public OomOutcome Invoke(OomControl oc)
     {
         int logStart = m.Log.Count;
-        long killsBefore = m.OomKillCount;
-        var killed = new System.Collections.Generic.List<OomTask>();
-        killedSink = killed;
-        bool result;
-        try { result = OutOfMemory(oc); }
-        finally { killedSink = null; }
-        return new OomOutcome(m, oc, result, killed, m.Log.Since(logStart), lastEarlyReturn);
+        var result = OutOfMemory(oc);
+        return new OomOutcome(m, oc, result, m.Log.Since(logStart));
     }
-
-    /// <summary>out_of_memory for an audit step: no candidate list, and the processes signalled.</summary>
-    internal bool OutOfMemoryForAudit(OomControl oc, out System.Collections.Generic.List<OomTask> killed)
-    {
-        killed = new System.Collections.Generic.List<OomTask>();
-        killedSink = killed;
-        try { return OutOfMemory(oc); }
-        finally { killedSink = null; }
-    }
-
-    private System.Collections.Generic.List<OomTask>? killedSink;
-    private string? lastEarlyReturn;
 }

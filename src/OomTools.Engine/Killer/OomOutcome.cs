@@ -8,70 +8,100 @@ namespace OomTools.Engine.Killer;
 /// <summary>
 /// What one out_of_memory call decided and did: the constraint and totalpages, the victim and its points,
 /// every process signalled, whether the scan aborted or the machine panicked, the kernel's return value,
-/// the ranked candidates and the log lines the call printed.
+/// the ranked candidates and the log lines the call printed. (A replay of a report adds its comparison with
+/// the kernel's choice: Reports/ReplayOutcome.)
 /// </summary>
-public sealed class OomOutcome
+public class OomOutcome
 {
-    internal OomOutcome(OomMachine machine, OomControl oc, bool result, List<OomTask> killed,
-        IReadOnlyList<KernelLogEntry> log, string? earlyReturn)
+    internal OomOutcome(OomMachine machine, OomControl oc, OutOfMemoryResult result, IReadOnlyList<KernelLogEntry> log)
     {
         Machine = machine;
         Constraint = oc.Constraint;
         TotalPages = oc.TotalPages;
         Victim = oc.Chosen;
         VictimPoints = oc.Chosen is null || oc.ChoseAllocatingTask ? null : oc.ChosenPoints;
-        Killed = killed;
+        Killed = result.Killed;
         Aborted = oc.Aborted;
         AbortedBy = oc.AbortedBy;
         Panic = machine.PanicMessage;
-        Result = result;
+        Result = result.Result;
         Candidates = (IReadOnlyList<OomCandidate>?)oc.Candidates ?? new List<OomCandidate>();
         Log = log;
         Memcg = oc.Memcg;
         Current = oc.Current;
         GfpMask = oc.GfpMask;
         Order = oc.Order;
-        Reason = Explain(oc, earlyReturn);
-        jiffies = machine.Jiffies;
-        hz = machine.Hz;
-        pageSize = machine.PageSize;
-        memoryInUse = machine.Killer.Used();
+        Reason = Explain(oc, result.EarlyReturn);
+        Jiffies = machine.Jiffies;
+        Hz = machine.Hz;
+        MemoryInUsePages = machine.MemoryInUse();
     }
 
-    // The clock and the memory in use when the call returned, for ToTimelineEvent.
-    private readonly long jiffies, memoryInUse;
-    private readonly int hz, pageSize;
+    /// <summary>A copy of <paramref name="other"/>, for an outcome that adds to it.</summary>
+    private protected OomOutcome(OomOutcome other)
+    {
+        if (other is null) throw new System.ArgumentNullException(nameof(other));
+        Machine = other.Machine;
+        Constraint = other.Constraint;
+        TotalPages = other.TotalPages;
+        Victim = other.Victim;
+        VictimPoints = other.VictimPoints;
+        Killed = other.Killed;
+        Aborted = other.Aborted;
+        AbortedBy = other.AbortedBy;
+        Panic = other.Panic;
+        Result = other.Result;
+        Candidates = other.Candidates;
+        Log = other.Log;
+        Memcg = other.Memcg;
+        Current = other.Current;
+        GfpMask = other.GfpMask;
+        Order = other.Order;
+        Reason = other.Reason;
+        Jiffies = other.Jiffies;
+        Hz = other.Hz;
+        MemoryInUsePages = other.MemoryInUsePages;
+    }
 
+    /// <summary>The machine's jiffies when the call returned.</summary>
+    public long Jiffies { get; }
+    // CONFIG_HZ when the call returned (the machine's may be changed later), to turn Jiffies into seconds.
+    internal int Hz { get; }
+    /// <summary>The machine's anonymous + shmem pages in use when the call returned.</summary>
+    public long MemoryInUsePages { get; }
+
+    /// <summary>The machine the call ran on.</summary>
     public OomMachine Machine { get; }
+    /// <summary>What limited the allocation (constrained_alloc).</summary>
     public OomConstraint Constraint { get; }
+    /// <summary>The pages the points are measured against (oc-&gt;totalpages).</summary>
     public Pages TotalPages { get; }
     /// <summary>The task out_of_memory chose (oc-&gt;chosen); null when none was.</summary>
     public OomTask? Victim { get; }
+    /// <summary>The victim's oom_badness; null when none was scored (no victim, or oom_kill_allocating_task).</summary>
     public long? VictimPoints { get; }
     /// <summary>Every process that received the OOM killer's SIGKILL, in order.</summary>
     public IReadOnlyList<OomTask> Killed { get; }
     /// <summary>The scan stopped at an earlier victim that is still exiting.</summary>
     public bool Aborted { get; }
+    /// <summary>The earlier victim the scan stopped at, when it was aborted.</summary>
     public OomTask? AbortedBy { get; }
     /// <summary>The panic message when the call panicked the machine.</summary>
     public string? Panic { get; }
     /// <summary>out_of_memory's return value.</summary>
     public bool Result { get; }
+    /// <summary>Every task the scan weighed, ranked (empty unless the control asked to record them).</summary>
     public IReadOnlyList<OomCandidate> Candidates { get; }
+    /// <summary>The log lines the call printed.</summary>
     public IReadOnlyList<KernelLogEntry> Log { get; }
+    /// <summary>The memory cgroup of a memcg OOM; null for a global one.</summary>
     public MemoryCgroup? Memcg { get; }
+    /// <summary>The allocating task; null for a kernel worker.</summary>
     public OomTask? Current { get; }
+    /// <summary>The allocation's gfp mask.</summary>
     public GfpMask GfpMask { get; }
+    /// <summary>The allocation order; -1 for SysRq-f.</summary>
     public int Order { get; }
-    /// <summary>The report this outcome replays, if any.</summary>
-    public Reports.OomReport? Report { get; internal set; }
-    /// <summary>The pid the kernel chose in that report.</summary>
-    public int? KernelChoice { get; internal set; }
-    /// <summary>Whether the replay chose as the kernel did (null without a report).</summary>
-    public bool? AgreesWithKernel { get; internal set; }
-    /// <summary>Why the replay and the kernel differ, when they do.</summary>
-    public string? Disagreement { get; internal set; }
-
     /// <summary>One sentence on why the call ended as it did.</summary>
     public string Reason { get; }
 
@@ -89,23 +119,6 @@ public sealed class OomOutcome
         return "No killable process was found.";
     }
 
-    /// <summary>
-    /// This OOM as a timeline event of kind <see cref="Time.TimelineEventKind.OutOfMemory"/>, at the time it ran and
-    /// with the memory in use when it returned, as Invoke-OomAllocation records its OOMs: so an OOM run on its own
-    /// (Invoke-OutOfMemory) can be charted with the events of Step-OomTime and Invoke-OomAllocation.
-    /// </summary>
-    public Time.TimelineEvent ToTimelineEvent()
-    {
-        string domain = Constraint switch
-        {
-            OomConstraint.Memcg => $"memcg {Memcg?.Path} OOM: ",
-            OomConstraint.Cpuset => "cpuset OOM: ",
-            OomConstraint.MemoryPolicy => "mempolicy OOM: ",
-            _ => "global OOM: ",
-        };
-        return new Time.TimelineEvent(jiffies, hz, pageSize, Time.TimelineEventKind.OutOfMemory, Current?.Pid ?? 0,
-            Current?.Comm ?? OomKiller.KernelWorkerComm, 0, domain + Reason, memoryInUse) { Outcome = this };
-    }
-
+    /// <summary>The <see cref="Reason"/>.</summary>
     public override string ToString() => Reason;
 }

@@ -22,9 +22,13 @@ public sealed class Cpuset
 
     /// <summary>The last path component, "/" for the root: what <c>cpuset=</c> in the oom-kill line shows.</summary>
     public string Name { get; }
+    /// <summary>The parent cpuset; null for the root.</summary>
     public Cpuset? Parent { get; }
+    /// <summary>Whether this is the root cpuset.</summary>
     public bool IsRoot => Parent is null;
+    /// <summary>The path from the hierarchy root.</summary>
     public string Path => Parent is null ? "/" : (Parent.IsRoot ? "/" + Name : Parent.Path + "/" + Name);
+    /// <summary>The child cpusets, in creation order.</summary>
     public IReadOnlyList<Cpuset> Children => children;
 
     /// <summary><c>cpuset.mems</c>: the tasks' <c>mems_allowed</c>.</summary>
@@ -41,5 +45,20 @@ public sealed class Cpuset
         return cs;
     }
 
+    /// <summary>
+    /// kernel/cgroup/cpuset.c <c>cpuset_node_allowed()</c> for a task of this cpuset (<paramref name="current"/>,
+    /// null for a kernel worker): a node in its mems is allowed; otherwise an OOM victim may go anywhere, a hardwall
+    /// request (__GFP_HARDWALL) may not, an exiting task may, and the rest may use the nearest hardwall ancestor's nodes.
+    /// </summary>
+    public bool NodeAllowed(int node, GfpMask gfpMask, OomTask? current)
+    {
+        if (Mems.Contains(node)) return true;
+        if (current is { IsOomVictim: true }) return true;
+        if (gfpMask.Has(GfpMask.__GFP_HARDWALL)) return false;
+        if (current is { Exiting: true }) return true;
+        return NearestHardwallAncestor().Mems.Contains(node);
+    }
+
+    /// <summary>The <see cref="Path"/>.</summary>
     public override string ToString() => Path;
 }

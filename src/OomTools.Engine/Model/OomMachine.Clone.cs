@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using OomTools.Engine.Killer;
 using OomTools.Engine.Time;
 
 namespace OomTools.Engine.Model;
@@ -16,7 +15,6 @@ public sealed partial class OomMachine
         var copy = (OomMachine)MemberwiseClone();
         copy.Clock = Clock is ManualClock mc ? mc.Clone() : Clock;
         copy.Log = Log.CloneWith(copy.Clock);
-        copy.Killer = new OomKiller(copy);
         copy.OomNotifiers = new List<Func<long>>(OomNotifiers);
         copy.OomKillRateLimit = OomKillRateLimit.Clone();
         copy.PagefaultRateLimit = PagefaultRateLimit.Clone();
@@ -72,8 +70,8 @@ public sealed partial class OomMachine
             copy.tasks.Add(twin);
             copy.byPid[twin.Pid] = twin;
         }
-        copy.Killer.CopyReaperList(Killer, taskMap);
-        copy.Killer.CopyTimeline(Killer, taskMap);
+        copy.OomReaperThread = OomReaperThread?.CloneMapped(taskMap);
+        copy.Pending = Pending.CloneMapped(taskMap);
         // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
         foreach (var cg in RootMemcg.SubtreePreOrder())
             foreach (var t in cg.tasks) cgMap[cg].tasks.Add(taskMap[t]);

@@ -115,43 +115,22 @@ public sealed partial class OomMachine
     {
         while (byPid.ContainsKey(nextPid))
         {
-            if (nextPid == int.MaxValue) throw new OomEngineException(OomError.InvalidState, $"Machine '{Name}' has no free pid above {nextPid - 1}; give -Pid.", nextPid);
+            if (nextPid == int.MaxValue) throw new OomEngineException(OomError.InvalidState, $"Machine '{Name}' has no free pid above {nextPid - 1}: the pid space is exhausted.", nextPid);
             nextPid++;
         }
         return nextPid;
     }
 
     /// <summary>
-    /// The process exits: its threads drop the mm (<c>exit_mm</c>; the last user runs exit_mmap, which sets
-    /// MMF_OOM_SKIP), an OOM victim calls <c>exit_oom_victim</c>, and it leaves the task list.
+    /// <c>release_task()</c>'s unhashing: the process leaves the task list, the pid table and its memory cgroup.
+    /// The exit itself (exit_mm, exit_mmap, exit_oom_victim) is Exit/'s <c>TaskExit.DoExit</c>, which ends here.
     /// </summary>
-    public void RemoveTask(OomTask task)
+    internal void ReleaseTask(OomTask task)
     {
-        if (task is null) throw new ArgumentNullException(nameof(task));
-        if (!byPid.TryGetValue(task.Pid, out var found) || !ReferenceEquals(found, task))
-            throw new OomEngineException(OomError.TaskNotFound, $"Process {task} is not on machine '{Name}'.", task.Pid);
-        if (task.Mm is { } mm)
-        {
-            mm.Users -= task.ThreadsWithMm;
-            if (mm.Users <= 0) mm.Flags |= MmFlags.OomSkip;
-            else if (mm.OwnerPid == task.Pid)
-            {
-                // mm_update_next_owner(): another process using the mm becomes its owner.
-                foreach (var t in tasks)
-                    if (!ReferenceEquals(t, task) && ReferenceEquals(t.Mm, mm)) { mm.OwnerPid = t.Pid; break; }
-            }
-        }
-        if (task.MemDie) Killer.ExitOomVictim(task);
         tasks.Remove(task);
         byPid.Remove(task.Pid);
         task.Memcg.tasks.Remove(task);
     }
-
-    /// <summary>
-    /// A privileged write of <c>/proc/PID/oom_score_adj</c> (CAP_SYS_RESOURCE): sets oom_score_adj and
-    /// oom_score_adj_min, on every process sharing the mm too (see <see cref="OomScoreAdjWriter"/>).
-    /// </summary>
-    public void SetOomScoreAdj(OomTask task, OomScoreAdj adj) => OomScoreAdjWriter.SetOomAdj(this, task, adj, legacy: false, privileged: true);
 
     /// <summary>Moves a process into another memory cgroup; it joins the end of that cgroup's task list.</summary>
     public void MoveTask(OomTask task, MemoryCgroup target)

@@ -6,16 +6,11 @@ namespace OomTools.Engine.Model;
 public sealed partial class OomMachine
 {
     /// <summary>
-    /// Changes a process on this machine as <paramref name="update"/> says. Every part of it is checked first
-    /// (<see cref="CheckUpdate"/>); on any error nothing changes. A dying process that nothing holds any more
-    /// goes on to exit afterwards.
+    /// Applies the parts of a checked <paramref name="update"/> that are the process's own state (everything but
+    /// the oom_score_adj write and the wake-up, which <c>Proc.ProcessUpdates.UpdateTask</c> does around it).
     /// </summary>
-    public OomTask UpdateTask(OomTask task, OomTaskUpdate update)
+    internal void ApplyUpdate(OomTask task, OomTaskUpdate update, MemoryCgroup? memcg, Cpuset? cpuset)
     {
-        var (memcg, cpuset) = Resolve(task, update);
-
-        // Checks are done: from here on the machine changes.
-        if (update.OomScoreAdj is { } adj) SetOomScoreAdj(task, adj);
         if (update.OomScoreAdjMin is { } min) task.OomScoreAdjMin = min;
         if (task.Mm is { } mm)
         {
@@ -42,19 +37,16 @@ public sealed partial class OomMachine
             task.CoreDumpUntil = dump.Value > 0 ? FromNow(dump) : null;
         }
         if (update.MmuNotifierBlocks is { } blocks && task.Mm is { } notifierMm) notifierMm.MmuNotifierBlocks = blocks;
-        // A dying process that is no longer held (or was just sent SIGKILL) goes on to exit.
-        Killer.Kick(task);
-        return task;
     }
 
     /// <summary>
     /// Checks <paramref name="update"/> against <paramref name="task"/> without changing anything: the process
     /// is on this machine, no size is negative, memory counters change only where there is an mm, the cgroup and
-    /// cpuset exist. Throws the error <see cref="UpdateTask"/> would.
+    /// cpuset exist. Throws the error an update would.
     /// </summary>
-    public void CheckUpdate(OomTask task, OomTaskUpdate update) => Resolve(task, update);
+    public void CheckUpdate(OomTask task, OomTaskUpdate update) => ResolveUpdate(task, update);
 
-    private (MemoryCgroup? Memcg, Cpuset? Cpuset) Resolve(OomTask task, OomTaskUpdate update)
+    internal (MemoryCgroup? Memcg, Cpuset? Cpuset) ResolveUpdate(OomTask task, OomTaskUpdate update)
     {
         if (task is null) throw new ArgumentNullException(nameof(task));
         if (update is null) throw new ArgumentNullException(nameof(update));

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using OomTools.Engine.Killer;
 using OomTools.Engine.Log;
 using OomTools.Engine.Time;
 using OomTools.Engine.Units;
@@ -10,7 +9,9 @@ namespace OomTools.Engine.Model;
 /// <summary>
 /// A simulated Linux machine: memory and swap, NUMA nodes, the OOM sysctls, memory cgroups and cpusets, the
 /// task list in creation order (<c>for_each_process</c>), a clock and a kernel log. The OOM killer's
-/// global state (<c>oom_killer_disabled</c>, <c>oom_victims</c>, the notifier chain) lives here too.
+/// globals (<c>oom_killer_disabled</c>, <c>oom_victims</c>, the notifier chain, the oom_reaper's list) and the
+/// timers and exits queued on the machine's timeline live here too, as data: the functions that act on them
+/// are in Killer/ (mm/oom_kill.c) and the folders above it.
 /// </summary>
 public sealed partial class OomMachine
 {
@@ -42,7 +43,6 @@ public sealed partial class OomMachine
         memcgs["/"] = RootMemcg;
         RootCpuset = new Cpuset("/", null, NodesWithMemory, hardwall: true);
         cpusets["/"] = RootCpuset;
-        Killer = new OomKiller(this);
     }
 
     private static List<NumaNode> BuildNodes(Pages ram, IReadOnlyList<Pages>? sizes)
@@ -145,7 +145,6 @@ public sealed partial class OomMachine
     public Cpuset RootCpuset { get; private set; }
     public IClock Clock { get; private set; }
     public KernelLog Log { get; private set; }
-    public OomKiller Killer { get; private set; }
 
     /// <summary>The OOM notifier chain (<c>register_oom_notifier</c>): each returns the pages it freed.</summary>
     public IList<Func<long>> OomNotifiers { get; private set; } = new List<Func<long>>();
@@ -172,7 +171,7 @@ public sealed partial class OomMachine
     public MemoryCgroup? FindCgroup(string path) => memcgs.TryGetValue(NormalizePath(path), out var c) ? c : null;
 
     public MemoryCgroup GetCgroup(string path) =>
-        FindCgroup(path) ?? throw new OomEngineException(OomError.CgroupNotFound, $"Machine '{Name}' has no memory cgroup '{path}'. Create it with New-OomCgroup first.", path);
+        FindCgroup(path) ?? throw new OomEngineException(OomError.CgroupNotFound, $"Machine '{Name}' has no memory cgroup '{path}' (a cgroup must be created before it is used).", path);
 
     public Cpuset? FindCpuset(string path) => cpusets.TryGetValue(NormalizePath(path), out var c) ? c : null;
 

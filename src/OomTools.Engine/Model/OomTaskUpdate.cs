@@ -4,7 +4,7 @@ namespace OomTools.Engine.Model;
 
 /// <summary>
 /// A change to a process already on a machine: only the fields that are set change. The counterpart of
-/// <see cref="OomTaskSpec"/>; <see cref="OomMachine.UpdateTask"/> checks it whole before it changes anything.
+/// <see cref="OomTaskSpec"/>; <c>Proc.ProcessUpdates.UpdateTask</c> checks it whole before it changes anything.
 /// </summary>
 public sealed class OomTaskUpdate
 {

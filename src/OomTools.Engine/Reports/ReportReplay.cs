@@ -43,29 +43,27 @@ public static class ReportReplay
     }
 
     /// <summary>Runs out_of_memory for the report on <paramref name="machine"/> and compares with the kernel.</summary>
-    public static OomOutcome Replay(OomReport report, OomMachine machine)
+    public static ReplayOutcome Replay(OomReport report, OomMachine machine)
     {
         var oc = ControlFor(report, machine);
         oc.RecordCandidates = true;
-        var outcome = machine.Killer.Invoke(oc);
-        Compare(outcome, report);
-        return outcome;
+        return Compare(machine.Killer.Invoke(oc), report);
     }
 
-    /// <summary>Fills the outcome's agreement with the kernel's choice, and says why when they differ.</summary>
-    public static void Compare(OomOutcome outcome, OomReport report)
+    /// <summary>The outcome with its agreement with the kernel's choice in the report, and why when they differ.</summary>
+    public static ReplayOutcome Compare(OomOutcome replayed, OomReport report)
     {
-        outcome.Report = report;
-        outcome.KernelChoice = report.SelectedPid;
-        if (report.SelectedPid is not { } kernel) return;
+        var outcome = new ReplayOutcome(replayed, report) { KernelChoice = report.SelectedPid };
+        if (report.SelectedPid is not { } kernel) return outcome;
         int? ours = outcome.Victim?.Pid;
         outcome.AgreesWithKernel = ours == kernel;
-        if (ours == kernel) return;
+        if (ours == kernel) return outcome;
 
         var k = outcome.Candidates.FirstOrDefault(c => c.Pid == kernel);
         string kernelSide = k is null ? $"pid {kernel} is not in the replayed task table"
             : k.Points is { } kp ? $"the replay scores it {kp} points (rank {k.Rank})" : $"the replay passes it over ({k.Reason})";
         string ourSide = ours is null ? outcome.Reason : $"the replay chose {outcome.Victim} with {outcome.VictimPoints} points";
         outcome.Disagreement = $"The kernel chose {kernel} ({report.SelectedName}); {kernelSide}; {ourSide} under {outcome.Machine.Scoring}.";
+        return outcome;
     }
 }

@@ -35,6 +35,9 @@ public static class OomMachineJson
     private const string SchemaFamily = "oomtools.machine/";
     private const string Unlimited = "max";
 
+    // The names a pending timeline item's kind may have.
+    private static readonly string[] PendingKindNames = Enum.GetNames(typeof(PendingKind));
+
     #region Writing
     /// <summary>The machine as an indented JSON document (no trailing newline).</summary>
     public static string Write(OomMachine machine)
@@ -72,7 +75,7 @@ public static class OomMachineJson
                 .Add("oomVictims", (long)m.OomVictims)
                 .Add("oomKillCount", m.OomKillCount)
                 .Add("panicMessage", m.PanicMessage)
-                .Add("oomReaperList", Map(m.Killer.OomReaperList.Where(t => ReferenceEquals(m.FindTask(t.Pid), t)), t => (long)t.Pid))
+                .Add("oomReaperList", Map(new OomKiller(m).OomReaperList.Where(t => ReferenceEquals(m.FindTask(t.Pid), t)), t => (long)t.Pid))
                 .Add("timeline", Timeline(m)));
 
         var cgroups = new List<object?>();
@@ -171,14 +174,16 @@ public static class OomMachineJson
 
     private static JsonObject Timeline(OomMachine m)
     {
-        var items = m.Killer.ExportTimeline(out var nextSeq, out var busyWith);
+        // Items of processes that already left the task list are left out, as Clone does.
+        bool Alive(OomTask t) => ReferenceEquals(m.FindTask(t.Pid), t);
+        var busyWith = m.OomReaperThread?.BusyWith is { } busy && Alive(busy) ? busy : null;
         return new JsonObject()
-            .Add("nextSeq", nextSeq)
+            .Add("nextSeq", m.Pending.NextSeq)
             .Add("reaping", busyWith is null ? null : (long)busyWith.Pid)
-            .Add("pending", Map(items, i => new JsonObject()
+            .Add("pending", Map(m.Pending.Items.Where(i => Alive(i.Task)), i => new JsonObject()
                 .Add("at", i.At)
                 .Add("seq", i.Seq)
-                .Add("kind", i.Kind)
+                .Add("kind", i.Kind.ToString())
                 .Add("pid", (long)i.Task.Pid)
                 .Add("attempt", (long)i.Attempt)));
     }
@@ -502,14 +507,16 @@ public static class OomMachineJson
                 var tasks = new List<OomTask>();
                 foreach (var pid in Pids(reaper, at + ".oomReaperList"))
                     tasks.Add(m.FindTask(pid) ?? throw Invalid($"{at}.oomReaperList names pid {pid}, which is not among the tasks.", pid));
-                m.Killer.RestoreReaperList(tasks);
+                var thread = m.OomReaperThread ??= new OomReaperThread();
+                thread.List.Clear();
+                for (int i = tasks.Count - 1; i >= 0; i--) thread.List.Push(tasks[i]);
             }
             if (Obj(state, "timeline", at, required: false) is { } timeline) ReadTimeline(m, timeline, at + ".timeline");
         }
 
         private static void ReadTimeline(OomMachine m, JsonObject timeline, string at)
         {
-            var items = new List<OomKiller.PendingItem>();
+            var items = new List<Pending>();
             if (Arr(timeline, "pending", at, required: false) is { } list)
             {
                 for (int i = 0; i < list.Count; i++)
@@ -519,16 +526,17 @@ public static class OomMachineJson
                     int pid = (int)Int(p, "pid", where, null, 1, int.MaxValue);
                     var task = m.FindTask(pid) ?? throw Invalid($"{where}.pid {pid} is not among the tasks.", pid);
                     string kind = Str(p, "kind", where, null)!;
-                    if (Array.IndexOf(OomKiller.PendingKindNames, kind) < 0)
-                        throw Invalid($"{where}.kind '{kind}' is not a timeline event ({string.Join(", ", OomKiller.PendingKindNames)}).", kind);
-                    items.Add(new OomKiller.PendingItem(Long(p, "at", where, null), NonNegative(p, "seq", where, i), kind, task, (int)Int(p, "attempt", where, 0, 0, int.MaxValue)));
+                    if (Array.IndexOf(PendingKindNames, kind) < 0)
+                        throw Invalid($"{where}.kind '{kind}' is not a timeline event ({string.Join(", ", PendingKindNames)}).", kind);
+                    items.Add(new Pending(Long(p, "at", where, null), NonNegative(p, "seq", where, i), (PendingKind)Enum.Parse(typeof(PendingKind), kind), task, (int)Int(p, "attempt", where, 0, 0, int.MaxValue)));
                 }
             }
             long nextSeq = NonNegative(timeline, "nextSeq", at, items.Count);
             OomTask? reaping = null;
             if (NullableLong(timeline, "reaping", at) is { } rp)
                 reaping = m.FindTask((int)rp) ?? throw Invalid($"{at}.reaping names pid {rp}, which is not among the tasks.", rp);
-            m.Killer.RestoreTimeline(items, nextSeq, reaping);
+            m.Pending.Restore(items, nextSeq);
+            if (reaping is not null || m.OomReaperThread is not null) (m.OomReaperThread ??= new OomReaperThread()).BusyWith = reaping;
         }
 
         private void ReadLog(OomMachine m)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using OomTools.Engine.Charts;
-using OomTools.Engine.Time;
+using OomTools.Engine.Timeline;
 
 namespace OomTools.Engine.Writers;
 

@@ -1,6 +1,8 @@
 using System.Management.Automation;
+using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
+using OomTools.Engine.Timeline;
 
 namespace OomTools.Commands;
 
@@ -27,7 +29,7 @@ public sealed class DisableOomKillerCommand : OomCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess(Machine.Name, "oom_killer_disable")) return;
-        bool ok = Machine.Killer.OomKillerDisable(new Milliseconds(Timeout).ToJiffies(Machine.Hz).Value);
+        bool ok = Machine.Killer.OomKillerDisable(new Milliseconds(Timeout).ToJiffies(Machine.Hz).Value, Machine.Timeline);
         if (!ok) WriteWarning($"{Machine.OomVictims} OOM victim(s) still in flight after {Timeout} ms: the OOM killer stays enabled.");
         WriteObject(ok);
     }, Machine);

@@ -4,6 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using OomTools.Engine;
 using OomTools.Engine.Time;
+using OomTools.Engine.Timeline;
 using OomTools.Engine.Writers;
 
 namespace OomTools.Commands;

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OomTools.Engine.Model;
-using OomTools.Engine.Time;
+using OomTools.Engine.PageAlloc;
+using OomTools.Engine.Timeline;
 using OomTools.Engine.Units;
 
 namespace OomTools.Commands;
@@ -43,6 +44,6 @@ public sealed class InvokeOomAllocationCommand : OomCmdlet
         var task = Machine.GetTask(Pid);
         if (!ShouldProcess($"{task} on {Machine.Name}", $"Allocate {Size} bytes")) return;
         var perSecond = Rate is { } rate ? Pages.FromBytes(rate, Machine.PageSize) : (Pages?)null;
-        foreach (var e in Machine.Allocate(task, Pages.FromBytes(Size, Machine.PageSize), perSecond)) WriteObject(e);
+        foreach (var e in Machine.PageAllocator.Allocate(task, Pages.FromBytes(Size, Machine.PageSize), perSecond)) WriteObject(e);
     }, Pid);
 }

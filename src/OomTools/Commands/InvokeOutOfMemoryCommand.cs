@@ -90,8 +90,7 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
         if (Current is { } pid) oc.Current = target.GetTask(pid);
         if (Cpuset is not null) oc.CurrentCpuset = target.GetCpuset(Cpuset);
         oc.RecordCandidates = true;
-        var outcome = target.Killer.Invoke(oc);
-        ReportReplay.Compare(outcome, Report);
+        var outcome = ReportReplay.Compare(target.Killer.Invoke(oc), Report);
         WriteVerbose(outcome.Disagreement ?? outcome.Reason);
         WriteObject(outcome);
     }

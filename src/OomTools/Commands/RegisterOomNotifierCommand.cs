@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 
 namespace OomTools.Commands;

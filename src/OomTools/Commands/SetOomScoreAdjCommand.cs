@@ -4,6 +4,7 @@ using OomTools.Engine;
 using OomTools.Engine.Host;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
+using OomTools.Engine.Proc;
 
 namespace OomTools.Commands;
 

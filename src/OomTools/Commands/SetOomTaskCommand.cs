@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using OomTools.Engine;
 using OomTools.Engine.Model;
+using OomTools.Engine.Proc;
 using OomTools.Engine.Units;
 
 namespace OomTools.Commands;

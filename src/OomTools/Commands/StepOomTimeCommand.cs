@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using OomTools.Engine.Model;
-using OomTools.Engine.Time;
+using OomTools.Engine.Timeline;
 
 namespace OomTools.Commands;
 
@@ -46,10 +46,10 @@ public sealed class StepOomTimeCommand : OomCmdlet
         if (!ShouldProcess(Machine.Name, "Advance simulated time")) return;
         var events = ParameterSetName switch
         {
-            MillisecondsSet => Machine.StepTime(new Engine.Units.Milliseconds(Milliseconds)),
-            JiffiesSet => Machine.StepTime(new Engine.Units.Jiffies(Jiffies)),
-            NextSet => Machine.StepToNextEvent(),
-            _ => Machine.StepUntilIdle(),
+            MillisecondsSet => Machine.Timeline.StepBy(new Engine.Units.Milliseconds(Milliseconds)),
+            JiffiesSet => Machine.Timeline.StepBy(new Engine.Units.Jiffies(Jiffies)),
+            NextSet => Machine.Timeline.StepToNext(),
+            _ => Machine.Timeline.StepUntilIdle(),
         };
         foreach (var e in events) WriteObject(e);
     }, Machine);

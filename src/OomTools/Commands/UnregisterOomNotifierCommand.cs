@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OomTools.Engine.Killer;
 
 namespace OomTools.Commands;
 

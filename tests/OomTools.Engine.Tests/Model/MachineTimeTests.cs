@@ -37,7 +37,7 @@ public class MachineTimeTests
         m.Add(101, anon: 10, name: "small");
         m.Killer.Invoke(TestMachines.Global());
 
-        var happened = m.StepTime(new Milliseconds(ms));
+        var happened = m.Timeline.StepBy(new Milliseconds(ms));
 
         Assert.Equal(events, happened.Count);
         Assert.Equal(start + jiffies, m.Jiffies);
@@ -48,7 +48,7 @@ public class MachineTimeTests
     {
         var m = KilledHog();
 
-        var happened = m.StepTime(new Jiffies(5));
+        var happened = m.Timeline.StepBy(new Jiffies(5));
 
         Assert.Equal(Boot + 5, m.Jiffies);
         Assert.Equal(TimelineEventKind.Exit, Assert.Single(happened).Kind);
@@ -59,7 +59,7 @@ public class MachineTimeTests
     {
         var m = KilledHog();
 
-        var happened = m.StepToNextEvent();
+        var happened = m.Timeline.StepToNext();
 
         Assert.Equal(new[] { (Boot + 5, TimelineEventKind.Exit) }, happened.Select(e => (e.Jiffies, e.Kind)));
     }
@@ -69,7 +69,7 @@ public class MachineTimeTests
     {
         var m = TestMachines.Machine();
 
-        Assert.Empty(m.StepToNextEvent());
+        Assert.Empty(m.Timeline.StepToNext());
         Assert.Equal(Boot, m.Jiffies);
     }
 
@@ -78,11 +78,11 @@ public class MachineTimeTests
     {
         var m = KilledHog();
 
-        var happened = m.StepUntilIdle();
+        var happened = m.Timeline.StepUntilIdle();
 
         Assert.Equal(new[] { (Boot + 5, TimelineEventKind.Exit), (Boot + 500, TimelineEventKind.ReaperSkipped) },
             happened.Select(e => (e.Jiffies, e.Kind)));
-        Assert.Equal((null, 0), m.Killer.NextDue());
+        Assert.Equal((null, 0), m.NextDue());
     }
 
     [Fact]
@@ -90,10 +90,10 @@ public class MachineTimeTests
     {
         var m = KilledHog();
 
-        var happened = m.StepUntilIdle(maxSteps: 1);
+        var happened = m.Timeline.StepUntilIdle(maxSteps: 1);
 
         Assert.Equal(TimelineEventKind.Exit, Assert.Single(happened).Kind);
-        Assert.Equal(1, m.Killer.NextDue().Count);
+        Assert.Equal(1, m.NextDue().Count);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class MachineTimeTests
         var m = TestMachines.Machine();
         var t = m.Add(100, anon: 10);
 
-        var e = Assert.Single(m.Allocate(t, new Pages(300)));
+        var e = Assert.Single(m.PageAllocator.Allocate(t, new Pages(300)));
 
         Assert.Equal("allocated 300 pages (300 of 300)", e.Text);
         Assert.Equal(Boot, m.Jiffies);
@@ -120,7 +120,7 @@ public class MachineTimeTests
         long start = m.Jiffies;
         var t = m.Add(100, anon: 10);
 
-        var events = m.Allocate(t, new Pages(100), new Pages(perSecond));
+        var events = m.PageAllocator.Allocate(t, new Pages(100), new Pages(perSecond));
 
         Assert.Equal(charges, events.Count);
         Assert.All(events, e => Assert.Equal(TimelineEventKind.Allocated, e.Kind));
@@ -134,7 +134,7 @@ public class MachineTimeTests
         var m = TestMachines.Machine();
         var t = m.Add(100, anon: 10);
 
-        var e = Assert.Throws<OomEngineException>(() => m.Allocate(t, new Pages(10), Pages.Zero));
+        var e = Assert.Throws<OomEngineException>(() => m.PageAllocator.Allocate(t, new Pages(10), Pages.Zero));
 
         Assert.Equal(OomError.InvalidArgument, e.Error);
     }

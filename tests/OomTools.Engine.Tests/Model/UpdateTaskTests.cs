@@ -218,12 +218,12 @@ public class UpdateTaskTests
     public void UpdateTask_AProcessSentSigkillGoesOnToExitAfterItsLatency()
     {
         var m = TwoTasks(out var web, out _);
-        Assert.Equal((null, 0), m.Killer.NextDue());
+        Assert.Equal((null, 0), m.NextDue());
 
         m.UpdateTask(web, new OomTaskUpdate { GroupExiting = true, ExitLatency = new Milliseconds(40) });
 
-        Assert.Equal((Boot + 10, 1), m.Killer.NextDue());
-        var exit = Assert.Single(m.StepTime(new Milliseconds(40)));
+        Assert.Equal((Boot + 10, 1), m.NextDue());
+        var exit = Assert.Single(m.Timeline.StepBy(new Milliseconds(40)));
         Assert.Equal((TimelineEventKind.Exit, 100), (exit.Kind, exit.Pid));
         Assert.Null(m.FindTask(100));
     }

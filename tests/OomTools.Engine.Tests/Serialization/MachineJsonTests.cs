@@ -62,7 +62,7 @@ public class MachineJsonTests
         var m = Rich(clock);
         m.Killer.Invoke(TestMachines.Global());
         clock.Advance(TimeSpan.FromSeconds(3));
-        m.Killer.RunOomReaper();
+        m.Timeline.RunOomReaper();
         m.Killer.Invoke(TestMachines.ForMemcg(m.GetCgroup("/db")));
         m.Killer.Invoke(TestMachines.ForMemcg(m.GetCgroup("/batch")));
         clock.Advance(TimeSpan.FromMilliseconds(10));
@@ -79,7 +79,7 @@ public class MachineJsonTests
         Assert.Contains(m.Tasks, t => t.Mm is { } mm && mm.Has(MmFlags.OomSkip));
         Assert.Contains(m.Tasks, t => t.ThreadList.Any(th => !th.HasMm));
         Assert.True(m.OomVictims > 0);
-        Assert.True(m.Killer.PendingEvents > 0);
+        Assert.True(m.PendingEvents > 0);
 
         string first = m.ToJson();
         Assert.Matches("\"pending\": \\[\\s*\\{", first);
@@ -122,7 +122,7 @@ public class MachineJsonTests
         foreach (var cs in m.Cpusets) AssertSameScalars(cs, copy.GetCpuset(cs.Path), $"cpuset {cs.Path}");
         Assert.Equal(m.Log.Entries.Select(e => (e.TimestampNs, e.Level, e.Text)), copy.Log.Entries.Select(e => (e.TimestampNs, e.Level, e.Text)));
         Assert.Equal(m.Killer.OomReaperList.Select(t => t.Pid), copy.Killer.OomReaperList.Select(t => t.Pid));
-        Assert.Equal(m.Killer.NextDue(), copy.Killer.NextDue());
+        Assert.Equal(m.NextDue(), copy.NextDue());
         for (int i = 0; i < m.Tasks.Count; i++)
             if (m.Tasks[i].Mm is { } mm)
                 Assert.Equal(mm.Vmas.Select(v => (v.Kind, v.ResidentPages, v.SwapPages, v.NotifierBlocks)),
@@ -146,13 +146,13 @@ public class MachineJsonTests
             Assert.Equal(a.Texts(), b.Texts());
             // The timeline runs the same: exits, reaper timers and attempts at the same jiffies.
             long until = m.Jiffies + 3 * m.Hz;
-            var stepped = m.Killer.Step(until).Select(e => e.ToString()).ToList();
-            Assert.Equal(stepped, copy.Killer.Step(until).Select(e => e.ToString()));
+            var stepped = m.Timeline.Step(until).Select(e => e.ToString()).ToList();
+            Assert.Equal(stepped, copy.Timeline.Step(until).Select(e => e.ToString()));
             timelineEvents += stepped.Count;
             Assert.Equal(m.Tasks.Pids(), copy.Tasks.Pids());
             clock.Advance(TimeSpan.FromSeconds(2));
             copyClock.Advance(TimeSpan.FromSeconds(2));
-            Assert.Equal(m.Killer.RunOomReaper().Pids(), copy.Killer.RunOomReaper().Pids());
+            Assert.Equal(m.Timeline.RunOomReaper().Pids(), copy.Timeline.RunOomReaper().Pids());
         }
         Assert.True(timelineEvents > 0);
         Assert.Equal(m.ToJson(), copy.ToJson());

@@ -31,14 +31,14 @@ public class ChargeTests
     public void TryChargeMemcg_AnUnmeasuredUsageFollowsProcessesAddedAfterACharge()
     {
         var m = AppCgroup(out _, out var grower, out var app);
-        Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(50), null));
+        Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(50), null));
 
         m.Add(202, anon: 40, name: "late", cgroup: "/app");
 
-        Assert.Equal(990, m.Killer.MemcgUsage(app));            // 600 + 350 + 40
-        Assert.Equal(990, m.Killer.Used());                     // the machine's anonymous pages, the same three
+        Assert.Equal(990, MemCgroups.MemoryCurrent(app));            // 600 + 350 + 40
+        Assert.Equal(990, m.MemoryInUse());                     // the machine's anonymous pages, the same three
         var outcomes = new List<OomOutcome>();
-        Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(11), outcomes));
+        Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(11), outcomes));
         Assert.Single(outcomes);                                // 990 + 11 > 1000: the late process counts
     }
 
@@ -48,10 +48,10 @@ public class ChargeTests
         var m = AppCgroup(out _, out var grower, out var app);
         var outcomes = new List<OomOutcome>();
 
-        Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(100), outcomes));
+        Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(100), outcomes));
 
         Assert.Empty(outcomes);
-        Assert.Equal(1000, m.Killer.MemcgUsage(app));
+        Assert.Equal(1000, MemCgroups.MemoryCurrent(app));
         Assert.Equal(400, grower.AnonPages.Value);
         Assert.Equal(Boot, m.Jiffies);
     }
@@ -62,7 +62,7 @@ public class ChargeTests
         var m = AppCgroup(out var big, out var grower, out var app);
         var outcomes = new List<OomOutcome>();
 
-        Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(200), outcomes));
+        Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(200), outcomes));
 
         var o = Assert.Single(outcomes);
         Assert.Same(app, o.Memcg);
@@ -75,7 +75,7 @@ public class ChargeTests
         Assert.Equal(Boot + 5, m.Jiffies);
         Assert.Null(m.FindTask(200));
         Assert.Equal(500, grower.AnonPages.Value);
-        Assert.Equal(500, m.Killer.MemcgUsage(app));
+        Assert.Equal(500, MemCgroups.MemoryCurrent(app));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class ChargeTests
         var grower = m.Add(201, anon: 800, name: "grower", cgroup: "/app");
         var outcomes = new List<OomOutcome>();
 
-        Assert.Equal(ChargeResult.Killed, m.Killer.Charge(grower, new Pages(200), outcomes));
+        Assert.Equal(ChargeResult.Killed, m.PageAllocator.Charge(grower, new Pages(200), outcomes));
 
         var o = Assert.Single(outcomes);
         Assert.Same(grower, o.Victim);
@@ -110,7 +110,7 @@ public class ChargeTests
         m.Add(301, anon: 10, name: "small", cgroup: "/v1");
         var outcomes = new List<OomOutcome>();
 
-        var result = m.Killer.Charge(t, new Pages(100), outcomes);
+        var result = m.PageAllocator.Charge(t, new Pages(100), outcomes);
 
         var o = outcomes.First();
         Assert.Same(v1, o.Memcg);
@@ -127,10 +127,10 @@ public class ChargeTests
         var m = TestMachines.Machine(ram: 10_000);
         var hog = m.Add(100, anon: 6000, name: "hog");
         var grower = m.Add(101, anon: 3000, name: "grower");
-        Assert.Equal(1000, m.Killer.FreePages());
+        Assert.Equal(1000, m.PageAllocator.FreePages());
         var outcomes = new List<OomOutcome>();
 
-        Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(1500), outcomes));
+        Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(1500), outcomes));
 
         var o = Assert.Single(outcomes);
         Assert.Null(o.Memcg);
@@ -140,8 +140,8 @@ public class ChargeTests
         Assert.Equal(GfpMask.HighUserMovable, o.GfpMask);
         Assert.Equal(Boot + 5, m.Jiffies);
         Assert.Equal(4500, grower.AnonPages.Value);
-        Assert.Equal(4500, m.Killer.Used());
-        Assert.Equal(5500, m.Killer.FreePages());
+        Assert.Equal(4500, m.MemoryInUse());
+        Assert.Equal(5500, m.PageAllocator.FreePages());
     }
 
     [Fact]
@@ -150,10 +150,10 @@ public class ChargeTests
         var m = TestMachines.Machine(ram: 10_000);
         m.Add(100, anon: 6000, name: "hog");
         var grower = m.Add(101, anon: 3000, name: "grower");
-        Assert.True(m.Killer.OomKillerDisable());
+        Assert.True(m.Killer.OomKillerDisable(0, m.Timeline));
         var outcomes = new List<OomOutcome>();
 
-        Assert.Equal(ChargeResult.NoMemory, m.Killer.Charge(grower, new Pages(1500), outcomes));
+        Assert.Equal(ChargeResult.NoMemory, m.PageAllocator.Charge(grower, new Pages(1500), outcomes));
 
         Assert.Empty(outcomes);
         Assert.Equal(4000, grower.AnonPages.Value);       // what fitted stays charged
@@ -168,7 +168,7 @@ public class ChargeTests
         var t = m.Add(200, anon: 1000, adj: -1000, name: "pinned", cgroup: "/app");
         var outcomes = new List<OomOutcome>();
 
-        Assert.Equal(ChargeResult.NoMemory, m.Killer.Charge(t, new Pages(1), outcomes));
+        Assert.Equal(ChargeResult.NoMemory, m.PageAllocator.Charge(t, new Pages(1), outcomes));
 
         var o = Assert.Single(outcomes);
         Assert.Null(o.Victim);
@@ -185,7 +185,7 @@ public class ChargeTests
         big.Mm!.MmapLockReleaseAt = Boot + 250;
         var outcomes = new List<OomOutcome>();
 
-        Assert.Equal(ChargeResult.Charged, m.Killer.Charge(grower, new Pages(200), outcomes));
+        Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(200), outcomes));
 
         Assert.Equal(2, outcomes.Count);
         Assert.Same(big, outcomes[0].Victim);
@@ -201,7 +201,7 @@ public class ChargeTests
         // 100 pages per jiffy into /app (1000 pages, 900 used): the first tick fits 100, the second OOMs.
         var m = AppCgroup(out var big, out var grower, out _);
 
-        var events = m.Killer.Allocate(grower, new Pages(300), pagesPerTick: 100, tickJiffies: 1);
+        var events = m.PageAllocator.Allocate(grower, new Pages(300), pagesPerTick: 100, tickJiffies: 1);
 
         Assert.Equal(new[]
         {
@@ -226,7 +226,7 @@ public class ChargeTests
         m.Add(200, anon: 100, name: "small", cgroup: "/app");
         var grower = m.Add(201, anon: 800, name: "grower", cgroup: "/app");
 
-        var events = m.Killer.Allocate(grower, new Pages(500));
+        var events = m.PageAllocator.Allocate(grower, new Pages(500));
 
         Assert.Equal(new[] { TimelineEventKind.OutOfMemory, TimelineEventKind.AllocationFailed }, events.Select(e => e.Kind));
         Assert.Equal("the allocating task was killed", events[1].Text);

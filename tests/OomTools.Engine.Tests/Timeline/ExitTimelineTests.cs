@@ -32,12 +32,12 @@ public class ExitTimelineTests
     {
         var m = KilledHog(out var hog, out _);
         Assert.Equal(5, m.DefaultExitLatencyJiffies);
-        Assert.Equal((Boot + 5, 2), m.Killer.NextDue()); // the exit, then the reaper timer at +2*HZ
+        Assert.Equal((Boot + 5, 2), m.NextDue()); // the exit, then the reaper timer at +2*HZ
 
-        Assert.Empty(m.Killer.Step(Boot + 4));
+        Assert.Empty(m.Timeline.Step(Boot + 4));
         Assert.Same(hog, m.FindTask(100));
 
-        var e = Assert.Single(m.Killer.Step(Boot + 5));
+        var e = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal(TimelineEventKind.Exit, e.Kind);
         Assert.Equal(Boot + 5, e.Jiffies);
         Assert.Equal(100.02, e.Seconds, 10);          // 25005 / 250
@@ -56,7 +56,7 @@ public class ExitTimelineTests
         Assert.Equal(1, m.OomVictims);
         Assert.True(hog.MemDie);
 
-        m.Killer.Step(Boot + 5);
+        m.Timeline.Step(Boot + 5);
 
         Assert.True(hog.Mm!.Has(MmFlags.OomSkip));
         Assert.Equal(0, m.OomVictims);
@@ -70,7 +70,7 @@ public class ExitTimelineTests
         var m = KilledHog(out _, out var small);
         Assert.True(m.Killer.Invoke(TestMachines.Global()).Aborted);
 
-        m.Killer.Step(Boot + 5);
+        m.Timeline.Step(Boot + 5);
         var o = m.Killer.Invoke(TestMachines.Global());
 
         Assert.False(o.Aborted);
@@ -86,8 +86,8 @@ public class ExitTimelineTests
         m.Add(101, anon: 10);
         m.Killer.Invoke(TestMachines.Global());
 
-        Assert.Empty(m.Killer.Step(Boot + 49));
-        var e = Assert.Single(m.Killer.Step(Boot + 50));
+        Assert.Empty(m.Timeline.Step(Boot + 49));
+        var e = Assert.Single(m.Timeline.Step(Boot + 50));
         Assert.Equal(TimelineEventKind.Exit, e.Kind);
         Assert.Equal(5000, e.Pages);
     }
@@ -97,13 +97,13 @@ public class ExitTimelineTests
     {
         var m = KilledHog(out _, out _);
 
-        Assert.True(m.Killer.StepToNextEvent());
+        Assert.True(m.Timeline.StepToNextEvent());
         Assert.Equal(Boot + 5, m.Jiffies);
-        Assert.True(m.Killer.StepToNextEvent());
+        Assert.True(m.Timeline.StepToNextEvent());
         Assert.Equal(Boot + 500, m.Jiffies);          // the reaper timer of the exited hog
-        Assert.Equal(0, m.Killer.PendingEvents);
-        Assert.Equal((null, 0), m.Killer.NextDue());
-        Assert.False(m.Killer.StepToNextEvent());
+        Assert.Equal(0, m.PendingEvents);
+        Assert.Equal((null, 0), m.NextDue());
+        Assert.False(m.Timeline.StepToNextEvent());
         Assert.Equal(Boot + 500, m.Jiffies);
     }
 
@@ -112,7 +112,7 @@ public class ExitTimelineTests
     {
         var m = TestMachines.Machine();
 
-        Assert.Empty(m.Killer.Step(Boot + 250));
+        Assert.Empty(m.Timeline.Step(Boot + 250));
 
         Assert.Equal(Boot + 250, m.Jiffies);
         Assert.Equal(101_000_000_000, m.Clock.Nanoseconds);
@@ -129,13 +129,13 @@ public class ExitTimelineTests
         var o = m.Killer.Invoke(TestMachines.Global());
         Assert.Equal(new[] { 101, 100 }, o.Killed.Pids()); // child chosen (tie to the later task), parent shares the mm
 
-        var first = Assert.Single(m.Killer.Step(Boot + 5));
+        var first = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal(100, first.Pid);
         Assert.Equal(0, first.Pages);
         Assert.Equal("exited", first.Text);
         Assert.False(parent.Mm!.Has(MmFlags.OomSkip));
 
-        var last = Assert.Single(m.Killer.Step(Boot + 20));
+        var last = Assert.Single(m.Timeline.Step(Boot + 20));
         Assert.Equal(101, last.Pid);
         Assert.Equal(4000, last.Pages);
         Assert.True(child.Mm!.Has(MmFlags.OomSkip));
@@ -151,12 +151,12 @@ public class ExitTimelineTests
         var o = m.Killer.Invoke(TestMachines.Global());
         Assert.Same(hog, o.Victim);                   // a dumping task is killed normally, not just marked
 
-        var blocked = Assert.Single(m.Killer.Step(Boot + 5));
+        var blocked = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal(TimelineEventKind.ExitBlocked, blocked.Kind);
         Assert.Equal("dumping core", blocked.Text);
         Assert.True(m.Killer.Invoke(TestMachines.Global()).Aborted);
 
-        var done = m.Killer.Step(Boot + 250);
+        var done = m.Timeline.Step(Boot + 250);
         Assert.Equal(new[] { TimelineEventKind.CoreDumped, TimelineEventKind.Exit }, done.Select(e => e.Kind));
         Assert.All(done, e => Assert.Equal(Boot + 250, e.Jiffies));
         Assert.Equal("core dump finished", done[0].Text);
@@ -173,7 +173,7 @@ public class ExitTimelineTests
         hog.CoreDumpUntil = Boot + 250;
         m.Add(101, anon: 10);
         m.Killer.Invoke(TestMachines.Global());
-        m.Killer.Step(Boot + 100);
+        m.Timeline.Step(Boot + 100);
 
         Assert.True(hog.GroupExiting);
         Assert.False(OomKiller.DoTaskWillFreeMem(hog));
@@ -192,10 +192,10 @@ public class ExitTimelineTests
         m.Add(101, anon: 10);
         m.Killer.Invoke(TestMachines.Global());
 
-        var e = Assert.Single(m.Killer.Step(Boot + 5));
+        var e = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal("dumping core (no end set)", e.Text);
         Assert.Same(hog, m.FindTask(100));
-        Assert.Equal((Boot + 500, 1), m.Killer.NextDue()); // only the reaper timer is left
+        Assert.Equal((Boot + 500, 1), m.NextDue()); // only the reaper timer is left
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public class ExitTimelineTests
         m.Killer.Invoke(TestMachines.Global());
 
         Assert.False(hog.Frozen);
-        var e = Assert.Single(m.Killer.Step(Boot + 5));
+        var e = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal(TimelineEventKind.Exit, e.Kind);
         Assert.Equal(5000, e.Pages);
     }
@@ -225,7 +225,7 @@ public class ExitTimelineTests
         Assert.Same(hog, o.Victim);
         Assert.Equal(new[] { 100, 101 }, o.Killed.Pids());
 
-        var events = m.Killer.Step(Boot + 5);
+        var events = m.Timeline.Step(Boot + 5);
 
         Assert.Equal(new[] { (100, TimelineEventKind.Exit, "exited"), (101, TimelineEventKind.ExitBlocked, "frozen: cannot run to exit") },
             events.Select(e => (e.Pid, e.Kind, e.Text)));

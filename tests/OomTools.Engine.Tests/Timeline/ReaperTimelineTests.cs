@@ -33,7 +33,7 @@ public class ReaperTimelineTests
     {
         var m = StuckHog(out var hog, out _);
 
-        var e = Assert.Single(m.Killer.Step(Boot + 5));
+        var e = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal(TimelineEventKind.ExitBlocked, e.Kind);
         Assert.Equal("in uninterruptible sleep holding mmap_lock", e.Text);
 
@@ -52,8 +52,8 @@ public class ReaperTimelineTests
         Assert.Equal(Boot + 500, hog.ReaperTimerExpires);
         Assert.Equal(500, m.Killer.OomReaperDelay);
 
-        Assert.DoesNotContain(m.Killer.Step(Boot + 499), e => e.Kind == TimelineEventKind.ReaperWoken);
-        var events = m.Killer.Step(Boot + 500);
+        Assert.DoesNotContain(m.Timeline.Step(Boot + 499), e => e.Kind == TimelineEventKind.ReaperWoken);
+        var events = m.Timeline.Step(Boot + 500);
 
         Assert.Equal(new[] { TimelineEventKind.ReaperWoken, TimelineEventKind.ReapRetry }, events.Select(e => e.Kind));
         Assert.All(events, e => Assert.Equal(Boot + 500, e.Jiffies));
@@ -68,7 +68,7 @@ public class ReaperTimelineTests
         var m = StuckHog(out var hog, out _);
         int logBefore = m.Log.Count;
 
-        var events = m.Killer.Step(Boot + 750);
+        var events = m.Timeline.Step(Boot + 750);
 
         var retries = events.Where(e => e.Kind == TimelineEventKind.ReapRetry).ToList();
         // 2.0 s, 2.1 s, ..., 2.9 s after the kill.
@@ -93,11 +93,11 @@ public class ReaperTimelineTests
     {
         var m = StuckHog(out var hog, out _);
 
-        m.Killer.Step(Boot + 749);
+        m.Timeline.Step(Boot + 749);
 
         Assert.False(hog.Mm!.Has(MmFlags.OomSkip));
         Assert.True(m.Killer.Invoke(TestMachines.Global()).Aborted);
-        var e = Assert.Single(m.Killer.Step(Boot + 750));
+        var e = Assert.Single(m.Timeline.Step(Boot + 750));
         Assert.Equal(TimelineEventKind.UnableToReap, e.Kind);
     }
 
@@ -105,7 +105,7 @@ public class ReaperTimelineTests
     public void OomEvaluateTask_MmfOomSkipAfterUnableToReapLetsTheNextOomPickAnotherProcess()
     {
         var m = StuckHog(out var hog, out var small);
-        m.Killer.Step(Boot + 750);
+        m.Timeline.Step(Boot + 750);
 
         var o = m.Killer.Invoke(TestMachines.Global());
 
@@ -113,7 +113,7 @@ public class ReaperTimelineTests
         Assert.Same(small, o.Victim);
         Assert.Equal(OomSkipReason.ReapedVictim, o.Candidates.Single(c => c.Task == hog).Reason);
         // The hog still holds its memory until its lock is released at 5 s; then it exits.
-        var exits = m.Killer.Step(Boot + 1250).Where(e => e.Kind == TimelineEventKind.Exit).ToList();
+        var exits = m.Timeline.Step(Boot + 1250).Where(e => e.Kind == TimelineEventKind.Exit).ToList();
         Assert.Equal(new[] { (101, Boot + 755), (100, Boot + 1250) }, exits.Select(e => (e.Pid, e.Jiffies)));
         Assert.Equal(5007, exits[1].Pages);
     }
@@ -130,7 +130,7 @@ public class ReaperTimelineTests
         m.Killer.Invoke(TestMachines.Global());
         Assert.True(m.Killer.Invoke(TestMachines.Global()).Aborted);
 
-        var events = m.Killer.Step(Boot + 500);
+        var events = m.Timeline.Step(Boot + 500);
 
         Assert.Equal(new[] { TimelineEventKind.ReaperWoken, TimelineEventKind.Reaped }, events.Select(e => e.Kind));
         var reaped = events[1];
@@ -145,10 +145,10 @@ public class ReaperTimelineTests
     public void WakeOomReaper_VictimThatExitedBeforeTheTimerIsSkipped()
     {
         var m = ExitTimelineTests.KilledHog(out var hog, out _);
-        m.Killer.Step(Boot + 5);                                    // exited
+        m.Timeline.Step(Boot + 5);                                    // exited
         int logBefore = m.Log.Count;
 
-        var e = Assert.Single(m.Killer.Step(Boot + 500));
+        var e = Assert.Single(m.Timeline.Step(Boot + 500));
 
         Assert.Equal(TimelineEventKind.ReaperSkipped, e.Kind);
         Assert.Equal(100, e.Pid);
@@ -175,16 +175,16 @@ public class ReaperTimelineTests
         c.ExitLatencyJiffies = 2500;
 
         Assert.Same(a, m.Killer.Invoke(TestMachines.ForMemcg(ca)).Victim);
-        m.Killer.Step(Boot + 50);
+        m.Timeline.Step(Boot + 50);
         Assert.Same(b, m.Killer.Invoke(TestMachines.ForMemcg(cb)).Victim);
-        m.Killer.Step(Boot + 100);
+        m.Timeline.Step(Boot + 100);
         Assert.Same(c, m.Killer.Invoke(TestMachines.ForMemcg(cc)).Victim);
 
-        m.Killer.Step(Boot + 600);
+        m.Timeline.Step(Boot + 600);
         Assert.Equal(new[] { 300, 200 }, m.Killer.OomReaperList.Pids()); // newest first
         int logBefore = m.Log.Count;
 
-        var events = m.Killer.Step(Boot + 750);
+        var events = m.Timeline.Step(Boot + 750);
 
         var done = events.Where(e => e.Kind is TimelineEventKind.UnableToReap or TimelineEventKind.Reaped).ToList();
         Assert.Equal(new[] { (100, TimelineEventKind.UnableToReap), (300, TimelineEventKind.Reaped), (200, TimelineEventKind.Reaped) },
@@ -217,7 +217,7 @@ public class ReaperTimelineTests
         m.Add(101, anon: 10);
         m.Killer.Invoke(TestMachines.Global());
 
-        var reaped = m.Killer.Step(Boot + 500).Single(e => e.Kind == TimelineEventKind.Reaped);
+        var reaped = m.Timeline.Step(Boot + 500).Single(e => e.Kind == TimelineEventKind.Reaped);
 
         Assert.Equal(1150, reaped.Pages);                           // 1000 anon + 100 private file + 50 swap
         Assert.Equal("oom_reaper: reaped process 100 (hog), now anon-rss:0kB, file-rss:800kB, shmem-rss:1600kB", reaped.Text);
@@ -260,7 +260,7 @@ public class ReaperTimelineTests
         var m = VictimWithBlockingNotifier(out var hog);
         int logBefore = m.Log.Count;
 
-        var events = m.Killer.Step(Boot + 750);
+        var events = m.Timeline.Step(Boot + 750);
 
         var retries = events.Where(e => e.Kind == TimelineEventKind.ReapRetry).ToList();
         Assert.Equal(10, retries.Count);
@@ -302,7 +302,7 @@ public class ReaperTimelineTests
         // process_mrelease does not set MMF_OOM_SKIP: the victim still aborts the next OOM until the reaper's timer.
         Assert.True(m.Killer.Invoke(TestMachines.Global()).Aborted);
 
-        var reaped = m.Killer.Step(Boot + 500).Single(e => e.Kind == TimelineEventKind.Reaped);
+        var reaped = m.Timeline.Step(Boot + 500).Single(e => e.Kind == TimelineEventKind.Reaped);
         Assert.Equal(0, reaped.Pages);
         Assert.True(hog.Mm!.Has(MmFlags.OomSkip));
         Assert.False(m.Killer.Invoke(TestMachines.Global()).Aborted);

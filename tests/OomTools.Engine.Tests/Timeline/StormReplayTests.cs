@@ -45,7 +45,7 @@ public class StormReplayTests
         var result = ChargeResult.Charged;
         // A bound far above any scenario (the largest takes about a thousand charges).
         for (int i = 0; i < 100_000 && result == ChargeResult.Charged; i++)
-            result = machine.Killer.Charge(trigger, new Pages(16), outcomes);
+            result = machine.PageAllocator.Charge(trigger, new Pages(16), outcomes);
 
         return new Storm(Path.GetFileName(path),
             reports.SelectMany(r => r.KilledPids).ToArray(),

@@ -21,7 +21,7 @@ public class SwitchAndNotifierTimelineTests
         var m = ExitTimelineTests.KilledHog(out var hog, out _);
         int logBefore = m.Log.Count;
 
-        Assert.True(m.Killer.OomKillerDisable(timeoutJiffies: 250));
+        Assert.True(m.Killer.OomKillerDisable(timeoutJiffies: 250, m.Timeline));
 
         Assert.Equal(Boot + 5, m.Jiffies);                // returned as soon as the hog exited, not at the deadline
         Assert.Null(m.FindTask(100));
@@ -41,7 +41,7 @@ public class SwitchAndNotifierTimelineTests
         m.Killer.Invoke(TestMachines.Global());
         int logBefore = m.Log.Count;
 
-        Assert.False(m.Killer.OomKillerDisable(timeoutJiffies: 250));
+        Assert.False(m.Killer.OomKillerDisable(timeoutJiffies: 250, m.Timeline));
 
         Assert.Equal(Boot + 250, m.Jiffies);              // waited the whole second
         Assert.False(m.OomKillerDisabled);
@@ -61,7 +61,7 @@ public class SwitchAndNotifierTimelineTests
         hog.Mm!.MmapLockReleaseAt = Boot + 1250;
         m.Killer.Invoke(TestMachines.Global());
 
-        Assert.True(m.Killer.OomKillerDisable(timeoutJiffies: 5000));
+        Assert.True(m.Killer.OomKillerDisable(timeoutJiffies: 5000, m.Timeline));
 
         Assert.Equal(Boot + 1250, m.Jiffies);
         Assert.Contains("oom_reaper: unable to reap pid:100 (hog)", m.Log.Entries.Select(e => e.Text));
@@ -151,10 +151,10 @@ public class SwitchAndNotifierTimelineTests
         Assert.All(m.Log.Since(logBefore), e => Assert.Equal(KernelLogLevel.Warning, e.Level));
 
         // Exactly 5 s later the window has not expired yet (time_is_before_jiffies(begin + interval) is strict).
-        m.Killer.Step(Boot + 1250);
+        m.Timeline.Step(Boot + 1250);
         Assert.False(m.Killer.PagefaultOutOfMemory(null));
 
-        m.Killer.Step(Boot + 1251);
+        m.Timeline.Step(Boot + 1251);
         int windowStart = m.Log.Count;
         Assert.True(m.Killer.PagefaultOutOfMemory(null));
         Assert.Equal(new[]

@@ -33,7 +33,7 @@ public class TimelineSvgTests
         var m = TestMachines.Machine(ram: 25600, clock: new ManualClock(0), pageSize: pageSize);
         m.Add(100, anon: 15360, name: hogName);
         var grower = m.Add(101, anon: 7680, name: "grower");
-        var events = m.Killer.Allocate(grower, new Pages(5120)).ToList();
+        var events = m.PageAllocator.Allocate(grower, new Pages(5120)).ToList();
         Assert.Equal(new[] { TimelineEventKind.OutOfMemory, TimelineEventKind.Exit, TimelineEventKind.Allocated }, events.Select(e => e.Kind));
         Assert.Equal(new[] { 0.0, 0.02, 0.02 }, events.Select(e => e.Seconds));
         Assert.Equal(new long[] { 25600, 10240, 12800 }, events.Select(e => e.MemoryInUsePages));
@@ -52,7 +52,7 @@ public class TimelineSvgTests
         hog.Mm!.MmapLockReleaseAt = 25000 + 1250;
         var events = new List<TimelineEvent> { m.Killer.Invoke(TestMachines.Global()).ToTimelineEvent() };
         events.Add(m.Killer.Invoke(TestMachines.Global()).ToTimelineEvent());
-        events.AddRange(m.Killer.Step(25000 + 750));
+        events.AddRange(m.Timeline.Step(25000 + 750));
         return events;
     }
 
@@ -154,7 +154,7 @@ public class TimelineSvgTests
         m.Add(101, anon: 10, name: "small");
         hog.ExitLatencyJiffies = 625;                                  // 2.5 s: reaped at 2 s, exits at 2.5 s
         var events = new List<TimelineEvent> { m.Killer.Invoke(TestMachines.Global()).ToTimelineEvent() };
-        events.AddRange(m.Killer.Step(25000 + 625));
+        events.AddRange(m.Timeline.Step(25000 + 625));
 
         var root = Parse(TimelineSvg.Render(events, new TimelineSvgOptions()));
 
@@ -283,7 +283,7 @@ public class TimelineSvgTests
         hog.Mm!.MmapLockReleaseAt = 25000 + 250;
         hog.ExitLatencyJiffies = 1000;
         events = new List<TimelineEvent> { m.Killer.Invoke(TestMachines.Global()).ToTimelineEvent() };
-        events.AddRange(m.Killer.Step(25000 + 500));
+        events.AddRange(m.Timeline.Step(25000 + 500));
         root = Parse(TimelineSvg.Render(events, new TimelineSvgOptions()));
         var green = Assert.Single(root.Elements(Svg + "rect"), r => (string?)r.Attribute("fill") == Green);
         Assert.Equal("reaped 100 (hog) at 102 s", Title(green));
@@ -327,7 +327,7 @@ public class TimelineSvgTests
         Assert.Null(m.UsedPages);
         var o = m.Killer.Invoke(TestMachines.Global(current: small));
         Assert.Null(m.UsedPages);                                        // capturing the memory in use started no counter
-        m.Killer.Step(25000 + 10);                                       // hog exits; the event keeps the time of the OOM
+        m.Timeline.Step(25000 + 10);                                       // hog exits; the event keeps the time of the OOM
 
         var e = o.ToTimelineEvent();
 

@@ -3,7 +3,7 @@ using OomTools.Engine.Kernels;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
-namespace OomTools.Engine.Log;
+namespace OomTools.Engine.Killer;
 
 /// <summary>The exact text of the OOM killer's printk formats.</summary>
 public static class OomMessages

@@ -1,4 +1,4 @@
-namespace OomTools.Engine.Killer;
+namespace OomTools.Engine.Model;
 
 /// <summary>The errno values process_mrelease and the /proc oom files return (negated in the kernel).</summary>
 public enum Errno

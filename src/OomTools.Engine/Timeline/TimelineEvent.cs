@@ -1,4 +1,6 @@
-namespace OomTools.Engine.Time;
+using OomTools.Engine.Killer;
+
+namespace OomTools.Engine.Timeline;
 
 /// <summary>What happened on a machine's timeline.</summary>
 public enum TimelineEventKind
@@ -45,21 +47,47 @@ public sealed class TimelineEvent
         Text = text;
     }
 
+    /// <summary>The machine's jiffies when it happened.</summary>
     public long Jiffies { get; }
     /// <summary>Time since boot in seconds.</summary>
     public double Seconds { get; }
+    /// <summary>What happened.</summary>
     public TimelineEventKind Kind { get; }
+    /// <summary>The process it happened to (or that allocated); 0 for a kernel worker.</summary>
     public int Pid { get; }
+    /// <summary>That process's comm.</summary>
     public string Name { get; }
     /// <summary>Pages freed or allocated, where it applies.</summary>
     public long Pages { get; }
+    /// <summary>What happened, in a sentence fragment (a log line for the reaper's work).</summary>
     public string Text { get; }
     /// <summary>The machine's anonymous + shmem pages in use right after the event (what a plot draws).</summary>
     public long MemoryInUsePages { get; }
     /// <summary>The machine's page size in bytes: what <see cref="Pages"/> and <see cref="MemoryInUsePages"/> count in.</summary>
     public int PageSize { get; }
     /// <summary>The OOM outcome, for <see cref="TimelineEventKind.OutOfMemory"/>.</summary>
-    public Killer.OomOutcome? Outcome { get; internal set; }
+    public OomOutcome? Outcome { get; internal set; }
 
+    /// <summary>
+    /// An OOM as a timeline event of kind <see cref="TimelineEventKind.OutOfMemory"/>, at the time it ran and with
+    /// the memory in use when it returned, as an allocation on the timeline records its OOMs: so an OOM run on its
+    /// own can be charted with the events of stepped time and allocations.
+    /// </summary>
+    public static TimelineEvent Of(OomOutcome outcome)
+    {
+        if (outcome is null) throw new System.ArgumentNullException(nameof(outcome));
+        string domain = outcome.Constraint switch
+        {
+            OomConstraint.Memcg => $"memcg {outcome.Memcg?.Path} OOM: ",
+            OomConstraint.Cpuset => "cpuset OOM: ",
+            OomConstraint.MemoryPolicy => "mempolicy OOM: ",
+            _ => "global OOM: ",
+        };
+        return new TimelineEvent(outcome.Jiffies, outcome.Hz, outcome.Machine.PageSize, TimelineEventKind.OutOfMemory,
+            outcome.Current?.Pid ?? 0, outcome.Current?.Comm ?? OomKiller.KernelWorkerComm, 0, domain + outcome.Reason,
+            outcome.MemoryInUsePages) { Outcome = outcome };
+    }
+
+    /// <summary>One line: seconds, kind, pid, name and text.</summary>
     public override string ToString() => $"{Seconds,10:F3}s {Kind,-16} {Pid,7} {Name,-15} {Text}";
 }

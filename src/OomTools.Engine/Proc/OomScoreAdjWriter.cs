@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using OomTools.Engine.Killer;
+using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
-namespace OomTools.Engine.Model;
+namespace OomTools.Engine.Proc;
 
 /// <summary>What a write of /proc/PID/oom_score_adj or /proc/PID/oom_adj did.</summary>
 public sealed class OomScoreAdjChange
@@ -16,20 +17,29 @@ public sealed class OomScoreAdjChange
         NewOomScoreAdjMin = oldMin;
     }
 
+    /// <summary>The process written to.</summary>
     public OomTask Task { get; }
+    /// <summary>Its pid.</summary>
     public int Pid => Task.Pid;
+    /// <summary>Its comm.</summary>
     public string Name => Task.Comm;
+    /// <summary>The write's errno; <see cref="Errno.Success"/> when it was taken.</summary>
     public Errno Errno { get; internal set; }
     /// <summary>What the write returned: the byte count on success, else the negative errno.</summary>
     public string Reason { get; internal set; } = "";
+    /// <summary>oom_score_adj before the write.</summary>
     public int OldOomScoreAdj { get; }
+    /// <summary>oom_score_adj after it (the old value when it failed).</summary>
     public int NewOomScoreAdj { get; internal set; }
+    /// <summary>oom_score_adj_min before the write.</summary>
     public int OldOomScoreAdjMin { get; }
+    /// <summary>oom_score_adj_min after it.</summary>
     public int NewOomScoreAdjMin { get; internal set; }
     /// <summary>The other processes sharing the mm that took the same value (MMF_MULTIPROCESS).</summary>
     public IReadOnlyList<int> PropagatedTo => propagated;
     internal readonly List<int> propagated = new();
 
+    /// <summary>The change, or the errno and why.</summary>
     public override string ToString() => Errno == Errno.Success
         ? $"{Task}: oom_score_adj {OldOomScoreAdj} -> {NewOomScoreAdj}"
         : $"{Task}: {Errno} ({Reason})";
@@ -43,7 +53,12 @@ public sealed class OomScoreAdjChange
 /// </summary>
 public static class OomScoreAdjWriter
 {
-    public const int OomDisable = -17, OomAdjustMin = -16, OomAdjustMax = 15;
+    /// <summary><c>OOM_DISABLE</c>: the legacy oom_adj value that exempts a process.</summary>
+    public const int OomDisable = -17;
+    /// <summary><c>OOM_ADJUST_MIN</c>: the lowest legacy oom_adj other than OOM_DISABLE.</summary>
+    public const int OomAdjustMin = -16;
+    /// <summary><c>OOM_ADJUST_MAX</c>: the highest legacy oom_adj.</summary>
+    public const int OomAdjustMax = 15;
     private const int ProcNumBuf = 13;
 
     /// <summary><c>oom_score_adj_write()</c>.</summary>

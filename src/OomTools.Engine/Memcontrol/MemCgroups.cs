@@ -1,0 +1,154 @@
+using System.Collections.Generic;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Memcontrol;
+
+/// <summary>
+/// mm/memcontrol.c (and mm/page_counter.c) as the OOM killer and the charge path read them, for one machine:
+/// memory.current, the limit an OOM is measured against, memory.oom.group, the memory.events counters, the
+/// page-counter walk of a charge and the uncharge of freed pages. It sits below Killer/ because oom_kill.c
+/// calls into it; the part of memcontrol.c that calls out_of_memory (mem_cgroup_out_of_memory) is in PageAlloc/.
+/// </summary>
+public sealed class MemCgroups
+{
+    private readonly OomMachine m;
+
+    /// <summary>The memory-cgroup functions of <paramref name="machine"/>.</summary>
+    public MemCgroups(OomMachine machine) => m = machine ?? throw new System.ArgumentNullException(nameof(machine));
+
+    /// <summary>
+    /// <c>memory.current</c>: as measured (a report's or a host's, moved by charges since), else the members' rss
+    /// with each mm counted once — worked out afresh, so processes added, moved or changed since are in it.
+    /// </summary>
+    public static long MemoryCurrent(MemoryCgroup memcg)
+    {
+        if (memcg.Usage is { } u) return u.Value;
+        long sum = 0;
+        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.Rss.Value;
+        return sum;
+    }
+
+    /// <summary>Swap entries of the cgroup's members (v2 <c>memory.swap.current</c>), each mm once.</summary>
+    public static long SwapCurrent(MemoryCgroup memcg)
+    {
+        long sum = 0;
+        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.swapEnts;
+        return sum;
+    }
+
+    /// <summary><c>mem_cgroup_scan_tasks()</c>'s order: the cgroups of the subtree in pre-order, each one's tasks in arrival order.</summary>
+    public static IEnumerable<OomTask> ScanTasks(MemoryCgroup memcg)
+    {
+        foreach (var cg in memcg.SubtreePreOrder())
+            foreach (var t in cg.tasks) yield return t;
+    }
+
+    /// <summary>
+    /// <c>mem_cgroup_get_max()</c>: memory.max plus the swap the cgroup may use — v1: memsw limit minus memory
+    /// limit, v2: swap.max — capped at total swap, and only when swappiness is not 0.
+    /// </summary>
+    public Pages MemCgroupGetMax(MemoryCgroup memcg)
+    {
+        long max = memcg.MemoryMax.Value;
+        int swappiness = m.CgroupVersion == CgroupVersion.V1 && !memcg.IsRoot ? memcg.Swappiness ?? m.VmSwappiness : m.VmSwappiness;
+        if (swappiness == 0) return new Pages(max);
+        long swap = m.CgroupVersion == CgroupVersion.V1 ? memcg.MemswMax.Value - max : memcg.SwapMax.Value;
+        return new Pages(max + System.Math.Min(swap, m.TotalSwapPages.Value));
+    }
+
+    /// <summary>
+    /// <c>mem_cgroup_get_oom_group()</c>: on cgroup v2, the highest cgroup with memory.oom.group between the
+    /// victim's and the OOM domain (inclusive; the root has no such file).
+    /// </summary>
+    public MemoryCgroup? MemCgroupGetOomGroup(OomTask victim, MemoryCgroup? oomDomain)
+    {
+        if (m.CgroupVersion != CgroupVersion.V2) return null;
+        var domain = oomDomain ?? m.RootMemcg;
+        var memcg = victim.Memcg;
+        if (memcg.IsRoot || !memcg.IsDescendantOf(domain)) return null;
+        MemoryCgroup? group = null;
+        for (var c = memcg; c is not null; c = c.Parent)
+        {
+            if (c.OomGroup && !c.IsRoot) group = c;
+            if (ReferenceEquals(c, domain)) break;
+        }
+        return group;
+    }
+
+    /// <summary>
+    /// <c>memcg_memory_event()</c>: raises a <c>memory.events</c> counter of <paramref name="memcg"/>; on v2 its
+    /// ancestors count it too (the root keeps none).
+    /// </summary>
+    public void MemcgMemoryEvent(MemoryCgroup memcg, MemcgEvent ev)
+    {
+        for (var c = memcg; c is not null && !c.IsRoot; c = m.CgroupVersion == CgroupVersion.V2 ? c.Parent : null)
+        {
+            if (ev == MemcgEvent.OomKill) c.OomKillEvents++;
+            else c.OomGroupKillEvents++;
+        }
+    }
+
+    /// <summary>
+    /// <c>mem_cgroup_print_oom_meminfo()</c>'s counter lines: memory (and swap on v2; memory+swap and kmem on v1),
+    /// with usage as <see cref="MemoryCurrent"/> reads it.
+    /// </summary>
+    public void MemCgroupPrintOomMeminfo(MemoryCgroup memcg)
+    {
+        long k = m.PageSize / 1024, rss = MemoryCurrent(memcg), swap = SwapCurrent(memcg);
+        m.Log.Info($"memory: usage {rss * k}kB, limit {memcg.MemoryMax.Value * k}kB, failcnt 0");
+        if (m.CgroupVersion == CgroupVersion.V2)
+            m.Log.Info($"swap: usage {swap * k}kB, limit {memcg.SwapMax.Value * k}kB, failcnt 0");
+        else
+        {
+            m.Log.Info($"memory+swap: usage {(rss + swap) * k}kB, limit {memcg.MemswMax.Value * k}kB, failcnt 0");
+            m.Log.Info($"kmem: usage 0kB, limit {m.PageCounterMax.Value * k}kB, failcnt 0");
+        }
+    }
+
+    /// <summary>
+    /// <c>page_counter_try_charge()</c>'s walk: charging goes up from <paramref name="memcg"/> and fails at the
+    /// first counter a charge of <paramref name="pages"/> would take over its limit — that cgroup is returned (the
+    /// OOM's memcg). Otherwise null, with <paramref name="room"/> the pages left under every limit of the chain.
+    /// </summary>
+    public MemoryCgroup? PageCounterTryCharge(MemoryCgroup memcg, long pages, out long room)
+    {
+        room = long.MaxValue;
+        for (var c = memcg; c is not null && !c.IsRoot; c = c.Parent)
+        {
+            long usage = MemoryCurrent(c);
+            if (usage + pages > c.MemoryMax.Value) return c;
+            room = System.Math.Min(room, c.MemoryMax.Value - usage);
+            if (m.CgroupVersion == CgroupVersion.V1)
+            {
+                long withSwap = usage + SwapCurrent(c);
+                if (withSwap + pages > c.MemswMax.Value) return c;
+                room = System.Math.Min(room, c.MemswMax.Value - withSwap);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A charge that fitted: a measured counter (a report's or a host's) moves by it up the chain; an unmeasured
+    /// one is the members' sum, which already holds the grown mm.
+    /// </summary>
+    public static void PageCounterCharge(MemoryCgroup memcg, long pages)
+    {
+        for (var c = memcg; c is not null; c = c.Parent)
+            if (c.Usage is { } u) c.Usage = new Pages(u.Value + pages);
+    }
+
+    /// <summary>
+    /// Anonymous pages released (by exit_mmap or the oom_reaper) leave the owner's cgroups
+    /// (<c>mem_cgroup_uncharge</c>) and the machine's count of memory in use.
+    /// </summary>
+    public void Uncharge(MemoryDescriptor mm, long pages)
+    {
+        if (pages <= 0) return;
+        var owner = m.FindTask(mm.OwnerPid);
+        for (var c = owner?.Memcg; c is not null; c = c.Parent)
+            if (c.Usage is { } u) c.Usage = new Pages(System.Math.Max(0, u.Value - pages));
+        if (m.UsedPages is { } used) m.UsedPages = new Pages(System.Math.Max(0, used.Value - pages));
+    }
+}

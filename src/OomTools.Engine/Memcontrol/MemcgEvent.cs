@@ -1,0 +1,10 @@
+namespace OomTools.Engine.Memcontrol;
+
+/// <summary>The <c>memory.events</c> counters the OOM killer raises (<c>enum memcg_memory_event</c>).</summary>
+public enum MemcgEvent
+{
+    /// <summary><c>MEMCG_OOM_KILL</c>: a process of the cgroup was OOM-killed (<c>oom_kill</c>).</summary>
+    OomKill,
+    /// <summary><c>MEMCG_OOM_GROUP_KILL</c>: the cgroup was killed as a whole under memory.oom.group (<c>oom_group_kill</c>).</summary>
+    OomGroupKill,
+}

@@ -1,0 +1,30 @@
+using System.Collections.Generic;
+
+namespace OomTools.Engine.Model;
+
+public sealed partial class OomMachine
+{
+    /// <summary>
+    /// Anonymous and shmem pages in use (what the page allocator cannot reclaim): as measured and moved since
+    /// (<see cref="UsedPages"/>), else summed over the processes' mms, each mm once.
+    /// </summary>
+    internal long MemoryInUse()
+    {
+        if (UsedPages is { } u) return u.Value;
+        long sum = 0;
+        foreach (var mm in DistinctMms(tasks)) sum += mm.anon + mm.shmem;
+        return sum;
+    }
+
+    /// <summary>The mms of <paramref name="of"/>, each once: a set is only needed for an mm that several processes share.</summary>
+    internal static IEnumerable<MemoryDescriptor> DistinctMms(IEnumerable<OomTask> of)
+    {
+        HashSet<MemoryDescriptor>? shared = null;
+        foreach (var t in of)
+        {
+            if (t.Mm is not { } mm) continue;
+            if (mm.Users <= t.ThreadsWithMm) yield return mm;
+            else if ((shared ??= new HashSet<MemoryDescriptor>()).Add(mm)) yield return mm;
+        }
+    }
+}

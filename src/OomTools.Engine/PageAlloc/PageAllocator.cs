@@ -1,0 +1,145 @@
+using System.Collections.Generic;
+using OomTools.Engine.Killer;
+using OomTools.Engine.Memcontrol;
+using OomTools.Engine.Model;
+using OomTools.Engine.Timeline;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.PageAlloc;
+
+/// <summary>
+/// The ways an allocation reaches the OOM killer, for one machine: a task's pages charged to its memory cgroup and
+/// taken from the page allocator, and when they do not fit, mm/page_alloc.c's <c>__alloc_pages_may_oom</c> or
+/// mm/memcontrol.c's <c>mem_cgroup_out_of_memory</c> (here, above the killer it calls, rather than in
+/// Memcontrol/, which the killer itself reads) — then the retry once the victim's exit or the reaper has freed
+/// memory, simulated time passing meanwhile.
+/// </summary>
+public sealed class PageAllocator
+{
+    private readonly OomMachine m;
+    private readonly MemCgroups memCgroups;
+
+    /// <summary>The allocation paths of <paramref name="machine"/>.</summary>
+    public PageAllocator(OomMachine machine)
+    {
+        m = machine ?? throw new System.ArgumentNullException(nameof(machine));
+        memCgroups = new MemCgroups(machine);
+    }
+
+    /// <summary>Pages the page allocator could still hand out: RAM less anonymous and shmem memory and unreclaimable slab.</summary>
+    public long FreePages() => m.TotalRamPages.Value - m.MemoryInUse() - m.SlabUnreclaimablePages.Value;
+
+    /// <summary>
+    /// <c>__alloc_pages_may_oom()</c>: the page allocator is out of pages for <paramref name="current"/>; runs
+    /// out_of_memory with a user page's gfp mask (GFP_HIGHUSER_MOVABLE).
+    /// </summary>
+    public OomOutcome DoAllocPagesMayOom(OomTask current, bool recordCandidates = false) =>
+        new OomKiller(m).Invoke(new OomControl { Current = current, GfpMask = GfpMask.HighUserMovable, RecordCandidates = recordCandidates });
+
+    /// <summary>
+    /// mm/memcontrol.c <c>mem_cgroup_out_of_memory()</c>, reached from the charge path (<c>mem_cgroup_oom</c>):
+    /// <paramref name="memcg"/> is at its limit; runs out_of_memory in that cgroup with GFP_KERNEL.
+    /// </summary>
+    public OomOutcome MemCgroupOutOfMemory(MemoryCgroup memcg, OomTask current, bool recordCandidates = false) =>
+        new OomKiller(m).Invoke(new OomControl { Memcg = memcg, Current = current, GfpMask = GfpMask.Kernel, RecordCandidates = recordCandidates });
+
+    /// <summary>
+    /// A task allocates <paramref name="pages"/> of anonymous memory, as the page allocator and the memcg charge
+    /// path do: charge the task's memory cgroup and each ancestor (<c>try_charge_memcg</c>; the lowest cgroup over
+    /// its limit is the OOM's memcg) and the machine; when it does not fit, <see cref="MemCgroupOutOfMemory"/> or
+    /// <see cref="DoAllocPagesMayOom"/> runs out_of_memory with the task as current (each outcome is added to
+    /// <paramref name="outcomes"/>), and the charge is retried once the victim's exit or the reaper has freed
+    /// memory — simulated time passes meanwhile. At most <paramref name="maxOoms"/> OOMs are run.
+    /// </summary>
+    public ChargeResult Charge(OomTask task, Pages pages, List<OomOutcome>? outcomes = null, int maxOoms = 64) =>
+        Charge(task, pages, outcomes, maxOoms, null);
+
+    private ChargeResult Charge(OomTask task, Pages pages, List<OomOutcome>? outcomes, int maxOoms, TimelineRun? run)
+    {
+        if (task is null) throw new System.ArgumentNullException(nameof(task));
+        var mm = task.Mm ?? throw new OomEngineException(OomError.InvalidState, $"Process {task} has no mm to allocate in.", task.Pid);
+        var timeline = new TimelineRunner(m);
+        run ??= new TimelineRun();
+        int ooms = 0;
+        long left = pages.Value;
+        while (true)
+        {
+            if (m.FindTask(task.Pid) is null || task.GroupExiting) return ChargeResult.Killed;
+            // Pages are charged one by one (order 0): what fits now is charged, and only a page that does not
+            // fit anywhere — no margin left (mem_cgroup_margin < 1) — gets the OOM killer.
+            var over = memCgroups.PageCounterTryCharge(task.Memcg, 1, out long room);
+            long fits = over is null ? System.Math.Min(room, System.Math.Max(0, FreePages())) : 0;
+            if (fits > 0)
+            {
+                long n = System.Math.Min(fits, left);
+                mm.anon += n;
+                mm.totalVm += n;
+                MemCgroups.PageCounterCharge(task.Memcg, n);
+                if (m.UsedPages is { } used) m.UsedPages = new Pages(used.Value + n);
+                left -= n;
+                if (left == 0) return ChargeResult.Charged;
+                continue;
+            }
+            if (m.OomKillerDisabled || ++ooms > maxOoms) return ChargeResult.NoMemory;
+            var outcome = over is not null
+                ? MemCgroupOutOfMemory(over, task, outcomes is not null)
+                : DoAllocPagesMayOom(task, outcomes is not null);
+            outcomes?.Add(outcome);
+            run.Events.Add(new TimelineEvent(m.Jiffies, m.Hz, m.PageSize, TimelineEventKind.OutOfMemory, task.Pid, task.Comm, 0,
+                (over is null ? "global OOM: " : $"memcg {over.Path} OOM: ") + outcome.Reason, m.MemoryInUse()) { Outcome = outcome });
+            if (m.PanicMessage is not null) return ChargeResult.Panicked;
+            if (!outcome.Result) return ChargeResult.NoMemory;
+            if (task.GroupExiting || m.FindTask(task.Pid) is null) return ChargeResult.Killed;
+            // Wait, as the allocator does, until the victim's exit or the reaper frees something.
+            if (!timeline.StepToNextEvent(run)) return ChargeResult.NoMemory;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="task"/> allocates <paramref name="total"/> pages, charged as the page allocator and the
+    /// memcg charge path charge them (running the OOM killer where they do not fit): all at once, or at
+    /// <paramref name="perSecond"/> pages a second of simulated time (a leak), in ticks of about 10 ms.
+    /// Returns what happened, in order.
+    /// </summary>
+    public IReadOnlyList<TimelineEvent> Allocate(OomTask task, Pages total, Pages? perSecond)
+    {
+        if (perSecond is { Value: <= 0 } bad)
+            throw new OomEngineException(OomError.InvalidArgument, $"An allocation rate must be positive; {bad} pages a second is not.", bad);
+        // About 10 ms a tick: 1 jiffy at HZ=100, 2 at 250, 10 at 1000; at least one page each.
+        long tick = System.Math.Max(1, m.Hz / 100);
+        long perTick = perSecond is { } rate ? System.Math.Max(1, rate.Value * tick / m.Hz) : 0;
+        return Allocate(task, total, perTick, tick);
+    }
+
+    /// <summary>
+    /// A task allocating over time: <paramref name="total"/> pages at <paramref name="pagesPerTick"/> per tick of
+    /// <paramref name="tickJiffies"/> (all at once when 0), the timeline running between ticks, until it has them,
+    /// dies or gets -ENOMEM. Returns every timeline event on the way.
+    /// </summary>
+    public IReadOnlyList<TimelineEvent> Allocate(OomTask task, Pages total, long pagesPerTick = 0, long tickJiffies = 1)
+    {
+        if (task is null) throw new System.ArgumentNullException(nameof(task));
+        var timeline = new TimelineRunner(m);
+        var run = new TimelineRun();
+        long left = total.Value;
+        while (left > 0)
+        {
+            long chunk = pagesPerTick > 0 ? System.Math.Min(pagesPerTick, left) : left;
+            var result = Charge(task, new Pages(chunk), null, 64, run);
+            if (result != ChargeResult.Charged)
+            {
+                run.Events.Add(timeline.Event(TimelineEventKind.AllocationFailed, task, chunk, result switch
+                {
+                    ChargeResult.Killed => "the allocating task was killed",
+                    ChargeResult.Panicked => "the machine panicked: " + m.PanicMessage,
+                    _ => "-ENOMEM: the OOM killer could not free memory",
+                }));
+                break;
+            }
+            left -= chunk;
+            run.Events.Add(timeline.Event(TimelineEventKind.Allocated, task, chunk, $"allocated {chunk} pages ({total.Value - left} of {total.Value})"));
+            if (left > 0 && pagesPerTick > 0) timeline.Step(m.Jiffies + System.Math.Max(1, tickJiffies), run);
+        }
+        return run.Events;
+    }
+}
