@@ -60,7 +60,7 @@ public static class OomAudit
             if (sim.FindTask(t.Pid) is null) continue;
             exit.DoExit(t);
             if (mm is not null && mm.Users <= 0)
-                freed += mm.Rss.Value + mm.SwapEntries.Value + mm.PageTableBytes / sim.PageSize;
+                freed += mm.Rss.Value + mm.SwapEntries.Value + sim.PageTablePages(mm.PageTableBytes);
         }
         return freed;
     }

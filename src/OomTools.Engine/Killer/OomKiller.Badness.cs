@@ -45,7 +45,7 @@ public sealed partial class OomKiller
         if ((mm.Flags & MmFlags.OomSkip) != 0) { reason = OomSkipReason.MmOomSkip; return long.MinValue; }
         if (p.InVfork) { reason = OomSkipReason.InVfork; return long.MinValue; }
 
-        long points = mm.file + mm.anon + mm.shmem + mm.swapEnts + mm.pgtablesBytes / m.PageSize;
+        long points = mm.file + mm.anon + mm.shmem + mm.swapEnts + m.PageTablePages(mm.pgtablesBytes);
         reason = OomSkipReason.None;
         terms = m.Scoring.Score(points, adj, totalPages, p.Uid == 0);
         return terms.Points;

@@ -37,12 +37,12 @@ public sealed partial class OomKiller
     /// <summary>The closing totals of <c>__show_mem()</c> and <c>show_swap_cache_info()</c>.</summary>
     private void ShowMemTotals()
     {
-        long k = m.PageSize / 1024, present = 0, swapUsed = 0;
+        long present = 0, swapUsed = 0;
         foreach (var n in m.Nodes) present += n.PresentPages.Value;
         foreach (var mm in OomMachine.DistinctMms(m.Tasks)) swapUsed += mm.swapEnts;
         m.Log.Warn("Mem-Info:");
-        m.Log.Warn($"Free swap  = {System.Math.Max(0, m.TotalSwapPages.Value - swapUsed) * k}kB");
-        m.Log.Warn($"Total swap = {m.TotalSwapPages.Value * k}kB");
+        m.Log.Warn($"Free swap  = {m.K(System.Math.Max(0, m.TotalSwapPages.Value - swapUsed))}kB");
+        m.Log.Warn($"Total swap = {m.K(m.TotalSwapPages.Value)}kB");
         m.Log.Warn($"{present} pages RAM");
         m.Log.Warn("0 pages HighMem/MovableOnly");
         m.Log.Warn($"{System.Math.Max(0, present - m.TotalRamPages.Value)} pages reserved");

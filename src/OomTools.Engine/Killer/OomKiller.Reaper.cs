@@ -114,8 +114,7 @@ public sealed partial class OomKiller
         if (mm.IsMmapLockHeld(m.Jiffies)) return false;
         if ((mm.Flags & MmFlags.OomSkip) != 0) return true;
         if (!DoOomReapTaskMm(mm)) return false;
-        long k = m.PageSize / 1024;
-        m.Log.Info($"oom_reaper: reaped process {tsk.Pid} ({tsk.Comm}), now anon-rss:{mm.anon * k}kB, file-rss:{mm.file * k}kB, shmem-rss:{mm.shmem * k}kB");
+        m.Log.Info($"oom_reaper: reaped process {tsk.Pid} ({tsk.Comm}), now anon-rss:{m.K(mm.anon)}kB, file-rss:{m.K(mm.file)}kB, shmem-rss:{m.K(mm.shmem)}kB");
         return true;
     }
 

@@ -92,7 +92,7 @@ public sealed partial class OomKiller
         {
             c.RssPages = mm.file + mm.anon + mm.shmem;
             c.SwapPages = mm.swapEnts;
-            c.PageTablePages = mm.pgtablesBytes / m.PageSize;
+            c.PageTablePages = m.PageTablePages(mm.pgtablesBytes);
         }
         var terms = m.Scoring.Score(c.RssPages + c.SwapPages + c.PageTablePages, task.oomScoreAdj, totalPages, task.Uid == 0);
         c.AdjPages = terms.AdjTerm;

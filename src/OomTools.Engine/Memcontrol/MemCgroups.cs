@@ -95,14 +95,14 @@ public sealed class MemCgroups
     /// </summary>
     public void MemCgroupPrintOomMeminfo(MemoryCgroup memcg)
     {
-        long k = m.PageSize / 1024, rss = MemoryCurrent(memcg), swap = SwapCurrent(memcg);
-        m.Log.Info($"memory: usage {rss * k}kB, limit {memcg.MemoryMax.Value * k}kB, failcnt 0");
+        long rss = MemoryCurrent(memcg), swap = SwapCurrent(memcg);
+        m.Log.Info($"memory: usage {m.K(rss)}kB, limit {m.K(memcg.MemoryMax.Value)}kB, failcnt 0");
         if (m.CgroupVersion == CgroupVersion.V2)
-            m.Log.Info($"swap: usage {swap * k}kB, limit {memcg.SwapMax.Value * k}kB, failcnt 0");
+            m.Log.Info($"swap: usage {m.K(swap)}kB, limit {m.K(memcg.SwapMax.Value)}kB, failcnt 0");
         else
         {
-            m.Log.Info($"memory+swap: usage {(rss + swap) * k}kB, limit {memcg.MemswMax.Value * k}kB, failcnt 0");
-            m.Log.Info($"kmem: usage 0kB, limit {m.PageCounterMax.Value * k}kB, failcnt 0");
+            m.Log.Info($"memory+swap: usage {m.K(rss + swap)}kB, limit {m.K(memcg.MemswMax.Value)}kB, failcnt 0");
+            m.Log.Info($"kmem: usage 0kB, limit {m.K(m.PageCounterMax.Value)}kB, failcnt 0");
         }
     }
 
