@@ -74,7 +74,7 @@ public sealed class TaskExit
         if (task.Mm is { } mm && mm.Users - task.ThreadsWithMm <= 0)
         {
             freed = mm.anon + mm.swapEnts;
-            new MemCgroups(m).Uncharge(mm, mm.anon);
+            new MemCgroups(m).Uncharge(mm, mm.AnonPages);
         }
         DoExit(task);
         return ExitAttempt.Exited(task, freed);

@@ -148,7 +148,7 @@ public sealed partial class OomKiller
                 vma.SwapPages = 0;
             }
         }
-        memCgroups.Uncharge(mm, anonBefore - mm.anon);
+        memCgroups.Uncharge(mm, new Units.Pages(anonBefore - mm.anon));
         return complete;
     }
 }

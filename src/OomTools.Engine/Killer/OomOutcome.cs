@@ -34,7 +34,7 @@ public class OomOutcome
         Reason = Explain(oc, result.EarlyReturn);
         Jiffies = machine.Jiffies;
         Hz = machine.Hz;
-        MemoryInUsePages = machine.MemoryInUse();
+        MemoryInUsePages = machine.MemoryInUse().Value;
     }
 
     /// <summary>A copy of <paramref name="other"/>, for an outcome that adds to it.</summary>

@@ -21,19 +21,19 @@ public sealed class MemCgroups
     /// <c>memory.current</c>: as measured (a report's or a host's, moved by charges since), else the members' rss
     /// with each mm counted once — worked out afresh, so processes added, moved or changed since are in it.
     /// </summary>
-    public static long MemoryCurrent(MemoryCgroup memcg)
+    public static Pages MemoryCurrent(MemoryCgroup memcg)
     {
-        if (memcg.Usage is { } u) return u.Value;
-        long sum = 0;
-        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.Rss.Value;
+        if (memcg.Usage is { } u) return u;
+        var sum = Pages.Zero;
+        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.Rss;
         return sum;
     }
 
     /// <summary>Swap entries of the cgroup's members (v2 <c>memory.swap.current</c>), each mm once.</summary>
-    public static long SwapCurrent(MemoryCgroup memcg)
+    public static Pages SwapCurrent(MemoryCgroup memcg)
     {
-        long sum = 0;
-        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.swapEnts;
+        var sum = Pages.Zero;
+        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.SwapEntries;
         return sum;
     }
 
@@ -95,7 +95,7 @@ public sealed class MemCgroups
     /// </summary>
     public void MemCgroupPrintOomMeminfo(MemoryCgroup memcg)
     {
-        long rss = MemoryCurrent(memcg), swap = SwapCurrent(memcg);
+        long rss = MemoryCurrent(memcg).Value, swap = SwapCurrent(memcg).Value;
         m.Log.Info($"memory: usage {m.K(rss)}kB, limit {m.K(memcg.MemoryMax.Value)}kB, failcnt 0");
         if (m.CgroupVersion == CgroupVersion.V2)
             m.Log.Info($"swap: usage {m.K(swap)}kB, limit {m.K(memcg.SwapMax.Value)}kB, failcnt 0");
@@ -111,19 +111,19 @@ public sealed class MemCgroups
     /// first counter a charge of <paramref name="pages"/> would take over its limit — that cgroup is returned (the
     /// OOM's memcg). Otherwise null, with <paramref name="room"/> the pages left under every limit of the chain.
     /// </summary>
-    public MemoryCgroup? PageCounterTryCharge(MemoryCgroup memcg, long pages, out long room)
+    public MemoryCgroup? PageCounterTryCharge(MemoryCgroup memcg, Pages pages, out Pages room)
     {
-        room = long.MaxValue;
+        room = new Pages(long.MaxValue);
         for (var c = memcg; c is not null && !c.IsRoot; c = c.Parent)
         {
-            long usage = MemoryCurrent(c);
-            if (usage + pages > c.MemoryMax.Value) return c;
-            room = System.Math.Min(room, c.MemoryMax.Value - usage);
+            var usage = MemoryCurrent(c);
+            if (usage + pages > c.MemoryMax) return c;
+            room = Pages.Min(room, c.MemoryMax - usage);
             if (m.CgroupVersion == CgroupVersion.V1)
             {
-                long withSwap = usage + SwapCurrent(c);
-                if (withSwap + pages > c.MemswMax.Value) return c;
-                room = System.Math.Min(room, c.MemswMax.Value - withSwap);
+                var withSwap = usage + SwapCurrent(c);
+                if (withSwap + pages > c.MemswMax) return c;
+                room = Pages.Min(room, c.MemswMax - withSwap);
             }
         }
         return null;
@@ -133,22 +133,25 @@ public sealed class MemCgroups
     /// A charge that fitted: a measured counter (a report's or a host's) moves by it up the chain; an unmeasured
     /// one is the members' sum, which already holds the grown mm.
     /// </summary>
-    public static void PageCounterCharge(MemoryCgroup memcg, long pages)
+    public static void PageCounterCharge(MemoryCgroup memcg, Pages pages)
     {
         for (var c = memcg; c is not null; c = c.Parent)
-            if (c.Usage is { } u) c.Usage = new Pages(u.Value + pages);
+            if (c.Usage is { } u) c.Usage = u + pages;
     }
 
     /// <summary>
     /// Anonymous pages released (by exit_mmap or the oom_reaper) leave the owner's cgroups
     /// (<c>mem_cgroup_uncharge</c>) and the machine's count of memory in use.
     /// </summary>
-    public void Uncharge(MemoryDescriptor mm, long pages)
+    public void Uncharge(MemoryDescriptor mm, Pages pages)
     {
-        if (pages <= 0) return;
+        if (pages <= Pages.Zero) return;
         var owner = m.FindTask(mm.OwnerPid);
         for (var c = owner?.Memcg; c is not null; c = c.Parent)
-            if (c.Usage is { } u) c.Usage = new Pages(System.Math.Max(0, u.Value - pages));
-        if (m.UsedPages is { } used) m.UsedPages = new Pages(System.Math.Max(0, used.Value - pages));
+            if (c.Usage is { } u) c.Usage = NotBelowZero(u - pages);
+        if (m.UsedPages is { } used) m.UsedPages = NotBelowZero(used - pages);
     }
+
+    // A measured counter never goes negative, even when more is freed than it was told was charged.
+    private static Pages NotBelowZero(Pages p) => p < Pages.Zero ? Pages.Zero : p;
 }

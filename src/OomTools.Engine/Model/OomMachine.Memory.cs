@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Model;
 
@@ -8,12 +9,12 @@ public sealed partial class OomMachine
     /// Anonymous and shmem pages in use (what the page allocator cannot reclaim): as measured and moved since
     /// (<see cref="UsedPages"/>), else summed over the processes' mms, each mm once.
     /// </summary>
-    internal long MemoryInUse()
+    internal Pages MemoryInUse()
     {
-        if (UsedPages is { } u) return u.Value;
+        if (UsedPages is { } u) return u;
         long sum = 0;
         foreach (var mm in DistinctMms(tasks)) sum += mm.anon + mm.shmem;
-        return sum;
+        return new Pages(sum);
     }
 
     /// <summary>The mms of <paramref name="of"/>, each once: a set is only needed for an mm that several processes share.</summary>

@@ -27,7 +27,7 @@ public sealed class PageAllocator
     }
 
     /// <summary>Pages the page allocator could still hand out: RAM less anonymous and shmem memory and unreclaimable slab.</summary>
-    public long FreePages() => m.TotalRamPages.Value - m.MemoryInUse() - m.SlabUnreclaimablePages.Value;
+    public Pages FreePages() => m.TotalRamPages - m.MemoryInUse() - m.SlabUnreclaimablePages;
 
     /// <summary>
     /// <c>__alloc_pages_may_oom()</c>: the page allocator is out of pages for <paramref name="current"/>; runs
@@ -67,15 +67,15 @@ public sealed class PageAllocator
             if (m.FindTask(task.Pid) is null || task.GroupExiting) return ChargeResult.Killed;
             // Pages are charged one by one (order 0): what fits now is charged, and only a page that does not
             // fit anywhere — no margin left (mem_cgroup_margin < 1) — gets the OOM killer.
-            var over = memCgroups.PageCounterTryCharge(task.Memcg, 1, out long room);
-            long fits = over is null ? System.Math.Min(room, System.Math.Max(0, FreePages())) : 0;
+            var over = memCgroups.PageCounterTryCharge(task.Memcg, new Pages(1), out var room);
+            long fits = over is null ? System.Math.Min(room.Value, System.Math.Max(0, FreePages().Value)) : 0;
             if (fits > 0)
             {
                 long n = System.Math.Min(fits, left);
                 mm.anon += n;
                 mm.totalVm += n;
-                MemCgroups.PageCounterCharge(task.Memcg, n);
-                if (m.UsedPages is { } used) m.UsedPages = new Pages(used.Value + n);
+                MemCgroups.PageCounterCharge(task.Memcg, new Pages(n));
+                if (m.UsedPages is { } used) m.UsedPages = used + new Pages(n);
                 left -= n;
                 if (left == 0) return ChargeResult.Charged;
                 continue;
@@ -86,7 +86,7 @@ public sealed class PageAllocator
                 : DoAllocPagesMayOom(task, outcomes is not null);
             outcomes?.Add(outcome);
             run.Events.Add(new TimelineEvent(m.Jiffies, m.Hz, m.PageSize, TimelineEventKind.OutOfMemory, task.Pid, task.Comm, 0,
-                (over is null ? "global OOM: " : $"memcg {over.Path} OOM: ") + outcome.Reason, m.MemoryInUse()) { Outcome = outcome });
+                (over is null ? "global OOM: " : $"memcg {over.Path} OOM: ") + outcome.Reason, m.MemoryInUse().Value) { Outcome = outcome });
             if (m.PanicMessage is not null) return ChargeResult.Panicked;
             if (!outcome.Result) return ChargeResult.NoMemory;
             if (task.GroupExiting || m.FindTask(task.Pid) is null) return ChargeResult.Killed;

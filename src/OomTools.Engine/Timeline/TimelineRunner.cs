@@ -109,7 +109,7 @@ public sealed class TimelineRunner : IWaitEvent
 
     /// <summary>An event at the machine's current time, with the memory in use right now.</summary>
     internal TimelineEvent Event(TimelineEventKind kind, OomTask t, long pages, string text) =>
-        new(m.Jiffies, m.Hz, m.PageSize, kind, t.Pid, t.Comm, pages, text, m.MemoryInUse());
+        new(m.Jiffies, m.Hz, m.PageSize, kind, t.Pid, t.Comm, pages, text, m.MemoryInUse().Value);
 
     private void AdvanceClockTo(long jiffies)
     {

@@ -35,8 +35,8 @@ public class ChargeTests
 
         m.Add(202, anon: 40, name: "late", cgroup: "/app");
 
-        Assert.Equal(990, MemCgroups.MemoryCurrent(app));            // 600 + 350 + 40
-        Assert.Equal(990, m.MemoryInUse());                     // the machine's anonymous pages, the same three
+        Assert.Equal(990, MemCgroups.MemoryCurrent(app).Value);            // 600 + 350 + 40
+        Assert.Equal(990, m.MemoryInUse().Value);                     // the machine's anonymous pages, the same three
         var outcomes = new List<OomOutcome>();
         Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(11), outcomes));
         Assert.Single(outcomes);                                // 990 + 11 > 1000: the late process counts
@@ -51,7 +51,7 @@ public class ChargeTests
         Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(100), outcomes));
 
         Assert.Empty(outcomes);
-        Assert.Equal(1000, MemCgroups.MemoryCurrent(app));
+        Assert.Equal(1000, MemCgroups.MemoryCurrent(app).Value);
         Assert.Equal(400, grower.AnonPages.Value);
         Assert.Equal(Boot, m.Jiffies);
     }
@@ -75,7 +75,7 @@ public class ChargeTests
         Assert.Equal(Boot + 5, m.Jiffies);
         Assert.Null(m.FindTask(200));
         Assert.Equal(500, grower.AnonPages.Value);
-        Assert.Equal(500, MemCgroups.MemoryCurrent(app));
+        Assert.Equal(500, MemCgroups.MemoryCurrent(app).Value);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class ChargeTests
         var m = TestMachines.Machine(ram: 10_000);
         var hog = m.Add(100, anon: 6000, name: "hog");
         var grower = m.Add(101, anon: 3000, name: "grower");
-        Assert.Equal(1000, m.PageAllocator.FreePages());
+        Assert.Equal(1000, m.PageAllocator.FreePages().Value);
         var outcomes = new List<OomOutcome>();
 
         Assert.Equal(ChargeResult.Charged, m.PageAllocator.Charge(grower, new Pages(1500), outcomes));
@@ -140,8 +140,8 @@ public class ChargeTests
         Assert.Equal(GfpMask.HighUserMovable, o.GfpMask);
         Assert.Equal(Boot + 5, m.Jiffies);
         Assert.Equal(4500, grower.AnonPages.Value);
-        Assert.Equal(4500, m.MemoryInUse());
-        Assert.Equal(5500, m.PageAllocator.FreePages());
+        Assert.Equal(4500, m.MemoryInUse().Value);
+        Assert.Equal(5500, m.PageAllocator.FreePages().Value);
     }
 
     [Fact]
