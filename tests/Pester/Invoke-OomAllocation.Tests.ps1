@@ -87,7 +87,7 @@ Describe 'Invoke-OomAllocation' {
             $e[0].Outcome.Constraint | Should -Be 'Memcg'
             $e[0].Outcome.Current.Pid | Should -Be 201
             $m.FindTask(201).AnonPages.Value | Should -Be 12800
-            [OomTools.Engine.Memcontrol.MemCgroups]::MemoryCurrent($m.FindCgroup('/app')) | Should -Be 12800
+            [OomTools.Engine.Memcontrol.MemCgroups]::MemoryCurrent($m.FindCgroup('/app')).Value | Should -Be 12800
         }
 
         It 'ends with AllocationFailed when the allocating task is the one killed' {
