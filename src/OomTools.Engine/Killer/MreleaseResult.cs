@@ -15,13 +15,19 @@ public sealed class MreleaseResult
         Task = task;
     }
 
+    /// <summary>The process named by the call (the syscall takes a pidfd; the model names the process by its pid).</summary>
     public int Pid { get; }
+    /// <summary>What the call failed with, <see cref="Model.Errno.Success"/> when it returned 0: EINVAL for non-zero flags or a process that is not dying, ESRCH for no process or no mm left, EINTR while a writer holds <c>mmap_lock</c>, EAGAIN when an MMU notifier left part of the mm.</summary>
     public Errno Errno { get; }
     /// <summary>The syscall's return value: 0 or the negative errno.</summary>
     public int ReturnValue => -(int)Errno;
+    /// <summary>Pages the reaping unmapped (anonymous pages and swap entries); zero when nothing was reaped.</summary>
     public Pages PagesFreed { get; }
+    /// <summary>Why the call answered as it did, in words ("reaped", "no such process", …).</summary>
     public string Reason { get; }
+    /// <summary>The process the pid named; null when there was none (ESRCH) or the flags were refused before the lookup.</summary>
     public OomTask? Task { get; }
 
+    /// <summary>The call and its answer: <c>process_mrelease(PID) = RET ERRNO: reason</c>.</summary>
     public override string ToString() => $"process_mrelease({Pid}) = {ReturnValue} {Errno}: {Reason}";
 }

@@ -11,21 +11,31 @@ public sealed class OomCandidate
 {
     internal OomCandidate(OomTask task, int order) { Task = task; Order = order; }
 
+    /// <summary>The process weighed.</summary>
     public OomTask Task { get; }
+    /// <summary>The task's pid (<see cref="OomTask.Pid"/>).</summary>
     public int Pid => Task.Pid;
+    /// <summary>The task's <c>comm</c> (15 characters at most), as dump_task prints it.</summary>
     public string Name => Task.Comm;
+    /// <summary>The path of the task's memory cgroup (<c>task_memcg=</c> in the oom-kill line).</summary>
     public string Cgroup => Task.Memcg.Path;
     /// <summary>Position in scan order (ties go to the later one).</summary>
     public int Order { get; }
 
     /// <summary>oom_badness in pages (LONG_MAX for an OOM-origin task); null when passed over.</summary>
     public long? Points { get; internal set; }
+    /// <summary>Why oom_badness or oom_evaluate_task passed the task over; <see cref="OomSkipReason.None"/> when it was scored.</summary>
     public OomSkipReason Reason { get; internal set; }
+    /// <summary>The task was scored (<see cref="Points"/> has a value), so it could be chosen.</summary>
     public bool Killable => Points.HasValue;
 
+    /// <summary><c>get_mm_rss()</c> of its mm: file + anon + shmem pages, the first term of oom_badness (0 without an mm).</summary>
     public long RssPages { get; internal set; }
+    /// <summary><c>MM_SWAPENTS</c> of its mm: swap entries, in pages.</summary>
     public long SwapPages { get; internal set; }
+    /// <summary><c>mm_pgtables_bytes()</c> divided by the page size: the page-table term of oom_badness, in pages.</summary>
     public long PageTablePages { get; internal set; }
+    /// <summary><c>signal-&gt;oom_score_adj</c> when the task was weighed (-1000 to 1000).</summary>
     public int OomScoreAdj { get; internal set; }
     /// <summary>
     /// <c>adj * (totalpages / 1000)</c>: the oom_score_adj term in pages (before 3.5, when the score was per mille,
@@ -34,12 +44,14 @@ public sealed class OomCandidate
     public long AdjPages { get; internal set; }
     /// <summary>The root bonus in the same unit (zero or negative): what CAP_SYS_ADMIN took off before 4.17.</summary>
     public long RootBonus { get; internal set; }
+    /// <summary><c>oc-&gt;totalpages</c> the points were scored against: RAM + swap, or the memcg limit or the constraint's nodes plus swap, in pages.</summary>
     public long TotalPages { get; internal set; }
     /// <summary>What <c>/proc/PID/oom_score</c> shows (global totalpages, 0 when unkillable).</summary>
     public long OomScore { get; internal set; }
     /// <summary>1 for the task the kernel would choose; 0 when not killable.</summary>
     public int Rank { get; internal set; }
 
+    /// <summary><c>PID (comm) points</c>, or <c>PID (comm) reason</c> for a task passed over.</summary>
     public override string ToString() => Points is { } p ? $"{Pid} ({Name}) {p}" : $"{Pid} ({Name}) {Reason}";
 
     /// <summary>Ranks killable candidates: most points first, and among equals the one the era's tie rule keeps.</summary>

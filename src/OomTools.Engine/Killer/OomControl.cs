@@ -14,6 +14,7 @@ public sealed class OomControl
     public MemoryCgroup? Memcg { get; set; }
     /// <summary>The allocation's nodemask (a mempolicy); null for none.</summary>
     public NodeMask? Nodemask { get; set; }
+    /// <summary><c>oc-&gt;gfp_mask</c>: the failed allocation's gfp flags (GFP_KERNEL unless set), printed by dump_header with <c>%pGg</c>.</summary>
     public GfpMask GfpMask { get; set; } = GfpMask.Kernel;
     /// <summary>Allocation order; -1 means SysRq-f.</summary>
     public int Order { get; set; }
@@ -21,6 +22,7 @@ public sealed class OomControl
     public OomTask? Current { get; set; }
     /// <summary>Comm and oom_score_adj of the allocating context when it is no task of the machine (a report's trigger).</summary>
     public string? CurrentComm { get; set; }
+    /// <summary>The allocating context's oom_score_adj for dump_header's invoked line when it is no task of the machine (see <see cref="CurrentComm"/>).</summary>
     public int CurrentOomScoreAdj { get; set; }
     /// <summary>The allocating context's cpuset; null uses current's (the root cpuset for a kernel worker).</summary>
     public Cpuset? CurrentCpuset { get; set; }
@@ -29,11 +31,15 @@ public sealed class OomControl
     /// <summary>Keep every evaluated task with its points or reason (off for raw speed).</summary>
     public bool RecordCandidates { get; set; }
 
+    /// <summary><c>oc-&gt;totalpages</c>, set by constrained_alloc: RAM + swap, the memcg's limit, or the allowed nodes' present pages plus swap; the unit oom_badness scales oom_score_adj by.</summary>
     public Pages TotalPages { get; internal set; }
+    /// <summary><c>oc-&gt;chosen</c>: the task select_bad_process (or vm.oom_kill_allocating_task) picked; null when none was found or the scan was <see cref="Aborted"/>.</summary>
     public OomTask? Chosen { get; internal set; }
     /// <summary><c>oc-&gt;chosen == (void *)-1UL</c>: the scan was aborted because a victim is still exiting.</summary>
     public bool Aborted { get; internal set; }
+    /// <summary><c>oc-&gt;chosen_points</c>: the chosen task's oom_badness, in pages (LONG_MIN before any task is scored).</summary>
     public long ChosenPoints { get; internal set; }
+    /// <summary><c>oc-&gt;constraint</c>, as constrained_alloc decided it: what limited the allocation.</summary>
     public OomConstraint Constraint { get; internal set; }
     /// <summary>vm.oom_kill_allocating_task chose current without scoring anyone.</summary>
     public bool ChoseAllocatingTask { get; internal set; }
@@ -41,6 +47,7 @@ public sealed class OomControl
     internal List<OomCandidate>? Candidates;
     internal OomTask? AbortedBy;
 
+    /// <summary><c>is_memcg_oom()</c>: the OOM is a memory cgroup's (<see cref="Memcg"/> is set).</summary>
     public bool IsMemcgOom => Memcg is not null;
     /// <summary><c>is_sysrq_oom()</c>.</summary>
     public bool IsSysrqOom => Order == -1;

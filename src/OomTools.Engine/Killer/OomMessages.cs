@@ -10,6 +10,7 @@ public static class OomMessages
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The line dump_tasks prints before the task table since 4.19 (<c>pr_info</c>).</summary>
     public const string TasksStateHeader = "Tasks state (memory values in pages):";
 
     /// <summary>dump_tasks' column header (6.8+ with the rss split).</summary>

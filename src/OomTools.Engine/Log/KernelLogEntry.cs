@@ -5,6 +5,7 @@ namespace OomTools.Engine.Log;
 /// <summary>One printk record: when, at which level, and its text without the trailing newline.</summary>
 public sealed class KernelLogEntry
 {
+    /// <summary>A record written at <paramref name="timestampNs"/> nanoseconds since boot.</summary>
     public KernelLogEntry(long timestampNs, KernelLogLevel level, string text)
     {
         TimestampNs = timestampNs;
@@ -12,8 +13,11 @@ public sealed class KernelLogEntry
         Text = text;
     }
 
+    /// <summary>When it was written, in nanoseconds since boot (the machine's clock, not the host's).</summary>
     public long TimestampNs { get; }
+    /// <summary>The printk level it was written at (<c>KERN_ERR</c>, <c>KERN_INFO</c>, …).</summary>
     public KernelLogLevel Level { get; }
+    /// <summary>The message, without the trailing newline.</summary>
     public string Text { get; }
 
     /// <summary>dmesg's stamp: <c>[%5lu.%06lu]</c> seconds and microseconds since boot.</summary>
@@ -26,5 +30,6 @@ public sealed class KernelLogEntry
         }
     }
 
+    /// <summary>The record as <c>dmesg</c> shows it: <see cref="Timestamp"/>, a space, then <see cref="Text"/>.</summary>
     public override string ToString() => Timestamp + " " + Text;
 }

@@ -13,6 +13,7 @@ public sealed class RateLimit
     private bool started;
     private int printed, missed;
 
+    /// <summary><c>DEFINE_RATELIMIT_STATE</c> for <paramref name="function"/> (the name in the "callbacks suppressed" line), allowing <paramref name="burst"/> prints per interval.</summary>
     public RateLimit(string function, int burst = 10)
     {
         this.function = function;

@@ -26,13 +26,17 @@ public sealed class MemoryCgroup
 
     /// <summary>The last path component; "/" for the root.</summary>
     public string Name { get; }
+    /// <summary>The parent cgroup; null for the root.</summary>
     public MemoryCgroup? Parent { get; }
+    /// <summary><c>mem_cgroup_is_root()</c>: this is the hierarchy's root (it has no parent).</summary>
     public bool IsRoot => Parent is null;
 
     /// <summary>The path from the hierarchy root, as <c>pr_cont_cgroup_path</c> prints it.</summary>
     public string Path => Parent is null ? "/" : (Parent.IsRoot ? "/" + Name : Parent.Path + "/" + Name);
 
+    /// <summary>The child cgroups, in creation order.</summary>
     public IReadOnlyList<MemoryCgroup> Children => children;
+    /// <summary>The processes attached directly to this cgroup (not its descendants'), in arrival order.</summary>
     public IReadOnlyList<OomTask> Tasks => tasks;
 
     /// <summary><c>memory.max</c> (v1 <c>memory.limit_in_bytes</c>), in pages.</summary>
@@ -54,6 +58,7 @@ public sealed class MemoryCgroup
 
     /// <summary><c>memory.events</c> counters the OOM killer raises.</summary>
     public long OomKillEvents { get; internal set; }
+    /// <summary>The <c>oom_group_kill</c> counter of <c>memory.events</c>: processes killed because memory.oom.group took the whole cgroup.</summary>
     public long OomGroupKillEvents { get; internal set; }
 
     /// <summary><c>mem_cgroup_is_descendant(this, ancestor)</c>: true for the ancestor itself too.</summary>
@@ -79,5 +84,6 @@ public sealed class MemoryCgroup
 
     internal void RemoveChild(MemoryCgroup child) => children.Remove(child);
 
+    /// <summary>The cgroup's <see cref="Path"/>.</summary>
     public override string ToString() => Path;
 }

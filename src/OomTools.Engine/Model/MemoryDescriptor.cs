@@ -27,6 +27,7 @@ public sealed class MemoryDescriptor
     /// <summary><c>get_mm_rss()</c>: file + anon + shmem pages.</summary>
     public Pages Rss => new(file + anon + shmem);
 
+    /// <summary><c>mm-&gt;flags</c>: the MMF_ bits the OOM killer reads and sets.</summary>
     public MmFlags Flags { get; set; }
 
     /// <summary><c>mm_users</c>: threads (of every process sharing it) that have this mm attached.</summary>
@@ -53,6 +54,7 @@ public sealed class MemoryDescriptor
     /// <summary>An MMU notifier that cannot run non-blocking covers the anonymous mappings, so reaping is partial.</summary>
     public bool MmuNotifierBlocks { get; set; }
 
+    /// <summary><c>test_bit(MMF_..., &amp;mm-&gt;flags)</c>: every bit of <paramref name="f"/> is set.</summary>
     public bool Has(MmFlags f) => (Flags & f) == f;
 
     internal MemoryDescriptor Clone()

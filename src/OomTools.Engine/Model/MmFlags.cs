@@ -6,6 +6,7 @@ namespace OomTools.Engine.Model;
 [Flags]
 public enum MmFlags
 {
+    /// <summary>No bit set.</summary>
     None = 0,
     /// <summary><c>MMF_OOM_SKIP</c>: of no interest to the OOM killer any more (reaped, exited, or pinned by init).</summary>
     OomSkip = 1 << 21,

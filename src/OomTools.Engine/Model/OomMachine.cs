@@ -59,12 +59,15 @@ public sealed partial class OomMachine
         return list;
     }
 
+    /// <summary>The machine's name, used in the engine's messages (a label of the model; the kernel has none).</summary>
     public string Name { get; set; }
+    /// <summary><c>PAGE_SIZE</c> in bytes (4096 by default): converts the page counters to bytes and kB.</summary>
     public int PageSize { get; }
     /// <summary><c>totalram_pages()</c>: managed RAM pages.</summary>
     public Pages TotalRamPages { get; }
     /// <summary><c>total_swap_pages</c>.</summary>
     public Pages TotalSwapPages { get; }
+    /// <summary>The NUMA nodes, by id, with their present pages; one node 0 holding all RAM unless the machine was built with a split.</summary>
     public IReadOnlyList<NumaNode> Nodes => nodes;
     /// <summary><c>node_states[N_MEMORY]</c>: nodes with present memory.</summary>
     public NodeMask NodesWithMemory
@@ -101,6 +104,7 @@ public sealed partial class OomMachine
     public long DefaultExitLatencyJiffies { get; set; } = 5;
     /// <summary>CONFIG_HZ: jiffies per second.</summary>
     public int Hz { get; set; } = 250;
+    /// <summary>Which memory-controller interface is mounted: v1 (memsw, per-cgroup swappiness) or v2 (swap.max, oom.group).</summary>
     public CgroupVersion CgroupVersion { get; }
     /// <summary><c>vm.swappiness</c>.</summary>
     public int VmSwappiness { get; set; } = 60;
@@ -141,9 +145,13 @@ public sealed partial class OomMachine
     /// <summary>All LRU pages (active/inactive anon and file, isolated, unevictable).</summary>
     public Pages LruPages { get; set; }
 
+    /// <summary><c>root_mem_cgroup</c>: the root of the memory cgroup hierarchy, with no limit (<see cref="PageCounterMax"/>).</summary>
     public MemoryCgroup RootMemcg { get; private set; }
+    /// <summary><c>top_cpuset</c>: the root cpuset, hardwalled, allowed every node with memory.</summary>
     public Cpuset RootCpuset { get; private set; }
+    /// <summary>The machine's clock (simulated time since boot, a <see cref="ManualClock"/> unless one was given): <see cref="Jiffies"/> and the log's stamps come from it.</summary>
     public IClock Clock { get; private set; }
+    /// <summary>The kernel ring buffer the OOM killer's printk lines go to.</summary>
     public KernelLog Log { get; private set; }
 
     /// <summary>The OOM notifier chain (<c>register_oom_notifier</c>): each returns the pages it freed.</summary>
@@ -160,21 +168,29 @@ public sealed partial class OomMachine
 
     /// <summary>Processes in <c>for_each_process</c> order (creation order).</summary>
     public IReadOnlyList<OomTask> Tasks => tasks;
+    /// <summary>Every memory cgroup, the root first, in pre-order (<c>css_next_descendant_pre</c>).</summary>
     public IEnumerable<MemoryCgroup> Cgroups => RootMemcg.SubtreePreOrder();
+    /// <summary>Every cpuset, the root one included.</summary>
     public IEnumerable<Cpuset> Cpusets => cpusets.Values;
 
+    /// <summary><c>find_task_by_pid_ns()</c>: the process with <paramref name="pid"/>; null when there is none.</summary>
     public OomTask? FindTask(int pid) => byPid.TryGetValue(pid, out var t) ? t : null;
 
+    /// <summary>The process with <paramref name="pid"/>; throws <see cref="OomEngineException"/> (<see cref="OomError.TaskNotFound"/>) when there is none.</summary>
     public OomTask GetTask(int pid) =>
         FindTask(pid) ?? throw new OomEngineException(OomError.TaskNotFound, $"Machine '{Name}' has no process with pid {pid}.", pid);
 
+    /// <summary>The memory cgroup at <paramref name="path"/> ("/" is the root; a missing leading slash or a trailing one is ignored); null when there is none.</summary>
     public MemoryCgroup? FindCgroup(string path) => memcgs.TryGetValue(NormalizePath(path), out var c) ? c : null;
 
+    /// <summary>The memory cgroup at <paramref name="path"/>; throws <see cref="OomEngineException"/> (<see cref="OomError.CgroupNotFound"/>) when there is none.</summary>
     public MemoryCgroup GetCgroup(string path) =>
         FindCgroup(path) ?? throw new OomEngineException(OomError.CgroupNotFound, $"Machine '{Name}' has no memory cgroup '{path}' (a cgroup must be created before it is used).", path);
 
+    /// <summary>The cpuset at <paramref name="path"/> ("/" is the root cpuset); null when there is none.</summary>
     public Cpuset? FindCpuset(string path) => cpusets.TryGetValue(NormalizePath(path), out var c) ? c : null;
 
+    /// <summary>The cpuset at <paramref name="path"/>; throws <see cref="OomEngineException"/> (<see cref="OomError.CpusetNotFound"/>) when there is none.</summary>
     public Cpuset GetCpuset(string path) =>
         FindCpuset(path) ?? throw new OomEngineException(OomError.CpusetNotFound, $"Machine '{Name}' has no cpuset '{path}'.", path);
 
@@ -187,5 +203,6 @@ public sealed partial class OomMachine
         return p;
     }
 
+    /// <summary>The machine's <see cref="Name"/>.</summary>
     public override string ToString() => Name;
 }

@@ -33,16 +33,19 @@ public sealed class OomTask
         Comm = TruncateComm(comm);
     }
 
+    /// <summary>The process id (<c>task-&gt;pid</c> of the thread-group leader, the tgid).</summary>
     public int Pid { get; }
     /// <summary>The thread-group id printed in the task table; the pid of the leader.</summary>
     public int Tgid { get; internal set; }
     /// <summary><c>task-&gt;comm</c>, cut to 15 characters.</summary>
     public string Comm { get; internal set; }
+    /// <summary>The uid (<c>task_uid()</c>) printed in the task table and the oom-kill line; uid 0 stands for CAP_SYS_ADMIN in the root bonus before 4.17.</summary>
     public int Uid { get; set; }
 
     /// <summary>The process's address space; null when every thread has dropped it.</summary>
     public MemoryDescriptor? Mm { get; internal set; }
 
+    /// <summary><c>signal-&gt;oom_score_adj</c>, -1000 (OOM_SCORE_ADJ_MIN: never killed) to 1000, as written to <c>/proc/PID/oom_score_adj</c>.</summary>
     public OomScoreAdj OomScoreAdj { get => OomScoreAdj.From(oomScoreAdj); set => oomScoreAdj = value.Value; }
     /// <summary><c>signal-&gt;oom_score_adj_min</c>: the floor a writer without CAP_SYS_RESOURCE may lower to.</summary>
     public OomScoreAdj OomScoreAdjMin { get => OomScoreAdj.From(oomScoreAdjMin); set => oomScoreAdjMin = value.Value; }
@@ -68,6 +71,7 @@ public sealed class OomTask
     public bool MemDie { get; internal set; }
     /// <summary><c>signal-&gt;oom_mm</c>: set once by mark_oom_victim; <c>tsk_is_oom_victim()</c>.</summary>
     public MemoryDescriptor? OomMm { get; internal set; }
+    /// <summary><c>tsk_is_oom_victim()</c>: <see cref="OomMm"/> is set.</summary>
     public bool IsOomVictim => OomMm is not null;
 
     /// <summary>How long after SIGKILL it takes this process to exit (null: the machine's default).</summary>
@@ -78,7 +82,9 @@ public sealed class OomTask
     /// <summary>Jiffies at which the oom_reaper timer fires (queue_oom_reaper), if queued.</summary>
     public long? ReaperTimerExpires { get => reaperTimerExpires == NoJiffy ? null : reaperTimerExpires; internal set => reaperTimerExpires = value ?? NoJiffy; }
 
+    /// <summary>The memory cgroup the process is charged to (<c>mem_cgroup_from_task()</c>).</summary>
     public MemoryCgroup Memcg { get; internal set; } = null!;
+    /// <summary>The cpuset the process belongs to (<c>task_cs()</c>), whose <c>mems_allowed</c> oom_cpuset_eligible reads.</summary>
     public Cpuset Cpuset { get; internal set; } = null!;
     /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
     public NodeMask? MempolicyBind { get => hasMempolicyBind ? new NodeMask(mempolicyBind) : null; set { hasMempolicyBind = value.HasValue; mempolicyBind = value?.Bits ?? 0; } }
@@ -95,6 +101,7 @@ public sealed class OomTask
         }
     }
 
+    /// <summary>How many threads the process has, the leader included (<c>get_nr_threads()</c>).</summary>
     public int ThreadCount => 1 + otherThreads.Length;
 
     /// <summary><c>task-&gt;mm</c> of the leader: null once the leader has passed exit_mm.</summary>
@@ -113,20 +120,27 @@ public sealed class OomTask
 
     /// <summary>The mm's <c>MM_ANONPAGES</c> (zero without an mm); likewise the other counters below.</summary>
     public Pages AnonPages => Mm?.AnonPages ?? Pages.Zero;
+    /// <summary>The mm's <c>MM_FILEPAGES</c>, zero without an mm.</summary>
     public Pages FilePages => Mm?.FilePages ?? Pages.Zero;
+    /// <summary>The mm's <c>MM_SHMEMPAGES</c>, zero without an mm.</summary>
     public Pages ShmemPages => Mm?.ShmemPages ?? Pages.Zero;
+    /// <summary>The mm's <c>MM_SWAPENTS</c>: swap entries, in pages; zero without an mm.</summary>
     public Pages SwapEntries => Mm?.SwapEntries ?? Pages.Zero;
+    /// <summary><c>mm_pgtables_bytes()</c>, in bytes; zero without an mm.</summary>
     public long PageTableBytes => Mm?.PageTableBytes ?? 0;
+    /// <summary><c>mm-&gt;total_vm</c>, in pages; zero without an mm.</summary>
     public Pages TotalVm => Mm?.TotalVm ?? Pages.Zero;
     /// <summary>The pid owning the mm this process borrows through CLONE_VM; null when the mm is its own.</summary>
     public int? SharesMemoryWith => Mm is { } mm && mm.OwnerPid != Pid ? mm.OwnerPid : null;
     /// <summary><c>get_mm_rss()</c>.</summary>
     public Pages Rss => Mm?.Rss ?? Pages.Zero;
 
+    /// <summary><paramref name="comm"/> cut to <see cref="CommLength"/> characters, as <c>__set_task_comm()</c> stores it.</summary>
     public static string TruncateComm(string comm) =>
         comm.Length > CommLength ? comm.Substring(0, CommLength) : comm;
 
     internal OomTask CloneShallow() => (OomTask)MemberwiseClone();
 
+    /// <summary><c>PID (comm)</c>.</summary>
     public override string ToString() => $"{Pid} ({Comm})";
 }
