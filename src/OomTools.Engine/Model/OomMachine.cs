@@ -24,7 +24,13 @@ public sealed partial class OomMachine
     private int nextPid = 1;
 
     /// <summary>Builds a machine of <paramref name="ramPages"/> pages of RAM and <paramref name="swapPages"/> of swap.</summary>
+    /// <param name="ramPages"><c>totalram_pages()</c>: managed RAM.</param>
+    /// <param name="swapPages"><c>total_swap_pages</c>.</param>
+    /// <param name="pageSize">PAGE_SIZE in bytes: a power of two of at least 1 KiB (4096 on x86-64).</param>
     /// <param name="nodePresentPages">Pages per NUMA node; null puts all RAM on node 0.</param>
+    /// <param name="name">The machine's name, as reports and audits show it.</param>
+    /// <param name="cgroupVersion">The memory controller's hierarchy: v1 (memsw limits) or v2 (swap.max, memory.oom.group).</param>
+    /// <param name="clock">Where time comes from; null starts a simulated clock at 0.</param>
     public OomMachine(Pages ramPages, Pages swapPages, int pageSize = 4096, IReadOnlyList<Pages>? nodePresentPages = null,
         string name = "oom-machine", CgroupVersion cgroupVersion = CgroupVersion.V2, IClock? clock = null)
     {
