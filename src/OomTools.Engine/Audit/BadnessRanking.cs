@@ -33,4 +33,17 @@ public static class BadnessRanking
         OomCandidate.RankAll(list, machine.Scoring.TiesToLater);
         return list;
     }
+
+    /// <summary>
+    /// <see cref="ScoreAll"/> in the order a reader wants it: the killable tasks by rank (the kernel's choice
+    /// first), then the ones never chosen in scan order.
+    /// </summary>
+    public static IReadOnlyList<OomCandidate> Ranked(OomMachine machine, OomControl oc)
+    {
+        var list = new List<OomCandidate>(ScoreAll(machine, oc));
+        list.Sort((a, b) => a.Rank != b.Rank ? RankKey(a).CompareTo(RankKey(b)) : a.Order.CompareTo(b.Order));
+        return list;
+    }
+
+    private static int RankKey(OomCandidate c) => c.Rank == 0 ? int.MaxValue : c.Rank;
 }

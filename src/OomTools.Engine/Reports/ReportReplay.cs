@@ -42,6 +42,25 @@ public static class ReportReplay
         return report.GfpFlags is not null ? new GfpMask(g) : new GfpMask(g & (GfpMask.__GFP_IO | GfpMask.__GFP_FS));
     }
 
+    /// <summary>
+    /// <see cref="Replay(OomReport, OomMachine)"/> with what a user changed: <paramref name="adjust"/> edits the
+    /// report's oom_control (another memcg, gfp mask, current) and <paramref name="scoring"/>, when given, scores
+    /// with another kernel's rules for this replay only (the machine keeps its own afterwards).
+    /// </summary>
+    public static ReplayOutcome Replay(OomReport report, OomMachine machine, Action<OomControl>? adjust, Kernels.KernelRules? scoring = null)
+    {
+        var own = machine.Scoring;
+        if (scoring is not null) machine.Scoring = scoring;
+        try
+        {
+            var oc = ControlFor(report, machine);
+            adjust?.Invoke(oc);
+            oc.RecordCandidates = true;
+            return Compare(machine.Killer.Invoke(oc), report);
+        }
+        finally { machine.Scoring = own; }
+    }
+
     /// <summary>Runs out_of_memory for the report on <paramref name="machine"/> and compares with the kernel.</summary>
     public static ReplayOutcome Replay(OomReport report, OomMachine machine)
     {

@@ -39,10 +39,7 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
     {
         var oc = Request().ControlFor(Machine);
         var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        var ranked = Engine.Audit.BadnessRanking.ScoreAll(Machine, oc)
-            .OrderBy(c => c.Rank == 0 ? int.MaxValue : c.Rank)
-            .ThenBy(c => c.Order);
-        foreach (var c in ranked)
+        foreach (var c in Engine.Audit.BadnessRanking.Ranked(Machine, oc))
         {
             if (Pid is not null && !Pid.Contains(c.Pid)) continue;
             if (patterns is not null && !patterns.Any(p => p.IsMatch(c.Name))) continue;

@@ -73,24 +73,16 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
             throw new OomEngineException(OomError.InvalidState, $"Report {Report} has no machine to replay on: {Report.NotReplayableReason}.", Report);
         if (!Report.Replayable) WriteWarning($"{Report}: {Report.NotReplayableReason}; replaying what the report has.");
         var target = ShouldProcess(Report.Machine.Name, "Replay the OOM event") ? Report.Machine : Report.Machine.Clone();
-        var scoring = target.Scoring;
-        if (KernelVersion is not null) target.Scoring = KernelRules.For(KernelVersion);
-        try { ReplayOn(target); }
-        finally { target.Scoring = scoring; }
-    }
-
-    private void ReplayOn(OomMachine target)
-    {
-        var oc = ReportReplay.ControlFor(Report, target);
-        // Explicit parameters override what the report says.
-        if (Cgroup is not null) oc.Memcg = target.GetCgroup(Cgroup);
-        if (GfpMask is not null) oc.GfpMask = Engine.Units.GfpMask.Parse(GfpMask);
-        if (IsBound(nameof(Order))) oc.Order = Order;
-        if (Nodemask is not null) oc.Nodemask = NodeMask.Parse(Nodemask);
-        if (Current is { } pid) oc.Current = target.GetTask(pid);
-        if (Cpuset is not null) oc.CurrentCpuset = target.GetCpuset(Cpuset);
-        oc.RecordCandidates = true;
-        var outcome = ReportReplay.Compare(target.Killer.Invoke(oc), Report);
+        var outcome = ReportReplay.Replay(Report, target, oc =>
+        {
+            // Explicit parameters override what the report says.
+            if (Cgroup is not null) oc.Memcg = target.GetCgroup(Cgroup);
+            if (GfpMask is not null) oc.GfpMask = Engine.Units.GfpMask.Parse(GfpMask);
+            if (IsBound(nameof(Order))) oc.Order = Order;
+            if (Nodemask is not null) oc.Nodemask = NodeMask.Parse(Nodemask);
+            if (Current is { } pid) oc.Current = target.GetTask(pid);
+            if (Cpuset is not null) oc.CurrentCpuset = target.GetCpuset(Cpuset);
+        }, KernelVersion is null ? null : KernelRules.For(KernelVersion));
         WriteVerbose(outcome.Disagreement ?? outcome.Reason);
         WriteObject(outcome);
     }
