@@ -129,7 +129,7 @@ public class OomKillerFunctionTests
         Assert.Equal(OomReapPassResult.Retry, first.Result);
         Assert.True(first.MmapLockHeld);
         Assert.False(first.Finished);
-        Assert.Contains(m.Pending.Items, p => p.Kind == PendingKind.ReaperAttempt && p.At == now + 25 && p.Attempt == 2);
+        Assert.Contains(m.Pending.Items, p => p.Kind == PendingKind.ReaperAttempt && p.At.Value == now + 25 && p.Attempt == 2);
 
         var last = m.Killer.OomReapTask(hog, OomKiller.MaxOomReapRetries + 1);
 
@@ -145,7 +145,7 @@ public class OomKillerFunctionTests
         var m = KilledHog(out _);
         var wait = new RecordingWait(ok: true);
 
-        Assert.True(m.Killer.OomKillerDisable(250, wait));
+        Assert.True(m.Killer.OomKillerDisable(new Jiffies(250), wait));
 
         Assert.Equal(250, wait.Timeout);
         Assert.True(m.OomKillerDisabled);
@@ -157,9 +157,9 @@ public class OomKillerFunctionTests
         public RecordingWait(bool ok) => this.ok = ok;
         public long Timeout { get; private set; }
 
-        public bool WaitEventTimeout(System.Func<bool> condition, long timeoutJiffies)
+        public bool WaitEventTimeout(System.Func<bool> condition, Jiffies timeout)
         {
-            Timeout = timeoutJiffies;
+            Timeout = timeout.Value;
             return ok;
         }
     }

@@ -1,4 +1,5 @@
 using OomTools.Engine.Log;
+using OomTools.Engine.Units;
 using Xunit;
 
 namespace OomTools.Engine.Tests;
@@ -11,7 +12,7 @@ public class OomKillerSwitchTests
     {
         var m = TestMachines.Machine();
 
-        Assert.True(m.Killer.OomKillerDisable(0, m.Timeline));
+        Assert.True(m.Killer.OomKillerDisable(Jiffies.Zero, m.Timeline));
 
         Assert.True(m.OomKillerDisabled);
         var last = m.Log.Entries[m.Log.Count - 1];
@@ -28,7 +29,7 @@ public class OomKillerSwitchTests
         Assert.Equal(1, m.OomVictims);
         int before = m.Log.Count;
 
-        Assert.False(m.Killer.OomKillerDisable(0, m.Timeline));
+        Assert.False(m.Killer.OomKillerDisable(Jiffies.Zero, m.Timeline));
 
         Assert.False(m.OomKillerDisabled);
         Assert.Equal(new[] { "OOM killer enabled." }, m.Log.Since(before).Texts());
@@ -43,7 +44,7 @@ public class OomKillerSwitchTests
         m.RemoveTask(v); // exit_mm -> exit_oom_victim
 
         Assert.Equal(0, m.OomVictims);
-        Assert.True(m.Killer.OomKillerDisable(0, m.Timeline));
+        Assert.True(m.Killer.OomKillerDisable(Jiffies.Zero, m.Timeline));
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public class OomKillerSwitchTests
     {
         var m = TestMachines.Machine();
         var t = m.Add(100, anon: 500);
-        m.Killer.OomKillerDisable(0, m.Timeline);
+        m.Killer.OomKillerDisable(Jiffies.Zero, m.Timeline);
         Assert.False(m.Killer.Invoke(TestMachines.Global()).Result);
 
         m.Killer.OomKillerEnable();
@@ -69,7 +70,7 @@ public class OomKillerSwitchTests
         var m = TestMachines.Machine();
         var a = m.CreateCgroup("/a");
         var t = m.Add(100, anon: 500, cgroup: "/a");
-        m.Killer.OomKillerDisable(0, m.Timeline);
+        m.Killer.OomKillerDisable(Jiffies.Zero, m.Timeline);
 
         Assert.False(m.Killer.Invoke(TestMachines.ForMemcg(a)).Result);
         Assert.False(m.Killer.Invoke(TestMachines.Sysrq()).Result);

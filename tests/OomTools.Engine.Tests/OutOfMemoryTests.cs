@@ -43,7 +43,7 @@ public class OutOfMemoryTests
         var m = TwoTasks(out _, out var big);
         int notified = 0;
         m.OomNotifiers.Add(() => { notified++; return 0; });
-        Assert.True(m.Killer.OomKillerDisable(0, m.Timeline));
+        Assert.True(m.Killer.OomKillerDisable(Jiffies.Zero, m.Timeline));
 
         var o = m.Killer.Invoke(TestMachines.Global());
 

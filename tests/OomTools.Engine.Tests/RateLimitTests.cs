@@ -4,6 +4,7 @@ using OomTools.Engine.Killer;
 using OomTools.Engine.Log;
 using OomTools.Engine.Model;
 using OomTools.Engine.Time;
+using OomTools.Engine.Units;
 using Xunit;
 
 namespace OomTools.Engine.Tests;
@@ -123,15 +124,15 @@ public class RateLimitTests
         var rl = new RateLimit("f", burst: 2);
         var log = new KernelLog(new ManualClock());
 
-        Assert.True(rl.Allow(1000, 10, log));
-        Assert.True(rl.Allow(1005, 10, log));
-        Assert.False(rl.Allow(1010, 10, log)); // 1010 is not after 1000 + 10
-        Assert.False(rl.Allow(1010, 10, log));
+        Assert.True(rl.Allow(new Jiffies(1000), new Jiffies(10), log));
+        Assert.True(rl.Allow(new Jiffies(1005), new Jiffies(10), log));
+        Assert.False(rl.Allow(new Jiffies(1010), new Jiffies(10), log)); // 1010 is not after 1000 + 10
+        Assert.False(rl.Allow(new Jiffies(1010), new Jiffies(10), log));
         Assert.Empty(log.Entries);
-        Assert.True(rl.Allow(1011, 10, log));
+        Assert.True(rl.Allow(new Jiffies(1011), new Jiffies(10), log));
 
         Assert.Equal(new[] { "f: 2 callbacks suppressed" }, log.Entries.Texts());
-        Assert.True(rl.Allow(1012, 10, log));
-        Assert.False(rl.Allow(1013, 10, log)); // the new window began at 1011
+        Assert.True(rl.Allow(new Jiffies(1012), new Jiffies(10), log));
+        Assert.False(rl.Allow(new Jiffies(1013), new Jiffies(10), log)); // the new window began at 1011
     }
 }

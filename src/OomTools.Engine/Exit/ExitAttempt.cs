@@ -1,4 +1,5 @@
 using OomTools.Engine.Model;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Exit;
 
@@ -18,7 +19,7 @@ public enum ExitHold
 /// <summary>What <see cref="TaskExit.DoGroupExit"/> did for one killed process.</summary>
 public sealed class ExitAttempt
 {
-    private ExitAttempt(OomTask task, bool exited, long freed, bool coreDumpFinished, ExitHold heldBy, long? retryAt)
+    private ExitAttempt(OomTask task, bool exited, long freed, bool coreDumpFinished, ExitHold heldBy, Jiffies? retryAt)
     {
         Task = task;
         HasExited = exited;
@@ -29,7 +30,7 @@ public sealed class ExitAttempt
     }
 
     internal static ExitAttempt Gone(OomTask task) => new(task, false, 0, false, ExitHold.None, null);
-    internal static ExitAttempt Held(OomTask task, ExitHold by, long? retryAt) => new(task, false, 0, false, by, retryAt);
+    internal static ExitAttempt Held(OomTask task, ExitHold by, Jiffies? retryAt) => new(task, false, 0, false, by, retryAt);
     internal static ExitAttempt CoreDumpEnded(OomTask task) => new(task, false, 0, true, ExitHold.None, null);
     internal static ExitAttempt Exited(OomTask task, long freed) => new(task, true, freed, false, ExitHold.None, null);
 
@@ -44,7 +45,7 @@ public sealed class ExitAttempt
     /// <summary>What holds it; <see cref="ExitHold.None"/> when it exited or had already gone.</summary>
     public ExitHold HeldBy { get; }
     /// <summary>When held: the jiffy its exit was queued again for; null when nothing but a wake-up lets it go.</summary>
-    public long? RetryAt { get; }
+    public Jiffies? RetryAt { get; }
     /// <summary>It had already left the task list: nothing was done.</summary>
     public bool WasGone => !HasExited && !CoreDumpFinished && HeldBy == ExitHold.None;
 }

@@ -52,23 +52,23 @@ public sealed class TaskExit
     {
         if (task is null) throw new System.ArgumentNullException(nameof(task));
         if (!ReferenceEquals(m.FindTask(task.Pid), task)) return ExitAttempt.Gone(task);
-        long now = m.Jiffies;
+        var now = m.Now;
         if (task.Frozen) return ExitAttempt.Held(task, ExitHold.Frozen, null);
         if (task.CoreDumping)
         {
-            if (task.CoreDumpUntil is { } done && done > now)
+            if (task.CoreDumpEnd is { } done && done > now)
             {
                 m.Pending.Schedule(done, PendingKind.Exit, task);
                 return ExitAttempt.Held(task, ExitHold.CoreDump, done);
             }
-            if (task.CoreDumpUntil is null) return ExitAttempt.Held(task, ExitHold.CoreDump, null);
+            if (task.CoreDumpEnd is null) return ExitAttempt.Held(task, ExitHold.CoreDump, null);
             task.CoreDumping = false;
             return ExitAttempt.CoreDumpEnded(task);
         }
         if (task.Mm is { } held && held.IsMmapLockHeld(now))
         {
-            if (held.MmapLockReleaseAt is { } release) m.Pending.Schedule(release, PendingKind.Exit, task);
-            return ExitAttempt.Held(task, ExitHold.MmapLock, held.MmapLockReleaseAt);
+            if (held.MmapLockRelease is { } release) m.Pending.Schedule(release, PendingKind.Exit, task);
+            return ExitAttempt.Held(task, ExitHold.MmapLock, held.MmapLockRelease);
         }
         long freed = 0;
         if (task.Mm is { } mm && mm.Users - task.ThreadsWithMm <= 0)

@@ -31,7 +31,7 @@ public sealed partial class OomKiller
             return;
         }
 
-        if (m.OomKillRateLimit.Allow(m.Jiffies, 5L * m.Hz, m.Log))
+        if (m.OomKillRateLimit.Allow(m.Now, Log.RateLimit.DefaultInterval(m.Hz), m.Log))
         {
             DumpHeader(oc);
             DumpOomVictim(oc, victim);

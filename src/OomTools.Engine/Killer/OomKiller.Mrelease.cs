@@ -27,7 +27,7 @@ public sealed partial class OomKiller
                 ? new MreleaseResult(pid, Errno.Success, Pages.Zero, "already reaped (MMF_OOM_SKIP)", task)
                 : new MreleaseResult(pid, Errno.EINVAL, Pages.Zero, "the process is not dying; kill it first", task);
         }
-        if (mm.IsMmapLockHeld(m.Jiffies))
+        if (mm.IsMmapLockHeld(m.Now))
             return new MreleaseResult(pid, Errno.EINTR, Pages.Zero, "interrupted while waiting for mmap_lock, which a writer holds", task);
         if ((mm.Flags & MmFlags.OomSkip) != 0)
             return new MreleaseResult(pid, Errno.Success, Pages.Zero, "already reaped (MMF_OOM_SKIP)", task);

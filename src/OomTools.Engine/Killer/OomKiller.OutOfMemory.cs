@@ -99,7 +99,7 @@ public sealed partial class OomKiller
     {
         if (memcgOomHandled) return false;
         if (current is not null && (current.GroupExiting || current.MemDie)) return false;
-        if (!m.PagefaultRateLimit.Allow(m.Jiffies, 5L * m.Hz, m.Log)) return false;
+        if (!m.PagefaultRateLimit.Allow(m.Now, Log.RateLimit.DefaultInterval(m.Hz), m.Log)) return false;
         m.Log.Warn("Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF");
         return true;
     }

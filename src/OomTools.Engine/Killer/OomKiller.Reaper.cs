@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using OomTools.Engine.Model;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Killer;
 
@@ -9,7 +10,10 @@ public sealed partial class OomKiller
     public const int MaxOomReapRetries = 10;
 
     /// <summary><c>OOM_REAPER_DELAY</c>: 2*HZ.</summary>
-    public long OomReaperDelay => 2L * m.Hz;
+    public Jiffies OomReaperDelay => Jiffies.FromSeconds(2, m.Hz);
+
+    // oom_reap_task sleeps HZ/10 between attempts (at least a tick, for an HZ under 10).
+    private Jiffies OomReapRetrySleep => Jiffies.Max(new Jiffies(1), Jiffies.FromSeconds(1, m.Hz) / 10);
 
     /// <summary>
     /// <c>oom_init()</c>: at boot, starts the oom_reaper thread — idle, its list empty. (The vm sysctls it registers,
@@ -40,8 +44,9 @@ public sealed partial class OomKiller
         var mm = tsk.OomMm;
         if (mm is null || (mm.Flags & MmFlags.OomReapQueued) != 0) return;
         mm.Flags |= MmFlags.OomReapQueued;
-        tsk.ReaperTimerExpires = m.Jiffies + OomReaperDelay;
-        m.Pending.Schedule(tsk.ReaperTimerExpires.Value, PendingKind.ReaperTimer, tsk);
+        var expires = m.Now + OomReaperDelay;
+        tsk.ReaperTimer = expires;
+        m.Pending.Schedule(expires, PendingKind.ReaperTimer, tsk);
     }
 
     /// <summary>
@@ -50,7 +55,7 @@ public sealed partial class OomKiller
     /// </summary>
     public bool WakeOomReaper(OomTask tsk)
     {
-        tsk.ReaperTimerExpires = null;
+        tsk.ReaperTimer = null;
         var mm = tsk.OomMm;
         if (mm is null || (mm.Flags & MmFlags.OomSkip) != 0) return false;
         Reaper.List.Push(tsk);
@@ -83,8 +88,8 @@ public sealed partial class OomKiller
         bool ok = attempt <= MaxOomReapRetries && OomReapTaskMm(tsk, mm);
         if (!ok && attempt <= MaxOomReapRetries)
         {
-            var retry = new OomReapPass(tsk, attempt, OomReapPassResult.Retry, 0, mm.IsMmapLockHeld(m.Jiffies), null);
-            m.Pending.Schedule(m.Jiffies + System.Math.Max(1, m.Hz / 10), PendingKind.ReaperAttempt, tsk, attempt + 1);
+            var retry = new OomReapPass(tsk, attempt, OomReapPassResult.Retry, 0, mm.IsMmapLockHeld(m.Now), null);
+            m.Pending.Schedule(m.Now + OomReapRetrySleep, PendingKind.ReaperAttempt, tsk, attempt + 1);
             return retry;
         }
         OomReapPass pass;
@@ -99,7 +104,7 @@ public sealed partial class OomKiller
             pass = new OomReapPass(tsk, attempt, OomReapPassResult.NothingToReap, 0, false, null);
         // Hide the mm from the OOM killer: reaped, or someone holds mmap_lock for good.
         mm.Flags |= MmFlags.OomSkip;
-        tsk.ReaperTimerExpires = null;
+        tsk.ReaperTimer = null;
         if (ReferenceEquals(m.OomReaperThread?.BusyWith, tsk)) m.OomReaperThread!.BusyWith = null;
         return pass;
     }
@@ -111,7 +116,7 @@ public sealed partial class OomKiller
     /// </summary>
     public bool OomReapTaskMm(OomTask tsk, MemoryDescriptor mm)
     {
-        if (mm.IsMmapLockHeld(m.Jiffies)) return false;
+        if (mm.IsMmapLockHeld(m.Now)) return false;
         if ((mm.Flags & MmFlags.OomSkip) != 0) return true;
         if (!DoOomReapTaskMm(mm)) return false;
         m.Log.Info($"oom_reaper: reaped process {tsk.Pid} ({tsk.Comm}), now anon-rss:{m.K(mm.anon)}kB, file-rss:{m.K(mm.file)}kB, shmem-rss:{m.K(mm.shmem)}kB");

@@ -1,4 +1,5 @@
 using OomTools.Engine.Time;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Killer;
 
@@ -13,15 +14,15 @@ public sealed partial class OomKiller
 
     /// <summary>
     /// <c>oom_killer_disable(timeout)</c>: from now on allocations fail instead of killing; then wait for the victims
-    /// in flight (<c>oom_victims</c>) to exit — up to <paramref name="timeoutJiffies"/>, through
+    /// in flight (<c>oom_victims</c>) to exit — up to <paramref name="timeout"/>, through
     /// <paramref name="wait"/> (the machine's timeline, which runs their exits and the reaper meanwhile). When they
     /// have not exited, the killer is enabled again and the call returns false.
     /// </summary>
-    public bool OomKillerDisable(long timeoutJiffies, IWaitEvent wait)
+    public bool OomKillerDisable(Jiffies timeout, IWaitEvent wait)
     {
         if (wait is null) throw new System.ArgumentNullException(nameof(wait));
         m.OomKillerDisabled = true;
-        if (!wait.WaitEventTimeout(() => m.OomVictims == 0, timeoutJiffies))
+        if (!wait.WaitEventTimeout(() => m.OomVictims == 0, timeout))
         {
             OomKillerEnable();
             return false;

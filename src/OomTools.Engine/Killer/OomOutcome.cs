@@ -32,7 +32,7 @@ public class OomOutcome
         GfpMask = oc.GfpMask;
         Order = oc.Order;
         Reason = Explain(oc, result.EarlyReturn);
-        Jiffies = machine.Jiffies;
+        At = machine.Now;
         Hz = machine.Hz;
         MemoryInUsePages = machine.MemoryInUse().Value;
     }
@@ -58,13 +58,15 @@ public class OomOutcome
         GfpMask = other.GfpMask;
         Order = other.Order;
         Reason = other.Reason;
-        Jiffies = other.Jiffies;
+        At = other.At;
         Hz = other.Hz;
         MemoryInUsePages = other.MemoryInUsePages;
     }
 
     /// <summary>The machine's jiffies when the call returned.</summary>
-    public long Jiffies { get; }
+    public Jiffies At { get; }
+    /// <summary><see cref="At"/> as a bare count (what PowerShell shows).</summary>
+    public long Jiffies => At.Value;
     // CONFIG_HZ when the call returned (the machine's may be changed later), to turn Jiffies into seconds.
     internal int Hz { get; }
     /// <summary>The machine's anonymous + shmem pages in use when the call returned.</summary>

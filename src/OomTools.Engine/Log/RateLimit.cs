@@ -1,3 +1,5 @@
+using OomTools.Engine.Units;
+
 namespace OomTools.Engine.Log;
 
 /// <summary>
@@ -9,7 +11,7 @@ public sealed class RateLimit
 {
     private readonly string function;
     private readonly int burst;
-    private long begin;
+    private Jiffies begin;
     private bool started;
     private int printed, missed;
 
@@ -20,18 +22,21 @@ public sealed class RateLimit
         this.burst = burst;
     }
 
-    /// <summary>True when the caller may print; <paramref name="intervalJiffies"/> is 5*HZ for the OOM killer.</summary>
-    public bool Allow(long jiffies, long intervalJiffies, KernelLog log)
+    /// <summary><c>DEFAULT_RATELIMIT_INTERVAL</c>: 5*HZ.</summary>
+    public static Jiffies DefaultInterval(int hz) => Jiffies.FromSeconds(5, hz);
+
+    /// <summary>True when the caller may print at <paramref name="now"/>; <paramref name="interval"/> is 5*HZ for the OOM killer.</summary>
+    public bool Allow(Jiffies now, Jiffies interval, KernelLog log)
     {
-        if (!started) { begin = jiffies; started = true; }
-        if (jiffies > begin + intervalJiffies)
+        if (!started) { begin = now; started = true; }
+        if (now > begin + interval)
         {
             if (missed > 0)
             {
                 log.Warn($"{function}: {missed} callbacks suppressed");
                 missed = 0;
             }
-            begin = jiffies;
+            begin = now;
             printed = 0;
         }
         if (burst > printed) { printed++; return true; }

@@ -40,11 +40,14 @@ public sealed class MemoryDescriptor
     public bool MmapLockHeldForWrite { get; set; }
 
     /// <summary>A writer holds <c>mmap_lock</c> until this jiffy (a task stuck in uninterruptible sleep).</summary>
-    public long? MmapLockReleaseAt { get => mmapLockReleaseAt == long.MinValue ? null : mmapLockReleaseAt; set => mmapLockReleaseAt = value ?? long.MinValue; }
+    public Jiffies? MmapLockRelease { get => mmapLockReleaseAt == long.MinValue ? null : new Jiffies(mmapLockReleaseAt); set => mmapLockReleaseAt = value?.Value ?? long.MinValue; }
     private long mmapLockReleaseAt = long.MinValue;
 
-    /// <summary>Whether a writer holds mmap_lock at <paramref name="jiffies"/>.</summary>
-    public bool IsMmapLockHeld(long jiffies) => MmapLockHeldForWrite || (MmapLockReleaseAt is { } t && jiffies < t);
+    /// <summary><see cref="MmapLockRelease"/> as a bare count of jiffies (what PowerShell reads).</summary>
+    public long? MmapLockReleaseAt { get => MmapLockRelease?.Value; set => MmapLockRelease = value is { } v ? new Jiffies(v) : null; }
+
+    /// <summary>Whether a writer holds mmap_lock at <paramref name="now"/>.</summary>
+    public bool IsMmapLockHeld(Jiffies now) => MmapLockHeldForWrite || (MmapLockRelease is { } t && now < t);
 
     /// <summary>The mappings, when modelled; empty means the counters alone describe the mm.</summary>
     public System.Collections.Generic.List<Vma> Vmas => vmas ??= new();

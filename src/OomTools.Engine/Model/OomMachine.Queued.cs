@@ -1,3 +1,5 @@
+using OomTools.Engine.Units;
+
 namespace OomTools.Engine.Model;
 
 public sealed partial class OomMachine
@@ -12,11 +14,11 @@ public sealed partial class OomMachine
     public int PendingEvents => Pending.Count;
 
     /// <summary>The jiffy of the next thing due (null when nothing is), and how many are pending.</summary>
-    public (long? At, int Count) NextDue() => (Pending.FirstAt, Pending.Count);
+    public (Jiffies? At, int Count) NextDue() => (Pending.FirstAt, Pending.Count);
 
     /// <summary>A process with a fatal signal gets to run after its exit latency: its exit falls due then.</summary>
     internal void ScheduleExit(OomTask p) =>
-        Pending.Schedule(Jiffies + (p.ExitLatencyJiffies ?? DefaultExitLatencyJiffies), PendingKind.Exit, p);
+        Pending.Schedule(Now + (p.ExitLatency ?? DefaultExitLatency), PendingKind.Exit, p);
 
     /// <summary>The pid <see cref="AddTask"/> tries first when none is given.</summary>
     internal int NextPid

@@ -28,13 +28,13 @@ public sealed partial class OomMachine
         if (update.InVfork is { } inVfork) task.InVfork = inVfork;
         if (update.OomOrigin is { } oomOrigin) task.OomOrigin = oomOrigin;
         if (update.Frozen is { } frozen) task.Frozen = frozen;
-        if (update.ExitLatency is { } latency) task.ExitLatencyJiffies = latency.ToJiffies(Hz).Value;
+        if (update.ExitLatency is { } latency) task.ExitLatency = latency.ToJiffies(Hz);
         if (update.HoldMmapLock is { } hold && task.Mm is { } lockMm)
-            lockMm.MmapLockReleaseAt = hold.Value == 0 ? null : FromNow(hold);
+            lockMm.MmapLockRelease = hold.Value == 0 ? null : FromNow(hold);
         if (update.CoreDumpFor is { } dump)
         {
             task.CoreDumping = dump.Value > 0;
-            task.CoreDumpUntil = dump.Value > 0 ? FromNow(dump) : null;
+            task.CoreDumpEnd = dump.Value > 0 ? FromNow(dump) : null;
         }
         if (update.MmuNotifierBlocks is { } blocks && task.Mm is { } notifierMm) notifierMm.MmuNotifierBlocks = blocks;
     }
@@ -75,5 +75,5 @@ public sealed partial class OomMachine
     }
 
     /// <summary>The jiffy <paramref name="duration"/> from now.</summary>
-    private long FromNow(Milliseconds duration) => Jiffies + duration.ToJiffies(Hz).Value;
+    private Jiffies FromNow(Milliseconds duration) => Now + duration.ToJiffies(Hz);
 }

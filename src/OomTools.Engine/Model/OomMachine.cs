@@ -106,8 +106,10 @@ public sealed partial class OomMachine
         KernelVersion = release;
         Scoring = Kernel;
     }
-    /// <summary>How long a killed process takes to exit when nothing holds it, in jiffies.</summary>
-    public long DefaultExitLatencyJiffies { get; set; } = 5;
+    /// <summary>How long a killed process takes to exit when nothing holds it.</summary>
+    public Jiffies DefaultExitLatency { get; set; } = new(5);
+    /// <summary><see cref="DefaultExitLatency"/> as a bare count of jiffies (what PowerShell and the machine document read).</summary>
+    public long DefaultExitLatencyJiffies { get => DefaultExitLatency.Value; set => DefaultExitLatency = new(value); }
     /// <summary>CONFIG_HZ: jiffies per second.</summary>
     public int Hz { get; set; } = 250;
     /// <summary>Which memory-controller interface is mounted: v1 (memsw, per-cgroup swappiness) or v2 (swap.max, oom.group).</summary>
@@ -169,8 +171,11 @@ public sealed partial class OomMachine
     /// <summary><c>PAGE_COUNTER_MAX</c>: LONG_MAX / PAGE_SIZE, the "unlimited" page-counter value.</summary>
     public Pages PageCounterMax => new(long.MaxValue / PageSize);
 
-    /// <summary>The jiffies counter derived from the clock.</summary>
-    public long Jiffies => Clock.Nanoseconds / (1_000_000_000L / Hz);
+    /// <summary>The kernel's <c>jiffies</c>: the ticks of <see cref="Hz"/> the clock has counted since boot.</summary>
+    public Jiffies Now => Units.Jiffies.FromNanoseconds(Clock.Nanoseconds, Hz);
+
+    /// <summary><see cref="Now"/> as a bare count (what PowerShell and the tests read).</summary>
+    public long Jiffies => Now.Value;
 
     /// <summary>Processes in <c>for_each_process</c> order (creation order).</summary>
     public IReadOnlyList<OomTask> Tasks => tasks;

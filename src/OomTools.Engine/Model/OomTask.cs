@@ -75,12 +75,20 @@ public sealed class OomTask
     public bool IsOomVictim => OomMm is not null;
 
     /// <summary>How long after SIGKILL it takes this process to exit (null: the machine's default).</summary>
-    public long? ExitLatencyJiffies { get => exitLatencyJiffies == NoJiffy ? null : exitLatencyJiffies; set => exitLatencyJiffies = value ?? NoJiffy; }
+    public Jiffies? ExitLatency { get => Of(exitLatencyJiffies); set => exitLatencyJiffies = value?.Value ?? NoJiffy; }
+    /// <summary><see cref="ExitLatency"/> as a bare count of jiffies (what PowerShell reads).</summary>
+    public long? ExitLatencyJiffies { get => ExitLatency?.Value; set => ExitLatency = Of(value ?? NoJiffy); }
     /// <summary>The jiffy its core dump finishes (while <see cref="CoreDumping"/>); null dumps forever.</summary>
-    public long? CoreDumpUntil { get => coreDumpUntil == NoJiffy ? null : coreDumpUntil; set => coreDumpUntil = value ?? NoJiffy; }
+    public Jiffies? CoreDumpEnd { get => Of(coreDumpUntil); set => coreDumpUntil = value?.Value ?? NoJiffy; }
+    /// <summary><see cref="CoreDumpEnd"/> as a bare count of jiffies (what PowerShell reads).</summary>
+    public long? CoreDumpUntil { get => CoreDumpEnd?.Value; set => CoreDumpEnd = Of(value ?? NoJiffy); }
 
-    /// <summary>Jiffies at which the oom_reaper timer fires (queue_oom_reaper), if queued.</summary>
-    public long? ReaperTimerExpires { get => reaperTimerExpires == NoJiffy ? null : reaperTimerExpires; internal set => reaperTimerExpires = value ?? NoJiffy; }
+    /// <summary>The jiffy the oom_reaper timer fires (<c>timer.expires</c>, set by queue_oom_reaper), if queued.</summary>
+    public Jiffies? ReaperTimer { get => Of(reaperTimerExpires); internal set => reaperTimerExpires = value?.Value ?? NoJiffy; }
+    /// <summary><see cref="ReaperTimer"/> as a bare count of jiffies (what PowerShell reads).</summary>
+    public long? ReaperTimerExpires => ReaperTimer?.Value;
+
+    private static Jiffies? Of(long raw) => raw == NoJiffy ? null : new Jiffies(raw);
 
     /// <summary>The memory cgroup the process is charged to (<c>mem_cgroup_from_task()</c>).</summary>
     public MemoryCgroup Memcg { get; internal set; } = null!;

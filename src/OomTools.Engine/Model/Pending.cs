@@ -1,9 +1,11 @@
+using OomTools.Engine.Units;
+
 namespace OomTools.Engine.Model;
 
 /// <summary>Something due at a jiffy. Holds the task itself: the reaper keeps a reference to an exited victim.</summary>
 internal sealed class Pending
 {
-    public Pending(long at, long seq, PendingKind kind, OomTask task, int attempt)
+    public Pending(Jiffies at, long seq, PendingKind kind, OomTask task, int attempt)
     {
         At = at;
         Seq = seq;
@@ -12,7 +14,7 @@ internal sealed class Pending
         Attempt = attempt;
     }
 
-    public long At { get; }
+    public Jiffies At { get; }
     /// <summary>Order of scheduling, which the document keeps.</summary>
     public long Seq { get; }
     public PendingKind Kind { get; }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Model;
 
@@ -19,9 +20,9 @@ internal sealed class PendingQueue
     public IReadOnlyList<Pending> Items => items;
 
     /// <summary>The jiffy of the earliest item; null when nothing is due.</summary>
-    public long? FirstAt => items.Count > 0 ? items[0].At : null;
+    public Jiffies? FirstAt => items.Count > 0 ? items[0].At : null;
 
-    public void Schedule(long at, PendingKind kind, OomTask task, int attempt = 0)
+    public void Schedule(Jiffies at, PendingKind kind, OomTask task, int attempt = 0)
     {
         var p = new Pending(at, NextSeq++, kind, task, attempt);
         int i = items.Count;

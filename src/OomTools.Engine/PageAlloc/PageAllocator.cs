@@ -85,7 +85,7 @@ public sealed class PageAllocator
                 ? MemCgroupOutOfMemory(over, task, outcomes is not null)
                 : DoAllocPagesMayOom(task, outcomes is not null);
             outcomes?.Add(outcome);
-            run.Events.Add(new TimelineEvent(m.Jiffies, m.Hz, m.PageSize, TimelineEventKind.OutOfMemory, task.Pid, task.Comm, 0,
+            run.Events.Add(new TimelineEvent(m.Now, m.Hz, m.PageSize, TimelineEventKind.OutOfMemory, task.Pid, task.Comm, 0,
                 (over is null ? "global OOM: " : $"memcg {over.Path} OOM: ") + outcome.Reason, m.MemoryInUse().Value) { Outcome = outcome });
             if (m.PanicMessage is not null) return ChargeResult.Panicked;
             if (!outcome.Result) return ChargeResult.NoMemory;
@@ -106,17 +106,20 @@ public sealed class PageAllocator
         if (perSecond is { Value: <= 0 } bad)
             throw new OomEngineException(OomError.InvalidArgument, $"An allocation rate must be positive; {bad} pages a second is not.", bad);
         // About 10 ms a tick: 1 jiffy at HZ=100, 2 at 250, 10 at 1000; at least one page each.
-        long tick = System.Math.Max(1, m.Hz / 100);
-        long perTick = perSecond is { } rate ? System.Math.Max(1, rate.Value * tick / m.Hz) : 0;
+        var tick = Jiffies.Max(new Jiffies(1), Jiffies.FromSeconds(1, m.Hz) / 100);
+        long perTick = perSecond is { } rate ? System.Math.Max(1, rate.Value * tick.Value / m.Hz) : 0;
         return Allocate(task, total, perTick, tick);
     }
 
+    /// <summary><paramref name="task"/> allocates <paramref name="total"/> pages at once; returns what happened, in order.</summary>
+    public IReadOnlyList<TimelineEvent> Allocate(OomTask task, Pages total) => Allocate(task, total, 0, new Jiffies(1));
+
     /// <summary>
     /// A task allocating over time: <paramref name="total"/> pages at <paramref name="pagesPerTick"/> per tick of
-    /// <paramref name="tickJiffies"/> (all at once when 0), the timeline running between ticks, until it has them,
-    /// dies or gets -ENOMEM. Returns every timeline event on the way.
+    /// <paramref name="tick"/> (all at once when 0; a tick is at least one jiffy), the timeline running between
+    /// ticks, until it has them, dies or gets -ENOMEM. Returns every timeline event on the way.
     /// </summary>
-    public IReadOnlyList<TimelineEvent> Allocate(OomTask task, Pages total, long pagesPerTick = 0, long tickJiffies = 1)
+    public IReadOnlyList<TimelineEvent> Allocate(OomTask task, Pages total, long pagesPerTick, Jiffies tick)
     {
         if (task is null) throw new System.ArgumentNullException(nameof(task));
         var timeline = new TimelineRunner(m);
@@ -138,7 +141,7 @@ public sealed class PageAllocator
             }
             left -= chunk;
             run.Events.Add(timeline.Event(TimelineEventKind.Allocated, task, chunk, $"allocated {chunk} pages ({total.Value - left} of {total.Value})"));
-            if (left > 0 && pagesPerTick > 0) timeline.Step(m.Jiffies + System.Math.Max(1, tickJiffies), run);
+            if (left > 0 && pagesPerTick > 0) timeline.Step(m.Now + Jiffies.Max(new Jiffies(1), tick), run);
         }
         return run.Events;
     }

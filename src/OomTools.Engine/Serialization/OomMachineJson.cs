@@ -58,7 +58,7 @@ public static class OomMachineJson
             .Add("kernelVersion", m.KernelVersion.ToString())
             .Add("scoringVersion", m.Scoring.Version.ToString())
             .Add("hz", (long)m.Hz)
-            .Add("defaultExitLatencyJiffies", m.DefaultExitLatencyJiffies)
+            .Add("defaultExitLatencyJiffies", m.DefaultExitLatency.Value)
             .Add("cgroupVersion", (long)(int)m.CgroupVersion)
             .Add("sysctls", new JsonObject()
                 .Add("vm.swappiness", (long)m.VmSwappiness)
@@ -118,7 +118,7 @@ public static class OomMachineJson
                 .Add("totalVm", mm.TotalVm.Value)
                 .Add("flags", Flags(mm.Flags))
                 .Add("mmapLockHeldForWrite", mm.MmapLockHeldForWrite)
-                .Add("mmapLockReleaseAt", mm.MmapLockReleaseAt)
+                .Add("mmapLockReleaseAt", mm.MmapLockRelease?.Value)
                 .Add("mmuNotifierBlocks", mm.MmuNotifierBlocks)
                 .Add("vmas", Map(mm.Vmas, v => new JsonObject()
                     .Add("kind", v.Kind.ToString())
@@ -149,9 +149,9 @@ public static class OomMachineJson
                 .Add("oomOrigin", t.OomOrigin)
                 .Add("frozen", t.Frozen)
                 .Add("memDie", t.MemDie)
-                .Add("reaperTimerExpires", t.ReaperTimerExpires)
-                .Add("exitLatencyJiffies", t.ExitLatencyJiffies)
-                .Add("coreDumpUntil", t.CoreDumpUntil)
+                .Add("reaperTimerExpires", t.ReaperTimer?.Value)
+                .Add("exitLatencyJiffies", t.ExitLatency?.Value)
+                .Add("coreDumpUntil", t.CoreDumpEnd?.Value)
                 .Add("threads", Map(t.ThreadList, th => new JsonObject().Add("tid", (long)th.Tid).Add("hasMm", th.HasMm)))
                 .Add("mm", Mm(t.Mm))
                 .Add("oomMm", Mm(t.OomMm)));
@@ -181,7 +181,7 @@ public static class OomMachineJson
             .Add("nextSeq", m.Pending.NextSeq)
             .Add("reaping", busyWith is null ? null : (long)busyWith.Pid)
             .Add("pending", Map(m.Pending.Items.Where(i => Alive(i.Task)), i => new JsonObject()
-                .Add("at", i.At)
+                .Add("at", i.At.Value)
                 .Add("seq", i.Seq)
                 .Add("kind", i.Kind.ToString())
                 .Add("pid", (long)i.Task.Pid)
@@ -275,7 +275,7 @@ public static class OomMachineJson
             m.UseKernel(Ver(doc, "kernelVersion", "$") ?? m.KernelVersion);
             if (Ver(doc, "scoringVersion", "$") is { } sv) m.Scoring = KernelRules.For(sv);
             m.Hz = (int)Int(doc, "hz", "$", 250, 1, 100_000);
-            m.DefaultExitLatencyJiffies = NonNegative(doc, "defaultExitLatencyJiffies", "$", m.DefaultExitLatencyJiffies);
+            m.DefaultExitLatency = new Jiffies(NonNegative(doc, "defaultExitLatencyJiffies", "$", m.DefaultExitLatency.Value));
             if (Obj(doc, "sysctls", "$", required: false) is { } sys)
             {
                 m.VmSwappiness = (int)Int(sys, "vm.swappiness", "$.sysctls", 60, 0, 200);
@@ -386,7 +386,7 @@ public static class OomMachineJson
                     Flags = FlagsOf(o, where),
                     MmapLockHeldForWrite = Bool(o, "mmapLockHeldForWrite", where, false),
                     MmuNotifierBlocks = Bool(o, "mmuNotifierBlocks", where, false),
-                    MmapLockReleaseAt = NullableLong(o, "mmapLockReleaseAt", where),
+                    MmapLockRelease = NullableJiffies(o, "mmapLockReleaseAt", where),
                 };
                 if (Arr(o, "vmas", where, required: false) is { } vmas)
                 {
@@ -438,7 +438,7 @@ public static class OomMachineJson
                 var mm = MmOf(o, "mm", at);
                 var oomMm = MmOf(o, "oomMm", at);
                 int tgid = (int)Int(o, "tgid", at, pid, 1, int.MaxValue);
-                long? reaperTimer = NullableLong(o, "reaperTimerExpires", at);
+                var reaperTimer = NullableJiffies(o, "reaperTimerExpires", at);
 
                 var task = m.AddTask(spec);
                 task.Tgid = tgid;
@@ -449,9 +449,9 @@ public static class OomMachineJson
                 task.Mm = mm;
                 task.OomMm = oomMm;
                 task.MemDie = Bool(o, "memDie", at, false);
-                task.ReaperTimerExpires = reaperTimer;
-                task.ExitLatencyJiffies = NullableLong(o, "exitLatencyJiffies", at);
-                task.CoreDumpUntil = NullableLong(o, "coreDumpUntil", at);
+                task.ReaperTimer = reaperTimer;
+                task.ExitLatency = NullableJiffies(o, "exitLatencyJiffies", at);
+                task.CoreDumpEnd = NullableJiffies(o, "coreDumpUntil", at);
             }
         }
 
@@ -528,7 +528,7 @@ public static class OomMachineJson
                     string kind = Str(p, "kind", where, null)!;
                     if (Array.IndexOf(PendingKindNames, kind) < 0)
                         throw Invalid($"{where}.kind '{kind}' is not a timeline event ({string.Join(", ", PendingKindNames)}).", kind);
-                    items.Add(new Pending(Long(p, "at", where, null), NonNegative(p, "seq", where, i), (PendingKind)Enum.Parse(typeof(PendingKind), kind), task, (int)Int(p, "attempt", where, 0, 0, int.MaxValue)));
+                    items.Add(new Pending(new Jiffies(Long(p, "at", where, null)), NonNegative(p, "seq", where, i), (PendingKind)Enum.Parse(typeof(PendingKind), kind), task, (int)Int(p, "attempt", where, 0, 0, int.MaxValue)));
                 }
             }
             long nextSeq = NonNegative(timeline, "nextSeq", at, items.Count);
@@ -599,6 +599,9 @@ public static class OomMachineJson
 
         private static long? NullableLong(JsonObject o, string name, string at) =>
             o.TryGet(name, out var v) && v is not null ? Long(o, name, at, null) : null;
+
+        private static Jiffies? NullableJiffies(JsonObject o, string name, string at) =>
+            NullableLong(o, name, at) is { } v ? new Jiffies(v) : null;
 
         private static Pages? NullablePages(JsonObject o, string name, string at) =>
             o.TryGet(name, out var v) && v is not null ? new Pages(NonNegative(o, name, at, null)) : null;

@@ -1,3 +1,5 @@
+using OomTools.Engine.Units;
+
 namespace OomTools.Engine.Time;
 
 /// <summary>
@@ -8,8 +10,8 @@ namespace OomTools.Engine.Time;
 public interface IWaitEvent
 {
     /// <summary>
-    /// Waits up to <paramref name="timeoutJiffies"/> for <paramref name="condition"/>; true when it held in time
+    /// Waits up to <paramref name="timeout"/> for <paramref name="condition"/>; true when it held in time
     /// (at once included), false when the time ran out (the clock then stands at the deadline).
     /// </summary>
-    bool WaitEventTimeout(System.Func<bool> condition, long timeoutJiffies);
+    bool WaitEventTimeout(System.Func<bool> condition, Jiffies timeout);
 }

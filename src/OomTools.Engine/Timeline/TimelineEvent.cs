@@ -34,12 +34,12 @@ public enum TimelineEventKind
 /// <summary>One thing that happened at a jiffy, in order.</summary>
 public sealed class TimelineEvent
 {
-    internal TimelineEvent(long jiffies, int hz, int pageSize, TimelineEventKind kind, int pid, string name, long pages, string text, long memoryInUse = 0)
+    internal TimelineEvent(Units.Jiffies at, int hz, int pageSize, TimelineEventKind kind, int pid, string name, long pages, string text, long memoryInUse = 0)
     {
         MemoryInUsePages = memoryInUse;
         PageSize = pageSize;
-        Jiffies = jiffies;
-        Seconds = (double)jiffies / hz;
+        At = at;
+        Seconds = at.ToSeconds(hz);
         Kind = kind;
         Pid = pid;
         Name = name;
@@ -48,7 +48,9 @@ public sealed class TimelineEvent
     }
 
     /// <summary>The machine's jiffies when it happened.</summary>
-    public long Jiffies { get; }
+    public Units.Jiffies At { get; }
+    /// <summary><see cref="At"/> as a bare count (what PowerShell shows and sorts by).</summary>
+    public long Jiffies => At.Value;
     /// <summary>Time since boot in seconds.</summary>
     public double Seconds { get; }
     /// <summary>What happened.</summary>
@@ -83,7 +85,7 @@ public sealed class TimelineEvent
             OomConstraint.MemoryPolicy => "mempolicy OOM: ",
             _ => "global OOM: ",
         };
-        return new TimelineEvent(outcome.Jiffies, outcome.Hz, outcome.Machine.PageSize, TimelineEventKind.OutOfMemory,
+        return new TimelineEvent(outcome.At, outcome.Hz, outcome.Machine.PageSize, TimelineEventKind.OutOfMemory,
             outcome.Current?.Pid ?? 0, outcome.Current?.Comm ?? OomKiller.KernelWorkerComm, 0, domain + outcome.Reason,
             outcome.MemoryInUsePages) { Outcome = outcome };
     }

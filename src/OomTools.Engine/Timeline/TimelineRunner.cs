@@ -3,6 +3,7 @@ using OomTools.Engine.Exit;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Time;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Timeline;
 
@@ -27,16 +28,19 @@ public sealed class TimelineRunner : IWaitEvent
     }
 
     /// <summary>
-    /// Advances the machine's clock to <paramref name="untilJiffies"/>, running on the way, in order, everything
+    /// Advances the machine's clock to <paramref name="until"/>, running on the way, in order, everything
     /// that falls due: killed processes exiting (when nothing holds them), the OOM_REAPER_DELAY timers, and the
     /// oom_reaper's attempts. Returns what happened.
     /// </summary>
-    public IReadOnlyList<TimelineEvent> Step(long untilJiffies)
+    public IReadOnlyList<TimelineEvent> Step(Jiffies until)
     {
         var run = new TimelineRun();
-        Step(untilJiffies, run);
+        Step(until, run);
         return run.Events;
     }
+
+    /// <summary><see cref="Step(Jiffies)"/> to a bare jiffies count (as PowerShell and the tests give it).</summary>
+    public IReadOnlyList<TimelineEvent> Step(long untilJiffies) => Step(new Jiffies(untilJiffies));
 
     /// <summary>Runs everything due at the next jiffy that has anything; false when nothing is pending.</summary>
     public bool StepToNextEvent() => StepToNextEvent(new TimelineRun());
@@ -45,10 +49,10 @@ public sealed class TimelineRunner : IWaitEvent
     /// Runs simulated time forward by <paramref name="duration"/> from now, with everything that falls due on the
     /// way (exits, the oom_reaper's timer and attempts); returns what happened, in order.
     /// </summary>
-    public IReadOnlyList<TimelineEvent> StepBy(Units.Jiffies duration) => Step(m.Jiffies + duration.Value);
+    public IReadOnlyList<TimelineEvent> StepBy(Jiffies duration) => Step(m.Now + duration);
 
-    /// <summary><see cref="StepBy(Units.Jiffies)"/> for a duration in milliseconds, cut to whole jiffies at the machine's HZ.</summary>
-    public IReadOnlyList<TimelineEvent> StepBy(Units.Milliseconds duration) => StepBy(duration.ToJiffies(m.Hz));
+    /// <summary><see cref="StepBy(Jiffies)"/> for a duration in milliseconds, cut to whole jiffies at the machine's HZ.</summary>
+    public IReadOnlyList<TimelineEvent> StepBy(Milliseconds duration) => StepBy(duration.ToJiffies(m.Hz));
 
     /// <summary>Runs time up to the next thing due and everything due at that jiffy; nothing when nothing is pending.</summary>
     public IReadOnlyList<TimelineEvent> StepToNext() =>
@@ -73,7 +77,7 @@ public sealed class TimelineRunner : IWaitEvent
     public IReadOnlyList<OomTask> RunOomReaper()
     {
         var run = new TimelineRun();
-        Step(m.Jiffies, run);
+        Step(m.Now, run);
         while (m.OomReaperThread?.BusyWith is not null && StepToNextEvent(run)) { }
         return run.ReaperFinished;
     }
@@ -83,10 +87,10 @@ public sealed class TimelineRunner : IWaitEvent
     /// <paramref name="condition"/> holds or nothing more is due before the deadline; then, if it still does not
     /// hold, the clock goes on to the deadline.
     /// </summary>
-    public bool WaitEventTimeout(System.Func<bool> condition, long timeoutJiffies)
+    public bool WaitEventTimeout(System.Func<bool> condition, Jiffies timeout)
     {
         if (condition is null) throw new System.ArgumentNullException(nameof(condition));
-        long deadline = m.Jiffies + System.Math.Max(0, timeoutJiffies);
+        var deadline = m.Now + Jiffies.Max(Jiffies.Zero, timeout);
         var run = new TimelineRun();
         while (!condition() && m.Pending.FirstAt is { } at && at <= deadline) StepToNextEvent(run);
         if (condition()) return true;
@@ -94,10 +98,10 @@ public sealed class TimelineRunner : IWaitEvent
         return false;
     }
 
-    internal void Step(long untilJiffies, TimelineRun run)
+    internal void Step(Jiffies until, TimelineRun run)
     {
-        while (m.Pending.FirstAt is { } at && at <= untilJiffies) RunNext(run);
-        AdvanceClockTo(System.Math.Max(untilJiffies, m.Jiffies));
+        while (m.Pending.FirstAt is { } at && at <= until) RunNext(run);
+        AdvanceClockTo(Jiffies.Max(until, m.Now));
     }
 
     internal bool StepToNextEvent(TimelineRun run)
@@ -109,13 +113,13 @@ public sealed class TimelineRunner : IWaitEvent
 
     /// <summary>An event at the machine's current time, with the memory in use right now.</summary>
     internal TimelineEvent Event(TimelineEventKind kind, OomTask t, long pages, string text) =>
-        new(m.Jiffies, m.Hz, m.PageSize, kind, t.Pid, t.Comm, pages, text, m.MemoryInUse().Value);
+        new(m.Now, m.Hz, m.PageSize, kind, t.Pid, t.Comm, pages, text, m.MemoryInUse().Value);
 
-    private void AdvanceClockTo(long jiffies)
+    private void AdvanceClockTo(Jiffies jiffies)
     {
         if (m.Clock is not ManualClock clock)
             throw new OomEngineException(OomError.InvalidState, $"Machine '{m.Name}' does not run on simulated time.", m);
-        clock.AdvanceTo(jiffies * (1_000_000_000L / m.Hz));
+        clock.AdvanceTo(jiffies.ToNanoseconds(m.Hz));
     }
 
     private void RunNext(TimelineRun run)

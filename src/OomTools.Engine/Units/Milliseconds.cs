@@ -24,7 +24,7 @@ public readonly struct Milliseconds : IEquatable<Milliseconds>, IComparable<Mill
     /// <c>msecs_to_jiffies()</c> rounds up instead; the simulation has always cut a time to the tick it falls in,
     /// and its tests count on that.
     /// </summary>
-    public Jiffies ToJiffies(int hz) => new(Value * CheckHz(hz) / 1000);
+    public Jiffies ToJiffies(int hz) => new(checked(Value * CheckHz(hz)) / 1000);
 
     internal static int CheckHz(int hz) =>
         hz > 0 ? hz : throw new ArgumentOutOfRangeException(nameof(hz), hz, "HZ must be positive.");

@@ -222,7 +222,7 @@ public class UpdateTaskTests
 
         m.UpdateTask(web, new OomTaskUpdate { GroupExiting = true, ExitLatency = new Milliseconds(40) });
 
-        Assert.Equal((Boot + 10, 1), m.NextDue());
+        Assert.Equal((new Jiffies(Boot + 10), 1), m.NextDue());
         var exit = Assert.Single(m.Timeline.StepBy(new Milliseconds(40)));
         Assert.Equal((TimelineEventKind.Exit, 100), (exit.Kind, exit.Pid));
         Assert.Null(m.FindTask(100));

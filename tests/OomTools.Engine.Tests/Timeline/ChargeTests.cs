@@ -150,7 +150,7 @@ public class ChargeTests
         var m = TestMachines.Machine(ram: 10_000);
         m.Add(100, anon: 6000, name: "hog");
         var grower = m.Add(101, anon: 3000, name: "grower");
-        Assert.True(m.Killer.OomKillerDisable(0, m.Timeline));
+        Assert.True(m.Killer.OomKillerDisable(Jiffies.Zero, m.Timeline));
         var outcomes = new List<OomOutcome>();
 
         Assert.Equal(ChargeResult.NoMemory, m.PageAllocator.Charge(grower, new Pages(1500), outcomes));
@@ -201,7 +201,7 @@ public class ChargeTests
         // 100 pages per jiffy into /app (1000 pages, 900 used): the first tick fits 100, the second OOMs.
         var m = AppCgroup(out var big, out var grower, out _);
 
-        var events = m.PageAllocator.Allocate(grower, new Pages(300), pagesPerTick: 100, tickJiffies: 1);
+        var events = m.PageAllocator.Allocate(grower, new Pages(300), pagesPerTick: 100, tick: new Jiffies(1));
 
         Assert.Equal(new[]
         {

@@ -2,6 +2,7 @@ using System.Linq;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Time;
+using OomTools.Engine.Units;
 using Xunit;
 
 namespace OomTools.Engine.Tests.Timeline;
@@ -32,7 +33,7 @@ public class ExitTimelineTests
     {
         var m = KilledHog(out var hog, out _);
         Assert.Equal(5, m.DefaultExitLatencyJiffies);
-        Assert.Equal((Boot + 5, 2), m.NextDue()); // the exit, then the reaper timer at +2*HZ
+        Assert.Equal((new Jiffies(Boot + 5), 2), m.NextDue()); // the exit, then the reaper timer at +2*HZ
 
         Assert.Empty(m.Timeline.Step(Boot + 4));
         Assert.Same(hog, m.FindTask(100));
@@ -195,7 +196,7 @@ public class ExitTimelineTests
         var e = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal("dumping core (no end set)", e.Text);
         Assert.Same(hog, m.FindTask(100));
-        Assert.Equal((Boot + 500, 1), m.NextDue()); // only the reaper timer is left
+        Assert.Equal((new Jiffies(Boot + 500), 1), m.NextDue()); // only the reaper timer is left
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Linq;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Time;
+using OomTools.Engine.Units;
 using Xunit;
 
 namespace OomTools.Engine.Tests.Timeline;
@@ -50,7 +51,7 @@ public class ReaperTimelineTests
     {
         var m = StuckHog(out var hog, out _);
         Assert.Equal(Boot + 500, hog.ReaperTimerExpires);
-        Assert.Equal(500, m.Killer.OomReaperDelay);
+        Assert.Equal(new Jiffies(500), m.Killer.OomReaperDelay);
 
         Assert.DoesNotContain(m.Timeline.Step(Boot + 499), e => e.Kind == TimelineEventKind.ReaperWoken);
         var events = m.Timeline.Step(Boot + 500);

@@ -3,6 +3,7 @@ using System.Linq;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Log;
 using OomTools.Engine.Model;
+using OomTools.Engine.Units;
 using Xunit;
 
 namespace OomTools.Engine.Tests.Timeline;
@@ -21,7 +22,7 @@ public class SwitchAndNotifierTimelineTests
         var m = ExitTimelineTests.KilledHog(out var hog, out _);
         int logBefore = m.Log.Count;
 
-        Assert.True(m.Killer.OomKillerDisable(timeoutJiffies: 250, m.Timeline));
+        Assert.True(m.Killer.OomKillerDisable(timeout: new Jiffies(250), m.Timeline));
 
         Assert.Equal(Boot + 5, m.Jiffies);                // returned as soon as the hog exited, not at the deadline
         Assert.Null(m.FindTask(100));
@@ -41,7 +42,7 @@ public class SwitchAndNotifierTimelineTests
         m.Killer.Invoke(TestMachines.Global());
         int logBefore = m.Log.Count;
 
-        Assert.False(m.Killer.OomKillerDisable(timeoutJiffies: 250, m.Timeline));
+        Assert.False(m.Killer.OomKillerDisable(timeout: new Jiffies(250), m.Timeline));
 
         Assert.Equal(Boot + 250, m.Jiffies);              // waited the whole second
         Assert.False(m.OomKillerDisabled);
@@ -61,7 +62,7 @@ public class SwitchAndNotifierTimelineTests
         hog.Mm!.MmapLockReleaseAt = Boot + 1250;
         m.Killer.Invoke(TestMachines.Global());
 
-        Assert.True(m.Killer.OomKillerDisable(timeoutJiffies: 5000, m.Timeline));
+        Assert.True(m.Killer.OomKillerDisable(timeout: new Jiffies(5000), m.Timeline));
 
         Assert.Equal(Boot + 1250, m.Jiffies);
         Assert.Contains("oom_reaper: unable to reap pid:100 (hog)", m.Log.Entries.Select(e => e.Text));
