@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using Gfp = OomTools.Engine.Units.GfpNameTable;
 using static OomTools.Engine.Kernels.BadnessFloor;
 using static OomTools.Engine.Kernels.BadnessUnit;
 using static OomTools.Engine.Kernels.OomScoreFile;
 using static OomTools.Engine.Kernels.RootBonus;
 using static OomTools.Engine.Kernels.TaskTableFormat;
 using static OomTools.Engine.Kernels.TieRule;
+using Gfp = OomTools.Engine.Units.GfpNameTable;
 
 namespace OomTools.Engine.Kernels;
 

@@ -85,8 +85,10 @@ public sealed class PageAllocator
                 ? MemCgroupOutOfMemory(over, task, outcomes is not null)
                 : DoAllocPagesMayOom(task, outcomes is not null);
             outcomes?.Add(outcome);
-            run.Events.Add(new TimelineEvent(m.Now, m.Hz, m.PageSize, TimelineEventKind.OutOfMemory, task.Pid, task.Comm, 0,
-                (over is null ? "global OOM: " : $"memcg {over.Path} OOM: ") + outcome.Reason, m.MemoryInUse().Value) { Outcome = outcome });
+            var text = (over is null ? "global OOM: " : $"memcg {over.Path} OOM: ") + outcome.Reason;
+            var oom = new TimelineEvent(m.Now, m.Hz, m.PageSize, TimelineEventKind.OutOfMemory, task.Pid, task.Comm, 0, text, m.MemoryInUse().Value);
+            oom.Outcome = outcome;
+            run.Events.Add(oom);
             if (m.PanicMessage is not null) return ChargeResult.Panicked;
             if (!outcome.Result) return ChargeResult.NoMemory;
             if (task.GroupExiting || m.FindTask(task.Pid) is null) return ChargeResult.Killed;

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using OomTools.Engine.Killer;
 using OomTools.Engine.Kernels;
+using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 

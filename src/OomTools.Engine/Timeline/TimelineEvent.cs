@@ -85,9 +85,11 @@ public sealed class TimelineEvent
             OomConstraint.MemoryPolicy => "mempolicy OOM: ",
             _ => "global OOM: ",
         };
-        return new TimelineEvent(outcome.At, outcome.Hz, outcome.Machine.PageSize, TimelineEventKind.OutOfMemory,
+        var oom = new TimelineEvent(outcome.At, outcome.Hz, outcome.Machine.PageSize, TimelineEventKind.OutOfMemory,
             outcome.Current?.Pid ?? 0, outcome.Current?.Comm ?? OomKiller.KernelWorkerComm, 0, domain + outcome.Reason,
-            outcome.MemoryInUsePages) { Outcome = outcome };
+            outcome.MemoryInUsePages);
+        oom.Outcome = outcome;
+        return oom;
     }
 
     /// <summary>One line: seconds, kind, pid, name and text.</summary>

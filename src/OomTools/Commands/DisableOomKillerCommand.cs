@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
-using OomTools.Engine.Units;
 using OomTools.Engine.Timeline;
+using OomTools.Engine.Units;
 
 namespace OomTools.Commands;
 

@@ -1,10 +1,10 @@
-using System.Management.Automation;
 using System;
+using System.Management.Automation;
 using OomTools.Engine;
 using OomTools.Engine.Kernels;
 using OomTools.Engine.Killer;
-using OomTools.Engine.Reports;
 using OomTools.Engine.Model;
+using OomTools.Engine.Reports;
 using OomTools.Engine.Units;
 
 namespace OomTools.Commands;
