@@ -27,7 +27,7 @@ public static class BadnessRanking
             if (OomKiller.OomUnkillableTask(task)) { c.Reason = task.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread; continue; }
             if (!oc.IsMemcgOom && !killer.OomCpusetEligible(task, oc)) { c.Reason = OomSkipReason.OutsideNodes; continue; }
             var reason = OomSkipReason.None;
-            long points = task.OomOrigin ? long.MaxValue : killer.OomBadness(task, total, out reason, out _);
+            long points = task.OomOrigin ? long.MaxValue : killer.OomBadness(task, total, out reason);
             killer.Describe(c, task, total, points, reason);
         }
         OomCandidate.RankAll(list, machine.Scoring.TiesToLater);

@@ -15,7 +15,11 @@ public sealed class KernelRules
     {
         Version = version;
         Era = KernelEras.EraOf(version);
+        pagesNoBonusNoFloor = Era.Unit == BadnessUnit.Pages && Era.Root == RootBonus.None && Era.Floor == BadnessFloor.NoFloor;
     }
+
+    // The seed's arithmetic (5.9 and later): the scan's hot path, worked out once per rules object.
+    private readonly bool pagesNoBonusNoFloor;
 
     /// <summary>The release (major.minor) these are the rules of.</summary>
     public Version Version { get; }
@@ -56,6 +60,11 @@ public sealed class KernelRules
     /// </summary>
     public BadnessTerms Score(long pages, long adj, long totalPages, bool isRoot)
     {
+        if (pagesNoBonusNoFloor)
+        {
+            long adjTerm = adj * (totalPages / 1000);
+            return new BadnessTerms(pages, adjTerm, 0, pages + adjTerm);
+        }
         if (Era.Unit == BadnessUnit.PerMille)
         {
             long perMille = pages * 1000 / Math.Max(1, totalPages);
@@ -70,14 +79,15 @@ public sealed class KernelRules
             RootBonus.Adj30 => -30 * unit,
             _ => 0,
         };
-        long adjTerm = adj * unit;
-        long points = pages + rootTerm + adjTerm;
+        long scaledAdj = adj * unit;
+        long points = pages + rootTerm + scaledAdj;
         if (Era.Floor == BadnessFloor.One && points <= 0) points = 1;
-        return new BadnessTerms(pages, adjTerm, rootTerm, points);
+        return new BadnessTerms(pages, scaledAdj, rootTerm, points);
     }
 
-    /// <summary>oom_badness of an eligible task: <see cref="Score"/>'s points.</summary>
-    public long Badness(long pages, long adj, long totalPages, bool isRoot) => Score(pages, adj, totalPages, isRoot).Points;
+    /// <summary>oom_badness of an eligible task: <see cref="Score"/>'s points (the seed's sum without the terms, on the scan's hot path).</summary>
+    public long Badness(long pages, long adj, long totalPages, bool isRoot) =>
+        pagesNoBonusNoFloor ? pages + adj * (totalPages / 1000) : Score(pages, adj, totalPages, isRoot).Points;
 
     /// <summary>
     /// fs/proc/base.c <c>proc_oom_score()</c> for a task of badness <paramref name="badness"/> (0 for one that is

@@ -26,12 +26,11 @@ public sealed partial class OomKiller
     /// <see cref="Model.OomMachine.Scoring"/> era scored. <see cref="long.MinValue"/> (LONG_MIN) for a task that
     /// must not be chosen.
     /// </summary>
-    public long OomBadness(OomTask p, Pages totalPages) => OomBadness(p, totalPages.Value, out _, out _);
+    public long OomBadness(OomTask p, Pages totalPages) => OomBadness(p, totalPages.Value, out _);
 
-    /// <summary>oom_badness with its terms, or LONG_MIN and why the task is never chosen.</summary>
-    internal long OomBadness(OomTask p, long totalPages, out OomSkipReason reason, out Kernels.BadnessTerms terms)
+    /// <summary>oom_badness, or LONG_MIN and why the task is never chosen.</summary>
+    internal long OomBadness(OomTask p, long totalPages, out OomSkipReason reason)
     {
-        terms = default;
         if (OomUnkillableTask(p))
         {
             reason = p.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread;
@@ -47,8 +46,7 @@ public sealed partial class OomKiller
 
         long points = mm.file + mm.anon + mm.shmem + mm.swapEnts + m.PageTablePages(mm.pgtablesBytes);
         reason = OomSkipReason.None;
-        terms = m.Scoring.Score(points, adj, totalPages, p.Uid == 0);
-        return terms.Points;
+        return m.Scoring.Badness(points, adj, totalPages, p.Uid == 0);
     }
 
     /// <summary>
@@ -59,7 +57,7 @@ public sealed partial class OomKiller
     public long ProcOomScore(OomTask p)
     {
         long total = m.TotalRamPages.Value + m.TotalSwapPages.Value;
-        long badness = OomBadness(p, total, out _, out _);
+        long badness = OomBadness(p, total, out _);
         return badness == long.MinValue ? 0 : m.Scoring.ProcOomScore(badness, total);
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class OomKiller
         }
         else
         {
-            points = OomBadness(task, oc.TotalPages.Value, out var reason, out _);
+            points = OomBadness(task, oc.TotalPages.Value, out var reason);
             if (c is not null) Describe(c, task, oc.TotalPages.Value, points, reason);
             if (points == long.MinValue || !m.Scoring.Displaces(points, oc.ChosenPoints, oc.Chosen is not null)) return false;
         }
