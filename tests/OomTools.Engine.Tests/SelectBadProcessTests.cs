@@ -280,4 +280,173 @@ public class SelectBadProcessTests
         Assert.Equal(0, list.Single(c => c.Pid == 103).Rank);
         Assert.Equal(OomSkipReason.OomScoreAdjMin, list.Single(c => c.Pid == 103).Reason);
     }
+    [Fact]
+    public void AddTask_OomVictimWithNoThreadHoldingTheMmStillStopsTheScan()
+    {
+        // signal->oom_mm outlives every thread's exit_mm (mark_oom_victim took a reference): the task is still an
+        // OOM victim, and until MMF_OOM_SKIP its mm is waited for. TIF_MEMDIE went with the threads' exit_mm.
+        var m = TestMachines.Machine();
+        m.Add(100, anon: 10);
+        var victim = m.Add(101, anon: 20, with: s => { s.OomVictim = true; s.Threads = 2; s.DetachedThreads = 2; });
+        m.Add(102, anon: 90_000);
+
+        Assert.True(victim.IsOomVictim);
+        Assert.Null(victim.Mm);
+        Assert.False(victim.MemDie);
+        Assert.Equal(0, m.OomVictims);
+        var oc = Scan(m, TestMachines.Global());
+
+        Assert.True(oc.Aborted);
+        Assert.Equal(101, oc.AbortedBy!.Pid);
+        Assert.Equal(OomSkipReason.VictimExiting, oc.Candidates![1].Reason);
+    }
+
+    [Fact]
+    public void AddTask_OomVictimSharingAnMmWithNoThreadHoldingItWaitsForTheSharedMm()
+    {
+        // A CLONE_VM victim whose own threads are gone: its oom_mm is the mm still used by the owner.
+        var m = TestMachines.Machine();
+        var owner = m.Add(100, anon: 5_000);
+        var victim = m.AddSharer(101, owner: 100, with: s => { s.OomVictim = true; s.Threads = 2; s.DetachedThreads = 2; });
+        m.Add(102, anon: 90_000);
+
+        Assert.Same(owner.Mm, victim.OomMm);
+        Assert.Null(victim.Mm);
+        Assert.Equal(1, owner.Mm!.Users);
+        var oc = Scan(m, TestMachines.Global());
+
+        Assert.True(oc.Aborted);
+        Assert.Equal(101, oc.AbortedBy!.Pid);
+    }
+
+    [Fact]
+    public void AddTask_ReapedOomVictimWithNoThreadHoldingTheMmIsSkipped()
+    {
+        var m = TestMachines.Machine();
+        m.Add(100, anon: 10, with: s => { s.OomVictim = true; s.OomSkip = true; s.Threads = 2; s.DetachedThreads = 2; });
+        m.Add(101, anon: 20);
+
+        var oc = Scan(m, TestMachines.Global());
+
+        Assert.False(oc.Aborted);
+        Assert.Equal(101, oc.Chosen!.Pid);
+        Assert.Equal(OomSkipReason.ReapedVictim, oc.Candidates![0].Reason);
+    }
+
+    [Theory]
+    [InlineData(1)] // its threads still hold the mm
+    [InlineData(2)] // every thread has passed exit_mm; oom_mm is all that is left
+    public void SelectBadProcess_ReapedVictimIsSkippedEvenWhenOomOrigin(int threads)
+    {
+        // oom_evaluate_task tests tsk_is_oom_victim (and MMF_OOM_SKIP) before oom_task_origin: a reaped victim
+        // is passed over ("goto next"), never chosen with LONG_MAX.
+        var m = TestMachines.Machine();
+        m.Add(100, anon: 10, name: "swapoff", with: s =>
+        {
+            s.OomOrigin = true; s.OomVictim = true; s.OomSkip = true; s.Threads = threads; s.DetachedThreads = threads == 1 ? 0 : threads;
+        });
+        m.Add(101, anon: 20);
+
+        var oc = Scan(m, TestMachines.Global());
+
+        Assert.False(oc.Aborted);
+        Assert.Equal(101, oc.Chosen!.Pid);
+        Assert.Equal(20, oc.ChosenPoints);
+        Assert.Equal(OomSkipReason.ReapedVictim, oc.Candidates![0].Reason);
+        Assert.False(oc.Candidates![0].Killable);
+    }
+
+    [Fact]
+    public void SelectBadProcess_ExitingVictimStopsTheScanEvenWhenOomOrigin()
+    {
+        var m = TestMachines.Machine();
+        m.Add(100, anon: 10, name: "swapoff", with: s => { s.OomOrigin = true; s.OomVictim = true; });
+        m.Add(101, anon: 20);
+
+        var oc = Scan(m, TestMachines.Global());
+
+        Assert.True(oc.Aborted);
+        Assert.Null(oc.Chosen);
+        Assert.Equal(100, oc.AbortedBy!.Pid);
+    }
+
+    [Fact]
+    public void ScoreAll_ReapedOomOriginVictimIsNotRankedFirst()
+    {
+        var m = TestMachines.Machine();
+        m.Add(100, anon: 10, name: "swapoff", with: s => { s.OomOrigin = true; s.OomVictim = true; s.OomSkip = true; });
+        m.Add(101, anon: 20);
+
+        var list = BadnessRanking.ScoreAll(m, TestMachines.Global());
+
+        var reaped = list.Single(c => c.Pid == 100);
+        Assert.Equal(OomSkipReason.ReapedVictim, reaped.Reason);
+        Assert.False(reaped.Killable);
+        Assert.Null(reaped.Points);
+        Assert.Equal(0, reaped.Rank);
+        Assert.Equal(1, list.Single(c => c.Pid == 101).Rank);
+    }
+
+    [Fact]
+    public void ScoreAll_VictimStillExitingIsMarkedAndNotRanked()
+    {
+        // The kernel would stop the scan at it and kill nothing: it is no one's "next victim".
+        var m = TestMachines.Machine();
+        m.Add(100, anon: 10, name: "swapoff", with: s => { s.OomOrigin = true; s.OomVictim = true; });
+        m.Add(101, anon: 20);
+
+        var list = BadnessRanking.ScoreAll(m, TestMachines.Global());
+
+        Assert.Equal(OomSkipReason.VictimExiting, list.Single(c => c.Pid == 100).Reason);
+        Assert.Equal(0, list.Single(c => c.Pid == 100).Rank);
+        Assert.Equal(1, list.Single(c => c.Pid == 101).Rank);
+    }
+
+    [Fact]
+    public void ScoreAll_SysrqIgnoresVictimsAsTheScanDoes()
+    {
+        var m = TestMachines.Machine();
+        m.Add(100, anon: 30, with: s => s.OomVictim = true);
+        m.Add(101, anon: 20);
+
+        var list = BadnessRanking.ScoreAll(m, TestMachines.Sysrq());
+
+        Assert.Equal(1, list.Single(c => c.Pid == 100).Rank);
+    }
+
+    [Fact]
+    public void Candidates_OomScoreIsTheProcValueEvenOutsideTheOomsNodes()
+    {
+        // proc_oom_score knows nothing of the OOM's nodes: a task passed over as OutsideNodes still reads its score.
+        // RAM 1_000_000 pages, no swap: 100_000 pages -> (1000 + 100) * 2 / 3 = 733.
+        var m = TestMachines.Machine(ram: 1_000_000, nodes: new long[] { 600_000, 400_000 });
+        m.CreateCpuset("/n0", NodeMask.Of(0), hardwall: true);
+        m.CreateCpuset("/n1", NodeMask.Of(1), hardwall: true);
+        var cur = m.Add(100, anon: 10, with: s => s.Cpuset = "/n0");
+        var far = m.Add(101, anon: 100_000, with: s => s.Cpuset = "/n1");
+
+        var oc = Scan(m, TestMachines.Global(current: cur, gfp: GfpMask.GFP_HIGHUSER_MOVABLE));
+        var ranked = BadnessRanking.ScoreAll(m, TestMachines.Global(current: cur, gfp: GfpMask.GFP_HIGHUSER_MOVABLE));
+
+        Assert.Equal(733, m.Killer.ProcOomScore(far));
+        Assert.Equal(OomSkipReason.OutsideNodes, oc.Candidates!.Single(c => c.Pid == 101).Reason);
+        Assert.Equal(733, oc.Candidates!.Single(c => c.Pid == 101).OomScore);
+        Assert.Equal(OomSkipReason.OutsideNodes, ranked.Single(c => c.Pid == 101).Reason);
+        Assert.Equal(733, ranked.Single(c => c.Pid == 101).OomScore);
+        Assert.Null(ranked.Single(c => c.Pid == 101).Points);
+    }
+
+    [Fact]
+    public void Candidates_OomScoreOfAVictimStillExitingIsItsProcValue()
+    {
+        // RAM 1_000_000 pages: 100_000 pages -> 733; the reaped one has MMF_OOM_SKIP, so oom_badness is LONG_MIN -> 0.
+        var m = TestMachines.Machine();
+        m.Add(100, anon: 100_000, with: s => s.OomVictim = true);
+        m.Add(101, anon: 100_000, with: s => { s.OomVictim = true; s.OomSkip = true; });
+
+        var ranked = BadnessRanking.ScoreAll(m, TestMachines.Global());
+
+        Assert.Equal(733, ranked.Single(c => c.Pid == 100).OomScore);
+        Assert.Equal(0, ranked.Single(c => c.Pid == 101).OomScore);
+    }
 }

@@ -135,6 +135,25 @@ Describe 'Add-OomTask' {
             $m.OomVictims | Should -Be 1
         }
 
+        It 'keeps -OomVictim when no thread holds the mm any more: oom_mm stays, the scan stops at it' {
+            Add-OomTask -Machine $m -Pid 100 -Name big -AnonRss 1GB
+            $t = Add-OomTask -Machine $m -Pid 101 -Name dying -AnonRss 1MB -Threads 2 -DetachedThreads 2 -OomVictim -PassThru
+            $t.IsOomVictim | Should -BeTrue
+            $t.Mm | Should -BeNullOrEmpty
+            $t.MemDie | Should -BeFalse -Because 'exit_mm cleared TIF_MEMDIE on each thread'
+            $o = Invoke-OutOfMemory -Machine $m
+            $o.Aborted | Should -BeTrue
+            $o.AbortedBy.Pid | Should -Be 101
+            @($o.Killed).Count | Should -Be 0
+        }
+
+        It 'keeps -OomVictim with -SharesMemoryWith when no thread holds the mm: oom_mm is the shared mm' {
+            $owner = Add-OomTask -Machine $m -Pid 100 -Name owner -AnonRss 1GB -PassThru
+            $t = Add-OomTask -Machine $m -Pid 101 -Name clone -SharesMemoryWith 100 -Threads 2 -DetachedThreads 2 -OomVictim -PassThru
+            [object]::ReferenceEquals($t.OomMm, $owner.Mm) | Should -BeTrue
+            (Invoke-OutOfMemory -Machine $m).AbortedBy.Pid | Should -Be 101
+        }
+
         It 'sets MMF_OOM_SKIP on the mm with -OomSkip' {
             $t = Add-OomTask -Machine $m -Pid 100 -AnonRss 1MB -OomSkip -PassThru
             $t.Mm.Has([OomTools.Engine.Model.MmFlags]::OomSkip) | Should -BeTrue

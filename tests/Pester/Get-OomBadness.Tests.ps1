@@ -154,6 +154,30 @@ Describe 'Get-OomBadness' {
         }
     }
 
+    Context 'an earlier OOM victim' {
+        It 'passes over a reaped victim before the OOM-origin test: it is not ranked first with LONG_MAX' {
+            $m = New-OomMachine
+            Add-OomTask -Machine $m -Pid 100 -Name big -AnonRss 1GB
+            Add-OomTask -Machine $m -Pid 101 -Name swapoff -AnonRss 1MB -OomOrigin -OomVictim -OomSkip
+            $by = @{}; Get-OomBadness -Machine $m | ForEach-Object { $by[$_.Pid] = $_ }
+            $by[101].Reason | Should -Be 'ReapedVictim'
+            $by[101].Rank | Should -Be 0
+            $by[100].Rank | Should -Be 1
+            (Invoke-OutOfMemory -Machine $m).Victim.Pid | Should -Be 100
+        }
+
+        It 'marks a victim still exiting, which would stop the scan, and ranks the others' {
+            $m = New-OomMachine
+            Add-OomTask -Machine $m -Pid 100 -Name big -AnonRss 1GB
+            Add-OomTask -Machine $m -Pid 101 -Name dying -AnonRss 1MB -OomVictim
+            $by = @{}; Get-OomBadness -Machine $m | ForEach-Object { $by[$_.Pid] = $_ }
+            $by[101].Reason | Should -Be 'VictimExiting'
+            $by[101].Killable | Should -BeFalse
+            $by[101].OomScore | Should -Be 666
+            $by[100].Rank | Should -Be 1
+        }
+    }
+
     Context 'OOM domains' {
         BeforeAll {
             # Swap 2GB = 524288 pages; RAM 16GB = 4194304 pages; global totalpages 4718592.
@@ -210,6 +234,14 @@ Describe 'Get-OomBadness' {
             @($all | ForEach-Object Pid) | Should -Be @(100, 101, 102)
             $all[2].Reason | Should -Be 'OutsideNodes'
             $all[0].TotalPages | Should -Be 2359296    # 262144 + 2097152
+        }
+
+        It 'shows the /proc oom_score of a task outside the nodes, as proc_oom_score does (it knows no OOM nodes)' {
+            # global totalpages 4194304 + 262144 = 4456448; 524288 * 1000 / 4456448 = 117; (1000 + 117) * 2 / 3 = 744
+            $c = Get-OomBadness -Machine $m -Cpuset /c0 -Pid 102
+            $c.Reason | Should -Be 'OutsideNodes'
+            $c.Points | Should -BeNullOrEmpty
+            $c.OomScore | Should -Be 744
         }
 
         It 'passes over tasks bound to other nodes under a -Nodemask (mempolicy) domain' {

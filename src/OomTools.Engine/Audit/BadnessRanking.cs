@@ -6,7 +6,9 @@ namespace OomTools.Engine.Audit;
 
 /// <summary>
 /// Every task of an OOM domain scored without choosing (what Get-OomBadness lists): the same eligibility,
-/// oom_badness and scan order as <c>select_bad_process</c>, ranked the way its tie rule goes.
+/// oom_badness and scan order as <c>select_bad_process</c>, ranked the way its tie rule goes. An earlier OOM
+/// victim is passed over as the scan passes it (reaped) or marked as the one it would stop at (still exiting);
+/// either way it is not ranked.
 /// </summary>
 public static class BadnessRanking
 {
@@ -24,9 +26,10 @@ public static class BadnessRanking
         {
             var c = new OomCandidate(task, order++);
             list.Add(c);
-            if (OomKiller.OomUnkillableTask(task)) { c.Reason = task.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread; continue; }
-            if (!oc.IsMemcgOom && !killer.OomCpusetEligible(task, oc)) { c.Reason = OomSkipReason.OutsideNodes; continue; }
-            var reason = OomSkipReason.None;
+            // oom_evaluate_task's tests in its order: a victim is passed over (or would stop the scan) before
+            // the OOM-origin test, so a reaped OOM-origin victim is not ranked first with LONG_MAX.
+            var reason = killer.PassOver(task, oc);
+            if (reason != OomSkipReason.None) { killer.DescribePassedOver(c, task, total, reason); continue; }
             long points = task.OomOrigin ? long.MaxValue : killer.OomBadness(task, total, out reason);
             killer.Describe(c, task, total, points, reason);
         }

@@ -46,7 +46,10 @@ public sealed class OomCandidate
     public long RootBonus { get; internal set; }
     /// <summary><c>oc-&gt;totalpages</c> the points were scored against: RAM + swap, or the memcg limit or the constraint's nodes plus swap, in pages.</summary>
     public long TotalPages { get; internal set; }
-    /// <summary>What <c>/proc/PID/oom_score</c> shows (global totalpages, 0 when unkillable).</summary>
+    /// <summary>
+    /// What <c>/proc/PID/oom_score</c> shows for every task weighed, passed over or not (global totalpages, whatever
+    /// the OOM's domain or nodes; 0 only where oom_badness is LONG_MIN).
+    /// </summary>
     public long OomScore { get; internal set; }
     /// <summary>1 for the task the kernel would choose; 0 when not killable.</summary>
     public int Rank { get; internal set; }

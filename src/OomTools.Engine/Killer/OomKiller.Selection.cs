@@ -16,18 +16,11 @@ public sealed partial class OomKiller
         OomCandidate? c = null;
         if (oc.Candidates is not null) oc.Candidates.Add(c = new OomCandidate(task, order));
 
-        if (OomUnkillableTask(task))
-            return Next(c, task.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread);
-
-        // p may not have freeable memory in nodemask
-        if (!oc.IsMemcgOom && !OomCpusetEligible(task, oc))
-            return Next(c, OomSkipReason.OutsideNodes);
-
-        // An earlier victim holds the reserves; wait for it unless the reaper is already done with it.
-        if (!oc.IsSysrqOom && task.OomMm is { } oomMm)
+        var skip = PassOver(task, oc);
+        if (skip != OomSkipReason.None)
         {
-            if ((oomMm.Flags & MmFlags.OomSkip) != 0) return Next(c, OomSkipReason.ReapedVictim);
-            if (c is not null) c.Reason = OomSkipReason.VictimExiting;
+            if (c is not null) DescribePassedOver(c, task, oc.TotalPages.Value, skip);
+            if (skip != OomSkipReason.VictimExiting) return false;
             oc.Chosen = null;
             oc.Aborted = true;
             oc.AbortedBy = task;
@@ -51,10 +44,22 @@ public sealed partial class OomKiller
         return false;
     }
 
-    private static bool Next(OomCandidate? c, OomSkipReason reason)
+    /// <summary>
+    /// The tests of <c>oom_evaluate_task()</c> before any points, in its order: unkillable, outside the OOM's
+    /// nodes, then an earlier OOM victim — skipped once MMF_OOM_SKIP is on its oom_mm, otherwise it stops the
+    /// scan (<see cref="OomSkipReason.VictimExiting"/>). Only a task that passes all of them reaches the
+    /// oom_task_origin test, so a reaped victim is never chosen with LONG_MAX. <see cref="OomSkipReason.None"/>
+    /// when the task is to be scored.
+    /// </summary>
+    internal OomSkipReason PassOver(OomTask task, OomControl oc)
     {
-        if (c is not null) c.Reason = reason;
-        return false;
+        if (OomUnkillableTask(task)) return task.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread;
+        // p may not have freeable memory in nodemask
+        if (!oc.IsMemcgOom && !OomCpusetEligible(task, oc)) return OomSkipReason.OutsideNodes;
+        // An earlier victim holds the reserves; wait for it unless the reaper is already done with it.
+        if (!oc.IsSysrqOom && task.OomMm is { } oomMm)
+            return (oomMm.Flags & MmFlags.OomSkip) != 0 ? OomSkipReason.ReapedVictim : OomSkipReason.VictimExiting;
+        return OomSkipReason.None;
     }
 
     /// <summary>
@@ -81,7 +86,8 @@ public sealed partial class OomKiller
 
     /// <summary>
     /// Fills a candidate's breakdown of oom_badness with the terms <see cref="Kernels.KernelRules.Score"/> adds
-    /// up, so the parts shown are the parts scored (shown also for a task passed over: what it would weigh).
+    /// up, so the parts shown are the parts scored (shown also for a task passed over: what it would weigh), and
+    /// its <c>/proc/PID/oom_score</c>, which proc_oom_score works out whatever the OOM's domain or nodes.
     /// </summary>
     internal void Describe(OomCandidate c, OomTask task, long totalPages, long points, OomSkipReason reason)
     {
@@ -99,6 +105,16 @@ public sealed partial class OomKiller
         c.RootBonus = terms.RootTerm;
         c.OomScore = ProcOomScore(task);
         if (reason == OomSkipReason.None) c.Points = points;
+    }
+
+    /// <summary>
+    /// A candidate passed over before oom_badness: init and kernel threads show no parts (oom_badness never looks
+    /// at them); a task outside the nodes or an earlier victim shows what it would weigh and its /proc oom_score.
+    /// </summary>
+    internal void DescribePassedOver(OomCandidate c, OomTask task, long totalPages, OomSkipReason reason)
+    {
+        if (reason is OomSkipReason.GlobalInit or OomSkipReason.KernelThread) c.Reason = reason;
+        else Describe(c, task, totalPages, long.MinValue, reason);
     }
 
     internal static IEnumerable<OomTask> TasksOf(MemoryCgroup memcg)

@@ -76,26 +76,12 @@ public sealed partial class OomMachine
             }
             else
             {
-                task.Mm = new MemoryDescriptor
-                {
-                    AnonPages = spec.AnonPages,
-                    FilePages = spec.FilePages,
-                    ShmemPages = spec.ShmemPages,
-                    SwapEntries = spec.SwapEntries,
-                    PageTableBytes = spec.PageTableBytes,
-                    TotalVm = spec.TotalVm ?? new Pages(spec.AnonPages.Value + spec.FilePages.Value + spec.ShmemPages.Value + spec.SwapEntries.Value),
-                    OwnerPid = pid,
-                };
+                task.Mm = NewMm(spec, pid);
             }
             if (spec.OomSkip) task.Mm.Flags |= MmFlags.OomSkip;
             task.Mm.Users += task.ThreadsWithMm;
         }
-        if (spec.OomVictim && task.Mm is not null)
-        {
-            task.OomMm = task.Mm;
-            task.MemDie = true;
-            OomVictims++;
-        }
+        if (spec.OomVictim) MarkAddedVictim(task, spec, sharer);
 
         tasks.Add(task);
         byPid[pid] = task;
@@ -103,6 +89,39 @@ public sealed partial class OomMachine
         if (pid >= nextPid) nextPid = (int)System.Math.Min((long)pid + spec.Threads, int.MaxValue);
         return task;
     }
+
+    /// <summary>
+    /// A process added as an OOM victim: <c>signal-&gt;oom_mm</c> is set whether or not a thread still holds the
+    /// mm (mark_oom_victim took its own reference, so oom_mm outlives every exit_mm), and
+    /// <c>tsk_is_oom_victim()</c> is what oom_evaluate_task tests. TIF_MEMDIE (one victim in flight) is only on
+    /// a thread that has not passed exit_mm, which clears it.
+    /// </summary>
+    private void MarkAddedVictim(OomTask task, OomTaskSpec spec, OomTask? sharer)
+    {
+        if (task.Mm is { } mm)
+        {
+            task.OomMm = mm;
+            task.MemDie = true;
+            OomVictims++;
+            return;
+        }
+        // Every thread is past exit_mm: the shared mm lives on in the sharer; an mm of its own is only the
+        // struct oom_mm keeps (no users), with what exit_mmap has still to free.
+        var oomMm = sharer?.Mm ?? NewMm(spec, task.Pid);
+        if (spec.OomSkip) oomMm.Flags |= MmFlags.OomSkip;
+        task.OomMm = oomMm;
+    }
+
+    private static MemoryDescriptor NewMm(OomTaskSpec spec, int owner) => new()
+    {
+        AnonPages = spec.AnonPages,
+        FilePages = spec.FilePages,
+        ShmemPages = spec.ShmemPages,
+        SwapEntries = spec.SwapEntries,
+        PageTableBytes = spec.PageTableBytes,
+        TotalVm = spec.TotalVm ?? new Pages(spec.AnonPages.Value + spec.FilePages.Value + spec.ShmemPages.Value + spec.SwapEntries.Value),
+        OwnerPid = owner,
+    };
 
     private static bool SameOrZero(Pages given, Pages actual) => given.Value == 0 || given == actual;
 

@@ -68,6 +68,10 @@ public sealed class OomTaskSpec
     public bool Frozen { get; set; }
     /// <summary>The mm already has MMF_OOM_SKIP (reaped or exiting).</summary>
     public bool OomSkip { get; set; }
-    /// <summary>The process is already an OOM victim (signal-&gt;oom_mm set, SIGKILL pending).</summary>
+    /// <summary>
+    /// The process is already an OOM victim (signal-&gt;oom_mm set, SIGKILL pending). oom_mm is set even when no
+    /// thread holds the mm any more (the shared mm of <see cref="SharesMemoryWith"/>, or one of its own with these
+    /// sizes): mark_oom_victim holds its own reference, and oom_evaluate_task stops at it all the same.
+    /// </summary>
     public bool OomVictim { get; set; }
 }
