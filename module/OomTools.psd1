@@ -17,6 +17,7 @@
         'Set-OomTask'
         'Remove-OomTask'
         'New-OomCgroup'
+        'Set-OomCgroup'
         'New-OomCpuset'
         'Get-OomBadness'
         'Invoke-OutOfMemory'

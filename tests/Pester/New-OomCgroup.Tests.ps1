@@ -66,6 +66,33 @@ Describe 'New-OomCgroup' {
         }
     }
 
+    Context 'cgroup v1 memory.oom_control' {
+        It 'sets oom_kill_disable with -OomKillDisable; the counters start at 0' {
+            $v1 = New-OomMachine -CgroupVersion 1
+            $cg = New-OomCgroup -Machine $v1 -Path /batch -MemoryMax 1GB -OomKillDisable
+            $cg.OomKillDisable | Should -BeTrue
+            $cg.UnderOom | Should -BeFalse
+            $cg.OomKill | Should -Be 0
+            $cg.Oom | Should -Be 0
+            [OomTools.Engine.Memcontrol.MemCgroups]::MemCgroupOomControlRead($cg) | Should -Be "oom_kill_disable 1`nunder_oom 0`noom_kill 0`n"
+        }
+
+        It 'gives a new child its parent''s oom_kill_disable, which -OomKillDisable:$false clears' {
+            $v1 = New-OomMachine -CgroupVersion 1
+            New-OomCgroup -Machine $v1 -Path /batch -OomKillDisable | Out-Null
+            (New-OomCgroup -Machine $v1 -Path /batch/a).OomKillDisable | Should -BeTrue
+            (New-OomCgroup -Machine $v1 -Path /batch/b -OomKillDisable:$false).OomKillDisable | Should -BeFalse
+        }
+
+        It 'shows the counters with Format-List' {
+            $v1 = New-OomMachine -CgroupVersion 1
+            $text = New-OomCgroup -Machine $v1 -Path /batch -OomKillDisable | Format-List | Out-String
+            $text | Should -Match 'OomKillDisable \(v1\) : True'
+            $text | Should -Match 'UnderOom \(v1\)\s+: False'
+            $text | Should -Match 'OomKill\s+: 0'
+        }
+    }
+
     Context '-WhatIf' {
         It 'creates nothing and writes nothing' {
             New-OomCgroup -Machine $m -Path /app -MemoryMax 1GB -WhatIf | Should -BeNullOrEmpty
@@ -137,6 +164,13 @@ Describe 'New-OomCgroup' {
                 Should -Throw -ErrorId 'InvalidArgument,OomTools.Commands.NewOomCgroupCommand' -PassThru
             $err.Exception.Message | Should -BeLike '*v2*'
             $v1.FindCgroup('/svc') | Should -BeNullOrEmpty
+        }
+
+        It 'refuses -OomKillDisable on cgroup v2 with InvalidArgument (no memory.oom_control there)' {
+            $err = { New-OomCgroup -Machine $m -Path /nokill -OomKillDisable -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidArgument,OomTools.Commands.NewOomCgroupCommand' -PassThru
+            $err.Exception.Message | Should -BeLike '*v1*'
+            Get-OomMachineState $m | Should -Be $before
         }
 
         It 'refuses swappiness 201 with ParameterArgumentValidationError' {

@@ -85,6 +85,7 @@ public sealed class MemCgroups
         for (var c = memcg; c is not null && !c.IsRoot; c = m.CgroupVersion == CgroupVersion.V2 ? c.Parent : null)
         {
             if (ev == MemcgEvent.OomKill) c.OomKillEvents++;
+            else if (ev == MemcgEvent.Oom) c.Oom++;
             else c.OomGroupKillEvents++;
         }
     }
@@ -141,7 +142,8 @@ public sealed class MemCgroups
 
     /// <summary>
     /// Anonymous pages released (by exit_mmap or the oom_reaper) leave the owner's cgroups
-    /// (<c>mem_cgroup_uncharge</c>) and the machine's count of memory in use.
+    /// (<c>mem_cgroup_uncharge</c>) and the machine's count of memory in use; <c>uncharge_batch</c> then wakes
+    /// charges waiting in a related memcg OOM (<see cref="MemCgroupOomRecover"/>).
     /// </summary>
     public void Uncharge(MemoryDescriptor mm, Pages pages)
     {
@@ -150,6 +152,62 @@ public sealed class MemCgroups
         for (var c = owner?.Memcg; c is not null; c = c.Parent)
             if (c.Usage is { } u) c.Usage = NotBelowZero(u - pages);
         if (m.UsedPages is { } used) m.UsedPages = NotBelowZero(used - pages);
+        if (owner is not null) MemCgroupOomRecover(owner.Memcg);
+    }
+
+    /// <summary>
+    /// <c>memcg1_oom_recover()</c>: wakes the charges waiting in an OOM of <paramref name="memcg"/>, an ancestor
+    /// or a descendant (nothing while it is not under OOM); each takes its under_oom mark off and tries its
+    /// charge again when it next runs. Returns how many woke.
+    /// </summary>
+    public int MemCgroupOomRecover(MemoryCgroup memcg) =>
+        m.WakeMemcgOomWaiters(memcg ?? throw new System.ArgumentNullException(nameof(memcg)));
+
+    /// <summary>
+    /// <c>mem_cgroup_oom_control_write()</c>: sets v1 <c>memory.oom_control</c>'s oom_kill_disable (EINVAL on the
+    /// root; the file does not exist on v2). Clearing it wakes the charges waiting in the cgroup's OOMs.
+    /// </summary>
+    public void MemCgroupOomControlWrite(MemoryCgroup memcg, bool oomKillDisable)
+    {
+        if (memcg is null) throw new System.ArgumentNullException(nameof(memcg));
+        if (m.CgroupVersion != CgroupVersion.V1)
+            throw new OomEngineException(OomError.InvalidArgument, "memory.oom_control (oom_kill_disable) exists only on cgroup v1.", memcg.Path);
+        if (memcg.IsRoot)
+            throw new OomEngineException(OomError.InvalidArgument, "The root memory cgroup's oom_kill_disable cannot be set (EINVAL).", memcg.Path);
+        memcg.OomKillDisable = oomKillDisable;
+        if (!oomKillDisable) MemCgroupOomRecover(memcg);
+    }
+
+    /// <summary>
+    /// <c>mem_cgroup_resize_max()</c>: a new <c>memory.max</c> (v1 <c>memory.limit_in_bytes</c>). A limit below
+    /// what is charged would need reclaim (or on v2 an OOM) first, which is not modelled: refused (EBUSY). On v1
+    /// the memory limit may not exceed the memory+swap limit (EINVAL). Raising it wakes the charges waiting in the
+    /// cgroup's OOMs.
+    /// </summary>
+    public void MemCgroupResizeMax(MemoryCgroup memcg, Pages max)
+    {
+        if (memcg is null) throw new System.ArgumentNullException(nameof(memcg));
+        if (memcg.IsRoot) throw new OomEngineException(OomError.InvalidArgument, "The root memory cgroup has no limit to set.", memcg.Path);
+        if (max.Value < 0) throw new OomEngineException(OomError.NegativeSize, $"memory.max cannot be negative ({max}).", max);
+        if (max > m.PageCounterMax) max = m.PageCounterMax;
+        var usage = MemoryCurrent(memcg);
+        if (max < memcg.MemoryMax && max < usage)
+            throw new OomEngineException(OomError.InvalidState, $"memory.max {max} is below what {memcg.Path} has charged ({usage}): reclaim to make room is not modelled (EBUSY).", max);
+        if (m.CgroupVersion == CgroupVersion.V1 && max > memcg.MemswMax)
+            throw new OomEngineException(OomError.InvalidArgument, $"On cgroup v1 the memory limit cannot exceed memory.memsw.limit_in_bytes ({memcg.MemswMax}) (EINVAL).", max);
+        bool enlarge = max > memcg.MemoryMax;
+        memcg.MemoryMax = max;
+        if (enlarge) MemCgroupOomRecover(memcg);
+    }
+
+    /// <summary>
+    /// <c>mem_cgroup_oom_control_read()</c>: v1 <c>memory.oom_control</c> as the kernel prints it, one
+    /// <c>name value</c> line each for oom_kill_disable, under_oom and oom_kill.
+    /// </summary>
+    public static string MemCgroupOomControlRead(MemoryCgroup memcg)
+    {
+        if (memcg is null) throw new System.ArgumentNullException(nameof(memcg));
+        return $"oom_kill_disable {(memcg.OomKillDisable ? 1 : 0)}\nunder_oom {(memcg.UnderOom ? 1 : 0)}\noom_kill {memcg.OomKill}\n";
     }
 
     // A measured counter never goes negative, even when more is freed than it was told was charged.

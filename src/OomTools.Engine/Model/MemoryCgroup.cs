@@ -61,6 +61,36 @@ public sealed class MemoryCgroup
     /// <summary>The <c>oom_group_kill</c> counter of <c>memory.events</c>: processes killed because memory.oom.group took the whole cgroup.</summary>
     public long OomGroupKillEvents { get; internal set; }
 
+    /// <summary>
+    /// The <c>oom_kill</c> counter (MEMCG_OOM_KILL): v1 <c>memory.oom_control</c>'s <c>oom_kill</c> line, v2
+    /// <c>memory.events</c> <c>oom_kill</c>; processes of this cgroup (on v2, of its subtree) the OOM killer killed.
+    /// The same counter as <see cref="OomKillEvents"/>.
+    /// </summary>
+    public long OomKill { get => OomKillEvents; internal set => OomKillEvents = value; }
+    /// <summary>v2 <c>memory.events</c> <c>oom_group_kill</c> (MEMCG_OOM_GROUP_KILL); the same counter as <see cref="OomGroupKillEvents"/>.</summary>
+    public long OomGroupKill { get => OomGroupKillEvents; internal set => OomGroupKillEvents = value; }
+    /// <summary>
+    /// v2 <c>memory.events</c> <c>oom</c> (MEMCG_OOM): how often a charge over this cgroup's limit reached
+    /// <c>mem_cgroup_oom</c> — counted before oom_kill_disable is looked at, so a charge that waits counts too, once
+    /// per try. On v1 the kernel keeps it but no file shows it.
+    /// </summary>
+    public long Oom { get; internal set; }
+
+    /// <summary>
+    /// v1 <c>memory.oom_control</c> <c>oom_kill_disable</c> (<c>memcg-&gt;oom_kill_disable</c>): a charge over this
+    /// cgroup's limit does not run the OOM killer but waits (<see cref="UnderOom"/>) until the limit is raised,
+    /// memory is uncharged or this is cleared. A new cgroup starts with its parent's. Always false on v2 (no such file).
+    /// </summary>
+    public bool OomKillDisable { get; internal set; }
+
+    // memcg->under_oom: how many marks this cgroup holds (each waiting charge marks its OOM cgroup's subtree).
+    internal int underOom;
+    /// <summary>
+    /// v1 <c>memory.oom_control</c> <c>under_oom</c>: a charge is waiting in an OOM of this cgroup or an ancestor
+    /// (<c>mem_cgroup_mark_under_oom</c> marks the whole subtree); the file prints it as 0 or 1.
+    /// </summary>
+    public bool UnderOom { get => underOom > 0; internal set => underOom = value ? System.Math.Max(1, underOom) : 0; }
+
     /// <summary><c>mem_cgroup_is_descendant(this, ancestor)</c>: true for the ancestor itself too.</summary>
     public bool IsDescendantOf(MemoryCgroup ancestor)
     {

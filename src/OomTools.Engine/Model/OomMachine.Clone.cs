@@ -28,6 +28,7 @@ public sealed partial class OomMachine
             {
                 MemoryMax = cg.MemoryMax, SwapMax = cg.SwapMax, MemswMax = cg.MemswMax, Swappiness = cg.Swappiness,
                 OomGroup = cg.OomGroup, Usage = cg.Usage, OomKillEvents = cg.OomKillEvents, OomGroupKillEvents = cg.OomGroupKillEvents,
+                Oom = cg.Oom, OomKillDisable = cg.OomKillDisable, underOom = cg.underOom,
             };
             cgMap[cg] = twin;
             copy.memcgs[cg.Path] = twin;
@@ -72,6 +73,7 @@ public sealed partial class OomMachine
         }
         copy.OomReaperThread = OomReaperThread?.CloneMapped(taskMap);
         copy.Pending = Pending.CloneMapped(taskMap);
+        copy.memcgOomWaitq = CloneMemcgOomWaitq(taskMap, cgMap);
         // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
         foreach (var cg in RootMemcg.SubtreePreOrder())
             foreach (var t in cg.tasks) cgMap[cg].tasks.Add(taskMap[t]);

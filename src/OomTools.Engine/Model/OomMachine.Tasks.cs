@@ -149,6 +149,7 @@ public sealed partial class OomMachine
         tasks.Remove(task);
         byPid.Remove(task.Pid);
         task.Memcg.tasks.Remove(task);
+        MemcgOomReleased(task);
     }
 
     /// <summary>Moves a process into another memory cgroup; it joins the end of that cgroup's task list.</summary>
@@ -177,6 +178,8 @@ public sealed partial class OomMachine
         // v1: a new memcg starts with its parent's swappiness (mem_cgroup_css_alloc); v2 always follows vm.swappiness.
         if (swappiness is null && CgroupVersion == CgroupVersion.V1 && !parent.IsRoot) swappiness = parent.Swappiness;
         var cg = new MemoryCgroup(p.Substring(cut + 1), parent, PageCounterMax) { OomGroup = oomGroup, Swappiness = swappiness };
+        // v1: oom_kill_disable is inherited too (mem_cgroup_css_alloc); the root's cannot be set.
+        if (CgroupVersion == CgroupVersion.V1) cg.OomKillDisable = parent.OomKillDisable;
         if (memoryMax is { } max) cg.MemoryMax = max;
         if (swapMax is { } swap)
         {

@@ -11,4 +11,10 @@ public enum ChargeResult
     NoMemory,
     /// <summary>The machine panicked.</summary>
     Panicked,
+    /// <summary>
+    /// Asleep in a memcg OOM whose cgroup has oom_kill_disable set (v1 <c>memory.oom_control</c>): nothing was
+    /// killed, the task waits on <c>OomMachine.MemcgOomWaiters</c> with what is left to charge until the limit is
+    /// raised, memory is uncharged or oom_kill_disable is cleared.
+    /// </summary>
+    Waiting,
 }

@@ -49,7 +49,9 @@ public sealed class PageAllocator
     /// its limit is the OOM's memcg) and the machine; when it does not fit, <see cref="MemCgroupOutOfMemory"/> or
     /// <see cref="DoAllocPagesMayOom"/> runs out_of_memory with the task as current (each outcome is added to
     /// <paramref name="outcomes"/>), and the charge is retried once the victim's exit or the reaper has freed
-    /// memory — simulated time passes meanwhile. At most <paramref name="maxOoms"/> OOMs are run.
+    /// memory — simulated time passes meanwhile. At most <paramref name="maxOoms"/> OOMs are run. A memcg OOM
+    /// counts <c>oom</c> in memory.events; where the cgroup has oom_kill_disable (v1) nothing is killed: the task
+    /// sleeps until woken and retries, or returns <see cref="ChargeResult.Waiting"/> when nothing more is due.
     /// </summary>
     public ChargeResult Charge(OomTask task, Pages pages, List<OomOutcome>? outcomes = null, int maxOoms = 64) =>
         Charge(task, pages, outcomes, maxOoms, null);
@@ -80,6 +82,17 @@ public sealed class PageAllocator
                 if (left == 0) return ChargeResult.Charged;
                 continue;
             }
+            if (over is not null)
+            {
+                // mem_cgroup_oom(): MEMCG_OOM counts every try, before oom_kill_disable is looked at.
+                memCgroups.MemcgMemoryEvent(over, MemcgEvent.Oom);
+                if (over.OomKillDisable)
+                {
+                    // v1 oom_kill_disable: no kill; the fault ends asleep in mem_cgroup_oom_synchronize.
+                    if (!SleepInMemcgOom(m.AddMemcgOomWaiter(task, over, new Pages(left)), timeline, run)) return ChargeResult.Waiting;
+                    continue;
+                }
+            }
             if (m.OomKillerDisabled || ++ooms > maxOoms) return ChargeResult.NoMemory;
             var outcome = over is not null
                 ? MemCgroupOutOfMemory(over, task, outcomes is not null)
@@ -95,6 +108,58 @@ public sealed class PageAllocator
             // Wait, as the allocator does, until the victim's exit or the reaper frees something.
             if (!timeline.StepToNextEvent(run)) return ChargeResult.NoMemory;
         }
+    }
+
+    /// <summary>
+    /// Asleep on memcg_oom_waitq (TASK_KILLABLE): simulated time runs until something wakes the waiter (an exit or
+    /// the reaper uncharging, a fatal signal); false when nothing more is due and it sleeps on. A woken waiter
+    /// leaves the queue and the caller tries the charge again.
+    /// </summary>
+    private bool SleepInMemcgOom(MemcgOomWaiter w, TimelineRunner timeline, TimelineRun run)
+    {
+        while (!w.Woken && !w.Task.GroupExiting && ReferenceEquals(m.FindTask(w.Task.Pid), w.Task))
+            if (!timeline.StepToNextEvent(run)) return false;
+        m.RemoveMemcgOomWaiter(w);
+        return true;
+    }
+
+    /// <summary>
+    /// The charges woken in a memcg OOM (<see cref="OomMachine.MemcgOomWaiters"/> marked woken) run again, in the
+    /// order they went to sleep: each retries what it had left to allocate — it may now fit, run the OOM killer
+    /// (oom_kill_disable cleared) or wait again. A waiter killed meanwhile just leaves. Returns what happened.
+    /// </summary>
+    public IReadOnlyList<TimelineEvent> RunWokenCharges()
+    {
+        var events = new List<TimelineEvent>();
+        while (FirstWoken() is { } w)
+        {
+            m.RemoveMemcgOomWaiter(w);
+            if (w.Task.GroupExiting || !ReferenceEquals(m.FindTask(w.Task.Pid), w.Task)) continue;
+            events.AddRange(Allocate(w.Task, w.PagesLeft));
+        }
+        return events;
+    }
+
+    private MemcgOomWaiter? FirstWoken()
+    {
+        foreach (var w in m.MemcgOomWaiters) if (w.Woken) return w;
+        return null;
+    }
+
+    /// <summary>
+    /// Changes a memory cgroup as a write to its files does — <paramref name="memoryMax"/> to <c>memory.max</c>
+    /// (<see cref="MemCgroups.MemCgroupResizeMax"/>), then <paramref name="oomKillDisable"/> to v1
+    /// <c>memory.oom_control</c> (<see cref="MemCgroups.MemCgroupOomControlWrite"/>); null leaves one as it is —
+    /// and lets the charges that woke go on (<see cref="RunWokenCharges"/>). Returns what they did.
+    /// </summary>
+    public IReadOnlyList<TimelineEvent> SetCgroup(MemoryCgroup memcg, Pages? memoryMax, bool? oomKillDisable)
+    {
+        if (memcg is null) throw new System.ArgumentNullException(nameof(memcg));
+        if (oomKillDisable is not null && m.CgroupVersion != CgroupVersion.V1)
+            throw new OomEngineException(OomError.InvalidArgument, "memory.oom_control (oom_kill_disable) exists only on cgroup v1.", memcg.Path);
+        if (memoryMax is { } max) memCgroups.MemCgroupResizeMax(memcg, max);
+        if (oomKillDisable is { } disable) memCgroups.MemCgroupOomControlWrite(memcg, disable);
+        return RunWokenCharges();
     }
 
     /// <summary>
@@ -116,6 +181,13 @@ public sealed class PageAllocator
     /// <summary><paramref name="task"/> allocates <paramref name="total"/> pages at once; returns what happened, in order.</summary>
     public IReadOnlyList<TimelineEvent> Allocate(OomTask task, Pages total) => Allocate(task, total, 0, new Jiffies(1));
 
+    private MemcgOomWaiter LastWaiterOf(OomTask task)
+    {
+        var q = m.MemcgOomWaiters;
+        for (int i = q.Count - 1; i >= 0; i--) if (ReferenceEquals(q[i].Task, task)) return q[i];
+        throw new OomEngineException(OomError.InvalidState, $"Process {task} is not waiting in a memcg OOM.", task.Pid);
+    }
+
     /// <summary>
     /// A task allocating over time: <paramref name="total"/> pages at <paramref name="pagesPerTick"/> per tick of
     /// <paramref name="tick"/> (all at once when 0; a tick is at least one jiffy), the timeline running between
@@ -131,6 +203,15 @@ public sealed class PageAllocator
         {
             long chunk = pagesPerTick > 0 ? System.Math.Min(pagesPerTick, left) : left;
             var result = Charge(task, new Pages(chunk), null, 64, run);
+            if (result == ChargeResult.Waiting)
+            {
+                // The rest of the allocation waits with the page that did not fit.
+                var w = LastWaiterOf(task);
+                w.PagesLeft += new Pages(left - chunk);
+                run.Events.Add(timeline.Event(TimelineEventKind.MemcgOomWait, task, w.PagesLeft.Value,
+                    $"waits in memcg {w.Memcg.Path} OOM: oom_kill_disable is set, nothing killed (under_oom 1); {w.PagesLeft.Value} pages to go"));
+                break;
+            }
             if (result != ChargeResult.Charged)
             {
                 run.Events.Add(timeline.Event(TimelineEventKind.AllocationFailed, task, chunk, result switch

@@ -91,6 +91,8 @@ public static class OomMachineJson
                 .Add("usage", cg.Usage?.Value)
                 .Add("oomKillEvents", cg.OomKillEvents)
                 .Add("oomGroupKillEvents", cg.OomGroupKillEvents)
+                .Add("oomEvents", cg.Oom)
+                .Add("oomKillDisable", cg.OomKillDisable)
                 .Add("taskOrder", Map(cg.Tasks, t => (long)t.Pid)));
         }
         doc.Add("memoryCgroups", cgroups);
@@ -331,6 +333,8 @@ public static class OomMachineJson
                 cg.Usage = NullablePages(o, "usage", at);
                 cg.OomKillEvents = NonNegative(o, "oomKillEvents", at, 0);
                 cg.OomGroupKillEvents = NonNegative(o, "oomGroupKillEvents", at, 0);
+                cg.Oom = NonNegative(o, "oomEvents", at, 0);
+                cg.OomKillDisable = Bool(o, "oomKillDisable", at, false);
                 if (Arr(o, "taskOrder", at, required: false) is { } order)
                     orders[cg] = Pids(order, at + ".taskOrder");
             }

@@ -29,6 +29,11 @@ public enum TimelineEventKind
     OutOfMemory,
     /// <summary>An allocation failed (-ENOMEM) or its task was killed.</summary>
     AllocationFailed,
+    /// <summary>
+    /// An allocation went to sleep in a memcg OOM with oom_kill_disable set (v1): nothing killed, nothing printed,
+    /// under_oom 1 until it is woken.
+    /// </summary>
+    MemcgOomWait,
 }
 
 /// <summary>One thing that happened at a jiffy, in order.</summary>

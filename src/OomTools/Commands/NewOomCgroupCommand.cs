@@ -1,10 +1,11 @@
 using System.Management.Automation;
+using OomTools.Engine.Memcontrol;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
 namespace OomTools.Commands;
 
-/// <summary>New-OomCgroup: a memory cgroup under an existing parent, with its limits and memory.oom.group.</summary>
+/// <summary>New-OomCgroup: a memory cgroup under an existing parent, with its limits, memory.oom.group and v1 oom_kill_disable.</summary>
 [Cmdlet(VerbsCommon.New, "OomCgroup", SupportsShouldProcess = true)]
 [OutputType(typeof(MemoryCgroup))]
 public sealed class NewOomCgroupCommand : OomCmdlet
@@ -37,12 +38,23 @@ public sealed class NewOomCgroupCommand : OomCmdlet
     [ValidateRange(0, 200)]
     public int? Swappiness { get; set; }
 
+    /// <summary>
+    /// v1 memory.oom_control oom_kill_disable: a charge over the limit waits instead of an OOM kill (refused on v2).
+    /// Without it a v1 cgroup starts with its parent's setting.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter OomKillDisable { get; set; }
+
     /// <summary>Creates one memory cgroup per piped path (limits in bytes become pages) and writes it.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
         var swap = Sizes.Pick("swap limit", SwapMax, null, Machine.PageSize);
+        if (OomKillDisable && Machine.CgroupVersion != CgroupVersion.V1)
+            throw new Engine.OomEngineException(Engine.OomError.InvalidArgument, "memory.oom_control (oom_kill_disable) exists only on cgroup v1.", Path);
         if (!ShouldProcess($"{Path} on {Machine.Name}", "Create memory cgroup")) return;
-        WriteObject(Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness));
+        var cg = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness);
+        if (IsBound(nameof(OomKillDisable)) && Machine.CgroupVersion == CgroupVersion.V1) Machine.MemCgroups.MemCgroupOomControlWrite(cg, OomKillDisable);
+        WriteObject(cg);
     }, Path);
 }

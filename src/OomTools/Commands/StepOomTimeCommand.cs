@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OomTools.Engine.Model;
+using OomTools.Engine.PageAlloc;
 using OomTools.Engine.Timeline;
 
 namespace OomTools.Commands;
@@ -52,5 +53,7 @@ public sealed class StepOomTimeCommand : OomCmdlet
             _ => Machine.Timeline.StepUntilIdle(),
         };
         foreach (var e in events) WriteObject(e);
+        // Charges an exit woke in a memcg OOM (v1 oom_kill_disable) go on now.
+        foreach (var e in Machine.PageAllocator.RunWokenCharges()) WriteObject(e);
     }, Machine);
 }
