@@ -237,4 +237,59 @@ public class MemcgOomControlTests
         Assert.True(app.UnderOom);                                            // the original still waits
         Assert.Single(m.MemcgOomWaiters);
     }
+    /// <summary>
+    /// The real kernel (6.18, tests/fixtures/kernel-logs/shapes/oomdisable-1000.log): the lab's reads of
+    /// memory.oom_control at each stage, against the model's at the same stage. Sizes are the task table's rows;
+    /// the parent's usage is usage_in_bytes (full, 40960 pages, when the grower waits).
+    /// </summary>
+    [Fact]
+    public void RealKernel_OomControlStagesOfOomdisable1000()
+    {
+        const string parentPath = "/lab/oomlab-25082-oomdisable-1000";
+        var stages = ReadStages(Architecture.RepoPaths.Of("tests/fixtures/kernel-logs/shapes/oomdisable-1000.log"));
+        var m = TestMachines.Machine(cgroups: CgroupVersion.V1);
+        m.CreateCgroup("/lab");
+        var parent = m.CreateCgroup(parentPath, memoryMax: new Pages(40960));
+        var c0 = m.CreateCgroup(parentPath + "/c0");                        // made before oom_kill_disable was set
+        m.MemCgroups.MemCgroupOomControlWrite(parent, true);
+        m.Add(25256, anon: 6656, file: 366, shmem: 2304, pgtables: 126976, adj: 902, name: "holder", cgroup: parentPath);
+        m.Add(25275, anon: 7680, file: 341, shmem: 768, pgtables: 114688, adj: 806, name: "holder", cgroup: parentPath);
+        m.Add(25248, anon: 2328, file: 380, pgtables: 98304, name: "holder", cgroup: parentPath + "/c0");
+        var grower = m.Add(25295, anon: 20992 - 64, file: 366, pgtables: 212992, adj: 624, name: "holder", cgroup: parentPath + "/c0");
+        parent.Usage = new Pages(40960 - 64);
+
+        Assert.Equal(stages["before the grower"][parentPath], MemCgroups.MemCgroupOomControlRead(parent));
+        Assert.Equal(stages["before the grower"][c0.Path], MemCgroups.MemCgroupOomControlRead(c0));
+
+        var waited = m.PageAllocator.Allocate(grower, new Pages(128));
+        Assert.Equal(TimelineEventKind.MemcgOomWait, waited[^1].Kind);
+        Assert.Empty(m.Log.Entries);                                       // the kernel printed nothing either
+        Assert.Equal(stages["grower waits"][parentPath], MemCgroups.MemCgroupOomControlRead(parent));
+        Assert.Equal(stages["grower waits"][c0.Path], MemCgroups.MemCgroupOomControlRead(c0));
+
+        m.MemCgroups.MemCgroupOomControlWrite(parent, false);
+        Assert.Equal(stages["oom_kill_disable cleared"][parentPath], MemCgroups.MemCgroupOomControlRead(parent));
+        Assert.Equal(stages["oom_kill_disable cleared"][c0.Path], MemCgroups.MemCgroupOomControlRead(c0));
+
+        var ran = m.PageAllocator.RunWokenCharges();
+        var oom = Assert.Single(ran, e => e.Kind == TimelineEventKind.OutOfMemory);
+        Assert.Equal(25295, oom.Outcome!.Victim!.Pid);                    // the kernel's victim: the grower itself
+        Assert.Equal(stages["at the end"][parentPath], MemCgroups.MemCgroupOomControlRead(parent));   // v1: oom_kill on the victim's cgroup only
+        Assert.Equal(stages["at the end"][c0.Path], MemCgroups.MemCgroupOomControlRead(c0));
+    }
+
+    /// <summary>The lab's "# stage: path memory.oom_control: k v k v k v, ..." lines, as memory.oom_control text per path.</summary>
+    private static Dictionary<string, Dictionary<string, string>> ReadStages(string path)
+    {
+        var stages = new Dictionary<string, Dictionary<string, string>>();
+        foreach (var line in System.IO.File.ReadLines(path).Where(l => l.StartsWith("# ", System.StringComparison.Ordinal) && l.Contains("memory.oom_control", System.StringComparison.Ordinal)))
+        {
+            int colon = line.IndexOf(": ", System.StringComparison.Ordinal);
+            var byPath = stages[line.Substring(2, colon - 2)] = new Dictionary<string, string>();
+            foreach (System.Text.RegularExpressions.Match x in System.Text.RegularExpressions.Regex.Matches(line,
+                @"(/\S+) memory\.oom_control: oom_kill_disable (\d) under_oom (\d) oom_kill (\d+)"))
+                byPath[x.Groups[1].Value] = $"oom_kill_disable {x.Groups[2].Value}\nunder_oom {x.Groups[3].Value}\noom_kill {x.Groups[4].Value}\n";
+        }
+        return stages;
+    }
 }
