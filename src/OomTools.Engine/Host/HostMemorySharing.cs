@@ -7,9 +7,9 @@ namespace OomTools.Engine.Host;
 
 /// <summary>
 /// The part of a snapshot that reads how processes share memory: which use one mm (<see cref="MmGroups"/> through
-/// <c>kcmp</c>), which are in vfork (<see cref="ProcVfork"/>), and what each mm's <c>smaps_rollup</c> and, when it has
-/// shmem pages, <c>smaps</c> say (<see cref="SmapsReader"/>) for the mms that may share pages
-/// (<see cref="SharingCandidates"/>).
+/// <c>kcmp</c>), which are in vfork (<see cref="ProcVfork"/>), what <c>smaps_rollup</c> says of the mms that may share
+/// anonymous pages (<see cref="ForkSharers"/>), and which shmem objects each mm with shmem pages maps
+/// (<see cref="SmapsReader"/>).
 /// </summary>
 internal static class HostMemorySharing
 {
@@ -67,25 +67,22 @@ internal static class HostMemorySharing
     }
 
     /// <summary>
-    /// The mms (their owners) whose pages another mm may map, the only ones whose smaps are read: smaps_rollup walks the
-    /// page tables and costs about ten reads of status. Anonymous pages are shared between mms only by fork's
-    /// copy-on-write, so by a process forked without exec (<c>PF_FORKNOEXEC</c>, cleared by exec) and its parent;
-    /// shmem pages by any holder (<c>RssShmem</c>). Page-cache pages are shared by every mm mapping the file, and no
-    /// kill frees them. (KSM's merged pages are left out.)
+    /// The mms (their owners) whose anonymous pages another mm may map, the only ones whose smaps_rollup is read:
+    /// it walks the page tables and costs about ten reads of status. Anonymous pages are shared between mms only by
+    /// fork's copy-on-write, so by a process forked without exec (<c>PF_FORKNOEXEC</c>, cleared by exec) and its
+    /// parent. (KSM's merged pages are left out.) Shmem is read per object from maps instead
+    /// (<see cref="ShmemMapping"/>); page-cache pages are shared by every mm mapping the file, and no kill frees them.
     /// </summary>
-    internal static IEnumerable<HostProcess> SharingCandidates(List<HostProcess> procs)
+    internal static HashSet<HostProcess> ForkSharers(List<HostProcess> procs)
     {
         const uint PF_FORKNOEXEC = 0x40;
         var parents = new HashSet<int>();
         foreach (var p in procs)
             if (p.HasMm && (p.Flags & PF_FORKNOEXEC) != 0) parents.Add(p.Status.PPid);
-        var seen = new HashSet<HostProcess>();
+        var roots = new HashSet<HostProcess>();
         foreach (var p in procs)
-        {
-            if (!p.HasMm) continue;
-            if ((p.Flags & PF_FORKNOEXEC) != 0 || parents.Contains(p.Status.Pid) || p.MmStatus.RssShmem.Value > 0)
-                if (seen.Add(p.MmRoot)) yield return p.MmRoot;
-        }
+            if (p.HasMm && ((p.Flags & PF_FORKNOEXEC) != 0 || parents.Contains(p.Status.Pid))) roots.Add(p.MmRoot);
+        return roots;
     }
 
     private static void ReadSmaps(List<HostProcess> procs, HostSnapshotOptions o, Action<string> warn)
@@ -97,14 +94,20 @@ internal static class HostMemorySharing
             try { return fs.ReadText(path); }
             catch (UnauthorizedAccessException) { denied++; return null; }
         }
-        foreach (var p in SharingCandidates(procs))
+        var forkSharers = ForkSharers(procs);
+        foreach (var p in procs)
         {
-            p.SmapsRollup = SmapsReader.ParseRollup(Quiet(HostSnapshot.Join(p.MmDir, "smaps_rollup")), o.PageSize);
-            if (p.MmStatus.RssShmem.Value == 0 || p.SmapsRollup is null) continue;
-            if (Quiet(HostSnapshot.Join(p.MmDir, "smaps")) is { } smaps)
-                p.ShmemMappings = SmapsReader.ParseShmem(smaps, o.PageSize, SmapsReader.TmpfsDevices(Quiet(HostSnapshot.Join(p.MmDir, "mountinfo"))));
+            if (!p.HasMm || p.Owner is not null) continue;
+            if (forkSharers.Contains(p)) p.SmapsRollup = SmapsReader.ParseRollup(Quiet(HostSnapshot.Join(p.MmDir, "smaps_rollup")), o.PageSize);
+            if (p.MmStatus.RssShmem.Value == 0 || Quiet(HostSnapshot.Join(p.MmDir, "maps")) is not { } maps) continue;
+            var tmpfs = SmapsReader.TmpfsDevices(Quiet(HostSnapshot.Join(p.MmDir, "mountinfo")));
+            var objects = SmapsReader.ParseShmem(maps, o.PageSize, tmpfs, withSizes: false);
+            // One shmem object mapped: every shmem page the mm maps (RssShmem, MM_SHMEMPAGES) is its. More: smaps splits them.
+            if (objects.Count == 1) objects[0].Rss = p.MmStatus.RssShmem.ToPages(o.PageSize);
+            else if (objects.Count > 1 && Quiet(HostSnapshot.Join(p.MmDir, "smaps")) is { } smaps) objects = SmapsReader.ParseShmem(smaps, o.PageSize, tmpfs, withSizes: true);
+            p.ShmemMappings = objects;
         }
         if (denied > 0)
-            warn($"cannot read smaps_rollup or smaps of {denied} processes: permission denied (their private and shared pages are not known; the scores do not need them)");
+            warn($"cannot read smaps_rollup, maps or smaps of {denied} processes: permission denied (their private and shared pages are not known; the scores do not need them)");
     }
 }

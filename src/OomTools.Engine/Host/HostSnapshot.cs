@@ -39,11 +39,11 @@ public sealed class HostSnapshotOptions
     /// </summary>
     public IMmIdentity? MmIdentity { get; set; }
     /// <summary>
-    /// Read <c>/proc/PID/smaps_rollup</c> of each mm that may share pages with another (copy-on-write after a fork without
-    /// exec, or shmem), and <c>smaps</c> and <c>mountinfo</c> of those with shmem pages, into
-    /// <see cref="MemoryDescriptor.SmapsRollup"/> and <see cref="MemoryDescriptor.ShmemMappings"/> (true by default).
-    /// The scores do not need them; the kernel walks the page tables to print them. An mm not read keeps null: its
-    /// anonymous pages are all its own.
+    /// Read <c>/proc/PID/smaps_rollup</c> of each mm that may share anonymous pages with another (copy-on-write after a
+    /// fork without exec) into <see cref="MemoryDescriptor.SmapsRollup"/>, and the shmem objects each mm with shmem pages
+    /// maps (<c>maps</c>, <c>mountinfo</c>, and <c>smaps</c> when there is more than one) into
+    /// <see cref="MemoryDescriptor.ShmemMappings"/> (true by default). The scores do not need them; the kernel walks
+    /// the page tables to print smaps. An mm not read keeps null: its anonymous pages are all its own.
     /// </summary>
     public bool ReadSmaps { get; set; } = true;
 }
@@ -59,8 +59,9 @@ public sealed class HostSnapshotOptions
 /// <c>kcmp(KCMP_VM)</c> among those of equal <c>VmSize</c>) share one <see cref="MemoryDescriptor"/>; a vfork child
 /// (it shares its parent's mm and a parent thread sleeps in the vfork wait, see <see cref="ProcVfork"/>) gets
 /// <see cref="OomTask.InVfork"/>; a leader that exited before its threads (<c>State: Z</c>, no Vm lines) is scored
-/// through the first live thread's mm from <c>task/TID/status</c>, as find_lock_task_mm does; each mm keeps what
-/// <c>smaps_rollup</c> (and <c>smaps</c> for shmem) said of its private and shared pages.
+/// through the first live thread's mm from <c>task/TID/status</c>, as find_lock_task_mm does; an mm that may share
+/// anonymous pages keeps what <c>smaps_rollup</c> said of its private and shared pages, and one with shmem pages the
+/// shmem objects it maps.
 /// </para>
 /// </summary>
 public static class HostSnapshot

@@ -9,7 +9,8 @@ namespace OomTools.Engine.Host;
 /// <summary>
 /// Reads <c>/proc/PID/smaps_rollup</c> and the shmem mappings of <c>/proc/PID/smaps</c> (fs/proc/task_mmu.c) into the
 /// model's <see cref="SmapsRollup"/> and <see cref="ShmemMapping"/>s. Both walk the mm's page tables in the kernel, so
-/// a snapshot reads the rollup once per mm and smaps only for an mm that has shmem pages.
+/// a snapshot reads the rollup once per mm, and smaps only for an mm whose <c>maps</c> (no page walk) shows more than
+/// one shmem object: with one, all of <c>RssShmem</c> is that object's.
 /// </summary>
 internal static class SmapsReader
 {
@@ -36,38 +37,41 @@ internal static class SmapsReader
     }
 
     /// <summary>
-    /// The shared (<c>s</c>) mappings of smaps that hold shmem pages: memfd, System V, shared anonymous
-    /// (<c>/dev/zero</c>), and files whose device is a tmpfs mount in <paramref name="tmpfsDevices"/> (smaps prints the
-    /// device in hex, <c>00:1b</c>; mountinfo in decimal, <c>0:27</c>). Mappings with nothing resident or swapped are
-    /// left out.
+    /// The shmem objects an mm maps shared (<c>s</c>), from <c>/proc/PID/smaps</c> or, without the sizes, from
+    /// <c>/proc/PID/maps</c> (the same header lines, no page walk): memfd, System V, shared anonymous (<c>/dev/zero</c>),
+    /// and files whose device is a tmpfs mount in <paramref name="tmpfsDevices"/> (the device is printed in hex,
+    /// <c>00:1b</c>; mountinfo prints it in decimal, <c>0:27</c>). One entry per object (device, inode, path), its
+    /// mappings' <c>Rss</c> and <c>Swap</c> added up; from smaps, objects with nothing resident or swapped are left out.
     /// </summary>
-    public static List<ShmemMapping> ParseShmem(string smaps, int pageSize, ICollection<string> tmpfsDevices)
+    public static List<ShmemMapping> ParseShmem(string text, int pageSize, ICollection<string> tmpfsDevices, bool withSizes)
     {
         var list = new List<ShmemMapping>();
         int pos = 0;
-        while (pos < smaps.Length)
+        while (pos < text.Length)
         {
-            int eol = smaps.IndexOf('\n', pos);
-            if (eol < 0) eol = smaps.Length;
-            var header = smaps.Substring(pos, eol - pos);
+            int eol = text.IndexOf('\n', pos);
+            if (eol < 0) eol = text.Length;
+            var header = text.Substring(pos, eol - pos);
             pos = eol + 1;
-            // A VMA header: "start-end perms offset dev inode [path]"; the Key: lines follow until the next header.
+            // A VMA header: "start-end perms offset dev inode [path]"; in smaps the Key: lines follow until the next header.
             var f = header.Split(new[] { ' ' }, 6, StringSplitOptions.RemoveEmptyEntries);
             if (f.Length < 5 || f[0].IndexOf('-') < 0 || f[1].Length != 4) continue;
-            int end = NextHeader(smaps, pos);
+            int end = withSizes ? NextHeader(text, pos) : pos;
             if (f[1][3] == 's' && f.Length == 6 && Kind(f[5].Trim(), DecimalDevice(f[3]), tmpfsDevices) is { } kind)
             {
-                var kb = KbLines(smaps, pos, end);
+                var kb = withSizes ? KbLines(text, pos, end) : new Dictionary<string, long>();
                 var path = f[5].Trim();
                 bool deleted = path.EndsWith(" (deleted)", StringComparison.Ordinal);
                 if (deleted) path = path.Substring(0, path.Length - " (deleted)".Length);
-                var rss = new Kibibytes(Get(kb, "Rss")).ToPages(pageSize);
-                var swap = new Kibibytes(Get(kb, "Swap")).ToPages(pageSize);
-                if (rss.Value > 0 || swap.Value > 0)
-                    list.Add(new ShmemMapping { Path = path, Kind = kind, Unlinked = deleted, Rss = rss, Swap = swap });
+                var inode = f[3] + " " + f[4];
+                var o = list.Find(x => x.Inode == inode && x.Path == path && x.Unlinked == deleted);
+                if (o is null) list.Add(o = new ShmemMapping { Path = path, Inode = inode, Kind = kind, Unlinked = deleted });
+                o.Rss += new Kibibytes(Get(kb, "Rss")).ToPages(pageSize);
+                o.Swap += new Kibibytes(Get(kb, "Swap")).ToPages(pageSize);
             }
             pos = end;
         }
+        if (withSizes) list.RemoveAll(o => o.Rss.Value == 0 && o.Swap.Value == 0);
         return list;
     }
 

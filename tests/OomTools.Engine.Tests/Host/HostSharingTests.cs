@@ -184,7 +184,7 @@ public class HostSharingTests
     }
 
     [Fact]
-    public void SmapsRollup_IsReadForMmsThatMayShare_AndShmemMappingsFromSmaps()
+    public void SmapsRollup_IsReadForMmsThatMayShareAnonPages_AndShmemObjectsFromMapsAndSmaps()
     {
         var fs = SharingHost();
         // 35 (forked, never exec'd) and its parent 30 may share copy-on-write pages; 10 exec'd and has no shmem.
@@ -193,12 +193,16 @@ public class HostSharingTests
         fs.File("/proc/10/smaps_rollup", Rollup(rss: 1400, pss: 700, shared: 1400, priv: 0, swap: 0, pssShmem: 0));
         // 70: a shmem holder (exec'd): a /dev/shm file removed while mapped, a memfd, and a shared mapping of a disk file.
         Process(fs, 70, "holder", UserFlags, 700, new ProcText.Vm(90000, 1000, 4000, 81920, 40, 0));
-        fs.File("/proc/70/smaps_rollup", Rollup(rss: 86920, pss: 86000, shared: 1000, priv: 85920, swap: 0, pssShmem: 81920));
-        fs.File("/proc/70/smaps",
-            Vma("7f93efa31000-7f93f4231000 rw-s 00000000 00:1b 37                         /dev/shm/oomshapes-6106 (deleted)", 73728) +
-            Vma("7f93f2231000-7f93f4231000 rw-s 00000000 00:01 4046                       /memfd:oomshapes (deleted)", 8192) +
-            Vma("7f93f5000000-7f93f5400000 rw-s 00000000 08:01 1234                       /data/table.dat", 4000) +
-            Vma("7f93f6000000-7f93f6021000 rw-p 00000000 00:00 0 ", 1000));
+        var vmas = new[]
+        {
+            ("7f93efa31000-7f93f4231000 rw-s 00000000 00:1b 37                         /dev/shm/oomshapes-6106 (deleted)", 73728L),
+            ("7f93f2231000-7f93f4231000 rw-s 00000000 00:01 4046                       /memfd:oomshapes (deleted)", 4096L),
+            ("7f93f3000000-7f93f3400000 rw-s 00000000 00:01 4046                       /memfd:oomshapes (deleted)", 4096L),
+            ("7f93f5000000-7f93f5400000 rw-s 00000000 08:01 1234                       /data/table.dat", 4000L),
+            ("7f93f6000000-7f93f6021000 rw-p 00000000 00:00 0 ", 1000L),
+        };
+        fs.File("/proc/70/maps", string.Concat(vmas.Select(v => v.Item1 + "\n")));
+        fs.File("/proc/70/smaps", string.Concat(vmas.Select(v => Vma(v.Item1, v.Item2))));
         fs.File("/proc/70/mountinfo", "25 24 0:27 / /dev/shm rw,relatime - tmpfs tmpfs rw,size=24683792k\n30 1 8:1 / /data rw - ext4 /dev/sda1 rw\n");
         var m = Read(fs, Kcmp(), out _);
 
@@ -212,10 +216,28 @@ public class HostSharingTests
         Assert.Same(m.GetTask(30).Mm!.SmapsRollup, m.GetTask(31).Mm!.SmapsRollup);   // one mm, read once
 
         var holder = m.GetTask(70).Mm!;
-        Assert.Equal(20480, holder.SmapsRollup!.PssShmem.Value);
+        Assert.Null(holder.SmapsRollup);                      // exec'd: none of its anonymous pages is shared
         Assert.Collection(holder.ShmemMappings!,
             s => { Assert.Equal("/dev/shm/oomshapes-6106", s.Path); Assert.Equal(ShmemMappingKind.TmpfsFile, s.Kind); Assert.True(s.Unlinked); Assert.Equal(18432, s.Rss.Value); },
-            s => { Assert.Equal("/memfd:oomshapes", s.Path); Assert.Equal(ShmemMappingKind.Memfd, s.Kind); Assert.Equal(2048, s.Rss.Value); });
+            s => { Assert.Equal(("/memfd:oomshapes", "00:01 4046"), (s.Path, s.Inode)); Assert.Equal(ShmemMappingKind.Memfd, s.Kind); Assert.Equal(2048, s.Rss.Value); });
+    }
+
+    [Fact]
+    public void OneShmemObject_TakesRssShmem_WithoutReadingSmaps()
+    {
+        // The memfd of a dotnet process, mapped twice: maps (no page walk) shows one object, so all of RssShmem is its.
+        var fs = SharingHost();
+        Process(fs, 80, "dotnet", UserFlags, 800, new ProcText.Vm(900000, 30000, 20000, 6000, 400, 0));
+        fs.File("/proc/80/maps",
+            "7f0000000000-7f0000400000 r-xs 00000000 00:01 77                         /memfd:doublemapper (deleted)\n" +
+            "7f1000000000-7f1000400000 rw-s 00000000 00:01 77                         /memfd:doublemapper (deleted)\n" +
+            "7f2000000000-7f2000021000 rw-p 00000000 00:00 0 \n");
+        var m = Read(fs, Kcmp(), out _);
+
+        var o = Assert.Single(m.GetTask(80).Mm!.ShmemMappings!);
+        Assert.Equal(("/memfd:doublemapper", ShmemMappingKind.Memfd, true, 1500L), (o.Path, o.Kind, o.Unlinked, o.Rss.Value));   // RssShmem 6000 kB
+        Assert.DoesNotContain("/proc/80/smaps", fs.Reads);
+        Assert.DoesNotContain("/proc/80/smaps_rollup", fs.Reads);
     }
 
     [Fact]
@@ -225,7 +247,7 @@ public class HostSharingTests
         fs.Deny("/proc/35/smaps_rollup").Deny("/proc/30/smaps_rollup");
         var m = Read(fs, Kcmp(), out var warnings);
 
-        Assert.Contains(warnings, w => w.StartsWith("cannot read smaps_rollup or smaps of 2 processes: permission denied"));
+        Assert.Contains(warnings, w => w.StartsWith("cannot read smaps_rollup, maps or smaps of 2 processes: permission denied"));
         Assert.Null(m.GetTask(35).Mm!.SmapsRollup);
         Assert.Equal(806, m.Killer.ProcOomScore(m.GetTask(30)));
     }
