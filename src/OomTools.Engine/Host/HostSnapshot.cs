@@ -32,6 +32,20 @@ public sealed class HostSnapshotOptions
     /// Where the files are read from: <see cref="DiskFileSystem"/> by default; a fake stands in for it in tests.
     /// </summary>
     public IHostFileSystem FileSystem { get; set; } = new DiskFileSystem();
+    /// <summary>
+    /// Tells which processes use one mm (CLONE_VM sharers, vfork pairs). Null (the default) uses
+    /// <see cref="KcmpMmIdentity"/> when <see cref="ProcRoot"/> is this host's <c>/proc</c> read from disk, and nothing
+    /// for a saved tree, whose processes then each get an mm of their own.
+    /// </summary>
+    public IMmIdentity? MmIdentity { get; set; }
+    /// <summary>
+    /// Read <c>/proc/PID/smaps_rollup</c> of each mm that may share anonymous pages with another (copy-on-write after a
+    /// fork without exec) into <see cref="MemoryDescriptor.SmapsRollup"/>, and the shmem objects each mm with shmem pages
+    /// maps (<c>maps</c>, <c>mountinfo</c>, and <c>smaps</c> when there is more than one) into
+    /// <see cref="MemoryDescriptor.ShmemMappings"/> (true by default). The scores do not need them; the kernel walks
+    /// the page tables to print smaps. An mm not read keeps null: its anonymous pages are all its own.
+    /// </summary>
+    public bool ReadSmaps { get; set; } = true;
 }
 
 /// <summary>
@@ -40,10 +54,19 @@ public sealed class HostSnapshotOptions
 /// every process's status, stat, oom_score_adj and cgroup, and the memory cgroups' limits (v1 or v2). Processes
 /// come in the kernel's task-list order: by start time, then pid. A process that exits mid-read is skipped; a
 /// file the caller may not read becomes a warning and a default.
+/// <para>
+/// What the kernel scores but status does not say is read too: processes that use one mm (found with
+/// <c>kcmp(KCMP_VM)</c> among those of equal <c>VmSize</c>) share one <see cref="MemoryDescriptor"/>; a vfork child
+/// (it shares its parent's mm and a parent thread sleeps in the vfork wait, see <see cref="ProcVfork"/>) gets
+/// <see cref="OomTask.InVfork"/>; a leader that exited before its threads (<c>State: Z</c>, no Vm lines) is scored
+/// through the first live thread's mm from <c>task/TID/status</c>, as find_lock_task_mm does; an mm that may share
+/// anonymous pages keeps what <c>smaps_rollup</c> said of its private and shared pages, and one with shmem pages the
+/// shmem objects it maps.
+/// </para>
 /// </summary>
 public static class HostSnapshot
 {
-    private const uint PF_EXITING = 0x4, PF_KTHREAD = 0x200000;
+    private const uint PF_EXITING = 0x4;
 
     /// <summary>
     /// Reads the host <paramref name="o"/> points at into a new <see cref="OomMachine"/>: RAM and swap pages from
@@ -75,7 +98,7 @@ public static class HostSnapshot
             machine.UseKernel(kernel);
 
         var cpusetRoot = FindCpusetController(fs, o.CgroupRoot, out var cpusetV1);
-        var procs = new List<(long start, ProcStatus status, uint flags, int adj, string? memcg, string? cpuset)>();
+        var procs = new List<HostProcess>();
         foreach (var dir in fs.Folders(o.ProcRoot))
         {
             if (!int.TryParse(dir, NumberStyles.None, CultureInfo.InvariantCulture, out _)) continue;
@@ -89,23 +112,39 @@ public static class HostSnapshot
             var adjText = Read(fs, Join(baseDir, "oom_score_adj"), warn);
             int adj = int.TryParse(adjText?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var a) ? a : 0;
             var cgroupFile = memcgRoot is null && cpusetRoot is null ? null : Read(fs, Join(baseDir, "cgroup"), warn);
-            string? memcg = memcgRoot is null ? null : ControllerPath(cgroupFile, version == CgroupVersion.V1 ? "memory" : null);
-            string? cpuset = cpusetRoot is null ? null : ControllerPath(cgroupFile, cpusetV1 ? "cpuset" : null);
-            procs.Add((start, status, flags, adj, memcg, cpuset));
+            var p = new HostProcess(baseDir, status, start, flags, adj)
+            {
+                Memcg = memcgRoot is null ? null : ControllerPath(cgroupFile, version == CgroupVersion.V1 ? "memory" : null),
+                Cpuset = cpusetRoot is null ? null : ControllerPath(cgroupFile, cpusetV1 ? "cpuset" : null),
+            };
+            // A leader that exited before its other threads: find_lock_task_mm scores it through a live thread's mm.
+            if (!p.KernelThread && !status.HasMm && status.Threads > 1 && ProcThreads.Read(fs, baseDir, status.Pid, warn) is { MmThread: { } mmThread } threads)
+            {
+                p.Threads = threads;
+                p.MmStatus = mmThread;
+                p.MmDir = Join(baseDir, "task/" + mmThread.Pid.ToString(CultureInfo.InvariantCulture));
+            }
+            procs.Add(p);
         }
         // for_each_process walks in creation order: start time, and pid among processes started in the same tick.
-        procs.Sort((x, y) => x.start != y.start ? x.start.CompareTo(y.start) : x.status.Pid.CompareTo(y.status.Pid));
+        procs.Sort((x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.Status.Pid.CompareTo(y.Status.Pid));
 
-        foreach (var (_, s, flags, adj, memcg, cpuset) in procs)
+        HostMemorySharing.Find(procs, o, warn);
+
+        var added = new HashSet<int>();
+        foreach (var p in procs)
         {
+            var s = p.Status;
+            var mmStatus = p.MmStatus;
             string cgPath = "/";
-            if (memcg is not null && memcgRoot is not null)
+            if (p.Memcg is { } memcg && memcgRoot is not null)
             {
                 cgPath = MemoryCgroupReader.Ensure(machine, fs, memcgRoot, memcg, version, warn).Path;
             }
-            string csPath = cpuset is not null && cpusetRoot is not null ? CpusetReader.Ensure(machine, fs, cpusetRoot, cpuset, cpusetV1, warn).Path : "/";
-            bool kthread = s.KernelThread || (flags & PF_KTHREAD) != 0;
-            bool hasMm = s.HasMm && !kthread;
+            string csPath = p.Cpuset is { } cpuset && cpusetRoot is not null ? CpusetReader.Ensure(machine, fs, cpusetRoot, cpuset, cpusetV1, warn).Path : "/";
+            bool hasMm = p.HasMm;
+            // Shares the mm of an earlier process that is in the machine: that mm's counters are used.
+            int? sharer = p.Owner is { } owner && added.Contains(owner.Status.Pid) ? owner.Status.Pid : null;
             try
             {
                 var task = machine.AddTask(new OomTaskSpec
@@ -113,21 +152,30 @@ public static class HostSnapshot
                     Pid = s.Pid,
                     Name = s.Name.Length == 0 ? "?" : s.Name,
                     Uid = Math.Max(0, s.Uid),
-                    AnonPages = s.RssAnon.ToPages(pageSize),
-                    FilePages = s.RssFile.ToPages(pageSize),
-                    ShmemPages = s.RssShmem.ToPages(pageSize),
-                    SwapEntries = s.VmSwap.ToPages(pageSize),
-                    PageTableBytes = s.VmPte.ToBytes().Value,
-                    TotalVm = s.VmSize.ToPages(pageSize),
-                    OomScoreAdj = OomScoreAdj.From(Math.Max(-1000, Math.Min(1000, adj))),
+                    AnonPages = sharer is null ? mmStatus.RssAnon.ToPages(pageSize) : Pages.Zero,
+                    FilePages = sharer is null ? mmStatus.RssFile.ToPages(pageSize) : Pages.Zero,
+                    ShmemPages = sharer is null ? mmStatus.RssShmem.ToPages(pageSize) : Pages.Zero,
+                    SwapEntries = sharer is null ? mmStatus.VmSwap.ToPages(pageSize) : Pages.Zero,
+                    PageTableBytes = sharer is null ? mmStatus.VmPte.ToBytes().Value : 0,
+                    TotalVm = sharer is null ? mmStatus.VmSize.ToPages(pageSize) : null,
+                    SharesMemoryWith = sharer,
+                    OomScoreAdj = OomScoreAdj.From(Math.Max(-1000, Math.Min(1000, p.Adj))),
                     Cgroup = cgPath,
                     Cpuset = csPath,
-                    Threads = s.Threads,
-                    DetachedThreads = hasMm ? 0 : s.Threads,
-                    KernelThread = kthread,
-                    Exiting = (flags & PF_EXITING) != 0,
+                    Threads = p.Threads is { } t ? 1 + t.OtherTids.Count : s.Threads,
+                    ThreadIds = p.Threads?.OtherTids.ToArray(),
+                    DetachedThreads = p.Threads is { } dt ? dt.Detached : hasMm ? 0 : s.Threads,
+                    KernelThread = p.KernelThread,
+                    Exiting = (p.Flags & PF_EXITING) != 0,
+                    InVfork = p.InVfork,
                 });
                 task.Tgid = s.Tgid == 0 ? s.Pid : s.Tgid;
+                if (task.Mm is { } mm && sharer is null)
+                {
+                    mm.SmapsRollup = p.SmapsRollup;
+                    mm.ShmemMappings = p.ShmemMappings;
+                }
+                added.Add(s.Pid);
             }
             catch (OomEngineException e)
             {

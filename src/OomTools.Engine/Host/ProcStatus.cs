@@ -5,13 +5,14 @@ using OomTools.Engine.Units;
 namespace OomTools.Engine.Host;
 
 /// <summary>
-/// What a snapshot needs from <c>/proc/PID/status</c> (fs/proc/array.c, task_mmu.c): name, ids, the mm counters
-/// in kB (RssAnon, RssFile, RssShmem, VmSwap, VmPTE, VmSize) and the thread count.
+/// What a snapshot needs from <c>/proc/PID/status</c> (fs/proc/array.c, task_mmu.c): name, ids (the parent's too),
+/// the mm counters in kB (RssAnon, RssFile, RssShmem, VmSwap, VmPTE, VmSize) and the thread count. The Vm and Rss
+/// lines are printed only while the task has an mm: a zombie leader's status has none.
 /// </summary>
 internal sealed class ProcStatus
 {
     public string Name = "";
-    public int Tgid, Pid, Uid, Threads = 1;
+    public int Tgid, Pid, PPid, Uid, Threads = 1;
     public bool KernelThread, HasMm;
     /// <summary>The mm counters, named as status prints them (in kB there).</summary>
     public Kibibytes RssAnon, RssFile, RssShmem, VmSwap, VmPte, VmSize;
@@ -32,6 +33,7 @@ internal sealed class ProcStatus
                 case "State": s.State = value.Length > 0 ? value[0] : '?'; break;
                 case "Tgid": s.Tgid = Int(value); break;
                 case "Pid": s.Pid = Int(value); break;
+                case "PPid": s.PPid = Int(value); break;
                 case "Uid": s.Uid = Int(FirstField(value)); break;
                 case "Threads": s.Threads = Math.Max(1, Int(value)); break;
                 case "Kthread": s.KernelThread = value == "1"; break;

@@ -54,6 +54,18 @@ public sealed class MemoryDescriptor
     // Allocated on first use: most mms are modelled by their counters alone, and a million empty lists cost 32 MB.
     internal System.Collections.Generic.List<Vma>? vmas;
 
+    /// <summary>
+    /// What <c>/proc/PID/smaps_rollup</c> said of this mm when a host snapshot read it (private, shared and
+    /// proportional pages, swap); null when it was not read. Not used in scoring.
+    /// </summary>
+    public SmapsRollup? SmapsRollup { get; set; }
+
+    /// <summary>
+    /// The shared mappings of shmem pages a host snapshot found in <c>/proc/PID/smaps</c> (tmpfs files linked or
+    /// unlinked, memfd, System V, shared anonymous); null when they were not read. Not used in scoring.
+    /// </summary>
+    public System.Collections.Generic.List<ShmemMapping>? ShmemMappings { get; set; }
+
     /// <summary>An MMU notifier that cannot run non-blocking covers the anonymous mappings, so reaping is partial.</summary>
     public bool MmuNotifierBlocks { get; set; }
 
@@ -64,6 +76,7 @@ public sealed class MemoryDescriptor
     {
         var copy = (MemoryDescriptor)MemberwiseClone();
         copy.vmas = vmas?.ConvertAll(v => v.Clone());
+        copy.ShmemMappings = ShmemMappings is null ? null : new(ShmemMappings);
         return copy;
     }
 }

@@ -70,11 +70,11 @@ internal static class ProcText
 
     /// <summary>/proc/PID/status. <paramref name="kthread"/> null leaves out the Kthread line (kernels before 6.1).</summary>
     public static string Status(int pid, string name, Vm? vm = null, int uid = 0, int threads = 1, bool? kthread = false,
-        string state = "S (sleeping)", int? tgid = null)
+        string state = "S (sleeping)", int? tgid = null, int ppid = 1)
     {
         var lines = new List<string>
         {
-            $"Name:\t{name}", "Umask:\t0022", $"State:\t{state}", $"Tgid:\t{tgid ?? pid}", "Ngid:\t0", $"Pid:\t{pid}", "PPid:\t1",
+            $"Name:\t{name}", "Umask:\t0022", $"State:\t{state}", $"Tgid:\t{tgid ?? pid}", "Ngid:\t0", $"Pid:\t{pid}", $"PPid:\t{ppid}",
             "TracerPid:\t0", $"Uid:\t{uid}\t{uid}\t{uid}\t{uid}", $"Gid:\t{uid}\t{uid}\t{uid}\t{uid}", "FDSize:\t64", "Groups:\t ",
             $"NStgid:\t{pid}", $"NSpid:\t{pid}", "NSpgid:\t0", "NSsid:\t0",
         };
