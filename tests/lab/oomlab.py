@@ -300,6 +300,16 @@ def set_subreaper():
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
+def lab_commit():
+    """The commit of tests/lab that made a scenario (with -dirty when its files differ from it)."""
+    try:
+        h = subprocess.run(["git", "-C", HERE, "log", "-1", "--format=%h", "--", "."], capture_output=True, text=True).stdout.strip()
+        d = subprocess.run(["git", "-C", HERE, "status", "--porcelain", "--", "."], capture_output=True, text=True).stdout.strip()
+        return (h or "unknown") + ("-dirty" if d else "")
+    except OSError:
+        return "unknown"
+
+
 def rd(path, default=None):
     try:
         with open(path) as f:
@@ -554,7 +564,8 @@ class Scenario:
     # --- the run -------------------------------------------------------------------------------------
     def run(self):
         kmsg = self.kmsg = Kmsg()
-        self.truth = dict(shape=self.shape, seed=self.seed, cgroup=self.lab(self.top), kernel=os.uname().release)
+        self.truth = dict(shape=self.shape, seed=self.seed, cgroup=self.lab(self.top), kernel=os.uname().release,
+                          lab_commit=lab_commit())
         try:
             grow = getattr(self, "shape_" + self.shape.replace("-", "_"))()
             self.truth["limit_mb"] = self.limit_mb
@@ -667,11 +678,15 @@ class Scenario:
                     step=rnd.choice([1, 2, 4]), cap=cap)
 
     def sizes(self, special, others):
-        """MiB for each special holder (together 30-55% of the limit, so the shape is often the kernel's
-        choice and not always) and for each other holder (together about 20%)."""
+        """MiB for each special holder (together 40-65% of the limit, so the shape is often the kernel's
+        choice and not always) and for each other holder (together about 15%)."""
         rnd = self.rnd
-        big = max(2, rnd.randint(int(self.limit_mb * 0.3), int(self.limit_mb * 0.55)) // max(1, special))
-        return big, max(2, int(self.limit_mb * 0.2) // max(1, others))
+        big = max(2, rnd.randint(int(self.limit_mb * 0.4), int(self.limit_mb * 0.65)) // max(1, special))
+        return big, max(2, int(self.limit_mb * 0.15) // max(1, others))
+
+    def quiet_grower_adj(self):
+        """The grower's adj for the shapes: mostly 0, so a holder of the shape is what the kernel picks."""
+        return self.rnd.choice([0, 0, 0, 0, self.rnd.randint(0, 1000)])
 
     def shape_exec(self):
         rnd = self.rnd
@@ -699,7 +714,7 @@ class Scenario:
                 self.random_holder(groups, share)
             else:
                 make(groups, big, share)
-        return self.grower_for(groups)
+        return self.grower_for(groups, adj=self.quiet_grower_adj())
 
     def shape_vfork(self):
         rnd = self.rnd
@@ -787,7 +802,7 @@ class Scenario:
         parents = 1 if not self.storm else rnd.randint(1, 2)
         for _ in range(parents):
             count = rnd.randint(4, 8) if self.storm else rnd.randint(2, 5)
-            inherited = rnd.randint(self.limit_mb // 8, self.limit_mb // 2)
+            inherited = rnd.randint(self.limit_mb // 4, int(self.limit_mb * 0.6))
             private = rnd.randint(1, max(1, int(self.limit_mb * 0.5) // (count * parents)))
             cow_write = rnd.choice([0, 0, rnd.randint(1, max(1, inherited // 4))])
             adjs = [rnd.choice([0, 0, rnd.randint(0, 1000), 1000]) for _ in range(count)]
