@@ -819,7 +819,7 @@ class Scenario:
                                      cgroup=self.lab(self.cgroup_of(k)))
         for _ in range(rnd.choice([0, 0, 1, 2])):
             self.random_holder(groups, max(2, self.limit_mb // 8))
-        return self.grower_for(groups, adj=0 if self.storm else None)
+        return self.grower_for(groups, adj=0 if self.storm else self.quiet_grower_adj())
 
     shape_cowfork_storm = shape_cowfork
 
