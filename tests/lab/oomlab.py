@@ -692,10 +692,18 @@ class Scenario:
         rnd = self.rnd
         groups = self.tree(rnd.choice([64, 96, 128, 160, 192]))
         n = rnd.randint(5, 10) if self.storm else rnd.randint(2, 8)
-        share = max(1, int(self.limit_mb * 0.6) // n)
+        if not self.storm:
+            share = max(1, int(self.limit_mb * 0.6) // n)
+            for _ in range(n):
+                self.random_holder(groups, share)
+            return self.grower_for(groups)
+        # storm: holders fill 3/4 of the limit and most carry an adj, so they go one by one before the
+        # grower (adj 0) is the biggest
+        share = max(1, int(self.limit_mb * 0.75) // n)
         for _ in range(n):
-            self.random_holder(groups, share)
-        return self.grower_for(groups, adj=0 if self.storm else None)
+            self.random_holder(groups, share, anon=rnd.randint(share // 2, share),
+                               adj=rnd.choice([0, rnd.randint(100, 1000), rnd.randint(100, 1000)]))
+        return self.grower_for(groups, adj=0)
 
     shape_exec_storm = shape_exec
 
