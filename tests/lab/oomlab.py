@@ -482,6 +482,15 @@ class Scenario:
                 s["tids"] = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
             except OSError:
                 pass
+            if s.get("State", "").startswith("Z"):
+                # an exited leader: what its live threads' status says (the leader's own is empty)
+                for t in s.get("tids", []):
+                    tst = rd(f"/proc/{pid}/task/{t}/status") or ""
+                    f = dict((l.partition(":")[0], l.partition(":")[2].strip()) for l in tst.splitlines())
+                    if f.get("State", "Z").startswith("Z"):
+                        continue
+                    s["live_thread"] = {"tid": t, **{k: f[k] for k in ("State", "VmRSS", "RssAnon", "RssFile", "RssShmem") if k in f}}
+                    break
             roll = rd(f"/proc/{pid}/smaps_rollup")
             if roll:
                 s["smaps_rollup_kb"] = {l.split(":")[0]: int(l.split()[1]) for l in roll.splitlines()[1:] if l.split()[-1] == "kB"}
