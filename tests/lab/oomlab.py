@@ -930,14 +930,14 @@ def describe(outdir):
         rows.append(f"{os.path.basename(log)}\t{d['shape']}\tlimit {d['limit_mb']} MiB\t{reports} reports, {len(killed)} kills\t"
                     f"kernel killed: {named(killed)}\t"
                     f"died with them: {named(silent)}\t"
-                    f"{'; '.join(special)}")
+                    f"{'; '.join(special)}\tlab {d.get('lab_commit', '?')}")
     head = ("Real memcg OOM reports from Linux " + os.uname().release + " (cgroup v1), made by tests/lab/oomlab.py --shape SHAPE.\n"
             "Each <shape>-<seed>.log holds every OOM event the kernel logged for one scenario (cgroup prefix rewritten to /lab;\n"
             "'# ' lines are harness notes). <shape>-<seed>.json is the ground truth the kernel does not print: a replay must not\n"
             "read it. Columns: file, shape, limit, events ('reports' = full reports, 'kills' = Killed process lines; fewer reports\n"
             "than kills means the kernel's rate limit cut some), the pids in the kernel's 'Killed process' lines with their\n"
             "role, processes that died in the run without a line of their own (mm sharers killed with the victim), and the shape's\n"
-            "hidden structure.\n\n")
+            "hidden structure, and the commit of tests/lab that made it (the same commit and seed make the same scenario).\n\n")
     with open(os.path.join(outdir, "README.txt"), "w") as f:
         f.write(head + "\n".join(rows) + "\n")
 
