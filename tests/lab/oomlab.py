@@ -395,7 +395,7 @@ class Scenario:
             os.close(r)
         for p, _ in made:
             self.procs[p]["cgroup"] = self.lab(self.cgroup_of(p))
-            self.procs[p]["spawn_args"] = [str(a) for a in args]
+            self.procs[p]["spawn_args"] = [str(a).replace(ROOT, "/lab") for a in args]
         return made
 
     def cgroup_of(self, pid):
