@@ -127,17 +127,19 @@ internal static class ReportInference
         bool Outranks(int pid) => plain.Candidates.FirstOrDefault(x => x.Pid == pid) is { Points: { } p } && (kernelPoints is not { } kp || p >= kp);
         foreach (var (earlier, later) in pairs)
         {
-            if (later.Pid == kernel) continue;
             var vfork = new ReportAlternative(AlternativeKind.VforkPair, earlier.Pid, later.Pid);
+            // A child printed before its parent: a memcg scan walks cgroups in pre-order, and the child's own
+            // oom_score_adj may rank it first.
+            var childFirst = new ReportAlternative(AlternativeKind.VforkPair, earlier.Pid, later.Pid, childFirst: true);
             var cloneVm = new ReportAlternative(AlternativeKind.CloneVmPair, earlier.Pid, later.Pid);
-            // vfork passes over the later row only; one shared mm passes over both when it is an earlier victim's.
-            bool tryVfork = Outranks(later.Pid), tryCloneVm = earlier.Pid != kernel && (Outranks(earlier.Pid) || Outranks(later.Pid));
-            if (earlier.Pid == kernel) { if (tryVfork) list.Add(vfork); }
-            else
-            {
-                if (tryCloneVm) list.Add(cloneVm);
-                if (tryVfork) list.Add(vfork);
-            }
+            bool earlierOutranks = earlier.Pid != kernel && Outranks(earlier.Pid), laterOutranks = later.Pid != kernel && Outranks(later.Pid);
+            // Sharing the kernel's own mm changes nothing for it: only the other row's in_vfork() can explain it.
+            if (later.Pid == kernel) { if (earlierOutranks) list.Add(childFirst); continue; }
+            if (earlier.Pid == kernel) { if (laterOutranks) list.Add(vfork); continue; }
+            // One shared mm passes over both rows when an earlier event's kill marked it MMF_OOM_SKIP.
+            if (earlierOutranks || laterOutranks) list.Add(cloneVm);
+            if (laterOutranks) list.Add(vfork);
+            if (earlierOutranks) list.Add(childFirst);
         }
         return list;
     }

@@ -178,7 +178,6 @@ internal static class ReportMachineBuilder
                 TotalVm = sharer is null ? NonNegative(row.VirtualSize) : null,
                 OomScoreAdj = OomScoreAdj.From(Math.Max(OomScoreAdj.MinValue, Math.Min(OomScoreAdj.MaxValue, row.OomScoreAdj))),
                 Cgroup = rowPath,
-                InVfork = sharer is not null && hidden.IsVforkChild(pid),
                 // An earlier victim still listed was passed over by this scan: the reaper had set MMF_OOM_SKIP.
                 OomVictim = victimBefore,
                 OomSkip = victimBefore,
@@ -187,6 +186,9 @@ internal static class ReportMachineBuilder
             if (hidden.RootWithoutCapSysAdmin && task.Uid == 0) task.CapSysAdmin = false;
             if (victimBefore) notes.Add($"pid {row.Pid} was killed by an earlier event: taken as reaped (MMF_OOM_SKIP)");
         }
+        // in_vfork(): the child still uses its parent's mm (the pair was made to share it above).
+        foreach (var child in hidden.VforkChildren)
+            if (machine.FindTask(child) is { Mm: { } mm } t && (mm.Flags & MmFlags.MultiProcess) != 0) t.InVfork = true;
         return machine;
     }
 

@@ -32,8 +32,8 @@ public class HiddenStateInferenceTests
     }
 
     private const string Small = "[   9424]     0  9424     6143     4572     3366      950       256    86016        0             0 python3";
-    private static string Holder(int pid, string name = "holder") =>
-        $"[{pid,7}]     0 {pid,5}    28671    27001    26054      947         0   266240        0             0 {name}";
+    private static string Holder(int pid, string name = "holder", int adj = 0) =>
+        $"[{pid,7}]     0 {pid,5}    28671    27001    26054      947         0   266240        0 {adj,13} {name}";
 
     [Fact]
     public void InVfork_TheLaterOfTwoIdenticalRowsIsNeverChosen_TheParentDiesAndTheChildWithIt()
@@ -56,6 +56,24 @@ public class HiddenStateInferenceTests
         Assert.Equal(OomSkipReason.InVfork, outcome.Candidates.Single(c => c.Pid == 9501).Reason);
         // __oom_kill_process: every process sharing the mm gets SIGKILL, the vfork child included.
         Assert.Equal(new[] { 9500, 9501 }, outcome.Killed.Select(t => t.Pid));
+    }
+
+    [Fact]
+    public void InVfork_AChildPrintedBeforeItsParent_WithItsOwnHigherAdj_IsPassedOver()
+    {
+        // A vfork child keeps its own signal_struct, so its oom_score_adj can differ; a memcg scan walks cgroups in
+        // pre-order, so a child in an earlier cgroup is printed first. As printed 9500 (adj 500) wins; the kernel
+        // chose 9501: 9500 is in_vfork().
+        var report = Assert.Single(ReportInput.ParseLines(SampleReports.Dmesg(Event618("9501", "holder", Small, Holder(9500, adj: 500), Holder(9501)))));
+
+        Assert.False(report.AgreedBeforeInference);
+        Assert.StartsWith("pid 9500 is a vfork child of pid 9501", Assert.Single(report.Inferred), StringComparison.Ordinal);
+        Assert.True(report.Machine!.FindTask(9500)!.InVfork);
+        Assert.False(report.Machine.FindTask(9501)!.InVfork);
+
+        var outcome = ReportReplay.Replay(report, report.Machine.Clone());
+        Assert.True(outcome.AgreesWithKernel, outcome.Disagreement);
+        Assert.Equal(new[] { 9500, 9501 }, outcome.Killed.Select(t => t.Pid).OrderBy(p => p));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public class ShapeLogTests
             {
                 // Only a real vfork child is taken for one, and it borrows its real parent's mm.
                 Assert.True(vforkChildOf.TryGetValue(task.Pid, out var parent), $"{r}: {task} is not a vfork child");
-                Assert.Equal(parent, task.SharesMemoryWith);
+                Assert.Same(r.Machine.FindTask(parent)!.Mm, task.Mm);
             }
             var outcome = ReportReplay.Replay(r, r.Machine.Clone());
             // A vfork child dies with its parent (__oom_kill_process kills every process sharing the mm).
