@@ -89,6 +89,23 @@ public class ShapeLogTests
     }
 
     [Fact]
+    public void Vfork1010_TwoVforkChildrenOutrankTheKernelsVictim_BothAreInferredTogether()
+    {
+        // No single alternative explains the kernel's 7898: both 7897 (child of 7894) and 7901 (child of 7898)
+        // would win as printed. The pair of them together does, and both are real vfork children.
+        var first = ReportInput.ParseFile(Path.Combine(ShapesDir, "vfork-1010.log"))[0];
+        Assert.False(first.AgreedBeforeInference);
+        Assert.Equal(new[]
+        {
+            "pid 7897 is a vfork child of pid 7894 (identical rows, one mm): in_vfork() is never chosen and dies with its parent",
+            "pid 7901 is a vfork child of pid 7898 (identical rows, one mm): in_vfork() is never chosen and dies with its parent",
+        }, first.Inferred);
+        var outcome = ReportReplay.Replay(first, first.Machine!.Clone());
+        Assert.Equal(7898, outcome.Victim!.Pid);
+        Assert.Equal(new[] { 7898, 7901 }, outcome.Killed.Select(t => t.Pid).OrderBy(p => p));
+    }
+
+    [Fact]
     public void ExitLeader1001_IsNamedByItsTgid_ThroughALiveThread()
     {
         var r = Assert.Single(ReportInput.ParseFile(Path.Combine(ShapesDir, "exitleader-1001.log")));
