@@ -121,7 +121,11 @@ Describe 'Import-OomReport' {
             $clamd.Mm.PageTableBytes | Should -Be 4395008
             [int]$m.FindTask(199).OomScoreAdj | Should -Be -250
             $m.Scoring.Version | Should -Be ([version]'5.10')
-            @($r.Assumptions).Count | Should -Be 0
+            # Only what a global report cannot show (issue 9: every guess is named): the other processes' cgroups, and
+            # the allocating thread 754 is not a row of the table.
+            @($r.Assumptions) | Should -Be @(
+                'a global report does not show the processes'' memory cgroups: they are placed in / (the victim in /system.slice/clamav-daemon.service, its task_memcg)',
+                'the allocating task 754 (f2b/f.postfix) is not in the task table: replayed with no current task')
         }
 
         It 'reads several files in one call, each file''s events numbered from 1' {
@@ -628,5 +632,44 @@ Describe 'Invoke-OutOfMemory -Report (replaying an imported report)' {
             $ranked[0].SwapPages | Should -Be 107099
             $ranked[0].PageTablePages | Should -Be 1073
         }
+    }
+}
+
+Describe 'Import-OomReport: hidden state inferred from what the kernel printed (issue 9)' {
+    BeforeAll {
+        $Shapes = Join-Path $RepoRoot 'tests/fixtures/kernel-logs/shapes'
+    }
+
+    It 'infers a vfork child from identical rows when the kernel passed over the later one (in_vfork)' {
+        $r = Import-OomReport -LiteralPath (Join-Path $Shapes 'vfork-1003.log')
+        $r.AgreedBeforeInference | Should -BeFalse
+        @($r.Inferred) | Should -Be @('pid 15953 is a vfork child of pid 15950 (identical rows, one mm): in_vfork() is never chosen and dies with its parent')
+        $r.Assumptions | Should -Contain 'the kernel''s choice implies pid 15953 is a vfork child of pid 15950 (identical rows, one mm): in_vfork() is never chosen and dies with its parent'
+        $r.Machine.FindTask(15953).InVfork | Should -BeTrue
+        $r.Machine.FindTask(15953).SharesMemoryWith | Should -Be 15950
+    }
+
+    It 'infers nothing when the replay as printed agrees, and notes identical rows that may be one mm' {
+        $r = @(Import-OomReport -LiteralPath (Join-Path $Shapes 'clonevm-1003.log'))[0]
+        $r.AgreedBeforeInference | Should -BeTrue
+        @($r.Inferred).Count | Should -Be 0
+        @($r.Assumptions | Where-Object { $_ -like 'pids * and 16985 print identical mm counters: they may be one mm*' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'names an exited group leader by its tgid, with the thread the kernel printed beside it' {
+        $r = Import-OomReport -LiteralPath (Join-Path $Shapes 'exitleader-1001.log')
+        $r.SelectedPid | Should -Be 18262
+        $r.SelectedTid | Should -Be 18268
+        @($r.KilledPids) | Should -Be @(18262)
+        @($r.KilledTids) | Should -Be @(18268)
+        $row = $r.Tasks | Where-Object Tid -EQ 18268
+        $row.Pid | Should -Be 18262
+        $row.PrintedByThread | Should -BeTrue
+    }
+
+    It 'names every guess of a report without its invoked line in Assumptions' {
+        $r = Import-OomReport -LiteralPath $NoInvoked
+        $r.Assumptions | Should -Contain 'the allocation is not shown (no ''invoked oom-killer'' line): order 0 with GFP_KERNEL assumed'
+        $r.Assumptions | Should -Contain "the table does not show each process's memory cgroup: every row is placed in $($r.OomMemcg)"
     }
 }

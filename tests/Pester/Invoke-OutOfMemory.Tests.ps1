@@ -734,3 +734,30 @@ Describe 'Invoke-OutOfMemory' {
         }
     }
 }
+
+Describe 'Invoke-OutOfMemory -Report: what the rebuild inferred (issue 9)' {
+    BeforeAll {
+        $Shapes = Join-Path $RepoRoot 'tests/fixtures/kernel-logs/shapes'
+    }
+
+    It 'replays a vfork pair to the parent the kernel chose, killing the child with it, and keeps that it disagreed before' {
+        $r = Import-OomReport -LiteralPath (Join-Path $Shapes 'vfork-1003.log')
+        $o = $r | Invoke-OutOfMemory -WhatIf
+        $o.AgreesWithKernel | Should -BeTrue
+        $o.AgreedBeforeInference | Should -BeFalse
+        @($o.Inferred).Count | Should -Be 1
+        $o.Victim.Pid | Should -Be 15950
+        @($o.Killed | ForEach-Object Pid | Sort-Object) | Should -Be @(15950, 15953)
+        ($o.Candidates | Where-Object Pid -EQ 15953).Reason | Should -Be 'InVfork'
+    }
+
+    It 'gives the victim''s thread beside its pid for an exited group leader' {
+        $r = Import-OomReport -LiteralPath (Join-Path $Shapes 'exitleader-1001.log')
+        $o = $r | Invoke-OutOfMemory -WhatIf
+        $o.AgreesWithKernel | Should -BeTrue
+        $o.AgreedBeforeInference | Should -BeTrue
+        $o.Victim.Pid | Should -Be 18262
+        $o.VictimTid | Should -Be 18268
+        $o.KernelChoiceTid | Should -Be 18268
+    }
+}

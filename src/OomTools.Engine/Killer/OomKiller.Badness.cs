@@ -46,7 +46,7 @@ public sealed partial class OomKiller
 
         long points = mm.file + mm.anon + mm.shmem + mm.swapEnts + m.PageTablePages(mm.pgtablesBytes);
         reason = OomSkipReason.None;
-        return m.Scoring.Badness(points, adj, totalPages, p.Uid == 0);
+        return m.Scoring.Badness(points, adj, totalPages, p.HasCapSysAdmin);
     }
 
     /// <summary>

@@ -100,7 +100,7 @@ public sealed partial class OomKiller
             c.SwapPages = mm.swapEnts;
             c.PageTablePages = m.PageTablePages(mm.pgtablesBytes);
         }
-        var terms = m.Scoring.Score(c.RssPages + c.SwapPages + c.PageTablePages, task.oomScoreAdj, totalPages, task.Uid == 0);
+        var terms = m.Scoring.Score(c.RssPages + c.SwapPages + c.PageTablePages, task.oomScoreAdj, totalPages, task.HasCapSysAdmin);
         c.AdjPages = terms.AdjTerm;
         c.RootBonus = terms.RootTerm;
         c.OomScore = ProcOomScore(task);

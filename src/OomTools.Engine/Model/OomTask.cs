@@ -41,6 +41,13 @@ public sealed class OomTask
     public string Comm { get; internal set; }
     /// <summary>The uid (<c>task_uid()</c>) printed in the task table and the oom-kill line; uid 0 stands for CAP_SYS_ADMIN in the root bonus before 4.17.</summary>
     public int Uid { get; set; }
+    /// <summary>
+    /// <c>has_capability_noaudit(p, CAP_SYS_ADMIN)</c>, which the root bonus before 4.17 reads; null lets uid 0 stand
+    /// for it. False for root in a container that dropped the capability (Docker's default).
+    /// </summary>
+    public bool? CapSysAdmin { get; set; }
+    /// <summary>Whether the root bonus applies: <see cref="CapSysAdmin"/>, or uid 0 when it is not known.</summary>
+    public bool HasCapSysAdmin => CapSysAdmin ?? Uid == 0;
 
     /// <summary>The process's address space; null when every thread has dropped it.</summary>
     public MemoryDescriptor? Mm { get; internal set; }

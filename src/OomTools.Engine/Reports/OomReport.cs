@@ -163,8 +163,19 @@ public sealed class OomReport
     public string? SelectedName { get; internal set; }
     /// <summary>The score old kernels printed with <c>Kill process ... score N</c>.</summary>
     public long? SelectedScore { get; internal set; }
-    /// <summary>Every pid the kernel reported as killed in this event.</summary>
+    /// <summary>
+    /// The thread the kernel reached the chosen process through (<c>find_lock_task_mm</c>): its row's printed pid
+    /// and the <c>Killed process</c> line's. Equal to <see cref="SelectedPid"/> unless the group leader had exited.
+    /// </summary>
+    public int? SelectedTid { get; internal set; }
+    /// <summary>
+    /// Every process the kernel reported as killed in this event, by tgid (a <c>Killed process</c> line printed
+    /// with a thread's id is named by its process, as <see cref="SelectedPid"/> is).
+    /// </summary>
     public IReadOnlyList<int> KilledPids => killedPids;
+    /// <summary>The ids the <c>Killed process</c> lines printed, beside <see cref="KilledPids"/>: the thread that held the mm.</summary>
+    public IReadOnlyList<int> KilledTids => killedTids;
+    internal readonly List<int> killedTids = new();
     /// <summary>The <c>total-vm:</c> of the first <c>Killed process</c> line (it tells the page size).</summary>
     internal Kibibytes? KilledTotalVm;
     internal int? KilledTotalVmPid;
@@ -193,9 +204,27 @@ public sealed class OomReport
 
     /// <summary>The machine rebuilt from the report (null when it cannot be).</summary>
     public OomMachine? Machine { get; internal set; }
-    /// <summary>Notes on what the rebuild had to assume.</summary>
+    /// <summary>
+    /// Every guess the rebuild made, one sentence each: what the report does not show and the machine still needs
+    /// (the page size, swap, the kernel version, the processes' cgroups, root's CAP_SYS_ADMIN, the allocation),
+    /// and what was inferred from the kernel's own output (<see cref="Inferred"/>).
+    /// </summary>
     public IReadOnlyList<string> Assumptions => assumptions;
     internal readonly List<string> assumptions = new();
+    internal readonly List<string> inferenceNotes = new();
+
+    /// <summary>
+    /// The hidden state the rebuild inferred because the plain replay disagreed with what the kernel printed (a
+    /// vfork child, a CLONE_VM pair, root without CAP_SYS_ADMIN); empty when nothing was inferred. The
+    /// <see cref="Machine"/> has it applied; each is also named in <see cref="Assumptions"/>.
+    /// </summary>
+    public IReadOnlyList<string> Inferred => inferred;
+    internal readonly List<string> inferred = new();
+    /// <summary>
+    /// Whether the machine as first rebuilt, before anything was inferred, replayed to the kernel's choice (and
+    /// printed score); null when the report names no choice or has no machine.
+    /// </summary>
+    public bool? AgreedBeforeInference { get; internal set; }
 
     // For pipeline binding into Invoke-OutOfMemory.
     /// <summary>The memcg to replay in (<see cref="OomMemcg"/> for a memcg OOM).</summary>

@@ -166,6 +166,7 @@ public sealed partial class OomReportParser
         if (r is null) return;
         ReportMachineBuilder.Finish(r, killedEarlier, DefaultPageSize);
         foreach (var pid in r.KilledPids) killedEarlier.Add(pid);
+        foreach (var tid in r.KilledTids) killedEarlier.Add(tid);
         foreach (var pid in r.reapedPids) killedEarlier.Add(pid);
         finished.Add(r);
     }

@@ -10,8 +10,17 @@ namespace OomTools.Engine.Reports;
 /// </summary>
 public sealed class OomReportTask
 {
-    /// <summary>The <c>pid</c> column: the thread that still holds the mm (dump_task prints it, not the tgid).</summary>
+    /// <summary>
+    /// The process: its tgid. dump_task prints <c>find_lock_task_mm(p)</c>, a thread that still holds the mm, so when
+    /// the group leader has exited (pthread_exit with other threads running) the <c>pid</c> column is that thread's
+    /// id (<see cref="Tid"/>) and this is the <c>tgid</c> column. One identity with <see cref="OomReport.SelectedPid"/>
+    /// and <see cref="OomReport.KilledPids"/>.
+    /// </summary>
     public int Pid { get; internal set; }
+    /// <summary>The <c>pid</c> column as printed: the thread <c>find_lock_task_mm</c> found holding the mm.</summary>
+    public int Tid { get; internal set; }
+    /// <summary>True when the row was printed under a thread other than the leader (<see cref="Tid"/> is not <see cref="Pid"/>): the leader has exited.</summary>
+    public bool PrintedByThread => Tid != Pid;
     /// <summary>The <c>uid</c> column.</summary>
     public int Uid { get; internal set; }
     /// <summary>The <c>tgid</c> column.</summary>

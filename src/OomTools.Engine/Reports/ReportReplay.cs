@@ -72,10 +72,16 @@ public static class ReportReplay
     /// <summary>The outcome with its agreement with the kernel's choice in the report, and why when they differ.</summary>
     public static ReplayOutcome Compare(OomOutcome replayed, OomReport report)
     {
-        var outcome = new ReplayOutcome(replayed, report) { KernelChoice = report.SelectedPid };
+        var outcome = new ReplayOutcome(replayed, report)
+        {
+            KernelChoice = report.SelectedPid,
+            KernelChoiceTid = report.SelectedTid,
+            VictimTid = replayed.Victim is { } v && OomKiller.FindLockTaskMm(v) is var tid && tid >= 0 ? tid : null,
+        };
         if (report.SelectedPid is not { } kernel) return outcome;
         int? ours = outcome.Victim?.Pid;
         outcome.AgreesWithKernel = ours == kernel;
+        outcome.AgreedBeforeInference = report.AgreedBeforeInference ?? outcome.AgreesWithKernel;
         if (ours == kernel) return outcome;
 
         var k = outcome.Candidates.FirstOrDefault(c => c.Pid == kernel);

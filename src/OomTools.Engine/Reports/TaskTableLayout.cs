@@ -41,7 +41,7 @@ internal sealed class TaskTableLayout
         if (!text.StartsWith("[", StringComparison.Ordinal) || close < 0) return null;
         if (!int.TryParse(text.Substring(1, close - 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
         var rest = text.Substring(close + 1);
-        var row = new OomReportTask { Pid = pid, LineNumber = lineNumber };
+        var row = new OomReportTask { Pid = pid, Tid = pid, LineNumber = lineNumber };
         int pos = 0;
         for (int i = 0; i < columns.Length; i++)
         {
@@ -50,6 +50,8 @@ internal sealed class TaskTableLayout
             {
                 if (pos >= rest.Length) return null;
                 row.Name = rest.Substring(pos).TrimEnd();
+                // The process is the tgid; the printed pid is the thread holding the mm (the leader, unless it exited).
+                if (row.Tgid > 0) row.Pid = row.Tgid;
                 return row;
             }
             int start = pos;

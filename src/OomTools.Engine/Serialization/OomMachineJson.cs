@@ -157,6 +157,8 @@ public static class OomMachineJson
                 .Add("threads", Map(t.ThreadList, th => new JsonObject().Add("tid", (long)th.Tid).Add("hasMm", th.HasMm)))
                 .Add("mm", Mm(t.Mm))
                 .Add("oomMm", Mm(t.OomMm)));
+            // Written only when known, so a machine without it exports as before.
+            if (t.CapSysAdmin is { } cap) ((JsonObject)tasks[tasks.Count - 1]!).Add("capSysAdmin", cap);
         }
         doc.Add("tasks", tasks);
 
@@ -456,6 +458,7 @@ public static class OomMachineJson
                 task.ReaperTimer = reaperTimer;
                 task.ExitLatency = NullableJiffies(o, "exitLatencyJiffies", at);
                 task.CoreDumpEnd = NullableJiffies(o, "coreDumpUntil", at);
+                if (o.Has("capSysAdmin")) task.CapSysAdmin = Bool(o, "capSysAdmin", at, false);
             }
         }
 

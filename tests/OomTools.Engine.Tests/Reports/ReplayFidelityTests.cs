@@ -115,7 +115,10 @@ public class ReplayFidelityTests
         };
         var report = Assert.Single(ReportInput.ParseLines(SampleReports.Dmesg(kernel)));
         Assert.Equal(9442, report.SelectedPid);
-        Assert.Equal(new[] { 9450 }, report.KilledPids);
+        // One identity: the process is 9442; the thread the kernel printed is beside it.
+        Assert.Equal(9450, report.SelectedTid);
+        Assert.Equal(new[] { 9442 }, report.KilledPids);
+        Assert.Equal(new[] { 9450 }, report.KilledTids);
 
         var outcome = ReportReplay.Replay(report, report.Machine!.Clone());
 
