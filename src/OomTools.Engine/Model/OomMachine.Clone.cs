@@ -70,6 +70,7 @@ public sealed partial class OomMachine
             copy.tasks.Add(twin);
             copy.byPid[twin.Pid] = twin;
         }
+        CloneSharedInto(copy, mm => MapMm(mm)!, cg => cgMap[cg]);
         copy.OomReaperThread = OomReaperThread?.CloneMapped(taskMap);
         copy.Pending = Pending.CloneMapped(taskMap);
         // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
