@@ -140,3 +140,37 @@ Describe 'Set-OomTask shared memory' {
         $copy.FindShared('cow:500').MapperPids | Should -Be @(500, 501, 502)
     }
 }
+
+Describe 'Kill orders on a prefork host' {
+    BeforeAll {
+        # 16 GiB = 4194304 pages. The postmaster maps 8 GiB of shared buffers; 16 backends forked from it map them
+        # too and still share 20 MiB (5120 pages) of its heap. Backend 100+i has 100 MiB + 10 MiB * i of its own.
+        $m = New-OomMachine -Name db-host -Memory 16GB
+        Add-OomTask -Machine $m -Pid 1 -Name systemd -Rss 12MB
+        Add-OomTask -Machine $m -Pid 100 -Name postmaster -AnonRss 40MB -SharedAnonRegion pg-buffers -SharedSize 8GB
+        1..16 | ForEach-Object {
+            Add-OomTask -Machine $m -Pid (100 + $_) -Name backend -AnonRss (120MB + $_ * 10MB) -CowSharedWith 100 -CowSharedSize 20MB -SharedAnonRegion pg-buffers
+        }
+    }
+
+    It 'scores every backend with the buffers but frees them once, with the last mapper' {
+        $steps = @(Get-OomKillOrder -Machine $m)
+        $steps.Count | Should -Be 17
+        $steps[-1].Pid | Should -Be 100
+        @($steps[0..15] | ForEach-Object { $_.Freed.Value }) | Should -Be @(16..1 | ForEach-Object { 25600 + 2560 * $_ })
+        $steps[-1].Freed.Value | Should -Be (5120 + 5120 + 2097152)
+        $steps[-1].TotalFreed.Value | Should -Be 2865152
+        $steps[-1].TotalFreed.Value | Should -BeLessThan 4194304
+    }
+
+    It 'counts kills to free memory by what each really gives back' {
+        # 1 GiB = 262144 pages takes five backends' own memory, not one backend's 8 GiB of rss.
+        @(Get-OomKillOrder -Machine $m -Free 1GB).Count | Should -Be 5
+    }
+
+    It 'places the postmaster last in Test-OomProtection' {
+        $r = Test-OomProtection -Machine $m -Name postmaster -Kills 16
+        $r.KillPosition | Should -Be 17
+        $r.Protected | Should -BeTrue
+    }
+}
