@@ -19,7 +19,10 @@ public sealed class KillOrderStep
     /// memory.oom.group cgroup).
     /// </summary>
     public IReadOnlyList<int> Killed { get; internal set; } = new List<int>();
-    /// <summary>Pages released when the killed processes exited (rss + swap + page tables of each mm freed).</summary>
+    /// <summary>
+    /// Pages released when the killed processes exited: the own rss, swap and page tables of each mm freed, and the
+    /// shared objects whose last mapping went with them (shared pages a survivor still maps are not counted).
+    /// </summary>
     public Pages Freed { get; internal set; }
     /// <summary>Pages freed by this step and every step before it.</summary>
     public Pages TotalFreed { get; internal set; }

@@ -49,18 +49,19 @@ public static class OomAudit
         return steps;
     }
 
-    /// <summary>The killed processes exit; an mm whose last user leaves frees its rss, swap and page tables.</summary>
+    /// <summary>
+    /// The killed processes exit; an mm whose last user leaves releases its own rss, swap and page tables, and the
+    /// shared objects no survivor maps (<see cref="TaskExit.ExitMmap"/>): pages shared copy-on-write with a survivor,
+    /// shared buffers another process still maps and linked tmpfs files are not freed by this kill.
+    /// </summary>
     private static long Exit(OomMachine sim, IReadOnlyList<OomTask> killed)
     {
         long freed = 0;
         var exit = sim.Exit;
         foreach (var t in killed)
         {
-            var mm = t.Mm;
             if (sim.FindTask(t.Pid) is null) continue;
-            exit.DoExit(t);
-            if (mm is not null && mm.Users <= 0)
-                freed += mm.Rss.Value + mm.SwapEntries.Value + sim.PageTablePages(mm.PageTableBytes);
+            freed += exit.DoExit(t).Released.Value;
         }
         return freed;
     }

@@ -38,7 +38,10 @@ public sealed class ExitAttempt
     public OomTask Task { get; }
     /// <summary>It exited (and left the task list).</summary>
     public bool HasExited { get; }
-    /// <summary>Anonymous pages and swap entries exit_mmap freed (0 when others still use the mm).</summary>
+    /// <summary>
+    /// Pages exit_mmap freed: private anonymous pages, swap entries and the shared objects whose last mapping this was
+    /// (0 when others still use the mm).
+    /// </summary>
     public long PagesFreed { get; }
     /// <summary>Its core dump has just finished; the exit itself is the next step, at the same moment.</summary>
     public bool CoreDumpFinished { get; }

@@ -18,18 +18,25 @@ public sealed class TaskExit
 
     /// <summary>
     /// <c>do_exit()</c>: the process exits now — its threads drop the mm (<c>exit_mm</c>; the last user runs
-    /// exit_mmap, which sets MMF_OOM_SKIP; otherwise <c>mm_update_next_owner</c> hands the mm on), an OOM victim
-    /// calls <c>exit_oom_victim</c>, and <c>release_task</c> takes it off the task list.
+    /// <see cref="ExitMmap"/>, which sets MMF_OOM_SKIP; otherwise <c>mm_update_next_owner</c> hands the mm on), an
+    /// OOM victim calls <c>exit_oom_victim</c>, and <c>release_task</c> takes it off the task list. Returns what
+    /// exit_mmap gave back (<see cref="MmRelease.None"/>-like, <see cref="MmRelease.LastUser"/> false, when others
+    /// still use the mm).
     /// </summary>
-    public void DoExit(OomTask task)
+    public MmRelease DoExit(OomTask task)
     {
         if (task is null) throw new System.ArgumentNullException(nameof(task));
         if (!ReferenceEquals(m.FindTask(task.Pid), task))
             throw new OomEngineException(OomError.TaskNotFound, $"Process {task} is not on machine '{m.Name}'.", task.Pid);
+        var release = MmRelease.None;
         if (task.Mm is { } mm)
         {
             mm.Users -= task.ThreadsWithMm;
-            if (mm.Users <= 0) mm.Flags |= MmFlags.OomSkip;
+            if (mm.Users <= 0)
+            {
+                release = ExitMmap(mm);
+                mm.Flags |= MmFlags.OomSkip;
+            }
             else if (mm.OwnerPid == task.Pid)
             {
                 // mm_update_next_owner(): another process using the mm becomes its owner.
@@ -39,6 +46,34 @@ public sealed class TaskExit
         }
         if (task.MemDie) new OomKiller(m).ExitOomVictim(task);
         m.ReleaseTask(task);
+        return release;
+    }
+
+    /// <summary>
+    /// <c>exit_mmap()</c>: the last user is gone, every mapping is unmapped. The mm's private anonymous pages are freed
+    /// and uncharged from its owner's cgroup; each shared object it mapped loses this mapping, and one that nothing
+    /// maps any more (and no linked tmpfs file keeps) is freed and uncharged from the cgroup it was charged to —
+    /// copy-on-write pages a parent or sibling still maps, shared buffers another process still maps and a linked
+    /// file's pages stay.
+    /// </summary>
+    public MmRelease ExitMmap(MemoryDescriptor mm)
+    {
+        if (mm is null) throw new System.ArgumentNullException(nameof(mm));
+        long privateAnon = mm.PrivateAnonPages.Value, ownShmem = System.Math.Max(0, mm.shmem - mm.sharedShmem);
+        var memcgs = new MemCgroups(m);
+        memcgs.Uncharge(mm, new Units.Pages(privateAnon));
+        var freed = new System.Collections.Generic.List<SharedMemory>();
+        long kept = 0;
+        foreach (var obj in new System.Collections.Generic.List<SharedMemory>(mm.Shared))
+        {
+            if (m.Unmap(mm, obj))
+            {
+                freed.Add(obj);
+                memcgs.Uncharge(obj);
+            }
+            else kept += obj.Pages.Value;
+        }
+        return new MmRelease(true, privateAnon, mm.file, ownShmem, mm.swapEnts, m.PageTablePages(mm.PageTableBytes), freed, kept);
     }
 
     /// <summary>
@@ -46,7 +81,8 @@ public sealed class TaskExit
     /// something holds it: the freezer, a core dump still being written, or mmap_lock held by a writer — a hold with
     /// a known end queues the exit again for then. A core dump whose end has come finishes first, as a step of its
     /// own (<see cref="ExitAttempt.CoreDumpFinished"/>: call again for the exit, at the same moment). When the
-    /// process exits as the mm's last user, exit_mmap frees the anonymous pages and swap entries.
+    /// process exits as the mm's last user, exit_mmap frees its private anonymous pages, its swap entries and the
+    /// shared objects no survivor maps (<see cref="ExitMmap"/>).
     /// </summary>
     public ExitAttempt DoGroupExit(OomTask task)
     {
@@ -70,14 +106,8 @@ public sealed class TaskExit
             if (held.MmapLockRelease is { } release) m.Pending.Schedule(release, PendingKind.Exit, task);
             return ExitAttempt.Held(task, ExitHold.MmapLock, held.MmapLockRelease);
         }
-        long freed = 0;
-        if (task.Mm is { } mm && mm.Users - task.ThreadsWithMm <= 0)
-        {
-            freed = mm.anon + mm.swapEnts;
-            new MemCgroups(m).Uncharge(mm, mm.AnonPages);
-        }
-        DoExit(task);
-        return ExitAttempt.Exited(task, freed);
+        var released = DoExit(task);
+        return ExitAttempt.Exited(task, released.Freed.Value);
     }
 
     /// <summary>

@@ -21,7 +21,11 @@ public sealed class MreleaseResult
     public Errno Errno { get; }
     /// <summary>The syscall's return value: 0 or the negative errno.</summary>
     public int ReturnValue => -(int)Errno;
-    /// <summary>Pages the reaping unmapped (anonymous pages and swap entries); zero when nothing was reaped.</summary>
+    /// <summary>
+    /// Pages the reaping freed: anonymous, private file and swap pages only this mm mapped, and copy-on-write pools
+    /// whose last mapping it was (pages another process still maps are unmapped but not freed); zero when nothing was
+    /// reaped.
+    /// </summary>
     public Pages PagesFreed { get; }
     /// <summary>Why the call answered as it did, in words ("reaped", "no such process", …).</summary>
     public string Reason { get; }

@@ -32,9 +32,9 @@ public sealed partial class OomKiller
         if ((mm.Flags & MmFlags.OomSkip) != 0)
             return new MreleaseResult(pid, Errno.Success, Pages.Zero, "already reaped (MMF_OOM_SKIP)", task);
 
-        long before = mm.anon + mm.file + mm.swapEnts;
+        long before = ReapableHeld(mm);
         bool complete = DoOomReapTaskMm(mm);
-        var freed = new Pages(before - mm.anon - mm.file - mm.swapEnts);
+        var freed = new Pages(before - ReapableHeld(mm));
         return complete
             ? new MreleaseResult(pid, Errno.Success, freed, "reaped", task)
             : new MreleaseResult(pid, Errno.EAGAIN, freed, "an MMU notifier could not be run without blocking; part of the mm is left", task);

@@ -83,7 +83,7 @@ public sealed partial class OomKiller
     public OomReapPass OomReapTask(OomTask tsk, int attempt)
     {
         var mm = tsk.OomMm ?? throw new OomEngineException(OomError.InvalidState, $"Process {tsk} is no OOM victim (no oom_mm) to reap.", tsk.Pid);
-        long before = mm.anon + mm.file + mm.swapEnts;
+        long before = ReapableHeld(mm);
         int logBefore = m.Log.Count;
         bool ok = attempt <= MaxOomReapRetries && OomReapTaskMm(tsk, mm);
         if (!ok && attempt <= MaxOomReapRetries)
@@ -99,7 +99,7 @@ public sealed partial class OomKiller
             pass = new OomReapPass(tsk, attempt, OomReapPassResult.UnableToReap, 0, false, m.Log.Entries[m.Log.Count - 1].Text);
         }
         else if (m.Log.Count > logBefore)
-            pass = new OomReapPass(tsk, attempt, OomReapPassResult.Reaped, before - mm.anon - mm.file - mm.swapEnts, false, m.Log.Entries[m.Log.Count - 1].Text);
+            pass = new OomReapPass(tsk, attempt, OomReapPassResult.Reaped, before - ReapableHeld(mm), false, m.Log.Entries[m.Log.Count - 1].Text);
         else
             pass = new OomReapPass(tsk, attempt, OomReapPassResult.NothingToReap, 0, false, null);
         // Hide the mm from the OOM killer: reaped, or someone holds mmap_lock for good.
@@ -127,17 +127,20 @@ public sealed partial class OomKiller
     /// <c>__oom_reap_task_mm()</c>: marks the mm MMF_UNSTABLE and unmaps every anonymous or private mapping —
     /// never hugetlb or pfnmap, and shared ones stay for exit. A mapping whose MMU notifier cannot run without
     /// blocking is skipped and makes the result false (partial). An mm modelled without VMAs frees its anonymous
-    /// pages and swap entries (unless <see cref="MemoryDescriptor.MmuNotifierBlocks"/>).
+    /// pages and swap entries (unless <see cref="MemoryDescriptor.MmuNotifierBlocks"/>). Copy-on-write pages it
+    /// shares (<see cref="SharedMemory"/>) sit in its private anonymous mappings, so they are unmapped too, but freed
+    /// (and uncharged from the cgroup charged for them) only when no other process maps them; shared anon regions and
+    /// shmem files are VM_SHARED and stay mapped until exit.
     /// </summary>
     public bool DoOomReapTaskMm(MemoryDescriptor mm)
     {
         mm.Flags |= MmFlags.Unstable;
-        long anonBefore = mm.anon;
+        long privateBefore = mm.PrivateAnonPages.Value;
         bool complete = true;
         if (mm.vmas is not { Count: > 0 })
         {
             if (mm.MmuNotifierBlocks) return false;
-            mm.anon = 0;
+            mm.anon = mm.sharedAnon;
             mm.swapEnts = 0;
         }
         else
@@ -146,14 +149,30 @@ public sealed partial class OomKiller
             {
                 if (!vma.Reapable) continue;
                 if (vma.NotifierBlocks) { complete = false; continue; }
-                if (vma.Kind == VmaKind.Anonymous) mm.anon = System.Math.Max(0, mm.anon - vma.ResidentPages);
+                // The VMAs hold the mm's own pages; the copy-on-write pools are unmapped below.
+                if (vma.Kind == VmaKind.Anonymous) mm.anon = System.Math.Max(mm.sharedAnon, mm.anon - vma.ResidentPages);
                 else mm.file = System.Math.Max(0, mm.file - vma.ResidentPages);
                 mm.swapEnts = System.Math.Max(0, mm.swapEnts - vma.SwapPages);
                 vma.ResidentPages = 0;
                 vma.SwapPages = 0;
             }
         }
-        memCgroups.Uncharge(mm, new Units.Pages(anonBefore - mm.anon));
+        if (!mm.MmuNotifierBlocks) UnmapCowPools(mm);
+        memCgroups.Uncharge(mm, new Units.Pages(privateBefore - mm.PrivateAnonPages.Value));
         return complete;
     }
+
+    /// <summary>The zap of the copy-on-write pools an mm maps: each page goes only with its last mapping.</summary>
+    private void UnmapCowPools(MemoryDescriptor mm)
+    {
+        if (mm.shared is null) return;
+        foreach (var obj in mm.shared.ToArray())
+            if (obj.Reapable && m.Unmap(mm, obj)) memCgroups.Uncharge(obj);
+    }
+
+    /// <summary>
+    /// What reaping can give back of <paramref name="mm"/>, measured before and after a pass: its own anonymous, file
+    /// and swap pages, and every shared object still held on the machine (a pool the pass frees leaves that sum).
+    /// </summary>
+    private long ReapableHeld(MemoryDescriptor mm) => mm.anon - mm.sharedAnon + mm.file + mm.swapEnts + m.SharedPagesHeld();
 }

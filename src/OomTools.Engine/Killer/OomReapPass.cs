@@ -34,7 +34,10 @@ public sealed class OomReapPass
     public int Attempt { get; }
     /// <summary>How it ended.</summary>
     public OomReapPassResult Result { get; }
-    /// <summary>Anonymous, file and swap pages the pass unmapped.</summary>
+    /// <summary>
+    /// Anonymous, file and swap pages the pass unmapped and freed (copy-on-write pages another process still maps are
+    /// unmapped but not counted).
+    /// </summary>
     public long PagesFreed { get; }
     /// <summary>For a retry: a writer held mmap_lock (the trylock failed); otherwise the reap was partial.</summary>
     public bool MmapLockHeld { get; }

@@ -19,14 +19,17 @@ public sealed class MemCgroups
 
     /// <summary>
     /// <c>memory.current</c>: as measured (a report's or a host's, moved by charges since), else the members' rss
-    /// with each mm counted once — worked out afresh, so processes added, moved or changed since are in it.
+    /// with each mm counted once — worked out afresh, so processes added, moved or changed since are in it. A
+    /// shared object's pages (<see cref="SharedMemory"/>) count once, in the cgroup they are charged to, whoever
+    /// maps them: not in the rss of the members that map them.
     /// </summary>
     public static Pages MemoryCurrent(MemoryCgroup memcg)
     {
         if (memcg.Usage is { } u) return u;
-        var sum = Pages.Zero;
-        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.Rss;
-        return sum;
+        long sum = 0;
+        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.OwnRss.Value;
+        foreach (var cg in memcg.SubtreePreOrder()) sum += OomMachine.SharedChargedTo(cg);
+        return new Pages(sum);
     }
 
     /// <summary>Swap entries of the cgroup's members (v2 <c>memory.swap.current</c>), each mm once.</summary>
@@ -145,14 +148,25 @@ public sealed class MemCgroups
     /// (<c>mem_cgroup_uncharge</c>) and the machine's count of memory in use; <c>uncharge_batch</c> then wakes
     /// charges waiting in a related memcg OOM (<see cref="MemCgroupOomRecover"/>).
     /// </summary>
-    public void Uncharge(MemoryDescriptor mm, Pages pages)
+    public void Uncharge(MemoryDescriptor mm, Pages pages) => Uncharge(m.FindTask(mm.OwnerPid)?.Memcg, pages);
+
+    /// <summary>
+    /// A shared object's pages, freed with its last mapping, leave the cgroup they were charged to
+    /// (<c>folio_memcg()</c>, whoever mapped them last) and its ancestors, and the machine's memory in use.
+    /// </summary>
+    public void Uncharge(SharedMemory freed)
+    {
+        if (freed is null) throw new System.ArgumentNullException(nameof(freed));
+        Uncharge(freed.Memcg, freed.Pages);
+    }
+
+    private void Uncharge(MemoryCgroup? memcg, Pages pages)
     {
         if (pages <= Pages.Zero) return;
-        var owner = m.FindTask(mm.OwnerPid);
-        for (var c = owner?.Memcg; c is not null; c = c.Parent)
+        for (var c = memcg; c is not null; c = c.Parent)
             if (c.Usage is { } u) c.Usage = NotBelowZero(u - pages);
         if (m.UsedPages is { } used) m.UsedPages = NotBelowZero(used - pages);
-        if (owner is not null) MemCgroupOomRecover(owner.Memcg);
+        if (memcg is not null) MemCgroupOomRecover(memcg);
     }
 
     /// <summary>

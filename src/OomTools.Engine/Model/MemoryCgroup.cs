@@ -13,6 +13,8 @@ public sealed class MemoryCgroup
 {
     private readonly List<MemoryCgroup> children = new();
     internal readonly List<OomTask> tasks = new();
+    // Shared objects (OomMachine.Shared) whose pages are charged here; null until one is.
+    internal List<SharedMemory>? sharedCharged;
 
     internal MemoryCgroup(string name, MemoryCgroup? parent, Pages unlimited)
     {

@@ -69,6 +69,26 @@ public sealed class MemoryDescriptor
     /// <summary>An MMU notifier that cannot run non-blocking covers the anonymous mappings, so reaping is partial.</summary>
     public bool MmuNotifierBlocks { get; set; }
 
+    /// <summary>
+    /// The shared objects this mm maps (copy-on-write pools, shared anon regions, shmem files): pages its counters
+    /// count but that it does not own alone. Empty for an mm whose pages are all its own.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<SharedMemory> Shared =>
+        (System.Collections.Generic.IReadOnlyList<SharedMemory>?)shared ?? System.Array.Empty<SharedMemory>();
+    // Null until the mm maps a shared object (most never do).
+    internal System.Collections.Generic.List<SharedMemory>? shared;
+    // Pages of MM_ANONPAGES and MM_SHMEMPAGES that belong to the shared objects above.
+    internal long sharedAnon, sharedShmem;
+
+    /// <summary>Pages of <see cref="AnonPages"/> in copy-on-write pools it shares with other mms.</summary>
+    public Pages SharedAnonPages => new(sharedAnon);
+    /// <summary>Pages of <see cref="ShmemPages"/> in shared anon regions and shmem files it maps.</summary>
+    public Pages SharedShmemPages => new(sharedShmem);
+    /// <summary>Anonymous pages only this mm maps: what its exit (or the oom_reaper) frees for certain.</summary>
+    public Pages PrivateAnonPages => new(System.Math.Max(0, anon - sharedAnon));
+    /// <summary>Pages of <see cref="Rss"/> that belong to this mm alone (rss less what it maps of shared objects).</summary>
+    public Pages OwnRss => new(System.Math.Max(0, file + anon + shmem - sharedAnon - sharedShmem));
+
     /// <summary><c>test_bit(MMF_..., &amp;mm-&gt;flags)</c>: every bit of <paramref name="f"/> is set.</summary>
     public bool Has(MmFlags f) => (Flags & f) == f;
 
@@ -77,6 +97,8 @@ public sealed class MemoryDescriptor
         var copy = (MemoryDescriptor)MemberwiseClone();
         copy.vmas = vmas?.ConvertAll(v => v.Clone());
         copy.ShmemMappings = ShmemMappings is null ? null : new(ShmemMappings);
+        copy.shared = null; // the machine's Clone maps the shared objects and their mappers again
+        copy.sharedAnon = copy.sharedShmem = 0;
         return copy;
     }
 }

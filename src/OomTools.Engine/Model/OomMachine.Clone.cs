@@ -71,6 +71,7 @@ public sealed partial class OomMachine
             copy.tasks.Add(twin);
             copy.byPid[twin.Pid] = twin;
         }
+        CloneSharedInto(copy, mm => MapMm(mm)!, cg => cgMap[cg]);
         copy.OomReaperThread = OomReaperThread?.CloneMapped(taskMap);
         copy.Pending = Pending.CloneMapped(taskMap);
         copy.memcgOomWaitq = CloneMemcgOomWaitq(taskMap, cgMap);

@@ -12,8 +12,9 @@ public sealed partial class OomMachine
     internal Pages MemoryInUse()
     {
         if (UsedPages is { } u) return u;
-        long sum = 0;
-        foreach (var mm in DistinctMms(tasks)) sum += mm.anon + mm.shmem;
+        // Shared pages are counted once, by their object, not in each mm that maps them.
+        long sum = SharedPagesHeld();
+        foreach (var mm in DistinctMms(tasks)) sum += mm.anon + mm.shmem - mm.sharedAnon - mm.sharedShmem;
         return new Pages(sum);
     }
 

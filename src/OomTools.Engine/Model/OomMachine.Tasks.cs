@@ -40,6 +40,8 @@ public sealed partial class OomMachine
                 throw new OomEngineException(OomError.InvalidArgument, $"A process that shares the mm of {sharer} uses that mm's counters; give no other memory sizes of its own.", other);
         }
 
+        var sharing = ResolveTaskSharing(spec, pid, memcg, sharer);
+
         // Checks are done: from here on the machine changes.
         var task = new OomTask(pid, spec.Name)
         {
@@ -78,6 +80,7 @@ public sealed partial class OomMachine
             {
                 task.Mm = NewMm(spec, pid);
             }
+            if (sharer is null) ApplySharing(task.Mm, sharing, growTotalVm: spec.TotalVm is null);
             if (spec.OomSkip) task.Mm.Flags |= MmFlags.OomSkip;
             task.Mm.Users += task.ThreadsWithMm;
         }

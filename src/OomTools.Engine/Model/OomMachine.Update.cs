@@ -20,6 +20,7 @@ public sealed partial class OomMachine
             if (update.SwapEntries is { } swap) mm.SwapEntries = swap;
             if (update.PageTableBytes is { } pgtables) mm.PageTableBytes = pgtables;
         }
+        if (task.Mm is { } sharingMm) ApplySharing(sharingMm, ResolveSharing(task.Pid, sharingMm, task.Memcg, update.Shared), growTotalVm: true);
         if (memcg is not null) MoveTask(task, memcg);
         if (cpuset is not null) MoveTask(task, cpuset);
         if (update.Exiting is { } exiting) task.Exiting = exiting;
@@ -63,6 +64,7 @@ public sealed partial class OomMachine
         CheckDuration("core dump", update.CoreDumpFor);
         if (update.ChangesMemory && task.Mm is null)
             throw new OomEngineException(OomError.InvalidState, $"Process {task} has no mm whose counters could change.", task.Pid);
+        CheckUpdateSharing(task, update);
         var memcg = update.Cgroup is null ? null : GetCgroup(update.Cgroup);
         var cpuset = update.Cpuset is null ? null : GetCpuset(update.Cpuset);
         return (memcg, cpuset);

@@ -43,6 +43,12 @@ public sealed class OomTaskSpec
     /// <summary>Share the mm of this pid (a CLONE_VM child); the counters then come from that mm.</summary>
     public int? SharesMemoryWith { get; set; }
 
+    /// <summary>
+    /// Shared objects the new mm maps (copy-on-write pages of the process it was forked from, shared anon regions,
+    /// shmem files). A counter given counts their pages among its own; one left at zero becomes their pages.
+    /// </summary>
+    public System.Collections.Generic.IList<SharedMapping> Shared { get; set; } = new System.Collections.Generic.List<SharedMapping>();
+
     /// <summary>How many threads, the leader included (at least 1).</summary>
     public int Threads { get; set; } = 1;
     /// <summary>Ids of the threads after the leader (pid+1, pid+2, … when null).</summary>

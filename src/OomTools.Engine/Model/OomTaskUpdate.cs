@@ -24,6 +24,12 @@ public sealed class OomTaskUpdate
     /// <summary>The mm's page-table bytes (<c>mm_pgtables_bytes</c>).</summary>
     public long? PageTableBytes { get; set; }
 
+    /// <summary>
+    /// Shared objects the mm maps from now on (or, for a shmem file it maps, unlinks). A counter given in the same
+    /// update counts their pages; one not given is raised to them when it falls short.
+    /// </summary>
+    public System.Collections.Generic.IList<SharedMapping> Shared { get; set; } = new System.Collections.Generic.List<SharedMapping>();
+
     /// <summary>Move to this memory cgroup (it must exist); it joins the end of that cgroup's task list.</summary>
     public string? Cgroup { get; set; }
     /// <summary>Move to this cpuset (it must exist).</summary>

@@ -23,6 +23,12 @@ namespace OomTools.Engine.Serialization;
 /// same text, character for character.
 /// </para>
 /// <para>
+/// Shared objects (<see cref="SharedMemory"/>: copy-on-write pools, shared anon regions, shmem files) are the
+/// optional <c>"shared"</c> array after the tasks — name, kind, pages, the cgroup charged, linked, and the ids of
+/// the mms mapping them — written only when the machine has any, so the schema stays v1 (a reader without them
+/// reads the rest; this reader reads documents without them).
+/// </para>
+/// <para>
 /// Not in the document: OOM notifiers (code), the printk rate-limit windows (they start afresh), and timeline
 /// items or reaper-list entries of processes that already left the task list (Clone drops those too).
 /// </para>
@@ -161,6 +167,17 @@ public static class OomMachineJson
             if (t.CapSysAdmin is { } cap) ((JsonObject)tasks[tasks.Count - 1]!).Add("capSysAdmin", cap);
         }
         doc.Add("tasks", tasks);
+        // Written only when there are any, so a machine without shared objects reads and writes as before.
+        if (m.Shared.Count > 0)
+        {
+            doc.Add("shared", Map(m.Shared, s => new JsonObject()
+                .Add("name", s.Name)
+                .Add("kind", s.Kind.ToString())
+                .Add("pages", s.Pages.Value)
+                .Add("cgroup", s.Memcg.Path)
+                .Add("linked", s.Linked)
+                .Add("mappers", Map(s.Mappers.Where(mmIds.ContainsKey), mm => (object?)mmIds[mm]))));
+        }
 
         doc.Add("log", Map(m.Log.Entries, e => new JsonObject()
             .Add("ns", e.TimestampNs)
@@ -260,6 +277,8 @@ public static class OomMachineJson
     private sealed class DocumentReader
     {
         private readonly JsonObject doc;
+        // The mms read with the tasks, by their id in the document (shared objects name their mappers by it).
+        private readonly Dictionary<long, (MemoryDescriptor Mm, string Text, string At)> mmsById = new();
 
         public DocumentReader(JsonObject doc) => this.doc = doc;
 
@@ -294,6 +313,7 @@ public static class OomMachineJson
             var taskOrders = ReadCgroups(m);
             ReadCpusets(m);
             ReadTasks(m);
+            ReadShared(m);
             ApplyTaskOrders(m, taskOrders);
             ReadState(m, state ?? new JsonObject());
             ReadLog(m);
@@ -368,7 +388,7 @@ public static class OomMachineJson
             var list = Arr(doc, "tasks", "$", required: false);
             if (list is null) return;
             // The first appearance of an mm id makes it; later ones must repeat it exactly.
-            var mms = new Dictionary<long, (MemoryDescriptor Mm, string Text, string At)>();
+            var mms = mmsById;
             MemoryDescriptor? MmOf(JsonObject task, string member, string at)
             {
                 if (!task.TryGet(member, out var v) || v is null) return null;
@@ -459,6 +479,45 @@ public static class OomMachineJson
                 task.ExitLatency = NullableJiffies(o, "exitLatencyJiffies", at);
                 task.CoreDumpEnd = NullableJiffies(o, "coreDumpUntil", at);
                 if (o.Has("capSysAdmin")) task.CapSysAdmin = Bool(o, "capSysAdmin", at, false);
+            }
+        }
+
+        private void ReadShared(OomMachine m)
+        {
+            var list = Arr(doc, "shared", "$", required: false);
+            if (list is null) return;
+            for (int i = 0; i < list.Count; i++)
+            {
+                string at = $"$.shared[{i}]";
+                var o = Item(list, i, "$.shared");
+                string name = Str(o, "name", at, null)!;
+                string kindText = Str(o, "kind", at, null)!;
+                if (!Enum.TryParse<SharedMemoryKind>(kindText, ignoreCase: true, out var kind) || !Enum.IsDefined(typeof(SharedMemoryKind), kind))
+                    throw Invalid($"{at}.kind '{kindText}' is not a kind of shared memory ({string.Join(", ", Enum.GetNames(typeof(SharedMemoryKind)))}).", kindText);
+                long pages = NonNegative(o, "pages", at, null);
+                var memcg = m.FindCgroup(Str(o, "cgroup", at, "/")!) ?? throw Invalid($"{at}.cgroup names a memory cgroup that is not among memoryCgroups.", name);
+                bool linked = Bool(o, "linked", at, false);
+                var mappers = new List<MemoryDescriptor>();
+                if (Arr(o, "mappers", at, required: false) is { } ids)
+                {
+                    for (int k = 0; k < ids.Count; k++)
+                    {
+                        if (ids[k] is not long id || !mmsById.TryGetValue(id, out var known))
+                            throw Invalid($"{at}.mappers[{k}] must be the id of an mm of the tasks; it is {Describe(ids[k])}.", ids[k]);
+                        mappers.Add(known.Mm);
+                    }
+                }
+                if (mappers.Count == 0 && !linked)
+                    throw Invalid($"{at} '{name}' is mapped by no one and kept by no linked file: its pages would have been freed.", name);
+                try
+                {
+                    var obj = m.CreateShared(name, kind, new Pages(pages), memcg, linked);
+                    foreach (var mm in mappers) m.MapShared(mm, obj);
+                }
+                catch (OomEngineException e) when (e.Error != OomError.NegativeSize)
+                {
+                    throw Invalid($"{at}: {e.Message}", name);
+                }
             }
         }
 

@@ -120,6 +120,43 @@ public sealed class AddOomTaskCommand : OomCmdlet
     public int? SharesMemoryWith { get; set; }
 
     /// <summary>
+    /// Forked from this process (or a sibling forked from the same parent): part of the anonymous rss is still
+    /// shared copy-on-write with it, charged to its cgroup, freed only when the last process mapping it dies.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    [ValidateRange(0, int.MaxValue)]
+    public int? CowSharedWith { get; set; }
+
+    /// <summary>Bytes of anonymous memory still shared copy-on-write (default: the other process's pool, or all its private anonymous memory).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public long? CowSharedSize { get; set; }
+
+    /// <summary>The copy-on-write share in pages, instead of -CowSharedSize.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Pages? CowSharedPages { get; set; }
+
+    /// <summary>A MAP_SHARED anonymous region this process maps, by a name of your choice (created when new, joined when it exists).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? SharedAnonRegion { get; set; }
+
+    /// <summary>A tmpfs or /dev/shm file this process maps, by its path (created when new, joined when it exists).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? ShmemFile { get; set; }
+
+    /// <summary>Bytes resident in a new -SharedAnonRegion or -ShmemFile (left out when joining one).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public long? SharedSize { get; set; }
+
+    /// <summary>The new region's or file's size in pages, instead of -SharedSize.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Pages? SharedPages { get; set; }
+
+    /// <summary>The -ShmemFile was removed while mapped: its pages go with its last mapping (a linked file keeps them).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter Unlinked { get; set; }
+
+    /// <summary>
     /// Threads in the process, the leader included (default 1); the extra threads take the pids after -Pid.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -185,6 +222,8 @@ public sealed class AddOomTaskCommand : OomCmdlet
                 Cpuset = Cpuset,
                 MempolicyBind = string.IsNullOrWhiteSpace(MempolicyNodes) ? null : NodeMask.Parse(MempolicyNodes!),
                 SharesMemoryWith = SharesMemoryWith,
+                Shared = SharedMappings.From(CowSharedWith, Sizes.Pick("copy-on-write share", CowSharedSize, CowSharedPages, ps),
+                    SharedAnonRegion, ShmemFile, Sizes.Pick("shared size", SharedSize, SharedPages, ps), IsBound(nameof(Unlinked)) ? Unlinked.IsPresent : null),
                 Threads = Threads,
                 DetachedThreads = DetachedThreads,
                 KernelThread = KernelThread,

@@ -125,6 +125,29 @@ public sealed class SetOomTaskCommand : OomCmdlet
     /// <summary>An MMU notifier that cannot run without blocking covers its memory (reaping is partial).</summary>
     [Parameter] public SwitchParameter MmuNotifierBlocks { get; set; }
 
+    /// <summary>
+    /// Part of the anonymous rss is still shared copy-on-write with this process (the parent it was forked from, or
+    /// a sibling forked from the same parent).
+    /// </summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    [ValidateRange(1, int.MaxValue)]
+    public int? CowSharedWith { get; set; }
+    /// <summary>Bytes still shared copy-on-write (default: the other process's pool, or all its private anonymous memory).</summary>
+    [Parameter] public long? CowSharedSize { get; set; }
+    /// <summary>The copy-on-write share in pages, instead of -CowSharedSize.</summary>
+    [Parameter] public Pages? CowSharedPages { get; set; }
+    /// <summary>A MAP_SHARED anonymous region the processes map from now on (created when new, joined when it exists).</summary>
+    [Parameter] public string? SharedAnonRegion { get; set; }
+    /// <summary>A tmpfs or /dev/shm file the processes map from now on (created when new, joined when it exists).</summary>
+    [Parameter] public string? ShmemFile { get; set; }
+    /// <summary>Bytes resident in a new -SharedAnonRegion or -ShmemFile.</summary>
+    [Parameter] public long? SharedSize { get; set; }
+    /// <summary>The new region's or file's size in pages, instead of -SharedSize.</summary>
+    [Parameter] public Pages? SharedPages { get; set; }
+    /// <summary>Unlink the -ShmemFile (rm while mapped): its pages go with its last mapping from now on.</summary>
+    [Parameter] public SwitchParameter Unlinked { get; set; }
+
     /// <summary>Write each changed OomTask to the pipeline.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
@@ -180,6 +203,8 @@ public sealed class SetOomTaskCommand : OomCmdlet
         HoldMmapLock = Ms(HoldMmapLock),
         CoreDumpFor = Ms(CoreDumpFor),
         MmuNotifierBlocks = Switch(nameof(MmuNotifierBlocks), MmuNotifierBlocks),
+        Shared = SharedMappings.From(CowSharedWith, Sizes.Pick("copy-on-write share", CowSharedSize, CowSharedPages, pageSize),
+            SharedAnonRegion, ShmemFile, Sizes.Pick("shared size", SharedSize, SharedPages, pageSize), Switch(nameof(Unlinked), Unlinked)),
     };
 
     /// <summary>A switch changes its state only when it is given (-Exiting or -Exiting:$false).</summary>
