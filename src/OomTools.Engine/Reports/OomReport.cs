@@ -129,6 +129,11 @@ public sealed class OomReport
     public Kibibytes? SwapUsage { get; internal set; }
     /// <summary>The <c>swap:</c> line's limit (cgroup v2).</summary>
     public Kibibytes? SwapLimit { get; internal set; }
+    /// <summary>
+    /// The charge lines of the <c>Memory cgroup stats for</c> block (anon, file, shmem, in bytes); null when the
+    /// report has none.
+    /// </summary>
+    public MemcgStatLines? MemcgStats { get; internal set; }
     /// <summary><see cref="MemcgUsage"/> as a number of kB.</summary>
     public long? MemcgUsageKb => MemcgUsage?.Value;
     /// <summary><see cref="MemcgLimit"/> as a number of kB.</summary>
@@ -215,8 +220,10 @@ public sealed class OomReport
 
     /// <summary>
     /// The hidden state the rebuild inferred because the plain replay disagreed with what the kernel printed (a
-    /// vfork child, a CLONE_VM pair, root without CAP_SYS_ADMIN); empty when nothing was inferred. The
-    /// <see cref="Machine"/> has it applied; each is also named in <see cref="Assumptions"/>.
+    /// vfork child, a CLONE_VM pair, root without CAP_SYS_ADMIN), and copy-on-write pages charged outside the
+    /// cgroup that the memcg stat lines show (<see cref="MemcgStats"/>: they change what a kill frees, never the
+    /// choice); empty when nothing was inferred. The <see cref="Machine"/> has it applied; each is also named in
+    /// <see cref="Assumptions"/>.
     /// </summary>
     public IReadOnlyList<string> Inferred => inferred;
     internal readonly List<string> inferred = new();

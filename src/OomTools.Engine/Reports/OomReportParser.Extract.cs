@@ -41,6 +41,8 @@ public sealed partial class OomReportParser
             return;
         }
 
+        if (TakeMemcgStats(r, t)) return;
+
         Match m;
         if ((m = CpuLine.Match(t)).Success || (m = OldPidLine.Match(t)).Success)
         {
@@ -127,6 +129,37 @@ public sealed partial class OomReportParser
         if ((m = GroupLine.Match(t)).Success) { r.OomGroup = m.Groups["cg"].Value; inGroupKill = true; return; }
         if ((m = Reaped.Match(t)).Success) { r.reapedPids.Add(Num.Int(m.Groups["pid"].Value)); return; }
         if (t.StartsWith("Out of memory and no killable processes", StringComparison.Ordinal)) r.NoKillableProcesses = true;
+    }
+
+    /// <summary>
+    /// The <c>Memory cgroup stats for PATH:</c> block: its header, then one <c>key bytes</c> line each (v1 memory.stat,
+    /// v2 memory.stat) until a line of another shape; or, before 4.19, one line per cgroup with <c>key:NKB</c> pairs.
+    /// </summary>
+    private bool TakeMemcgStats(OomReport r, string t)
+    {
+        Match m;
+        if (t.StartsWith("Memory cgroup stats for ", StringComparison.Ordinal) && (m = StatsFor.Match(t)).Success)
+        {
+            var rest = m.Groups["rest"].Value;
+            bool first = r.MemcgStats is null;
+            var stats = r.MemcgStats ??= new MemcgStatLines();
+            inMemcgStats = rest.Trim().Length == 0;
+            foreach (Match kv in OldStat.Matches(rest))
+            {
+                long kb = Num.Long(kv.Groups["kb"].Value);
+                if (kb <= long.MaxValue / 1024) stats.TakeOldLine(kv.Groups["key"].Value, new Bytes(kb * 1024), first);
+            }
+            return true;
+        }
+        if (!inMemcgStats) return false;
+        if ((m = StatLine.Match(t)).Success && r.MemcgStats is { } s)
+        {
+            long bytes = Num.Long(m.Groups["value"].Value);
+            if (bytes >= 0) s.Take(m.Groups["key"].Value, new Bytes(bytes));
+            return true;
+        }
+        inMemcgStats = false;
+        return false;
     }
 
     private static bool IsTrailing(string t) =>

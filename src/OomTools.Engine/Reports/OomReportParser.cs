@@ -35,11 +35,14 @@ public sealed partial class OomReportParser
     private static readonly Regex Suppressed = new(@"^oom_kill_process: (?<n>\d+) callbacks suppressed", Opts);
     private static readonly Regex TotalVmKb = new(@"total-vm:(?<kb>\d+)kB", Opts);
     private static readonly Regex Reaped = new(@"^oom_reaper: reaped process (?<pid>\d+) ", Opts);
+    private static readonly Regex StatsFor = new(@"^Memory cgroup stats for (?<cg>\S*?):(?<rest>.*)$", Opts);
+    private static readonly Regex StatLine = new(@"^(?<key>[a-z_]+) (?<value>\d+)$", Opts);
+    private static readonly Regex OldStat = new(@"(?<key>[a-z_]+):(?<kb>\d+)KB", Opts);
 
     private readonly string source;
     private OomReport? current;
     private TaskTableLayout? layout;
-    private bool inTable, inGroupKill;
+    private bool inTable, inGroupKill, inMemcgStats;
     private int lineNumber, events;
     private int? pendingSuppressed;
     private readonly List<OomReport> finished = new();
@@ -50,6 +53,12 @@ public sealed partial class OomReportParser
     /// <summary>Starts a parser for one source of log text.</summary>
     /// <param name="source">What every report's <see cref="OomReport.Source"/> says: the file's path, or <c>(pipeline)</c>.</param>
     public OomReportParser(string source = "(pipeline)") => this.source = source;
+
+    /// <summary>
+    /// Whether a memcg report's stat lines may give its machine copy-on-write pages charged outside the cgroup
+    /// (<see cref="CowSharingInference"/>); off only to see the machine as the rows alone describe it.
+    /// </summary>
+    internal bool InferSharingFromStats { get; set; } = true;
 
     /// <summary>Page size the reports are assumed to use when they do not show it.</summary>
     public int DefaultPageSize { get; set; } = 4096;
@@ -153,7 +162,7 @@ public sealed partial class OomReportParser
         current = new OomReport { Source = source, Index = ++events, Time = line.Stamp, SuppressedBefore = pendingSuppressed };
         pendingSuppressed = null;
         layout = null;
-        inTable = inGroupKill = false;
+        inTable = inGroupKill = inMemcgStats = false;
         preamble.Clear();
     }
 
@@ -162,9 +171,9 @@ public sealed partial class OomReportParser
         var r = current;
         current = null;
         layout = null;
-        inTable = inGroupKill = false;
+        inTable = inGroupKill = inMemcgStats = false;
         if (r is null) return;
-        ReportMachineBuilder.Finish(r, killedEarlier, DefaultPageSize);
+        ReportMachineBuilder.Finish(r, killedEarlier, DefaultPageSize, InferSharingFromStats);
         foreach (var pid in r.KilledPids) killedEarlier.Add(pid);
         foreach (var tid in r.KilledTids) killedEarlier.Add(tid);
         foreach (var pid in r.reapedPids) killedEarlier.Add(pid);

@@ -15,7 +15,7 @@ namespace OomTools.Engine.Reports;
 /// </summary>
 internal static class ReportMachineBuilder
 {
-    public static void Finish(OomReport r, ISet<int> killedEarlier, int defaultPageSize)
+    public static void Finish(OomReport r, ISet<int> killedEarlier, int defaultPageSize, bool sharingFromStats = true)
     {
         r.Constraint ??= r.OomMemcg is not null || r.MemcgLimit is not null ? OomConstraint.Memcg : OomConstraint.None;
         if (!r.HasTaskTable)
@@ -50,6 +50,8 @@ internal static class ReportMachineBuilder
                 r.Machine = Build(r, killedEarlier, pageSize, memcg, found, notes);
                 NoteGuesses(r, pageSize, pageSizeShown: pageSize != defaultPageSize || InferPageSize(r, 0) != 0, notes);
             }
+            // Pages charged elsewhere change what a kill frees, never the choice: applied to the machine kept.
+            if (sharingFromStats) CowSharingInference.Apply(r);
         }
         catch (OomEngineException e) { r.Machine = null; r.NotReplayable("the machine could not be rebuilt: " + e.Message); }
         // Sizes are added with checked arithmetic: a garbled row too large for a long makes no machine, not an error.

@@ -24,9 +24,10 @@ public class SharedPagesStormTests
 {
     private static string Shapes => Path.Combine(ReportInput.FixturesRoot, "shapes");
 
-    private static (int[] Kernel, OomMachine Machine, int Trigger) Load(string file)
+    // sharingFromStats: false is the machine the rows alone describe, before the stat lines' inference.
+    private static (int[] Kernel, OomMachine Machine, int Trigger) Load(string file, bool sharingFromStats = false)
     {
-        var parser = new OomReportParser(file);
+        var parser = new OomReportParser(file) { InferSharingFromStats = sharingFromStats };
         var reports = new List<OomReport>();
         foreach (var line in File.ReadLines(Path.Combine(Shapes, file))) reports.AddRange(parser.Feed(line));
         reports.AddRange(parser.Complete());
@@ -81,6 +82,16 @@ public class SharedPagesStormTests
         // Anonymous 112740 kB, Private_Dirty 1076 kB: 27916 pages of each child are its parent's; parent 111712 kB.
         Forked(m, 31671, "/lab/oomlab-29782-cowfork-storm-1007-outside", 27928, 27916, 31672, 31673, 31674, 31675, 31676, 31677, 31678, 31679);
 
+        Assert.Equal(kernel, Play(m, trigger));
+    }
+
+    [Fact]
+    public void EightChildrenOfOneParent_TheStatLinesAlone_FourKills()
+    {
+        // The report's own stat lines (total_rss far below the rows' rss_anon) give the copy-on-write pool without
+        // the snapshot: the storm kills the kernel's sequence.
+        var (kernel, m, trigger) = Load("cowfork-storm-1007.log", sharingFromStats: true);
+        Assert.Contains(m.Shared, s => s.Kind == SharedMemoryKind.CowAnon && s.Memcg.Path == "/");
         Assert.Equal(kernel, Play(m, trigger));
     }
 }

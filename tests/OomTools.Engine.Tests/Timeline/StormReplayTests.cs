@@ -70,6 +70,9 @@ public class StormReplayTests
             (agree < storms.Count ? "; differing: " + string.Join("; ", differ) : "");
         output.WriteLine(figure);
         Assert.True(agree * 100 >= 95 * storms.Count, figure);
+        // memcg-1009's holders were forked from the lab's parent outside the cgroup: its stat lines charge far less
+        // anon than the rows map, and the copy-on-write pool inferred from them makes every scenario agree.
+        Assert.True(agree == storms.Count, figure);
     }
 
     [Fact]

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Reports;
+
+/// <summary>
+/// Copy-on-write sharing read from a memcg report's stat lines. A row's <c>rss_anon</c> (<c>MM_ANONPAGES</c>) counts
+/// every anonymous page its mm maps, but a page is charged once, to the cgroup of the task that faulted it first
+/// (<c>folio_memcg</c>); the stat block's anon (v1 <c>total_rss</c>, v2 <c>anon</c>: NR_ANON_MAPPED) counts the
+/// pages charged to the OOM's cgroup. When the rows' anon (each mm once) exceeds it by more than the stat counters'
+/// per-CPU slack, the excess pages are mapped by the rows and charged elsewhere: <c>fork()</c> without exec leaves
+/// the parent's pages shared copy-on-write, charged to the parent's cgroup, and a child moved into the cgroup
+/// keeps what it faulted before (v1 does not move charges by default). A kill frees none of them while the parent
+/// lives, and uncharges none from this cgroup ever. Forked children keep their parent's comm, so the mappers are
+/// taken as the rows of one comm, each mapping an equal share: one pool charged to the root cgroup. The counters
+/// stay as printed, so <c>oom_badness</c> and every replay's choice do not change; only what a kill frees does.
+/// </summary>
+internal static class CowSharingInference
+{
+    /// <summary>
+    /// The slack allowed between the rows and the stat lines, in pages: the memcg statistics are flushed from per-CPU
+    /// deltas only past MEMCG_CHARGE_BATCH (64) pages per CPU, and an mm's rss counters are per-CPU counters too, so
+    /// both may lag a little; a difference this small says nothing about sharing.
+    /// </summary>
+    public const long SlackPages = 256;
+
+    /// <summary>How every sentence this rule writes begins.</summary>
+    public const string Said = "the rows' anon exceeds the cgroup's charged anon";
+
+    /// <summary>The name of the pool the rebuilt machine is given.</summary>
+    public const string PoolName = "cow:outside";
+
+    /// <summary>
+    /// Applies the rule to <paramref name="r"/>'s machine when its stat lines show anon charged elsewhere, naming it
+    /// in <see cref="OomReport.Assumptions"/> and <see cref="OomReport.Inferred"/>.
+    /// </summary>
+    public static void Apply(OomReport r)
+    {
+        var machine = r.Machine;
+        if (machine is null || r.Constraint != Killer.OomConstraint.Memcg || r.MemcgStats?.ChargedAnon is not { } chargedBytes) return;
+        // Only a table with rss_anon (6.8+) says how much of each row's rss is anon.
+        if (r.TaskTableColumns is not { } cols || !cols.Contains("rss_anon")) return;
+        if (r.OomMemcg is null || r.OomMemcg == "/" || machine.FindShared(PoolName) is not null) return;
+
+        long charged = chargedBytes.ToPages(machine.PageSize).Value;
+        var mms = new List<(MemoryDescriptor Mm, string Comm)>();
+        foreach (var t in machine.Tasks)
+            if (t.Mm is { } mm && mms.All(x => !ReferenceEquals(x.Mm, mm))) mms.Add((mm, t.Comm));
+        long mapped = mms.Sum(x => x.Mm.anon - x.Mm.sharedAnon);
+        long excess = mapped - charged;
+        if (excess <= SlackPages) return;
+        string head = $"{Said} ({charged} pages) by {excess} pages";
+        // Rows printing identical counters may be one mm shown several times (CLONE_VM, vfork). When counting each
+        // such set once matches the charged anon, that explains the stat lines with nothing charged elsewhere.
+        long once = OnceEach(r);
+        if (Math.Abs(once - charged) <= SlackPages)
+        {
+            r.assumptions.Add($"{head}, but not when rows with identical counters are counted once: taken as one mm printed several times, nothing charged elsewhere");
+            return;
+        }
+
+        // The alternatives the report shows: rows of one comm (two or more mms), each mapping excess/K pages, so each
+        // with at least that much anon. Of a comm's rows, the K with the most anon for the largest K that fits: the
+        // thinnest share, the least taken from what a kill frees.
+        var fitting = new List<(string Comm, List<MemoryDescriptor> Mms)>();
+        foreach (var g in mms.GroupBy(x => x.Comm, StringComparer.Ordinal))
+        {
+            var sorted = g.Select(x => x.Mm).OrderByDescending(mm => mm.anon - mm.sharedAnon).ToList();
+            for (int k = sorted.Count; k >= 2; k--)
+            {
+                if (sorted[k - 1].anon - sorted[k - 1].sharedAnon < excess / k) continue;
+                // Kept in table order.
+                var mappers = sorted.Take(k).ToList();
+                fitting.Add((g.Key, mms.Select(x => x.Mm).Where(mappers.Contains).ToList()));
+                break;
+            }
+        }
+        if (fitting.Count == 0)
+        {
+            r.assumptions.Add($"{head}: pages charged elsewhere, but no two or more rows of one name can map them all; not modelled (a kill is taken to free every anon page it maps)");
+            return;
+        }
+        int most = fitting.Max(g => g.Mms.Count);
+        var best = fitting.Where(g => g.Mms.Count == most).ToList();
+        if (best.Count > 1)
+        {
+            r.assumptions.Add($"{head}: pages charged elsewhere, but the rows named {string.Join(" and ", best.Select(g => g.Comm))} could each map them; not modelled");
+            return;
+        }
+        var (comm, group) = best[0];
+        var share = new Pages(excess / group.Count);
+        var pool = machine.CreateShared(PoolName, SharedMemoryKind.CowAnon, share, machine.RootMemcg);
+        foreach (var mm in group) machine.MapShared(mm, pool);
+        string said = $"{head}: {excess} pages taken as copy-on-write shared with a parent outside the cgroup, among the {group.Count} rows named {comm} " +
+            (group.Count < mms.Count(x => x.Comm == comm) ? $"with the most anon (pids {string.Join(", ", group.Select(mm => mm.OwnerPid))}) " : "") +
+            $"({share} pages each, one pool charged to the root cgroup: a kill frees only a row's private anon)";
+        r.inferred.Add(said);
+        if (!r.assumptions.Contains(said)) r.assumptions.Add(said);
+    }
+
+    /// <summary>The rows' anon with each set of rows printing identical mm counters counted once.</summary>
+    private static long OnceEach(OomReport r)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long sum = 0;
+        foreach (var t in r.tasks)
+        {
+            if (t.ResidentAnon is not { } anon || anon.Value <= 0) continue;
+            string key = $"{t.VirtualSize.Value}/{t.Resident.Value}/{anon.Value}/{t.RssFile}/{t.RssShmem}/{t.PgtablesBytes}/{t.SwapEnts}";
+            if (seen.Add(key)) sum += anon.Value;
+        }
+        return sum;
+    }
+}

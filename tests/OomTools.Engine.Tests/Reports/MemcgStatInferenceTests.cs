@@ -1,0 +1,169 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using OomTools.Engine.Model;
+using OomTools.Engine.Reports;
+using Xunit;
+
+namespace OomTools.Engine.Tests.Reports;
+
+/// <summary>
+/// A memcg report's stat lines (v1 memory.stat: <c>rss</c>/<c>total_rss</c> in bytes; v2: <c>anon</c>; before 4.19
+/// one <c>rss:NKB</c> line per cgroup) against its rows' rss_anon: anon the rows map beyond what is charged to the
+/// cgroup is taken as copy-on-write shared with a parent outside it, so a kill frees only private pages.
+/// </summary>
+public class MemcgStatInferenceTests
+{
+    private const string Cg = "/lab/test";
+
+    /// <summary>A 6.18 v1 memcg report: a limit of 40000 pages, the stat lines given, rows (pid, anon pages, adj, comm).</summary>
+    private static string Report(IEnumerable<string> stats, params (int Pid, long Anon, int Adj, string Comm)[] rows)
+    {
+        var b = new StringBuilder();
+        b.AppendLine("[  100.000001] grower invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0");
+        b.AppendLine("[  100.000002] CPU: 0 UID: 0 PID: 10 Comm: grower Not tainted 6.18.44 #1 PREEMPT(none)");
+        b.AppendLine("[  100.000003] memory: usage 160000kB, limit 160000kB, failcnt 10");
+        b.AppendLine("[  100.000004] memory+swap: usage 160000kB, limit 9007199254740988kB, failcnt 0");
+        b.AppendLine("[  100.000005] kmem: usage 100kB, limit 9007199254740988kB, failcnt 0");
+        b.AppendLine($"[  100.000006] Memory cgroup stats for {Cg}:");
+        foreach (var s in stats) b.AppendLine("[  100.000007] " + s);
+        b.AppendLine("[  100.000008] Tasks state (memory values in pages):");
+        b.AppendLine("[  100.000009] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name");
+        foreach (var (pid, anon, adj, comm) in rows)
+            b.AppendLine($"[  100.000010] [{pid,7}]     0 {pid,5} {anon + 500,8} {anon + 300,8} {anon,8}      300         0    65536        0 {adj,13} {comm}");
+        var victim = rows.OrderByDescending(r => r.Anon + 300 + 16 + (long)r.Adj * 40000 / 1000).First();
+        b.AppendLine($"[  100.000011] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg={Cg},task_memcg={Cg},task={victim.Comm},pid={victim.Pid},uid=0");
+        b.AppendLine($"[  100.000012] Memory cgroup out of memory: Killed process {victim.Pid} ({victim.Comm}) total-vm:{(victim.Anon + 500) * 4}kB, anon-rss:{victim.Anon * 4}kB, file-rss:1200kB, shmem-rss:0kB, UID:0 pgtables:64kB oom_score_adj:{victim.Adj}");
+        return b.ToString();
+    }
+
+    private static string[] V1(long ownAnonPages, long totalAnonPages) => new[]
+    {
+        "cache 1228800", $"rss {ownAnonPages * 4096}", "rss_huge 0", "shmem 0", "mapped_file 1228800", "pgfault 5",
+        "hierarchical_memory_limit 163840000", "total_cache 1228800", $"total_rss {totalAnonPages * 4096}", "total_rss_huge 0", "total_shmem 0",
+    };
+
+    // Three workers forked from one parent outside: each maps 2000 of its parent's pages and 1000, 1100, 1200 of
+    // its own; a grower with 4000 of its own.
+    private static readonly (int, long, int, string)[] Forked =
+    {
+        (11, 3000, 0, "worker"), (12, 3100, 500, "worker"), (13, 3200, 0, "worker"), (10, 4000, 0, "grower"),
+    };
+
+    [Fact]
+    public void V1StatLines_AreParsedInBytes()
+    {
+        var r = Assert.Single(ReportInput.ParseText(Report(V1(100, 7000), Forked)));
+        Assert.NotNull(r.MemcgStats);
+        Assert.Equal(100 * 4096, r.MemcgStats!.Anon!.Value.Value);
+        Assert.Equal(7000 * 4096, r.MemcgStats.TotalAnon!.Value.Value);
+        Assert.Equal(7000 * 4096, r.MemcgStats.ChargedAnon!.Value.Value);
+        Assert.Equal(1228800, r.MemcgStats.File!.Value.Value);
+        Assert.Equal(0, r.MemcgStats.TotalShmem!.Value.Value);
+    }
+
+    [Fact]
+    public void V2StatLines_AnonIsTheChargedAnon()
+    {
+        var r = Assert.Single(ReportInput.ParseText(Report(new[] { "anon 28672000", "file 4096", "kernel 8192", "shmem 0", "anon_thp 0" }, Forked)));
+        Assert.Equal(28672000, r.MemcgStats!.ChargedAnon!.Value.Value);
+        Assert.Null(r.MemcgStats.TotalAnon);
+        Assert.Equal(4096, r.MemcgStats.File!.Value.Value);
+    }
+
+    [Fact]
+    public void OldOneLineFormat_SumsTheHierarchyInKilobytes()
+    {
+        var text = "[ 5.1] Memory cgroup stats for /a: cache:8KB rss:400KB rss_huge:0KB mapped_file:0KB swap:0KB\n" +
+                   "[ 5.2] Memory cgroup stats for /a/b: cache:0KB rss:100KB rss_huge:0KB mapped_file:0KB swap:0KB\n" +
+                   "[ 5.3] Memory cgroup out of memory: Killed process 5 (x) total-vm:100kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB\n";
+        var r = Assert.Single(ReportInput.ParseText(text));
+        Assert.Equal(400 * 1024, r.MemcgStats!.Anon!.Value.Value);
+        Assert.Equal(500 * 1024, r.MemcgStats.TotalAnon!.Value.Value);
+        Assert.Equal(8 * 1024, r.MemcgStats.File!.Value.Value);
+    }
+
+    [Fact]
+    public void RowsAboveTheChargedAnon_GiveOnePoolChargedOutside_AndAKillFreesOnlyPrivatePages()
+    {
+        // Rows: 3000 + 3100 + 3200 + 4000 = 13300 pages of anon; charged: 1000 + 1100 + 1200 + 4000 = 7300.
+        var r = Assert.Single(ReportInput.ParseText(Report(V1(7300, 7300), Forked)));
+        var m = r.Machine!;
+        var pool = Assert.Single(m.Shared);
+        Assert.Equal(SharedMemoryKind.CowAnon, pool.Kind);
+        Assert.Equal(2000, pool.PageCount);
+        Assert.Equal("/", pool.Memcg.Path);
+        Assert.Equal(new[] { 11, 12, 13 }, pool.MapperPids.OrderBy(p => p));
+        var said = Assert.Single(r.Inferred);
+        Assert.StartsWith(CowSharingInference.Said, said);
+        Assert.Contains("6000 pages taken as copy-on-write shared with a parent outside the cgroup, among the 3 rows named worker", said);
+        Assert.Contains(said, r.Assumptions);
+        // The counters stay as printed, so the choice is the plain one.
+        Assert.True(r.AgreedBeforeInference);
+        Assert.Equal(3100, m.GetTask(12).Mm!.AnonPages.Value);
+        var outcome = ReportReplay.Replay(r, m.Clone());
+        Assert.True(outcome.AgreesWithKernel, outcome.Disagreement);
+
+        // A worker's kill gives back its 1100 private anon pages (file pages stay in the page cache), not the 2000 it shares.
+        var exit = m.Exit.DoExit(m.GetTask(12));
+        Assert.Empty(exit.SharedFreed);
+        Assert.Equal(1100, exit.Freed.Value);
+        Assert.Equal(40000 - exit.Freed.Value, m.GetCgroup(Cg).Usage!.Value.Value);
+    }
+
+    [Fact]
+    public void WithinTheStatCountersSlack_NothingIsInferred()
+    {
+        var r = Assert.Single(ReportInput.ParseText(Report(V1(13200, 13200), Forked)));
+        Assert.Empty(r.Machine!.Shared);
+        Assert.Empty(r.Inferred);
+        Assert.DoesNotContain(r.Assumptions, a => a.StartsWith(CowSharingInference.Said));
+    }
+
+    [Fact]
+    public void WithoutStatLines_NothingIsInferred()
+    {
+        var r = Assert.Single(ReportInput.ParseText(Report(new string[0], Forked)));
+        Assert.Null(r.MemcgStats?.ChargedAnon);
+        Assert.Empty(r.Machine!.Shared);
+        Assert.Empty(r.Inferred);
+    }
+
+    [Fact]
+    public void NoRowsOfOneNameCanMapTheExcess_NotModelledButSaid()
+    {
+        // 9000 pages over, and the only two rows of one name would each map 4500: more than their 3000.
+        var r = Assert.Single(ReportInput.ParseText(Report(V1(1000, 1000), (11, 3000, 0, "a"), (12, 3000, 0, "a"), (10, 4000, 0, "grower"))));
+        Assert.Empty(r.Machine!.Shared);
+        Assert.Empty(r.Inferred);
+        Assert.Contains(r.Assumptions, a => a.StartsWith(CowSharingInference.Said) && a.Contains("not modelled"));
+    }
+
+    [Fact]
+    public void IdenticalRowsCountedOnceMatchTheCharge_TakenAsOneMm()
+    {
+        // Three identical rows of 3000 pages and a grower: 13000 mapped, 7000 charged, and counted once 3000 + 4000.
+        var r = Assert.Single(ReportInput.ParseText(Report(V1(7000, 7000), (11, 3000, 0, "t"), (12, 3000, 0, "t"), (13, 3000, 0, "t"), (10, 4000, 0, "grower"))));
+        Assert.Empty(r.Machine!.Shared);
+        Assert.Contains(r.Assumptions, a => a.StartsWith(CowSharingInference.Said) && a.Contains("one mm printed several times"));
+    }
+
+    [Fact]
+    public void Memcg1009_TheStormKillsTheKernelsSequence()
+    {
+        // Ten python3 rows forked from the lab's python parent (outside the cgroup): rss_anon adds up to 44670 pages,
+        // total_rss charges 23957.
+        var path = Path.Combine(ReportInput.MemcgDir, "memcg-1009.log");
+        var reports = ReportInput.ParseFile(path);
+        Assert.Contains(reports[0].Inferred, i => i.StartsWith(CowSharingInference.Said) && i.Contains("20713 pages") && i.Contains("10 rows named python3"));
+        var machine = reports[0].Machine!.Clone();
+        var trigger = machine.GetTask(reports[0].TriggerPid!.Value);
+        var outcomes = new List<OomTools.Engine.Killer.OomOutcome>();
+        var result = OomTools.Engine.PageAlloc.ChargeResult.Charged;
+        for (int i = 0; i < 100_000 && result == OomTools.Engine.PageAlloc.ChargeResult.Charged; i++)
+            result = machine.PageAllocator.Charge(trigger, new OomTools.Engine.Units.Pages(16), outcomes);
+        Assert.Equal(new[] { 9706, 9705, 9701, 9713 }, outcomes.SelectMany(o => o.Killed).Select(t => t.Pid));
+        Assert.Equal(reports.SelectMany(r => r.KilledPids), outcomes.SelectMany(o => o.Killed).Select(t => t.Pid));
+    }
+}
