@@ -312,5 +312,20 @@ Describe 'Get-OomSnapshot' {
             $memfd[0].Kind | Should -Be 'Memfd'
             $memfd[0].Rss.Value | Should -Be 8192              # 32 MiB
         }
+
+        It 'makes each holder''s object a shared object: a linked file keeps its pages, an unlinked one goes with its mapper' {
+            if ($skipWhy) { Set-ItResult -Skipped -Because $skipWhy; return }
+            $m = Get-OomSnapshot -WarningAction SilentlyContinue
+            $linkedPid = (Get-Shape shmlinked holder).Pid
+            $unlinkedPid = (Get-Shape shmunlinked holder).Pid
+            $linked = @($m.Shared | Where-Object { $_.MapperPids -contains $linkedPid -and $_.Name -like '/dev/shm/oomshapes-*' })
+            $unlinked = @($m.Shared | Where-Object { $_.MapperPids -contains $unlinkedPid -and $_.Name -like '/dev/shm/oomshapes-*' })
+            $linked.Count | Should -Be 1
+            $linked[0].Linked | Should -BeTrue
+            $linked[0].PageCount | Should -Be 14336
+            $unlinked.Count | Should -Be 1
+            $unlinked[0].Linked | Should -BeFalse
+            $unlinked[0].PageCount | Should -Be 18432
+        }
     }
 }

@@ -61,7 +61,8 @@ public sealed class HostSnapshotOptions
 /// <see cref="OomTask.InVfork"/>; a leader that exited before its threads (<c>State: Z</c>, no Vm lines) is scored
 /// through the first live thread's mm from <c>task/TID/status</c>, as find_lock_task_mm does; an mm that may share
 /// anonymous pages keeps what <c>smaps_rollup</c> said of its private and shared pages, and one with shmem pages the
-/// shmem objects it maps.
+/// shmem objects it maps; those become the machine's <see cref="OomMachine.Shared"/> objects (see
+/// <see cref="HostSharedObjects"/>), so a kill frees a shared page once, with its last mapper.
 /// </para>
 /// </summary>
 public static class HostSnapshot
@@ -186,6 +187,7 @@ public static class HostSnapshot
                 warn($"process {s.Pid} ({s.Name}) left out: its VmPTE does not fit a 64-bit byte count");
             }
         }
+        HostSharedObjects.Build(machine, procs, warn);
         return machine;
     }
 
