@@ -20,7 +20,7 @@ public static class BadnessRanking
         if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
         var list = new List<OomCandidate>();
         int order = 0;
-        IEnumerable<OomTask> scan = oc.Memcg is { } memcg ? OomKiller.TasksOf(memcg) : machine.Tasks;
+        IEnumerable<OomTask> scan = oc.Memcg is { } memcg ? Memcontrol.MemCgroups.ScanTasks(memcg) : machine.Tasks;
         long total = oc.TotalPages.Value;
         foreach (var task in scan)
         {

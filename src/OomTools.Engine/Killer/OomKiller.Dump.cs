@@ -1,4 +1,5 @@
 using System.Globalization;
+using OomTools.Engine.Memcontrol;
 using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Killer;
@@ -57,7 +58,7 @@ public sealed partial class OomKiller
         var layout = m.Kernel.Era.TaskTable;
         if (OomMessages.PrintsTasksState(layout)) m.Log.Info(OomMessages.TasksStateHeader);
         m.Log.Info(OomMessages.TaskTableHeaderFor(layout));
-        var scan = oc.Memcg is { } oomMemcg ? TasksOf(oomMemcg) : m.Tasks;
+        var scan = oc.Memcg is { } oomMemcg ? MemCgroups.ScanTasks(oomMemcg) : m.Tasks;
         foreach (var p in scan) DumpTask(p, oc);
     }
 

@@ -47,7 +47,7 @@ public sealed partial class OomKiller
         {
             memCgroups.MemcgMemoryEvent(oomGroup, MemcgEvent.OomGroupKill);
             m.Log.Info($"Tasks in {oomGroup.Path} are going to be killed due to memory.oom.group set");
-            foreach (var task in TasksOf(oomGroup).ToSnapshot())
+            foreach (var task in MemCgroups.ScanTasks(oomGroup).ToSnapshot())
                 result.AddKilled(OomKillMemcgMember(task, message));
         }
     }

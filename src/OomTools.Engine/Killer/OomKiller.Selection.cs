@@ -116,10 +116,4 @@ public sealed partial class OomKiller
         if (reason is OomSkipReason.GlobalInit or OomSkipReason.KernelThread) c.Reason = reason;
         else Describe(c, task, totalPages, long.MinValue, reason);
     }
-
-    internal static IEnumerable<OomTask> TasksOf(MemoryCgroup memcg)
-    {
-        foreach (var cg in memcg.SubtreePreOrder())
-            foreach (var t in cg.tasks) yield return t;
-    }
 }
