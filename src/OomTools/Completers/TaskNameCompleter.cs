@@ -19,7 +19,7 @@ public sealed class TaskNameCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         if (MachineCompletion.From(fakeBoundParameters) is not { } machine) yield break;
-        var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        var pattern = MachineCompletion.Prefix(wordToComplete);
         var seen = new HashSet<string>();
         foreach (var t in machine.Tasks)
         {

@@ -1,0 +1,21 @@
+using System.Collections;
+using System.Management.Automation;
+using OomTools.Engine.Model;
+
+namespace OomTools.Completers;
+
+/// <summary>What every completer needs: the machine bound to -Machine, and the word typed as a prefix pattern.</summary>
+internal static class MachineCompletion
+{
+    /// <summary>The machine already bound to -Machine; null before it is bound.</summary>
+    public static OomMachine? From(IDictionary fakeBoundParameters)
+    {
+        if (fakeBoundParameters is null || !fakeBoundParameters.Contains("Machine")) return null;
+        var value = fakeBoundParameters["Machine"];
+        return (value is PSObject pso ? pso.BaseObject : value) as OomMachine;
+    }
+
+    /// <summary>Matches what begins with the word typed, its quotes stripped, case ignored.</summary>
+    public static WildcardPattern Prefix(string? wordToComplete) =>
+        new((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+}
