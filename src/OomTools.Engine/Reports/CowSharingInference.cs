@@ -62,6 +62,9 @@ internal static class CowSharingInference
             return;
         }
 
+        // A parent and its forked child side by side print the same anon, charged once.
+        if (CowForkPairs.Apply(r, machine, mms, excess, head)) return;
+
         // The alternatives the report shows: rows of one comm (two or more mms), each mapping excess/K pages, so each
         // with at least that much anon. Of a comm's rows, the K with the most anon for the largest K that fits: the
         // thinnest share, the least taken from what a kill frees.
@@ -80,6 +83,7 @@ internal static class CowSharingInference
         }
         if (fitting.Count == 0)
         {
+            if (ForkFamilies(r, machine, mms, excess, head)) return;
             r.assumptions.Add($"{head}: pages charged elsewhere, but no two or more rows of one name can map them all; not modelled (a kill is taken to free every anon page it maps)");
             return;
         }
@@ -99,6 +103,43 @@ internal static class CowSharingInference
             $"({share} pages each, one pool charged to the root cgroup: a kill frees only a row's private anon)";
         r.inferred.Add(said);
         if (!r.assumptions.Contains(said)) r.assumptions.Add(said);
+    }
+
+    /// <summary>
+    /// Several parents, each with its own forked children: no one share fits every row of a name, but fork copies
+    /// the parent's mappings (<c>dup_mmap</c>), so a parent's children print the same <c>total_vm</c> until they map
+    /// more. Rows of one name and one total_vm, two or more, are taken as one family sharing one pool with its
+    /// parent; the report gives only the sum of the pools, so every mapper is taken to keep the same number of
+    /// private pages (with one family this is the single-pool rule). False when no such families can hold the excess.
+    /// </summary>
+    private static bool ForkFamilies(OomReport r, OomMachine machine, List<(MemoryDescriptor Mm, string Comm)> mms, long excess, string head)
+    {
+        var families = mms.GroupBy(x => (x.Comm, x.Mm.TotalVm.Value))
+            .Where(g => g.Count() >= 2)
+            .Select(g => g.Select(x => x.Mm).ToList())
+            .ToList();
+        if (families.Count < 2) return false;
+        long mappers = families.Sum(f => f.Count);
+        long floorSum = families.Sum(f => f.Count * f.Min(mm => mm.anon - mm.sharedAnon));
+        long keep = (floorSum - excess) / mappers;
+        if (keep < 0) return false;
+        var said = new List<string>();
+        int i = 0;
+        foreach (var family in families)
+        {
+            long share = family.Min(mm => mm.anon - mm.sharedAnon) - keep;
+            if (share <= 0) continue;
+            var pool = machine.CreateShared(i++ == 0 ? PoolName : $"{PoolName}:{i}", SharedMemoryKind.CowAnon, new Pages(share), machine.RootMemcg);
+            foreach (var mm in family) machine.MapShared(mm, pool);
+            said.Add($"pids {string.Join(", ", family.Select(mm => mm.OwnerPid))} ({share} pages each)");
+        }
+        if (said.Count == 0) return false;
+        string text = $"{head}: taken as copy-on-write pages shared with {said.Count} parents outside the cgroup, one pool per family of rows " +
+                      $"with one name and one total_vm: {string.Join("; ", said)}; each mapper keeps {keep} private pages, as the report gives only " +
+                      "the pools' sum (pools charged to the root cgroup: a kill frees only a row's private anon)";
+        r.inferred.Add(text);
+        if (!r.assumptions.Contains(text)) r.assumptions.Add(text);
+        return true;
     }
 
     /// <summary>The rows' anon with each set of rows printing identical mm counters counted once.</summary>

@@ -51,7 +51,11 @@ internal static class ReportMachineBuilder
                 NoteGuesses(r, pageSize, pageSizeShown: pageSize != defaultPageSize || InferPageSize(r, 0) != 0, notes);
             }
             // Pages charged elsewhere change what a kill frees, never the choice: applied to the machine kept.
-            if (sharingFromStats) CowSharingInference.Apply(r);
+            if (sharingFromStats)
+            {
+                CowSharingInference.Apply(r);
+                ShmemLifetimeInference.Apply(r);
+            }
         }
         catch (OomEngineException e) { r.Machine = null; r.NotReplayable("the machine could not be rebuilt: " + e.Message); }
         // Sizes are added with checked arithmetic: a garbled row too large for a long makes no machine, not an error.

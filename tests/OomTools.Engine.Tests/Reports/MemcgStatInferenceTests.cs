@@ -166,4 +166,87 @@ public class MemcgStatInferenceTests
         Assert.Equal(new[] { 9706, 9705, 9701, 9713 }, outcomes.SelectMany(o => o.Killed).Select(t => t.Pid));
         Assert.Equal(reports.SelectMany(r => r.KilledPids), outcomes.SelectMany(o => o.Killed).Select(t => t.Pid));
     }
+
+    [Fact]
+    public void ForkPair_SideBySide_KillingOneFreesNothingTheOtherStillMaps()
+    {
+        // CowForkPairs: 11 forked 12 after touching 3000 pages; both print them, the cgroup is charged once. The child
+        // has faulted back fewer file pages (fork does not copy their page tables), so the rows are not one mm.
+        string text = Report(V1(4000, 4000), (11, 3000, 0, "w"), (12, 3000, 0, "w"), (10, 1000, 0, "grower"));
+        text = text.Replace("[     12]     0    12     3500     3300     3000      300 ", "[     12]     0    12     3500     3100     3000      100 ");
+        var r = Assert.Single(ReportInput.ParseText(text));
+        var m = r.Machine!;
+        var pool = Assert.Single(m.Shared);
+        Assert.Equal("cow:11", pool.Name);
+        Assert.Equal(3000, pool.PageCount);
+        Assert.Equal(Cg, pool.Memcg.Path);
+        Assert.Contains(r.Inferred, i => i.StartsWith(CowSharingInference.Said) && i.Contains("pids 11+12"));
+        Assert.True(r.AgreedBeforeInference);
+
+        var child = m.Exit.DoExit(m.GetTask(12));
+        Assert.Equal(0, child.Freed.Value);
+        var parent = m.Exit.DoExit(m.GetTask(11));
+        Assert.Equal(3000, parent.Freed.Value);
+    }
+
+    [Fact]
+    public void ForkPair_NotTaken_WhenTheRowsDifferInOomScoreAdj()
+    {
+        // copy_signal gives the child its parent's oom_score_adj: rows that differ were not forked one from the other.
+        var r = Assert.Single(ReportInput.ParseText(Report(V1(4000, 4000), (11, 3000, 0, "w"), (12, 3000, 300, "w"), (10, 1000, 0, "grower"))));
+        Assert.DoesNotContain(r.Machine!.Shared, s => s.Name == "cow:11");
+    }
+
+    [Fact]
+    public void TwoForkFamilies_OnePoolEach_EveryMapperKeepsTheSamePrivatePages()
+    {
+        // Three rows of one parent (3000 anon, total_vm 3500) and two of another (2000, total_vm 2500), 500 private
+        // each: no one share fits every "w" row, so each family of one name and one total_vm gets its own pool.
+        var r = Assert.Single(ReportInput.ParseText(Report(V1(6500, 6500),
+            (11, 3000, 0, "w"), (12, 3000, 100, "w"), (13, 3000, 0, "w"), (14, 2000, 0, "w"), (15, 2000, 200, "w"), (10, 4000, 0, "grower"))));
+        var m = r.Machine!;
+        Assert.Equal(new long[] { 2500, 1500 }, m.Shared.Select(s => s.PageCount));
+        Assert.Contains(r.Inferred, i => i.StartsWith(CowSharingInference.Said) && i.Contains("each mapper keeps 500 private pages"));
+        Assert.Equal(500, m.Exit.DoExit(m.GetTask(11)).Freed.Value);
+        Assert.Equal(500, m.Exit.DoExit(m.GetTask(15)).Freed.Value);
+    }
+
+    /// <summary>A report whose rows (pid, anon, shmem) map shmem, with the v1 stat lines charging <paramref name="chargedShmem"/> pages of it.</summary>
+    private static string ShmemReport(long chargedShmem, params (int Pid, long Anon, long Shmem)[] rows)
+    {
+        long anon = rows.Sum(x => x.Anon);
+        string[] stats =
+        {
+            $"cache {chargedShmem * 4096}", $"rss {anon * 4096}", $"shmem {chargedShmem * 4096}",
+            $"total_cache {chargedShmem * 4096}", $"total_rss {anon * 4096}", $"total_shmem {chargedShmem * 4096}",
+        };
+        string text = Report(stats, rows.Select(x => (x.Pid, x.Anon, 0, "w")).ToArray());
+        foreach (var (pid, a, shmem) in rows)
+            text = text.Replace($"{a + 300,8} {a,8}      300         0 ", $"{a + 300 + shmem,8} {a,8}      300 {shmem,9} ");
+        return text;
+    }
+
+    [Fact]
+    public void ShmemAsChargedAsTheRowsMap_IsFreedWithItsProcess()
+    {
+        // ShmemLifetimeInference: 2048 shmem pages charged, 2048 mapped: no linked file keeps an unmapped page.
+        var r = Assert.Single(ReportInput.ParseText(ShmemReport(2048, (11, 3000, 1024), (12, 2000, 1024))));
+        var m = r.Machine!;
+        Assert.Equal(new[] { "shmem:11", "shmem:12" }, m.Shared.Select(s => s.Name));
+        Assert.Contains(r.Inferred, i => i.StartsWith(ShmemLifetimeInference.Said));
+        Assert.True(r.AgreedBeforeInference);
+        Assert.Equal(3000 + 1024, m.Exit.DoExit(m.GetTask(11)).Freed.Value);
+    }
+
+    [Fact]
+    public void ShmemBeyondWhatTheRowsMap_StaysWithItsFile()
+    {
+        // 4096 shmem pages charged and 2048 mapped: a linked tmpfs file keeps pages no one maps, so whose shmem
+        // would stay cannot be told; a kill frees no shmem.
+        var r = Assert.Single(ReportInput.ParseText(ShmemReport(4096, (11, 3000, 1024), (12, 2000, 1024))));
+        var m = r.Machine!;
+        Assert.Empty(m.Shared);
+        Assert.DoesNotContain(r.Inferred, i => i.StartsWith(ShmemLifetimeInference.Said));
+        Assert.Equal(3000, m.Exit.DoExit(m.GetTask(11)).Freed.Value);
+    }
 }

@@ -31,6 +31,10 @@ internal static class ReportInput
         return path;
     }
 
+    /// <summary>The lab's scenarios with forked twins (<c>OOMLAB_TWINS=1</c>).</summary>
+    public static string[] TwinFiles() =>
+        Directory.GetFiles(Path.Combine(FixturesRoot, "twins"), "*.log").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+
     public static string[] MemcgFiles() =>
         Directory.GetFiles(MemcgDir, "*.log").OrderBy(f => f, StringComparer.Ordinal).ToArray();
 

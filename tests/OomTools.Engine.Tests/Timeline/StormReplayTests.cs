@@ -93,4 +93,16 @@ public class StormReplayTests
         Assert.Equal(new[] { 9559, 9567, 9571 }, s.Kernel);
         Assert.Equal(s.Kernel, s.Simulated);
     }
+
+    public static IEnumerable<object[]> TwinLogs() => ReportInput.TwinFiles().Select(f => new object[] { Path.GetFileName(f) });
+
+    [Theory]
+    [MemberData(nameof(TwinLogs))]
+    public void ChargeStorm_ForkedTwins_TheChildDiesNextBecauseItsParentsKillFreedNothing(string log)
+    {
+        // The parent and its idle twin print the same anon (CowForkPairs): the first kill frees nothing the twin
+        // still maps, so the grower's next charge fails at once and the kernel kills the twin before the grower.
+        var s = Play(Path.Combine(Path.GetDirectoryName(ReportInput.TwinFiles()[0])!, log));
+        Assert.True(s.Agrees, $"kernel [{string.Join(",", s.Kernel)}] simulated [{string.Join(",", s.Simulated)}]");
+    }
 }

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using OomTools.Engine.Model;
+using OomTools.Engine.Units;
+
+namespace OomTools.Engine.Reports;
+
+/// <summary>
+/// A parent and the child it forked after touching its memory, printed side by side. <c>fork()</c>
+/// (<c>dup_mmap</c> → <c>copy_present_pte</c>) maps every anonymous page of the parent into the child copy-on-write,
+/// so both mms count the same <c>MM_ANONPAGES</c> although each page is charged once, to the parent's cgroup; the
+/// child joins the parent's cgroup at the tail of its task list (<c>cgroup_post_fork</c>), so a memcg dump prints
+/// it right after the parent, with the parent's name, uid and <c>oom_score_adj</c> (copied in
+/// <c>copy_signal</c>). Killing one of them frees none of those pages while the other lives. The child gets the
+/// parent's mappings but not the page tables of file mappings it can fault back (<c>vma_needs_copy</c>), and threads
+/// the parent starts later add stacks: an idle child prints no more total_vm and no more file pages than its parent.
+/// </summary>
+internal static class CowForkPairs
+{
+    /// <summary>
+    /// Rows next to each other in table order with separate mms, one name, uid and oom_score_adj, the later with the
+    /// greater pid, the same anon counter (more than the stat slack) and no more total_vm or file pages than the
+    /// earlier: each row in one pair at most.
+    /// </summary>
+    public static List<(MemoryDescriptor Parent, MemoryDescriptor Child, long Anon)> Find(OomMachine machine)
+    {
+        var pairs = new List<(MemoryDescriptor, MemoryDescriptor, long)>();
+        var tasks = machine.Tasks.Where(t => t.Mm is not null).ToList();
+        for (int i = 0; i + 1 < tasks.Count; i++)
+        {
+            OomTask a = tasks[i], b = tasks[i + 1];
+            MemoryDescriptor ma = a.Mm!, mb = b.Mm!;
+            long anon = ma.anon - ma.sharedAnon;
+            if (ReferenceEquals(ma, mb) || anon <= CowSharingInference.SlackPages || anon != mb.anon - mb.sharedAnon) continue;
+            if (b.Pid <= a.Pid || a.Uid != b.Uid || a.OomScoreAdj != b.OomScoreAdj || !string.Equals(a.Comm, b.Comm, StringComparison.Ordinal)) continue;
+            // The child has mapped nothing since: fork copies the parent's mappings (total_vm) but not the page
+            // tables of file mappings it can fault back (vma_needs_copy), so it prints no more of either.
+            if (mb.TotalVm > ma.TotalVm || mb.file > ma.file) continue;
+            pairs.Add((ma, mb, anon));
+            i++;
+        }
+        return pairs;
+    }
+
+    /// <summary>
+    /// Explains <paramref name="excess"/> with fork pairs: each pair's anon is printed twice and charged once, and
+    /// what is left over is a pool shared with a parent outside the cgroup by every row of the pairs' name (as
+    /// <see cref="CowSharingInference"/> takes it), each pair's own pool then holding the rest of its anon. False,
+    /// changing nothing, when there are no pairs or they do not fit the stat lines.
+    /// </summary>
+    public static bool Apply(OomReport r, OomMachine machine, List<(MemoryDescriptor Mm, string Comm)> mms, long excess, string head)
+    {
+        var pairs = Find(machine);
+        if (pairs.Count == 0) return false;
+        long twice = pairs.Sum(p => p.Anon);
+        if (twice > excess + CowSharingInference.SlackPages) return false;
+        long rest = Math.Max(0, excess - twice);
+        long outside = 0;
+        List<MemoryDescriptor> mappers = new();
+        if (rest > CowSharingInference.SlackPages)
+        {
+            // Every row of the pairs' one name maps the outside pool X: rest = K·X − P·X (each pair's own pool is its
+            // anon less X, printed twice and charged once).
+            var comms = pairs.Select(p => mms.First(x => ReferenceEquals(x.Mm, p.Parent)).Comm).Distinct(StringComparer.Ordinal).ToList();
+            if (comms.Count != 1) return false;
+            mappers = mms.Where(x => x.Comm == comms[0]).Select(x => x.Mm).ToList();
+            if (mappers.Count <= pairs.Count) return false;
+            outside = rest / (mappers.Count - pairs.Count);
+            if (mappers.Any(mm => mm.anon - mm.sharedAnon < outside) || pairs.Any(p => p.Anon - outside <= 0)) return false;
+        }
+
+        if (outside > 0)
+        {
+            var pool = machine.CreateShared(CowSharingInference.PoolName, SharedMemoryKind.CowAnon, new Pages(outside), machine.RootMemcg);
+            foreach (var mm in mappers) machine.MapShared(mm, pool);
+        }
+        foreach (var (parent, child, anon) in pairs)
+        {
+            var memcg = machine.FindTask(parent.OwnerPid)?.Memcg ?? machine.RootMemcg;
+            var pool = machine.CreateShared($"cow:{parent.OwnerPid}", SharedMemoryKind.CowAnon, new Pages(anon - outside), memcg);
+            machine.MapShared(parent, pool);
+            machine.MapShared(child, pool);
+        }
+        string said = $"{head}: rows side by side with one name, uid, oom_score_adj and anon taken as a parent and the child it forked, " +
+                      $"sharing their anon copy-on-write, charged once (pids {string.Join(", ", pairs.Select(p => $"{p.Parent.OwnerPid}+{p.Child.OwnerPid}"))})" +
+                      (outside > 0 ? $", and {outside} pages of each of the {mappers.Count} rows so named as shared with a parent outside the cgroup (charged to the root cgroup)" : "") +
+                      ": killing one of a pair frees none of the pages the other still maps";
+        r.inferred.Add(said);
+        if (!r.assumptions.Contains(said)) r.assumptions.Add(said);
+        return true;
+    }
+}
