@@ -14,14 +14,24 @@ namespace OomTools.Engine.Reports;
 /// it right after the parent, with the parent's name, uid and <c>oom_score_adj</c> (copied in
 /// <c>copy_signal</c>). Killing one of them frees none of those pages while the other lives. The child gets the
 /// parent's mappings but not the page tables of file mappings it can fault back (<c>vma_needs_copy</c>), and threads
-/// the parent starts later add stacks: an idle child prints no more total_vm and no more file pages than its parent.
+/// the parent starts later add stacks: an idle child prints no more total_vm and fewer file pages than its parent.
 /// </summary>
 internal static class CowForkPairs
 {
+    /// <summary>The name of the pool a parent shares with its forked twin.</summary>
+    public static string PoolNameFor(int parentPid) => $"cow:{parentPid}";
+
+    /// <summary>
+    /// Whether <paramref name="mm"/> was taken as the parent of a forked twin. The child inherited its shared
+    /// mappings too, but fork copies no page tables of a shared mapping, so the child's <c>rss_shmem</c> stays 0 until
+    /// it touches them, and the parent's shmem lives as long as the child.
+    /// </summary>
+    public static bool IsTwinParent(OomMachine machine, MemoryDescriptor mm) => machine.FindShared(PoolNameFor(mm.OwnerPid)) is not null;
+
     /// <summary>
     /// Rows next to each other in table order with separate mms, one name, uid and oom_score_adj, the later with the
-    /// greater pid, the same anon counter (more than the stat slack) and no more total_vm or file pages than the
-    /// earlier: each row in one pair at most.
+    /// greater pid, the same anon counter (more than the stat slack), no more total_vm and fewer file pages than
+    /// the earlier: each row in one pair at most.
     /// </summary>
     public static List<(MemoryDescriptor Parent, MemoryDescriptor Child, long Anon)> Find(OomMachine machine)
     {
@@ -35,8 +45,9 @@ internal static class CowForkPairs
             if (ReferenceEquals(ma, mb) || anon <= CowSharingInference.SlackPages || anon != mb.anon - mb.sharedAnon) continue;
             if (b.Pid <= a.Pid || a.Uid != b.Uid || a.OomScoreAdj != b.OomScoreAdj || !string.Equals(a.Comm, b.Comm, StringComparison.Ordinal)) continue;
             // The child has mapped nothing since: fork copies the parent's mappings (total_vm) but not the page
-            // tables of file mappings it can fault back (vma_needs_copy), so it prints no more of either.
-            if (mb.TotalVm > ma.TotalVm || mb.file > ma.file) continue;
+            // tables of file mappings it can fault back (vma_needs_copy), so an idle child prints no more total_vm
+            // and fewer file pages. Rows equal in both are siblings forked from one parent, not a parent and child.
+            if (mb.TotalVm > ma.TotalVm || mb.file >= ma.file) continue;
             pairs.Add((ma, mb, anon));
             i++;
         }
@@ -78,7 +89,7 @@ internal static class CowForkPairs
         foreach (var (parent, child, anon) in pairs)
         {
             var memcg = machine.FindTask(parent.OwnerPid)?.Memcg ?? machine.RootMemcg;
-            var pool = machine.CreateShared($"cow:{parent.OwnerPid}", SharedMemoryKind.CowAnon, new Pages(anon - outside), memcg);
+            var pool = machine.CreateShared(PoolNameFor(parent.OwnerPid), SharedMemoryKind.CowAnon, new Pages(anon - outside), memcg);
             machine.MapShared(parent, pool);
             machine.MapShared(child, pool);
         }

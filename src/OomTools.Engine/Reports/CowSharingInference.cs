@@ -64,6 +64,7 @@ internal static class CowSharingInference
 
         // A parent and its forked child side by side print the same anon, charged once.
         if (CowForkPairs.Apply(r, machine, mms, excess, head)) return;
+        if (ForkFamilies(r, machine, mms, excess, head)) return;
 
         // The alternatives the report shows: rows of one comm (two or more mms), each mapping excess/K pages, so each
         // with at least that much anon. Of a comm's rows, the K with the most anon for the largest K that fits: the
@@ -83,7 +84,6 @@ internal static class CowSharingInference
         }
         if (fitting.Count == 0)
         {
-            if (ForkFamilies(r, machine, mms, excess, head)) return;
             r.assumptions.Add($"{head}: pages charged elsewhere, but no two or more rows of one name can map them all; not modelled (a kill is taken to free every anon page it maps)");
             return;
         }
@@ -106,15 +106,17 @@ internal static class CowSharingInference
     }
 
     /// <summary>
-    /// Several parents, each with its own forked children: no one share fits every row of a name, but fork copies
-    /// the parent's mappings (<c>dup_mmap</c>), so a parent's children print the same <c>total_vm</c> until they map
-    /// more. Rows of one name and one total_vm, two or more, are taken as one family sharing one pool with its
-    /// parent; the report gives only the sum of the pools, so every mapper is taken to keep the same number of
-    /// private pages (with one family this is the single-pool rule). False when no such families can hold the excess.
+    /// Several parents, each with its own forked children: fork copies the parent's mappings (<c>dup_mmap</c>), so a
+    /// parent's children print the same <c>total_vm</c> and, while they write nothing, the same anon. With two or
+    /// more such sets (rows of one name, total_vm and anon, two or more each), each is taken as one family sharing
+    /// one pool with its parent rather
+    /// than every row of the name one pool; the report gives only the sum of the pools, so every mapper is taken to
+    /// keep the same number of private pages (with one family this is the single-pool rule). False when there are
+    /// fewer than two families or they cannot hold the excess.
     /// </summary>
     private static bool ForkFamilies(OomReport r, OomMachine machine, List<(MemoryDescriptor Mm, string Comm)> mms, long excess, string head)
     {
-        var families = mms.GroupBy(x => (x.Comm, x.Mm.TotalVm.Value))
+        var families = mms.GroupBy(x => (x.Comm, x.Mm.TotalVm.Value, x.Mm.anon - x.Mm.sharedAnon))
             .Where(g => g.Count() >= 2)
             .Select(g => g.Select(x => x.Mm).ToList())
             .ToList();
@@ -142,16 +144,23 @@ internal static class CowSharingInference
         return true;
     }
 
-    /// <summary>The rows' anon with each set of rows printing identical mm counters counted once.</summary>
+    /// <summary>
+    /// The rows' anon with each set of rows printing identical mm counters counted once, where the set can be one mm:
+    /// a write to <c>oom_score_adj</c> reaches every process sharing the writer's mm (<c>__set_oom_adj</c>), so
+    /// CLONE_VM sharers print one adj; only a vfork child (a pair) may differ. Three or more identical rows with
+    /// different adj are separate mms (siblings forked from one parent) and each counts.
+    /// </summary>
     private static long OnceEach(OomReport r)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         long sum = 0;
-        foreach (var t in r.tasks)
+        var sets = r.tasks
+            .Where(t => t.ResidentAnon is { } a && a.Value > 0)
+            .GroupBy(t => $"{t.VirtualSize.Value}/{t.Resident.Value}/{t.ResidentAnon!.Value.Value}/{t.RssFile}/{t.RssShmem}/{t.PgtablesBytes}/{t.SwapEnts}", StringComparer.Ordinal);
+        foreach (var set in sets)
         {
-            if (t.ResidentAnon is not { } anon || anon.Value <= 0) continue;
-            string key = $"{t.VirtualSize.Value}/{t.Resident.Value}/{anon.Value}/{t.RssFile}/{t.RssShmem}/{t.PgtablesBytes}/{t.SwapEnts}";
-            if (seen.Add(key)) sum += anon.Value;
+            long anon = set.First().ResidentAnon!.Value.Value;
+            bool oneMm = set.Count() <= 2 || set.Select(t => t.OomScoreAdj).Distinct().Count() == 1;
+            sum += oneMm ? anon : anon * set.Count();
         }
         return sum;
     }

@@ -15,7 +15,8 @@ namespace OomTools.Engine.Reports;
 /// rows' shmem (each mm once), no shmem page of the cgroup lives without a mapping and none is mapped twice: the
 /// report shows no file keeping pages, and each mm's shmem is taken as its own, freed with it. When the cgroup holds
 /// more (pages of a linked file no one maps) or the rows map more (pages shared between rows), the report cannot
-/// say whose pages stay, and nothing is assumed: a kill frees no shmem. The counters stay as printed, so
+/// say whose pages stay, and nothing is assumed: a kill frees no shmem. A parent with a forked twin
+/// (<see cref="CowForkPairs"/>) keeps its shmem: the child inherited the mappings without their page tables. The counters stay as printed, so
 /// <c>oom_badness</c> and every replay's choice do not change; only what a kill frees does.
 /// </summary>
 internal static class ShmemLifetimeInference
@@ -44,11 +45,15 @@ internal static class ShmemLifetimeInference
         }
         long mapped = own.Sum(x => x.Pages);
         if (mapped == 0 || Math.Abs(mapped - charged) > CowSharingInference.SlackPages) return;
+        // A forked twin maps its parent's shared mappings without counting them: the parent's shmem stays.
+        own.RemoveAll(x => CowForkPairs.IsTwinParent(machine, x.Mm));
+        if (own.Count == 0) return;
 
         foreach (var (mm, memcg, pages) in own)
             machine.MapShared(mm, machine.CreateShared($"shmem:{mm.OwnerPid}", SharedMemoryKind.SharedAnon, new Pages(pages), memcg));
         string said = $"{Said} ({charged} pages): no shmem page of the cgroup is unmapped or mapped twice, so each process's " +
-                      "shmem is taken as its own anonymous shared memory or unlinked file, freed when it dies (a linked tmpfs file would keep it)";
+                      "shmem is taken as its own anonymous shared memory or unlinked file, freed when it dies (a linked tmpfs file would keep it; " +
+                      "a parent's stays while its forked twin lives)";
         r.inferred.Add(said);
         if (!r.assumptions.Contains(said)) r.assumptions.Add(said);
     }

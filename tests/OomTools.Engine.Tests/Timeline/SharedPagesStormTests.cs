@@ -94,4 +94,30 @@ public class SharedPagesStormTests
         Assert.Contains(m.Shared, s => s.Kind == SharedMemoryKind.CowAnon && s.Memcg.Path == "/");
         Assert.Equal(kernel, Play(m, trigger));
     }
+
+    [Theory]
+    [InlineData("cowfork-storm-5002.log")]
+    [InlineData("cowfork-storm-5005.log")]
+    [InlineData("cowfork-storm-5007.log")]
+    public void TwoFamilies_TheStatLinesAlone_KillTheKernelsSequence(string file)
+    {
+        // Two parents outside, each with children of one total_vm: one copy-on-write pool per family. Without the
+        // stat lines' inference each kill frees a child's whole rss and the grower dies kills too early.
+        var (kernel, m, trigger) = Load(file, sharingFromStats: true);
+        Assert.True(m.Shared.Count(s => s.Kind == SharedMemoryKind.CowAnon && s.Memcg.Path == "/") >= 2);
+        Assert.Equal(kernel, Play(m, trigger));
+        var (_, plain, _) = Load(file);
+        Assert.NotEqual(kernel, Play(plain, trigger));
+    }
+
+    [Fact]
+    public void SiblingsWithDifferentAdj_AreNotOneMm_TheirFamiliesShareCopyOnWrite()
+    {
+        // cowfork-storm-6003: two families of identical rows (5 and 7 children) with oom_score_adj 0, 406 and 1000
+        // among them. Counted once per identical set they would match total_rss, but a write to oom_score_adj
+        // reaches every process of an mm, so they are separate mms: each family shares a pool with its parent.
+        var (kernel, m, trigger) = Load("cowfork-storm-6003.log", sharingFromStats: true);
+        Assert.Equal(2, m.Shared.Count(s => s.Kind == SharedMemoryKind.CowAnon && s.Memcg.Path == "/"));
+        Assert.Equal(kernel, Play(m, trigger));
+    }
 }
