@@ -106,13 +106,12 @@ internal static class CowSharingInference
     }
 
     /// <summary>
-    /// Several parents, each with its own forked children: fork copies the parent's mappings (<c>dup_mmap</c>), so a
-    /// parent's children print the same <c>total_vm</c> and, while they write nothing, the same anon. With two or
-    /// more such sets (rows of one name, total_vm and anon, two or more each), each is taken as one family sharing
-    /// one pool with its parent rather
-    /// than every row of the name one pool; the report gives only the sum of the pools, so every mapper is taken to
-    /// keep the same number of private pages (with one family this is the single-pool rule). False when there are
-    /// fewer than two families or they cannot hold the excess.
+    /// Parents, each with its own forked children: fork copies the parent's mappings (<c>dup_mmap</c>), so a parent's
+    /// children print the same <c>total_vm</c> and, while they write nothing, the same anon. Such sets (rows of one
+    /// name, total_vm and anon, two or more each) are taken as families, each sharing one pool with its parent,
+    /// before every row of the name is taken to share one pool: a row that merely has the name (a grower exec'd from
+    /// the same binary) is not a child. The report gives only the sum of the pools, so every mapper is taken to keep
+    /// the same number of private pages. False when there are no families or they cannot hold the excess.
     /// </summary>
     private static bool ForkFamilies(OomReport r, OomMachine machine, List<(MemoryDescriptor Mm, string Comm)> mms, long excess, string head)
     {
@@ -120,7 +119,7 @@ internal static class CowSharingInference
             .Where(g => g.Count() >= 2)
             .Select(g => g.Select(x => x.Mm).ToList())
             .ToList();
-        if (families.Count < 2) return false;
+        if (families.Count == 0) return false;
         long mappers = families.Sum(f => f.Count);
         long floorSum = families.Sum(f => f.Count * f.Min(mm => mm.anon - mm.sharedAnon));
         long keep = (floorSum - excess) / mappers;

@@ -120,4 +120,17 @@ public class SharedPagesStormTests
         Assert.Equal(2, m.Shared.Count(s => s.Kind == SharedMemoryKind.CowAnon && s.Memcg.Path == "/"));
         Assert.Equal(kernel, Play(m, trigger));
     }
+
+    [Fact]
+    public void OneFamilyAndAGrowerOfTheSameName_TheGrowerIsNotInThePool()
+    {
+        // cowfork-storm-6300: eight identical children of one parent outside and a grower exec'd from the same
+        // binary (same name, more anon). The family holds the excess alone; a pool over every "holder" row with
+        // enough anon would take the grower in and leave each child five times the private pages it has.
+        var (kernel, m, trigger) = Load("cowfork-storm-6300.log", sharingFromStats: true);
+        var pool = Assert.Single(m.Shared);
+        Assert.DoesNotContain(trigger, pool.MapperPids);
+        Assert.Equal(8, pool.MapperPids.Count);
+        Assert.Equal(kernel, Play(m, trigger));
+    }
 }
