@@ -46,13 +46,14 @@ internal static class CowSharingInference
         if (r.OomMemcg is null || r.OomMemcg == "/" || machine.FindShared(PoolName) is not null) return;
 
         long charged = chargedBytes.ToPages(machine.PageSize).Value;
+        string lag = StatLag(r, machine, ref charged);
         var mms = new List<(MemoryDescriptor Mm, string Comm)>();
         foreach (var t in machine.Tasks)
             if (t.Mm is { } mm && mms.All(x => !ReferenceEquals(x.Mm, mm))) mms.Add((mm, t.Comm));
         long mapped = mms.Sum(x => x.Mm.anon - x.Mm.sharedAnon);
         long excess = mapped - charged;
         if (excess <= SlackPages) return;
-        string head = $"{Said} ({charged} pages) by {excess} pages";
+        string head = $"{Said} ({charged} pages{lag}) by {excess} pages";
         // Rows printing identical counters may be one mm shown several times (CLONE_VM, vfork). When counting each
         // such set once matches the charged anon, that explains the stat lines with nothing charged elsewhere.
         long once = OnceEach(r);
@@ -141,6 +142,23 @@ internal static class CowSharingInference
         r.inferred.Add(text);
         if (!r.assumptions.Contains(text)) r.assumptions.Add(text);
         return true;
+    }
+
+    /// <summary>
+    /// The page counter (<c>memory: usage</c>) is exact; the stat lines are the memcg's rstat counters, flushed from
+    /// per-CPU deltas, and can lag a burst of faults. When usage less kernel memory (v1 <c>kmem: usage</c>, charged to
+    /// the memory counter too) less the page cache exceeds the printed anon by more than the slack, the difference is
+    /// taken as anon charged but not yet in the stat lines. Returns the words the sentence adds, empty otherwise.
+    /// </summary>
+    private static string StatLag(OomReport r, OomMachine machine, ref long charged)
+    {
+        if (r.MemcgUsage is not { } usage || r.KmemUsage is not { } kmem || r.MemcgStats is not { } stats) return "";
+        if ((stats.TotalFile ?? stats.File) is not { } cache) return "";
+        long counted = usage.ToPages(machine.PageSize).Value - kmem.ToPages(machine.PageSize).Value - cache.ToPages(machine.PageSize).Value;
+        if (counted - charged <= SlackPages) return "";
+        long printed = charged;
+        charged = counted;
+        return $", from the page counter: usage less kmem and cache; the stat lines' {printed} lag it";
     }
 
     /// <summary>

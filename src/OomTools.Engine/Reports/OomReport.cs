@@ -121,6 +121,8 @@ public sealed class OomReport
     public Kibibytes? MemcgUsage { get; internal set; }
     /// <summary>The <c>memory:</c> line's limit.</summary>
     public Kibibytes? MemcgLimit { get; internal set; }
+    /// <summary>The v1 <c>kmem: usage</c> line: kernel memory charged to the cgroup, counted in its memory usage too.</summary>
+    public Kibibytes? KmemUsage { get; internal set; }
     /// <summary>The <c>memory+swap:</c> line's usage (cgroup v1).</summary>
     public Kibibytes? MemswUsage { get; internal set; }
     /// <summary>The <c>memory+swap:</c> line's limit (cgroup v1).</summary>

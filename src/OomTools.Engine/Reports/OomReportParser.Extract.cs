@@ -67,6 +67,7 @@ public sealed partial class OomReportParser
                 case "memory": r.MemcgUsage = usage; r.MemcgLimit = limit; break;
                 case "memory+swap": r.MemswUsage = usage; r.MemswLimit = limit; r.CgroupVersion = CgroupVersion.V1; break;
                 case "swap": r.SwapUsage = usage; r.SwapLimit = limit; r.CgroupVersion = CgroupVersion.V2; break;
+                case "kmem": r.KmemUsage = usage; break;
             }
             r.Constraint ??= OomConstraint.Memcg;
             return;
