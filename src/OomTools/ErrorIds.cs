@@ -18,6 +18,11 @@ public static class ErrorIds
     /// </summary>
     public const string InvalidArgument = "InvalidArgument";
     /// <summary>
+    /// A -Name (or -Critical) wildcard pattern that does not parse, such as '[': a WildcardPatternException, refused
+    /// before anything is read or changed.
+    /// </summary>
+    public const string InvalidNamePattern = "InvalidNamePattern";
+    /// <summary>
     /// Any other failure turned into an ErrorRecord: a fault in OomTools, not a refusal of the input.
     /// </summary>
     public const string Unexpected = "UnexpectedError";

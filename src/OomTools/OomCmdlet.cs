@@ -14,6 +14,7 @@ public abstract class OomCmdlet : PSCmdlet
     protected ErrorRecord ToErrorRecord(Exception ex, object? target = null) => ex switch
     {
         OomEngineException e => new ErrorRecord(e, e.Error.ToString(), CategoryOf(e.Error), e.Target ?? target),
+        WildcardPatternException w => new ErrorRecord(w, ErrorIds.InvalidNamePattern, ErrorCategory.InvalidArgument, target),
         FormatException f => new ErrorRecord(f, ErrorIds.InvalidFormat, ErrorCategory.InvalidArgument, target),
         ArgumentException a => new ErrorRecord(a, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target),
         _ => new ErrorRecord(ex, ErrorIds.Unexpected, ErrorCategory.NotSpecified, target),
@@ -24,6 +25,7 @@ public abstract class OomCmdlet : PSCmdlet
         OomError.DuplicatePid or OomError.CgroupExists or OomError.CpusetExists => ErrorCategory.ResourceExists,
         OomError.TaskNotFound or OomError.CgroupNotFound or OomError.CpusetNotFound => ErrorCategory.ObjectNotFound,
         OomError.InvalidState => ErrorCategory.InvalidOperation,
+        OomError.NotifierFailed => ErrorCategory.OperationStopped,
         _ => ErrorCategory.InvalidArgument,
     };
 
@@ -31,11 +33,18 @@ public abstract class OomCmdlet : PSCmdlet
     protected void Try(Action work, object? target = null)
     {
         try { work(); }
-        catch (Exception ex) when (ex is OomEngineException or FormatException or ArgumentException)
+        catch (Exception ex) when (IsRefusal(ex))
         {
             WriteError(ToErrorRecord(ex, target));
         }
     }
+
+    /// <summary>
+    /// A failure that is a refusal of the input (or of the machine's state), written as an ErrorRecord with a stable
+    /// id; anything else is a fault and propagates.
+    /// </summary>
+    protected static bool IsRefusal(Exception ex) =>
+        ex is OomEngineException or FormatException or ArgumentException or WildcardPatternException;
 
     /// <summary>Stops the command with an engine or parse failure that leaves nothing to go on with.</summary>
     protected void Fail(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));

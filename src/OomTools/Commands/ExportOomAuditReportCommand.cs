@@ -104,7 +104,7 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
             html = AuditReportHtml.Render(Machine, new AuditReportOptions
             {
                 Title = Title,
-                Request = this.ToRequest(),
+                Request = this.ToRequest(Machine),
                 Critical = critical,
                 MissingCritical = missing,
                 Kills = Kills,
@@ -113,7 +113,7 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
             });
             WriteProgress(new ProgressRecord(1, "Export-OomAuditReport", "done") { RecordType = ProgressRecordType.Completed });
         }
-        catch (Exception ex) when (ex is OomEngineException or FormatException or ArgumentException)
+        catch (Exception ex) when (IsRefusal(ex))
         {
             WriteError(ToErrorRecord(ex, Machine));
             return;

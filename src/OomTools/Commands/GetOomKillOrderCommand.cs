@@ -34,7 +34,7 @@ public sealed class GetOomKillOrderCommand : OomDomainCmdlet
     {
         var until = Free is { } bytes ? Engine.Units.Pages.FromBytes(bytes, Machine.PageSize) : (Engine.Units.Pages?)null;
         WriteProgress(new ProgressRecord(1, "Get-OomKillOrder", $"Simulating OOMs on a copy of {Machine.Name}"));
-        foreach (var step in OomAudit.KillOrder(Machine, Request(), Count, until)) WriteObject(step);
+        foreach (var step in OomAudit.KillOrder(Machine, Request(Machine), Count, until)) WriteObject(step);
         WriteProgress(new ProgressRecord(1, "Get-OomKillOrder", "done") { RecordType = ProgressRecordType.Completed });
     }, Machine);
 }

@@ -33,12 +33,13 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
     /// <summary>Writes one ProtectionReport per critical process of each machine, in task-list order.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
+        var request = Request(Machine);
         var tasks = TaskFilter.Select(Machine, null, Name, Cgroup, e => WriteError(ToErrorRecord(e)));
         int i = 0;
         foreach (var task in tasks)
         {
             WriteProgress(new ProgressRecord(1, "Test-OomProtection", $"{task}") { PercentComplete = 100 * i++ / System.Math.Max(1, tasks.Count) });
-            WriteObject(OomProtection.Assess(Machine, task, Request(), Kills));
+            WriteObject(OomProtection.Assess(Machine, task, request, Kills));
         }
         WriteProgress(new ProgressRecord(1, "Test-OomProtection", "done") { RecordType = ProgressRecordType.Completed });
     }, Machine);

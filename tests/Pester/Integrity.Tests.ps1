@@ -1,0 +1,76 @@
+# Issue 10 ("bad input"): every refusal is an ErrorRecord with a stable id, a call that fails changes nothing,
+# values are checked against what a kernel can hold. Cmdlet-specific cases live in each cmdlet's file too.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+
+    function New-TestBox {
+        $m = New-OomMachine -Name box -Memory 4GB -Swap 1GB
+        $null = New-OomCgroup -Machine $m -Path /app
+        Add-OomTask -Machine $m -Pid 1 -Name systemd -Rss 10MB
+        Add-OomTask -Machine $m -Pid 100 -Name web -Rss 1GB
+        Add-OomTask -Machine $m -Pid 200 -Name db -Rss 500MB -Cgroup /app -OomScoreAdj -1000
+        $m
+    }
+
+    # The errors a call wrote, from -ErrorVariable, as FullyQualifiedErrorIds.
+    function Get-ErrorIds($errs) { @($errs | ForEach-Object FullyQualifiedErrorId) }
+}
+
+Describe 'A -Name pattern that does not parse is InvalidNamePattern (issue 10, case 10)' {
+    BeforeEach { $m = New-TestBox }
+
+    It '<Cmd> -Name ''['' writes InvalidNamePattern and changes nothing' -ForEach @(
+        @{ Cmd = 'Get-OomTask'; Call = { param($m) Get-OomTask -Machine $m -Name '[' } }
+        @{ Cmd = 'Set-OomTask'; Call = { param($m) Set-OomTask -Machine $m -Name '[' -OomScoreAdj 5 } }
+        @{ Cmd = 'Remove-OomTask'; Call = { param($m) Remove-OomTask -Machine $m -Name '[' } }
+        @{ Cmd = 'Get-OomBadness'; Call = { param($m) Get-OomBadness -Machine $m -Name '[' } }
+        @{ Cmd = 'Test-OomProtection'; Call = { param($m) Test-OomProtection -Machine $m -Name '[' } }
+        @{ Cmd = 'Export-OomAuditReport'; Call = { param($m) Export-OomAuditReport -Machine $m -Critical '[' } }
+    ) {
+        $before = Get-OomMachineState $m
+        $all = @(& $Call $m 2>&1)
+        $errs = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $out = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
+        $class = ($Cmd -replace '-', '') + 'Command'
+        (Get-ErrorIds $errs) | Should -Contain "InvalidNamePattern,OomTools.Commands.$class"
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-OomMachineState $m | Should -Be $before
+        if ($Cmd -ne 'Export-OomAuditReport') { $out | Should -BeNullOrEmpty }
+    }
+
+    It 'stops with -ErrorAction Stop, with the same id' {
+        { Get-OomTask -Machine $m -Name 'web[' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidNamePattern,OomTools.Commands.GetOomTaskCommand'
+    }
+}
+
+Describe 'Unknown pids and a failing notifier are errors with stable ids (issue 10, case 10)' {
+    BeforeEach { $m = New-TestBox }
+
+    It 'Get-OomBadness -Current 9999 is TaskNotFound, as Invoke-OutOfMemory says it' {
+        { Invoke-OutOfMemory -Machine $m -Current 9999 -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'TaskNotFound,OomTools.Commands.InvokeOutOfMemoryCommand'
+        { Get-OomBadness -Machine $m -Current 9999 -ErrorAction Stop } | Should -Throw -ErrorId 'TaskNotFound,OomTools.Commands.GetOomBadnessCommand'
+        { Get-OomKillOrder -Machine $m -Current 9999 -ErrorAction Stop } | Should -Throw -ErrorId 'TaskNotFound,OomTools.Commands.GetOomKillOrderCommand'
+        { Test-OomProtection -Machine $m -Name web -Current 9999 -ErrorAction Stop } | Should -Throw -ErrorId 'TaskNotFound,OomTools.Commands.TestOomProtectionCommand'
+    }
+
+    It 'Get-OomBadness -Pid 99999 is TaskNotFound naming the pid, not silence' {
+        $errs = $null
+        $out = Get-OomBadness -Machine $m -Pid 100, 99999 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        (Get-ErrorIds $errs) | Should -Be @('TaskNotFound,OomTools.Commands.GetOomBadnessCommand')
+        $errs[0].Exception.Message | Should -BeLike '*99999*'
+        @(Get-OomBadness -Machine $m -Current 100 -Pid 100).Pid | Should -Be @(100)
+    }
+
+    It 'a notifier whose script throws is NotifierFailed naming it; the OOM kills nothing' {
+        $null = Register-OomNotifier -Machine $m -ScriptBlock { throw 'balloon driver gone' } -Name balloon
+        $before = Get-OomMachineState $m
+        $errs = $null
+        $out = Invoke-OutOfMemory -Machine $m -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        (Get-ErrorIds $errs) | Should -Be @('NotifierFailed,OomTools.Commands.InvokeOutOfMemoryCommand')
+        $errs[0].CategoryInfo.Category | Should -Be 'OperationStopped'
+        $errs[0].Exception.Message | Should -BeLike "*'balloon'*balloon driver gone*"
+        Get-OomMachineState $m | Should -Be $before
+    }
+}
