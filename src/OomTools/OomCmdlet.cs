@@ -43,7 +43,7 @@ public abstract class OomCmdlet : PSCmdlet
     /// A failure that is a refusal of the input (or of the machine's state), written as an ErrorRecord with a stable
     /// id; anything else is a fault and propagates.
     /// </summary>
-    protected static bool IsRefusal(Exception ex) =>
+    internal static bool IsRefusal(Exception ex) =>
         ex is OomEngineException or FormatException or ArgumentException or WildcardPatternException;
 
     /// <summary>Stops the command with an engine or parse failure that leaves nothing to go on with.</summary>

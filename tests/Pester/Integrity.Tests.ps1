@@ -9,6 +9,7 @@ BeforeAll {
         Add-OomTask -Machine $m -Pid 1 -Name systemd -Rss 10MB
         Add-OomTask -Machine $m -Pid 100 -Name web -Rss 1GB
         Add-OomTask -Machine $m -Pid 200 -Name db -Rss 500MB -Cgroup /app -OomScoreAdj -1000
+        Add-OomTask -Machine $m -Pid 300 -Name kworker -KernelThread
         $m
     }
 
@@ -72,5 +73,45 @@ Describe 'Unknown pids and a failing notifier are errors with stable ids (issue 
         $errs[0].CategoryInfo.Category | Should -Be 'OperationStopped'
         $errs[0].Exception.Message | Should -BeLike "*'balloon'*balloon driver gone*"
         Get-OomMachineState $m | Should -Be $before
+    }
+}
+
+Describe 'A call with several values changes all or none (issue 10, case 4)' {
+    BeforeEach {
+        $m = New-TestBox
+        $before = Get-OomMachineState $m
+        $json = Export-OomMachine -Machine $m
+    }
+
+    It '<Label> changes nothing and writes <Id>' -ForEach @(
+        @{ Label = 'Set-OomTask -Pid 100,9999'; Id = 'TaskNotFound,OomTools.Commands.SetOomTaskCommand'
+            Call = { param($m) Set-OomTask -Machine $m -Pid 100, 9999 -OomScoreAdj 500 -AnonRss 2MB } }
+        @{ Label = 'Set-OomTask -Pid 100,300 -AnonRss (300 is a kernel thread, no mm)'; Id = 'InvalidState,OomTools.Commands.SetOomTaskCommand'
+            Call = { param($m) Set-OomTask -Machine $m -Pid 100, 300 -AnonRss 2MB } }
+        @{ Label = 'Set-OomTask -InputObject good,foreign'; Id = 'TaskNotFound,OomTools.Commands.SetOomTaskCommand'
+            Call = { param($m) $o = New-OomMachine -Name other; Add-OomTask -Machine $o -Pid 500; Set-OomTask -Machine $m -InputObject $m.FindTask(100), $o.FindTask(500) -OomScoreAdj 9 } }
+        @{ Label = 'Remove-OomTask -Pid 100,9999'; Id = 'TaskNotFound,OomTools.Commands.RemoveOomTaskCommand'
+            Call = { param($m) Remove-OomTask -Machine $m -Pid 100, 9999 } }
+        @{ Label = 'Remove-OomTask -Name web,nosuch'; Id = 'TaskNotFound,OomTools.Commands.RemoveOomTaskCommand'
+            Call = { param($m) Remove-OomTask -Machine $m -Name web, nosuch } }
+        @{ Label = 'Remove-OomTask -InputObject good,foreign'; Id = 'TaskNotFound,OomTools.Commands.RemoveOomTaskCommand'
+            Call = { param($m) $o = New-OomMachine -Name other; Add-OomTask -Machine $o -Pid 500; Remove-OomTask -Machine $m -InputObject $m.FindTask(100), $o.FindTask(500) } }
+        @{ Label = 'Set-OomScoreAdj -Pid 100,9999'; Id = 'TaskNotFound,OomTools.Commands.SetOomScoreAdjCommand'
+            Call = { param($m) Set-OomScoreAdj -Machine $m -Pid 100, 9999 -Value 300 } }
+        @{ Label = 'Set-OomScoreAdj -Pid 100,200 below 200''s oom_score_adj_min'; Id = 'EACCES,OomTools.Commands.SetOomScoreAdjCommand'
+            Call = { param($m) Set-OomScoreAdj -Machine $m -Pid 100, 200 -OomAdj -16 } }
+    ) {
+        $all = @(& $Call $m 2>&1)
+        $errs = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        (Get-ErrorIds $errs) | Should -Contain $Id
+        Get-OomMachineState $m | Should -Be $before
+        Export-OomMachine -Machine $m | Should -Be $json
+    }
+
+    It 'the same call with good values changes every one' {
+        Set-OomTask -Machine $m -Pid 100, 1 -OomScoreAdj 5
+        @($m.FindTask(100), $m.FindTask(1) | ForEach-Object { [int]$_.OomScoreAdj }) | Should -Be @(5, 5)
+        Remove-OomTask -Machine $m -Pid 100, 200
+        @($m.Tasks | ForEach-Object Pid) | Should -Be @(1, 300)
     }
 }

@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Management.Automation;
+using OomTools.Engine;
 using OomTools.Engine.Exit;
 using OomTools.Engine.Model;
 
@@ -56,9 +58,15 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
         }
         Try(() =>
         {
+            // All or nothing: a call naming a process the machine does not have removes none of those it names.
+            var refused = new List<ErrorRecord>();
             var tasks = ParameterSetName == ByObjectSet
-                ? InputObject
-                : TaskFilter.Select(Machine, Pid, Name, Cgroup, e => WriteError(ToErrorRecord(e))).ToArray();
+                ? AllOrNothing.Distinct(InputObject)
+                : TaskFilter.Select(Machine, Pid, Name, Cgroup, e => refused.Add(ToErrorRecord(e)));
+            foreach (var t in tasks)
+                if (!ReferenceEquals(Machine.FindTask(t.Pid), t))
+                    refused.Add(ToErrorRecord(new OomEngineException(OomError.TaskNotFound, $"Process {t} is not on machine '{Machine.Name}'.", t.Pid), t));
+            if (AllOrNothing.Refuse(this, refused)) return;
             foreach (var t in tasks)
             {
                 if (!ShouldProcess($"{t} on {Machine.Name}", "Remove process (exit)")) continue;

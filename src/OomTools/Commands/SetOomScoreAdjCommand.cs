@@ -83,14 +83,22 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     {
         if (ParameterSetName == LiveSet) { foreach (var pid in Pid) WriteLive(pid); return; }
         var tasks = ParameterSetName == ByObjectSet ? InputObject : Array.ConvertAll(Pid, p => Machine.FindTask(p)!);
+        // All or nothing: every pid is found and every write checked (its errno) before the first is made.
+        var refused = new System.Collections.Generic.List<ErrorRecord>();
         for (int i = 0; i < tasks.Length; i++)
         {
             var task = tasks[i];
             if (task is null)
             {
-                WriteError(ToErrorRecord(new OomEngineException(OomError.TaskNotFound, $"Machine '{Machine.Name}' has no process with pid {Pid[i]}.", Pid[i])));
+                refused.Add(ToErrorRecord(new OomEngineException(OomError.TaskNotFound, $"Machine '{Machine.Name}' has no process with pid {Pid[i]}.", Pid[i])));
                 continue;
             }
+            var check = OomScoreAdjWriter.CheckWrite(Machine, task, Value ?? OomAdj!, legacy: Value is null, Privileged);
+            if (check.Errno != Errno.Success) refused.Add(ErrnoRecord(check.Errno, $"{task}: {check.Reason}.", task));
+        }
+        if (AllOrNothing.Refuse(this, refused)) return;
+        foreach (var task in tasks)
+        {
             var what = Value is not null ? $"oom_score_adj = {Value}" : $"oom_adj = {OomAdj}";
             if (!ShouldProcess($"{task} on {Machine.Name}", $"Write {what}")) continue;
             var change = Value is not null

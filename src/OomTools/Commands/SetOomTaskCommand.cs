@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using OomTools.Engine;
 using OomTools.Engine.Model;
@@ -164,20 +165,24 @@ public sealed class SetOomTaskCommand : OomCmdlet
         }
         Try(() =>
         {
+            // All or nothing: every process named and every value is checked before the first change, so a call
+            // that names one missing pid or one process the change does not fit changes none of them.
+            var refused = new List<ErrorRecord>();
             var tasks = ParameterSetName == ByObjectSet
-                ? InputObject
-                : TaskFilter.Select(Machine, Pid, Name, null, e => WriteError(ToErrorRecord(e))).ToArray();
+                ? AllOrNothing.Distinct(InputObject)
+                : TaskFilter.Select(Machine, Pid, Name, null, e => refused.Add(ToErrorRecord(e)));
+            // Checked before ShouldProcess, so -WhatIf reports what would be refused.
+            foreach (var t in tasks)
+                AllOrNothing.Check(() => Machine.CheckUpdate(t, Update(Machine.PageSize)), ex => refused.Add(ToErrorRecord(ex, t)));
+            if (AllOrNothing.Refuse(this, refused)) return;
             foreach (var t in tasks) Apply(Machine, t);
         }, Machine);
     }
 
     private void Apply(OomMachine machine, OomTask task) => Try(() =>
     {
-        var update = Update(machine.PageSize);
-        // Checked before ShouldProcess, so -WhatIf reports what would be refused.
-        machine.CheckUpdate(task, update);
         if (!ShouldProcess(task.ToString(), "Set process")) return;
-        machine.UpdateTask(task, update);
+        machine.UpdateTask(task, Update(machine.PageSize));
         if (PassThru) WriteObject(task);
     }, task);
 
