@@ -17,6 +17,8 @@ public abstract class OomCmdlet : PSCmdlet
         WildcardPatternException w => new ErrorRecord(w, ErrorIds.InvalidNamePattern, ErrorCategory.InvalidArgument, target),
         FormatException f => new ErrorRecord(f, ErrorIds.InvalidFormat, ErrorCategory.InvalidArgument, target),
         ArgumentException a => new ErrorRecord(a, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target),
+        // A checked memory total that does not fit a long: only sizes past what any machine holds get there.
+        OverflowException o => new ErrorRecord(o, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target),
         _ => new ErrorRecord(ex, ErrorIds.Unexpected, ErrorCategory.NotSpecified, target),
     };
 
@@ -44,7 +46,7 @@ public abstract class OomCmdlet : PSCmdlet
     /// id; anything else is a fault and propagates.
     /// </summary>
     internal static bool IsRefusal(Exception ex) =>
-        ex is OomEngineException or FormatException or ArgumentException or WildcardPatternException;
+        ex is OomEngineException or FormatException or ArgumentException or WildcardPatternException or OverflowException;
 
     /// <summary>Stops the command with an engine or parse failure that leaves nothing to go on with.</summary>
     protected void Fail(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));

@@ -115,3 +115,37 @@ Describe 'A call with several values changes all or none (issue 10, case 4)' {
         @($m.Tasks | ForEach-Object Pid) | Should -Be @(1, 300)
     }
 }
+
+Describe 'Values a kernel cannot hold are refused (issue 10, case 9)' {
+    BeforeEach {
+        $m = New-OomMachine -Name small -Memory 1GB
+        $before = Get-OomMachineState $m
+    }
+
+    It '<Label> is InvalidArgument and adds nothing' -ForEach @(
+        @{ Label = '-Pid 2147483647 -Threads 5'; Call = { param($m) Add-OomTask -Machine $m -Pid 2147483647 -Threads 5 } }
+        @{ Label = '-Pid 4194305 (above PID_MAX_LIMIT)'; Call = { param($m) Add-OomTask -Machine $m -Pid 4194305 } }
+        @{ Label = '-Pid 4194304 -Threads 2 (tid above PID_MAX_LIMIT)'; Call = { param($m) Add-OomTask -Machine $m -Pid 4194304 -Threads 2 } }
+        @{ Label = '-AnonPages 2^62 on a 1 GB machine'; Call = { param($m) Add-OomTask -Machine $m -Pid 10 -AnonPages ([long]1 -shl 62) } }
+        @{ Label = '-Swap 8EB'; Call = { param($m) Add-OomTask -Machine $m -Pid 10 -Swap ([long]::MaxValue) } }
+        @{ Label = '-PageTableBytes long.MaxValue'; Call = { param($m) Add-OomTask -Machine $m -Pid 10 -PageTableBytes ([long]::MaxValue) } }
+    ) {
+        $all = @(& $Call $m 2>&1)
+        $errs = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        (Get-ErrorIds $errs) | Should -Be @('InvalidArgument,OomTools.Commands.AddOomTaskCommand')
+        Get-OomMachineState $m | Should -Be $before
+    }
+
+    It 'a huge Set-OomTask size is refused and the score stays right' {
+        Add-OomTask -Machine $m -Pid 10 -Name small -Rss 10MB
+        Add-OomTask -Machine $m -Pid 20 -Name big -Rss 100MB
+        $before = Get-OomMachineState $m
+        { Set-OomTask -Machine $m -Pid 10 -AnonPages ([long]1 -shl 62) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,OomTools.Commands.SetOomTaskCommand'
+        Get-OomMachineState $m | Should -Be $before
+        (Invoke-OutOfMemory -Machine $m -WhatIf).Victim.Pid | Should -Be 20
+    }
+
+    It 'New-OomMachine above 4 PiB of RAM is InvalidArgument' {
+        { New-OomMachine -Memory ([long]::MaxValue) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,OomTools.Commands.NewOomMachineCommand'
+    }
+}

@@ -37,6 +37,9 @@ public sealed partial class OomMachine
         Pages.CheckPageSize(pageSize);
         if (ramPages.Value <= 0) throw new OomEngineException(OomError.InvalidArgument, $"RAM must be at least one page; {ramPages} pages is not.", ramPages);
         if (swapPages.Value < 0) throw new OomEngineException(OomError.InvalidArgument, $"Swap cannot be negative ({swapPages} pages).", swapPages);
+        if (ramPages.Value > KernelLimits.MaxPages(pageSize) || swapPages.Value > KernelLimits.MaxPages(pageSize))
+            throw new OomEngineException(OomError.InvalidArgument,
+                $"RAM and swap are each at most {KernelLimits.MaxMemoryBytes} bytes (2^52, the widest physical address space Linux runs on); {ramPages} and {swapPages} pages of {pageSize} bytes are not.", ramPages.Value > KernelLimits.MaxPages(pageSize) ? ramPages : swapPages);
         PageSize = pageSize;
         TotalRamPages = ramPages;
         TotalSwapPages = swapPages;
