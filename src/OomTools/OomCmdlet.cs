@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using OomTools.Engine;
+using OomTools.Engine.Model;
 
 namespace OomTools;
 
@@ -50,6 +51,23 @@ public abstract class OomCmdlet : PSCmdlet
 
     /// <summary>Stops the command with an engine or parse failure that leaves nothing to go on with.</summary>
     protected void Fail(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
+
+    /// <summary>
+    /// Runs engine work on <paramref name="machine"/> under its lock (<see cref="OomMachine.SyncRoot"/>: the
+    /// kernel's oom_lock and tasklist_lock), so a machine shared by several runspaces changes one call at a time and
+    /// a reader never walks a list being changed. Results are handed back to be written after the lock is released:
+    /// a downstream cmdlet that locks another machine can then never deadlock with this one.
+    /// </summary>
+    protected static T Locked<T>(OomMachine machine, Func<T> work)
+    {
+        lock (machine.SyncRoot) return work();
+    }
+
+    /// <summary><see cref="Locked{T}(OomMachine, Func{T})"/> for work with no result.</summary>
+    protected static void Locked(OomMachine machine, Action work)
+    {
+        lock (machine.SyncRoot) work();
+    }
 
     /// <summary>The parameter was given (on the command line or from the pipeline), not left at its default.</summary>
     protected bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);

@@ -15,6 +15,16 @@ BeforeAll {
 
     # The errors a call wrote, from -ErrorVariable, as FullyQualifiedErrorIds.
     function Get-ErrorIds($errs) { @($errs | ForEach-Object FullyQualifiedErrorId) }
+
+    # Runs a call on a machine, its non-terminating errors collected (whatever the run's $ErrorActionPreference).
+    function Invoke-Collecting([scriptblock]$Call, $Machine) {
+        $ErrorActionPreference = 'Continue'
+        $all = @(& $Call $Machine 2>&1)
+        [pscustomobject]@{
+            Errors = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+            Output = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
+        }
+    }
 }
 
 Describe 'A -Name pattern that does not parse is InvalidNamePattern (issue 10, case 10)' {
@@ -29,9 +39,9 @@ Describe 'A -Name pattern that does not parse is InvalidNamePattern (issue 10, c
         @{ Cmd = 'Export-OomAuditReport'; Call = { param($m) Export-OomAuditReport -Machine $m -Critical '[' } }
     ) {
         $before = Get-OomMachineState $m
-        $all = @(& $Call $m 2>&1)
-        $errs = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
-        $out = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
+        $r = Invoke-Collecting $Call $m
+        $errs = $r.Errors
+        $out = $r.Output
         $class = ($Cmd -replace '-', '') + 'Command'
         (Get-ErrorIds $errs) | Should -Contain "InvalidNamePattern,OomTools.Commands.$class"
         $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
@@ -101,8 +111,7 @@ Describe 'A call with several values changes all or none (issue 10, case 4)' {
         @{ Label = 'Set-OomScoreAdj -Pid 100,200 below 200''s oom_score_adj_min'; Id = 'EACCES,OomTools.Commands.SetOomScoreAdjCommand'
             Call = { param($m) Set-OomScoreAdj -Machine $m -Pid 100, 200 -OomAdj -16 } }
     ) {
-        $all = @(& $Call $m 2>&1)
-        $errs = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errs = (Invoke-Collecting $Call $m).Errors
         (Get-ErrorIds $errs) | Should -Contain $Id
         Get-OomMachineState $m | Should -Be $before
         Export-OomMachine -Machine $m | Should -Be $json
@@ -130,8 +139,7 @@ Describe 'Values a kernel cannot hold are refused (issue 10, case 9)' {
         @{ Label = '-Swap 8EB'; Call = { param($m) Add-OomTask -Machine $m -Pid 10 -Swap ([long]::MaxValue) } }
         @{ Label = '-PageTableBytes long.MaxValue'; Call = { param($m) Add-OomTask -Machine $m -Pid 10 -PageTableBytes ([long]::MaxValue) } }
     ) {
-        $all = @(& $Call $m 2>&1)
-        $errs = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errs = (Invoke-Collecting $Call $m).Errors
         (Get-ErrorIds $errs) | Should -Be @('InvalidArgument,OomTools.Commands.AddOomTaskCommand')
         Get-OomMachineState $m | Should -Be $before
     }

@@ -258,7 +258,7 @@ public sealed class AddOomTaskCommand : OomCmdlet
                 OomVictim = OomVictim,
             };
             if (!ShouldProcess($"{target} on {Machine.Name}", "Add process")) return;
-            var task = Machine.AddTask(spec);
+            var task = Locked(Machine, () => Machine.AddTask(spec));
             WriteVerbose($"Added {task} to {Machine.Name}.");
             if (PassThru) WriteObject(task);
         }, target);

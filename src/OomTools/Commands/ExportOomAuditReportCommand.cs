@@ -94,14 +94,16 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
             var missing = new List<string>();
             if (Critical is not null)
             {
-                critical = TaskFilter.Select(Machine, null, Critical, Cgroup, e =>
+                var notFound = new List<OomEngineException>();
+                critical = Locked(Machine, () => TaskFilter.Select(Machine, null, Critical, Cgroup, notFound.Add));
+                foreach (var e in notFound)
                 {
                     missing.Add(e.Target?.ToString() ?? "");
                     WriteError(ToErrorRecord(e));
-                });
+                }
             }
             WriteProgress(new ProgressRecord(1, "Export-OomAuditReport", $"Auditing {Machine.Name}"));
-            html = AuditReportHtml.Render(Machine, new AuditReportOptions
+            html = Locked(Machine, () => AuditReportHtml.Render(Machine, new AuditReportOptions
             {
                 Title = Title,
                 Request = this.ToRequest(Machine),
@@ -110,7 +112,7 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
                 Kills = Kills,
                 Top = Top,
                 GeneratedAt = DateTimeOffset.UtcNow,
-            });
+            }));
             WriteProgress(new ProgressRecord(1, "Export-OomAuditReport", "done") { RecordType = ProgressRecordType.Completed });
         }
         catch (Exception ex) when (IsRefusal(ex))

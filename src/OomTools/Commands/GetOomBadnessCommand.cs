@@ -38,10 +38,15 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         var patterns = Name is null ? null : TaskFilter.Patterns(Name);
-        var oc = Request(Machine).ControlFor(Machine);
-        if (Pid is not null)
-            foreach (var pid in Pid) Machine.GetTask(pid);
-        foreach (var c in Engine.Audit.BadnessRanking.Ranked(Machine, oc))
+        // Scored under the machine's lock (a reader walking the task list), written after it.
+        var ranked = Locked(Machine, () =>
+        {
+            var oc = Request(Machine).ControlFor(Machine);
+            if (Pid is not null)
+                foreach (var pid in Pid) Machine.GetTask(pid);
+            return Engine.Audit.BadnessRanking.Ranked(Machine, oc);
+        });
+        foreach (var c in ranked)
         {
             if (Pid is not null && !Pid.Contains(c.Pid)) continue;
             if (patterns is not null && !patterns.Any(p => p.IsMatch(c.Name))) continue;

@@ -53,8 +53,12 @@ public sealed class NewOomCgroupCommand : OomCmdlet
         if (OomKillDisable && Machine.CgroupVersion != CgroupVersion.V1)
             throw new Engine.OomEngineException(Engine.OomError.InvalidArgument, "memory.oom_control (oom_kill_disable) exists only on cgroup v1.", Path);
         if (!ShouldProcess($"{Path} on {Machine.Name}", "Create memory cgroup")) return;
-        var cg = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness);
-        if (IsBound(nameof(OomKillDisable)) && Machine.CgroupVersion == CgroupVersion.V1) Machine.MemCgroups.MemCgroupOomControlWrite(cg, OomKillDisable);
+        var cg = Locked(Machine, () =>
+        {
+            var created = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness);
+            if (IsBound(nameof(OomKillDisable)) && Machine.CgroupVersion == CgroupVersion.V1) Machine.MemCgroups.MemCgroupOomControlWrite(created, OomKillDisable);
+            return created;
+        });
         WriteObject(cg);
     }, Path);
 }

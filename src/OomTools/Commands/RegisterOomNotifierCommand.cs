@@ -61,7 +61,7 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
         long pages = Pages;
         var block = ScriptBlock;
         Func<long> callback = ParameterSetName == PagesSet ? () => pages : () => RunScript(block, name);
-        Machine.Killer.RegisterOomNotifier(callback);
+        Locked(Machine, () => Machine.Killer.RegisterOomNotifier(callback));
         WriteObject(new OomNotifierRegistration(Machine, name, callback));
     }
 
