@@ -40,16 +40,39 @@ internal static class PipedRow
         return result;
     }
 
-    /// <summary>How the row is named in a message: its pid and name cells when it has them, and its place.</summary>
+    /// <summary>
+    /// Writes one InvalidPropertyValue error per cell of <paramref name="row"/> that cannot bind (see
+    /// <see cref="Unbound"/>); true when there was one, and the row must be left out whole: a record processed
+    /// without the cell it was given would be wrong data.
+    /// </summary>
+    public static bool Refuse(PSCmdlet cmdlet, PSObject? row, long index)
+    {
+        if (row is null || Unbound(cmdlet, row) is not { Count: > 0 } bad) return false;
+        var where = Describe(row, index);
+        foreach (var (property, parameter, value) in bad)
+            cmdlet.WriteError(new ErrorRecord(
+                new PSArgumentException($"{where}: {property} '{value}' is not a valid -{parameter} ({Kind(cmdlet.GetType(), parameter)}); the row was left out."),
+                ErrorIds.InvalidPropertyValue, ErrorCategory.InvalidArgument, row));
+        return true;
+    }
+
+    /// <summary>How the row is named in a message: its name, pid and path cells when it has them, and its place.</summary>
     public static string Describe(PSObject row, long index)
     {
         string? Cell(string name) => row.Properties[name]?.Value?.ToString();
-        var pid = Cell("Pid");
-        var name = Cell("Name") ?? Cell("Comm");
         var parts = new List<string>();
-        if (name is not null) parts.Add($"name '{name}'");
-        if (pid is not null) parts.Add($"pid '{pid}'");
+        if ((Cell("Name") ?? Cell("Comm")) is { } name) parts.Add($"name '{name}'");
+        if (Cell("Pid") is { } pid) parts.Add($"pid '{pid}'");
+        if (Cell("Path") is { } path) parts.Add($"path '{path}'");
         return parts.Count == 0 ? $"row {index}" : $"row {index} ({string.Join(", ", parts)})";
+    }
+
+    private static string Kind(Type cmdlet, string parameter)
+    {
+        var t = cmdlet.GetProperty(parameter)!.PropertyType;
+        t = Nullable.GetUnderlyingType(t) ?? t;
+        return t == typeof(int) || t == typeof(long) ? "a whole number" : t == typeof(Engine.Units.Pages) ? "a page count"
+            : t.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(t)) : t.Name;
     }
 
     private static readonly Dictionary<Type, Dictionary<string, (string Name, Type Type)>> cache = new();

@@ -157,3 +157,31 @@ Describe 'Values a kernel cannot hold are refused (issue 10, case 9)' {
         { New-OomMachine -Memory ([long]::MaxValue) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,OomTools.Commands.NewOomMachineCommand'
     }
 }
+
+Describe 'Piped rows whose cells do not convert are errors, never defaults (issue 10, case 8)' {
+    It 'New-OomMachine: Memory=lots is InvalidPropertyValue, not a 16 GB machine' {
+        $rows = 'Name,Memory', 'a,1073741824', 'b,lots', 'c,2147483648' | ConvertFrom-Csv
+        $r = Invoke-Collecting { param($rows) $rows | New-OomMachine } $rows
+        @($r.Output | ForEach-Object Name) | Should -Be @('a', 'c')
+        (Get-ErrorIds $r.Errors) | Should -Be @('InvalidPropertyValue,OomTools.Commands.NewOomMachineCommand')
+        $r.Errors[0].Exception.Message | Should -BeLike "row 2 (name 'b'): Memory 'lots' *"
+    }
+
+    It 'New-OomCgroup: MemoryMax=lots is InvalidPropertyValue, not an unlimited cgroup' {
+        $m = New-OomMachine
+        $rows = 'Path,MemoryMax', '/a,1073741824', '/b,lots' | ConvertFrom-Csv
+        $r = Invoke-Collecting { param($rows) $rows | New-OomCgroup -Machine $m } $rows
+        @($m.Cgroups | ForEach-Object Path) | Should -Be @('/', '/a')
+        (Get-ErrorIds $r.Errors) | Should -Be @('InvalidPropertyValue,OomTools.Commands.NewOomCgroupCommand')
+        $r.Errors[0].Exception.Message | Should -BeLike "row 2 (path '/b'): MemoryMax 'lots' *"
+        '/c', '/d' | New-OomCgroup -Machine $m | ForEach-Object Path | Should -Be @('/c', '/d')
+    }
+
+    It 'Get-OomKubeletScoreAdj: MemoryRequest=lots is InvalidPropertyValue, not 999' {
+        $rows = 'QosClass,MemoryRequest,MemoryCapacity', 'Burstable,lots,17179869184', 'Burstable,2147483648,17179869184' | ConvertFrom-Csv
+        $r = Invoke-Collecting { param($rows) $rows | Get-OomKubeletScoreAdj } $rows
+        @($r.Output | ForEach-Object OomScoreAdj) | Should -Be @(875)
+        (Get-ErrorIds $r.Errors) | Should -Be @('InvalidPropertyValue,OomTools.Commands.GetOomKubeletScoreAdjCommand')
+        $r.Errors[0].Exception.Message | Should -BeLike "row 1: MemoryRequest 'lots' *"
+    }
+}

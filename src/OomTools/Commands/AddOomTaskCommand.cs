@@ -10,7 +10,7 @@ namespace OomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "OomTask", SupportsShouldProcess = true)]
 [OutputType(typeof(OomTask))]
-public sealed class AddOomTaskCommand : OomCmdlet
+public sealed class AddOomTaskCommand : OomRowCmdlet
 {
     /// <summary>The machine to add the process to (from New-OomMachine).</summary>
     [Parameter(Mandatory = true)]
@@ -197,31 +197,12 @@ public sealed class AddOomTaskCommand : OomCmdlet
     [Parameter] public SwitchParameter PassThru { get; set; }
 
     /// <summary>
-    /// The piped row itself (hidden): its cells bind to the parameters above by name; a cell that did not bind is an
-    /// error naming the row and the property, never a default.
-    /// </summary>
-    [Parameter(ValueFromPipeline = true, DontShow = true)]
-    [ValidateNotNull]
-    public PSObject? InputObject { get; set; }
-
-    private long row;
-
-    /// <summary>
     /// Adds one process per input record: sizes in bytes or pages become pages, then the machine forks it.
     /// </summary>
     protected override void ProcessRecord()
     {
         var target = Pid is { } p ? $"{Name} (pid {p})" : Name;
-        row++;
-        if (InputObject is { } input && PipedRow.Unbound(this, input) is { Count: > 0 } bad)
-        {
-            // The row is refused whole: a process added without the cell it was given would be wrong data.
-            var where = PipedRow.Describe(input, row);
-            foreach (var (property, parameter, value) in bad)
-                WriteError(new ErrorRecord(new PSArgumentException($"{where}: {property} '{value}' is not a valid -{parameter} ({ParameterType(parameter)}); the row was not added."),
-                    ErrorIds.InvalidPropertyValue, ErrorCategory.InvalidArgument, input));
-            return;
-        }
+        if (RefuseUnboundRow()) return;
         Try(() =>
         {
             int ps = Machine.PageSize;
@@ -262,12 +243,5 @@ public sealed class AddOomTaskCommand : OomCmdlet
             WriteVerbose($"Added {task} to {Machine.Name}.");
             if (PassThru) WriteObject(task);
         }, target);
-    }
-
-    private static string ParameterType(string parameter)
-    {
-        var t = typeof(AddOomTaskCommand).GetProperty(parameter)!.PropertyType;
-        t = System.Nullable.GetUnderlyingType(t) ?? t;
-        return t == typeof(int) ? "a whole number in range" : t == typeof(long) ? "a size in bytes" : t == typeof(Pages) ? "a page count" : t.Name;
     }
 }

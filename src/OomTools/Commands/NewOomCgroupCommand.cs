@@ -8,7 +8,7 @@ namespace OomTools.Commands;
 /// <summary>New-OomCgroup: a memory cgroup under an existing parent, with its limits, memory.oom.group and v1 oom_kill_disable.</summary>
 [Cmdlet(VerbsCommon.New, "OomCgroup", SupportsShouldProcess = true)]
 [OutputType(typeof(MemoryCgroup))]
-public sealed class NewOomCgroupCommand : OomCmdlet
+public sealed class NewOomCgroupCommand : OomRowCmdlet
 {
     /// <summary>The machine to create the cgroup on.</summary>
     [Parameter(Mandatory = true)]
@@ -46,7 +46,13 @@ public sealed class NewOomCgroupCommand : OomCmdlet
     public SwitchParameter OomKillDisable { get; set; }
 
     /// <summary>Creates one memory cgroup per piped path (limits in bytes become pages) and writes it.</summary>
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
+    {
+        if (RefuseUnboundRow()) return;
+        Try(Create, Path);
+    }
+
+    private void Create()
     {
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
         var swap = Sizes.Pick("swap limit", SwapMax, null, Machine.PageSize);
@@ -60,5 +66,5 @@ public sealed class NewOomCgroupCommand : OomCmdlet
             return created;
         });
         WriteObject(cg);
-    }, Path);
+    }
 }
