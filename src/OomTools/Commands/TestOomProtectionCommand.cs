@@ -33,7 +33,7 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
     /// <summary>Writes one ProtectionReport per critical process of each machine, in task-list order.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
-        var request = Request(Machine);
+        var request = Locked(Machine, () => Request(Machine));
         var notFound = new System.Collections.Generic.List<Engine.OomEngineException>();
         var tasks = Locked(Machine, () => TaskFilter.Select(Machine, null, Name, Cgroup, notFound.Add));
         foreach (var e in notFound) WriteError(ToErrorRecord(e));
