@@ -52,13 +52,23 @@ Describe 'One machine shared by several runspaces (issue 10, case 3)' {
                     if ($i % 3 -eq 0) { Remove-OomTask -Machine $m -Pid ($pid0 + 5) -ErrorAction SilentlyContinue }
                 }
             }
-            # Runs memcg OOMs and lets the victims exit.
+            # Runs memcg OOMs and lets the victims exit. After each OOM it looks at the domain under the machine's
+            # lock: the victims in flight (marked, their mm not yet MMF_OOM_SKIP), the most it saw is its output.
             {
                 param($m, $id, $n)
+                $most = 0
                 for ($i = 0; $i -lt $n; $i++) {
-                    Invoke-OutOfMemory -Machine $m -Cgroup /app
+                    $null = Invoke-OutOfMemory -Machine $m -Cgroup /app
+                    [System.Threading.Monitor]::Enter($m.SyncRoot)
+                    try {
+                        $inFlight = @($m.Tasks | Where-Object { $_.IsOomVictim -and $_.Memcg.Path -eq '/app' -and
+                                -not $_.OomMm.Flags.HasFlag([OomTools.Engine.Model.MmFlags]::OomSkip) }).Count
+                    }
+                    finally { [System.Threading.Monitor]::Exit($m.SyncRoot) }
+                    if ($inFlight -gt $most) { $most = $inFlight }
                     $null = Step-OomTime -Machine $m -Milliseconds 50
                 }
+                $most
             }
             # The -1000 process allocates in /app: the charge path runs into memcg OOMs of its own.
             {
@@ -100,6 +110,12 @@ Describe 'One machine shared by several runspaces (issue 10, case 3)' {
         @($killed | Group-Object | Where-Object Count -gt 1 | ForEach-Object Name) | Should -BeNullOrEmpty
         $m.FindTask(1) | Should -Not -BeNullOrEmpty
         $m.FindTask(2) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'never has two victims in flight in the OOM domain at once' {
+        # Never two at once: a second OOM (this runner's or an allocation's) aborts for the first one's victim.
+        $most = @($results[1].Output)[-1]
+        $most | Should -BeLessOrEqual 1
     }
 
     It 'keeps the task list, the pid table and the cgroups consistent' {
