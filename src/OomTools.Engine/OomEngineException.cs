@@ -28,6 +28,11 @@ public enum OomError
     /// to replay on).
     /// </summary>
     InvalidState,
+    /// <summary>
+    /// An OOM notifier (a registered callback on <c>oom_notify_list</c>) failed while out_of_memory called it; the OOM
+    /// stops there, before anything is killed.
+    /// </summary>
+    NotifierFailed,
 }
 
 /// <summary>

@@ -18,6 +18,16 @@ public static class ErrorIds
     /// </summary>
     public const string InvalidArgument = "InvalidArgument";
     /// <summary>
+    /// A -Name (or -Critical) wildcard pattern that does not parse, such as '[': a WildcardPatternException, refused
+    /// before anything is read or changed.
+    /// </summary>
+    public const string InvalidNamePattern = "InvalidNamePattern";
+    /// <summary>
+    /// A piped row's cell that does not convert to (or validate as) the parameter it names, such as Pid='abc' or
+    /// AnonRss='lots' from Import-Csv: the row is refused, naming the row and the property; the other rows go on.
+    /// </summary>
+    public const string InvalidPropertyValue = "InvalidPropertyValue";
+    /// <summary>
     /// Any other failure turned into an ErrorRecord: a fault in OomTools, not a refusal of the input.
     /// </summary>
     public const string Unexpected = "UnexpectedError";

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using OomTools.Engine;
+using OomTools.Engine.Model;
 
 namespace OomTools;
 
@@ -14,8 +15,11 @@ public abstract class OomCmdlet : PSCmdlet
     protected ErrorRecord ToErrorRecord(Exception ex, object? target = null) => ex switch
     {
         OomEngineException e => new ErrorRecord(e, e.Error.ToString(), CategoryOf(e.Error), e.Target ?? target),
+        WildcardPatternException w => new ErrorRecord(w, ErrorIds.InvalidNamePattern, ErrorCategory.InvalidArgument, target),
         FormatException f => new ErrorRecord(f, ErrorIds.InvalidFormat, ErrorCategory.InvalidArgument, target),
         ArgumentException a => new ErrorRecord(a, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target),
+        // A checked memory total that does not fit a long: only sizes past what any machine holds get there.
+        OverflowException o => new ErrorRecord(o, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target),
         _ => new ErrorRecord(ex, ErrorIds.Unexpected, ErrorCategory.NotSpecified, target),
     };
 
@@ -24,6 +28,7 @@ public abstract class OomCmdlet : PSCmdlet
         OomError.DuplicatePid or OomError.CgroupExists or OomError.CpusetExists => ErrorCategory.ResourceExists,
         OomError.TaskNotFound or OomError.CgroupNotFound or OomError.CpusetNotFound => ErrorCategory.ObjectNotFound,
         OomError.InvalidState => ErrorCategory.InvalidOperation,
+        OomError.NotifierFailed => ErrorCategory.OperationStopped,
         _ => ErrorCategory.InvalidArgument,
     };
 
@@ -31,14 +36,38 @@ public abstract class OomCmdlet : PSCmdlet
     protected void Try(Action work, object? target = null)
     {
         try { work(); }
-        catch (Exception ex) when (ex is OomEngineException or FormatException or ArgumentException)
+        catch (Exception ex) when (IsRefusal(ex))
         {
             WriteError(ToErrorRecord(ex, target));
         }
     }
 
+    /// <summary>
+    /// A failure that is a refusal of the input (or of the machine's state), written as an ErrorRecord with a stable
+    /// id; anything else is a fault and propagates.
+    /// </summary>
+    internal static bool IsRefusal(Exception ex) =>
+        ex is OomEngineException or FormatException or ArgumentException or WildcardPatternException or OverflowException;
+
     /// <summary>Stops the command with an engine or parse failure that leaves nothing to go on with.</summary>
     protected void Fail(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
+
+    /// <summary>
+    /// Runs engine work on <paramref name="machine"/> under its lock (<see cref="OomMachine.SyncRoot"/>: the
+    /// kernel's oom_lock and tasklist_lock), so a machine shared by several runspaces changes one call at a time and
+    /// a reader never walks a list being changed. Results are handed back to be written after the lock is released:
+    /// a downstream cmdlet that locks another machine can then never deadlock with this one.
+    /// </summary>
+    protected static T Locked<T>(OomMachine machine, Func<T> work)
+    {
+        lock (machine.SyncRoot) return work();
+    }
+
+    /// <summary><see cref="Locked{T}(OomMachine, Func{T})"/> for work with no result.</summary>
+    protected static void Locked(OomMachine machine, Action work)
+    {
+        lock (machine.SyncRoot) work();
+    }
 
     /// <summary>The parameter was given (on the command line or from the pipeline), not left at its default.</summary>
     protected bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);

@@ -35,4 +35,10 @@ public abstract class OomDomainCmdlet : OomCmdlet, IOomDomainParameters
     /// The OOM the domain parameters name, as an engine request (a bad -Nodemask or -GfpMask throws FormatException).
     /// </summary>
     protected OomRequest Request() => this.ToRequest();
+
+    /// <summary>
+    /// <see cref="Request()"/> for <paramref name="machine"/>: a -Current that is not one of its processes is
+    /// TaskNotFound, as Invoke-OutOfMemory says it.
+    /// </summary>
+    protected OomRequest Request(OomTools.Engine.Model.OomMachine machine) => this.ToRequest(machine);
 }

@@ -22,7 +22,14 @@ internal interface IOomDomainParameters
 internal static class OomDomainParameters
 {
     /// <summary>The OOM the parameters name: a node list and a gfp mask are parsed here (FormatException when bad).</summary>
-    public static OomRequest ToRequest(this IOomDomainParameters p) => new()
+    public static OomRequest ToRequest(this IOomDomainParameters p, OomTools.Engine.Model.OomMachine? machine = null)
+    {
+        // An allocating task the machine does not have is a mistake in the call, not a kernel worker.
+        if (machine is not null && p.Current is { } pid) machine.GetTask(pid);
+        return ToRequestOnly(p);
+    }
+
+    private static OomRequest ToRequestOnly(IOomDomainParameters p) => new()
     {
         Cgroup = p.Cgroup,
         Nodemask = p.Nodemask is null ? null : NodeMask.Parse(p.Nodemask),

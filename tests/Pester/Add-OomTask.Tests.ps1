@@ -223,6 +223,46 @@ Describe 'Add-OomTask' {
             $ev.Count | Should -Be 1
             $ev[0].FullyQualifiedErrorId | Should -Be 'DuplicatePid,OomTools.Commands.AddOomTaskCommand'
         }
+
+        It 'refuses a CSV row whose cell does not convert, naming the row and the property; the good rows go in (issue 10, case 8)' {
+            $m = New-OomMachine
+            $csv = @(
+                'Pid,Name,AnonRss,SwapPages'
+                '10,good,1048576,'
+                'abc,badpid,1048576,'
+                '11,badsize,lots,'
+                '12,badpages,4096,many'
+                '13,also-good,2097152,'
+            ) | ConvertFrom-Csv
+            $csv | Add-OomTask -Machine $m -ErrorVariable ev -ErrorAction SilentlyContinue
+            @($m.Tasks | ForEach-Object Pid) | Should -Be @(10, 13)
+            $m.FindTask(10).AnonPages.Value | Should -Be 256
+            $m.FindTask(13).AnonPages.Value | Should -Be 512
+            @($ev | ForEach-Object FullyQualifiedErrorId | Select-Object -Unique) | Should -Be @('InvalidPropertyValue,OomTools.Commands.AddOomTaskCommand')
+            $ev.Count | Should -Be 3
+            $ev[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $ev[0].Exception.Message | Should -BeLike "row 2 (name 'badpid', pid 'abc'): Pid 'abc' *"
+            $ev[1].Exception.Message | Should -BeLike "row 3 (name 'badsize', pid '11'): AnonRss 'lots' *"
+            $ev[2].Exception.Message | Should -BeLike "row 4 (name 'badpages', pid '12'): SwapPages 'many' *"
+        }
+
+        It 'stops at the bad row with -ErrorAction Stop' {
+            $m = New-OomMachine
+            $rows = @(
+                [pscustomobject]@{ Pid = '10'; Name = 'a'; AnonRss = '1048576' }
+                [pscustomobject]@{ Pid = '11'; Name = 'b'; AnonRss = 'lots' }
+                [pscustomobject]@{ Pid = '12'; Name = 'c'; AnonRss = '1048576' }
+            )
+            { $rows | Add-OomTask -Machine $m -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPropertyValue,OomTools.Commands.AddOomTaskCommand'
+            @($m.Tasks | ForEach-Object Pid) | Should -Be @(10)
+        }
+
+        It 'still takes typed objects from Get-OomTask' {
+            $a = New-OomMachine; $b = New-OomMachine
+            Add-OomTask -Machine $a -Pid 10 -Name x -AnonRss 1MB
+            Get-OomTask -Machine $a | Add-OomTask -Machine $b
+            $b.FindTask(10).AnonPages.Value | Should -Be 256
+        }
     }
 
     Context 'errors' {

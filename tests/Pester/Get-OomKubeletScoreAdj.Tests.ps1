@@ -18,6 +18,11 @@ Describe 'Get-OomKubeletScoreAdj' {
             (Get-OomKubeletScoreAdj -QosClass Burstable -MemoryRequest 1GB -MemoryCapacity 16GB -NodeCritical).OomScoreAdj | Should -Be -997
         }
 
+        It 'Burstable stays in 3..999 past the 64-bit product (GetContainerOOMScoreAdjust''s 1000 * request)' {
+            (Get-OomKubeletScoreAdj -QosClass Burstable -MemoryRequest 10PB -MemoryCapacity 20PB).OomScoreAdj | Should -Be 500
+            (Get-OomKubeletScoreAdj -QosClass Burstable -MemoryRequest ([long]::MaxValue) -MemoryCapacity 1).OomScoreAdj | Should -Be 3
+        }
+
         It 'Burstable, <Request> bytes on a 16 GiB node, is <Expected>' -ForEach @(
             @{ Request = 2GB; Expected = 875 }              # 1000 - 2000/16 = 1000 - 125
             @{ Request = 1GB; Expected = 938 }              # 1000/16 = 62.5 -> 62

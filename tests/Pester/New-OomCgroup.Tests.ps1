@@ -7,6 +7,37 @@ Describe 'New-OomCgroup' {
         $m = New-OomMachine -Name box -Swap 2GB
     }
 
+    Context 'one canonical path (issue 10, case 1)' {
+        It 'refuses //x beside /x with CgroupExists, and the export still imports' {
+            $null = New-OomCgroup -Machine $m -Path /x
+            $before = Get-OomMachineState $m
+            foreach ($p in '//x', '/x/', 'x', '/./x') {
+                { New-OomCgroup -Machine $m -Path $p -ErrorAction Stop } | Should -Throw -ErrorId 'CgroupExists,OomTools.Commands.NewOomCgroupCommand'
+            }
+            Get-OomMachineState $m | Should -Be $before
+            @($m.Cgroups).Count | Should -Be 2
+            $copy = $m | Export-OomMachine | Import-OomMachine
+            @($copy.Cgroups | ForEach-Object Path) | Should -Be @('/', '/x')
+        }
+
+        It 'creates /x/./y as /x/y and finds it by any spelling' {
+            $null = New-OomCgroup -Machine $m -Path /x
+            (New-OomCgroup -Machine $m -Path /x/./y).Path | Should -Be '/x/y'
+            Add-OomTask -Machine $m -Pid 100 -Rss 1MB -Cgroup '//x/y/'
+            (Get-OomTask -Machine $m -Pid 100).Memcg.Path | Should -Be '/x/y'
+        }
+
+        It 'refuses a path with .. naming it, and creates nothing' {
+            $null = New-OomCgroup -Machine $m -Path /x
+            $before = Get-OomMachineState $m
+            $err = $null
+            New-OomCgroup -Machine $m -Path '/x/../y' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -Be 'InvalidArgument,OomTools.Commands.NewOomCgroupCommand'
+            $err[0].Exception.Message | Should -BeLike "*'/x/../y'*"
+            Get-OomMachineState $m | Should -Be $before
+        }
+    }
+
     Context 'creating a memory cgroup' {
         It 'creates a cgroup under the root and returns it' {
             $cg = New-OomCgroup -Machine $m -Path /system.slice

@@ -98,13 +98,14 @@ Describe 'Remove-OomTask' {
             $before = Get-OomMachineState $m
         }
 
-        It 'reports a pid that is not there as TaskNotFound (non-terminating) and removes the others' {
+        It 'reports a pid that is not there as TaskNotFound (non-terminating) and removes none of the others (issue 10, case 4)' {
             Remove-OomTask -Machine $m -Pid 999, 100 -ErrorVariable ev -ErrorAction SilentlyContinue
             $ev.Count | Should -Be 1
             $ev[0].FullyQualifiedErrorId | Should -Be 'TaskNotFound,OomTools.Commands.RemoveOomTaskCommand'
             $ev[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $ev[0].Exception.Message | Should -Match '\b999\b'
-            @($m.Tasks | ForEach-Object Pid) | Should -Be @(101, 102)
+            @($m.Tasks | ForEach-Object Pid) | Should -Be @(100, 101, 102)
+            Get-OomMachineState $m | Should -Be $before
         }
 
         It 'stops on TaskNotFound with -ErrorAction Stop and removes nothing' {

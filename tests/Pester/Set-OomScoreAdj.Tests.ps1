@@ -151,10 +151,12 @@ Describe 'Set-OomScoreAdj' {
             $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         }
 
-        It 'an unknown pid is TaskNotFound, and the other pids are still written' {
+        It 'an unknown pid is TaskNotFound, and no other pid is written (issue 10, case 4)' {
+            $before = Get-OomMachineState -Machine $m
             $c = Set-OomScoreAdj -Machine $m -Pid 999, 100 -Value 10 -ErrorAction SilentlyContinue -ErrorVariable err
             $err[0].FullyQualifiedErrorId | Should -Be 'TaskNotFound,OomTools.Commands.SetOomScoreAdjCommand'
-            @($c.Pid) | Should -Be @(100)
+            $c | Should -BeNullOrEmpty
+            Get-OomMachineState -Machine $m | Should -Be $before
         }
 
         It 'needs exactly one of -Value and -OomAdj' {

@@ -128,13 +128,14 @@ Describe 'Set-OomTask' {
             $before = Get-OomMachineState $m
         }
 
-        It 'reports a pid that is not there as TaskNotFound (non-terminating) and changes the others' {
+        It 'reports a pid that is not there as TaskNotFound (non-terminating) and changes none of the others (issue 10, case 4)' {
             Set-OomTask -Machine $m -Pid 999, 100 -OomScoreAdj 7 -ErrorVariable ev -ErrorAction SilentlyContinue
             $ev.Count | Should -Be 1
             $ev[0].FullyQualifiedErrorId | Should -Be 'TaskNotFound,OomTools.Commands.SetOomTaskCommand'
             $ev[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $ev[0].Exception.Message | Should -Match '\b999\b'
-            [int]$m.FindTask(100).OomScoreAdj | Should -Be 7
+            [int]$m.FindTask(100).OomScoreAdj | Should -Be 0
+            Get-OomMachineState $m | Should -Be $before
         }
 
         It 'refuses a task of another machine with TaskNotFound' {

@@ -16,7 +16,7 @@ public enum QosClass
 }
 
 /// <summary>
-/// The oom_score_adj the kubelet gives a container (pkg/kubelet/qos/policy.go, containerOOMScoreAdjust): -997 for
+/// The oom_score_adj the kubelet gives a container (pkg/kubelet/qos/policy.go, GetContainerOOMScoreAdjust): -997 for
 /// node-critical and Guaranteed pods, 1000 for BestEffort, and for Burstable <c>1000 - 1000 * request / capacity</c>
 /// (integer arithmetic) clamped to 3..999 — so a Burstable container never ties a Guaranteed one or a BestEffort one.
 /// </summary>
@@ -29,7 +29,7 @@ public static class Kubelet
     public const int GuaranteedOomScoreAdj = -997, BestEffortOomScoreAdj = 1000, KubeletOomScoreAdj = -999, KubeProxyOomScoreAdj = -999;
 
     /// <summary>
-    /// containerOOMScoreAdjust: the oom_score_adj the kubelet writes to /proc/PID/oom_score_adj of a container's
+    /// GetContainerOOMScoreAdjust (pkg/kubelet/qos/policy.go): the oom_score_adj the kubelet writes to /proc/PID/oom_score_adj of a container's
     /// processes when the container starts.
     /// </summary>
     /// <param name="qos">The pod's quality-of-service class.</param>
@@ -42,8 +42,13 @@ public static class Kubelet
         if (qos == QosClass.BestEffort) return BestEffortOomScoreAdj;
         if (memoryCapacity <= 0) throw new OomEngineException(OomError.InvalidArgument, $"The node's memory capacity must be positive; {memoryCapacity} is not.", memoryCapacity);
         if (memoryRequest < 0) throw new OomEngineException(OomError.NegativeSize, $"A memory request cannot be negative ({memoryRequest}).", memoryRequest);
-        // 1000 * request overflows 64 bits only past 9 PB; the kubelet does the same int64 arithmetic.
-        long adj = 1000 - 1000 * memoryRequest / memoryCapacity;
+        // The kubelet's int64 product 1000 * request wraps past 9.2 PB (10 PB of 20 PB gives 1319 there, a value
+        // the kernel's oom_score_adj write refuses); the product is taken exactly here, so the clamps below keep
+        // every figure in 3..999. Below the wrap the result is the kubelet's to the unit: the operands are not
+        // negative, so the exact quotient truncated is Go's int64 division.
+        var share = System.Numerics.BigInteger.Multiply(1000, memoryRequest) / memoryCapacity;
+        // A request above the node makes the share exceed 1000; the clamp to 3 takes it whatever its size.
+        long adj = share > 1000 ? 1000 + GuaranteedOomScoreAdj - 1 : 1000 - (long)share;
         if (adj < 1000 + GuaranteedOomScoreAdj) return 1000 + GuaranteedOomScoreAdj;
         if (adj == BestEffortOomScoreAdj) return BestEffortOomScoreAdj - 1;
         return (int)adj;

@@ -27,8 +27,9 @@ public sealed class MemCgroups
     {
         if (memcg.Usage is { } u) return u;
         long sum = 0;
-        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum += mm.OwnRss.Value;
-        foreach (var cg in memcg.SubtreePreOrder()) sum += OomMachine.SharedChargedTo(cg);
+        // Checked: each counter is bounded (KernelLimits), their sum over millions of tasks need not be.
+        foreach (var mm in OomMachine.DistinctMms(ScanTasks(memcg))) sum = checked(sum + mm.OwnRss.Value);
+        foreach (var cg in memcg.SubtreePreOrder()) sum = checked(sum + OomMachine.SharedChargedTo(cg));
         return new Pages(sum);
     }
 

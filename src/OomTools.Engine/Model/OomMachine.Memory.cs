@@ -14,7 +14,8 @@ public sealed partial class OomMachine
         if (UsedPages is { } u) return u;
         // Shared pages are counted once, by their object, not in each mm that maps them.
         long sum = SharedPagesHeld();
-        foreach (var mm in DistinctMms(tasks)) sum += mm.anon + mm.shmem - mm.sharedAnon - mm.sharedShmem;
+        // Checked: each counter is bounded (KernelLimits), their sum over millions of tasks need not be.
+        foreach (var mm in DistinctMms(tasks)) sum = checked(sum + (mm.anon + mm.shmem - mm.sharedAnon - mm.sharedShmem));
         return new Pages(sum);
     }
 

@@ -14,6 +14,8 @@ public sealed partial class OomMachine
         if (spec is null) throw new ArgumentNullException(nameof(spec));
         int pid = spec.Pid ?? NextFreePid();
         if (pid <= 0) throw new OomEngineException(OomError.InvalidArgument, $"A pid must be positive; {pid} is not.", pid);
+        if (pid > KernelLimits.PidMaxLimit)
+            throw new OomEngineException(OomError.InvalidArgument, $"pid {pid} is above PID_MAX_LIMIT ({KernelLimits.PidMaxLimit}): no kernel gives it.", pid);
         if (byPid.ContainsKey(pid)) throw new OomEngineException(OomError.DuplicatePid, $"Machine '{Name}' already has a process with pid {pid}.", pid);
         if (string.IsNullOrEmpty(spec.Name)) throw new OomEngineException(OomError.InvalidArgument, "A process needs a name (its comm).", spec.Name);
         if (spec.Uid < 0) throw new OomEngineException(OomError.InvalidArgument, $"A uid cannot be negative ({spec.Uid}).", spec.Uid);
@@ -21,9 +23,10 @@ public sealed partial class OomMachine
         CheckSize("file rss", spec.FilePages);
         CheckSize("shmem rss", spec.ShmemPages);
         CheckSize("swap", spec.SwapEntries);
-        if (spec.TotalVm is { } vm) CheckSize("total_vm", vm);
-        if (spec.PageTableBytes < 0) throw new OomEngineException(OomError.NegativeSize, $"Page-table bytes cannot be negative ({spec.PageTableBytes}).", spec.PageTableBytes);
+        if (spec.TotalVm is { } vm) CheckSize("total_vm", vm, KernelLimits.MaxVirtualPages(PageSize));
+        CheckPageTableBytes(spec.PageTableBytes);
         if (spec.Threads < 1) throw new OomEngineException(OomError.InvalidArgument, $"A process has at least one thread; {spec.Threads} is not a thread count.", spec.Threads);
+        CheckThreadIds(pid, spec);
         if (spec.DetachedThreads < 0 || spec.DetachedThreads > spec.Threads)
             throw new OomEngineException(OomError.InvalidArgument, $"Detached threads must be between 0 and the thread count {spec.Threads}; {spec.DetachedThreads} is not.", spec.DetachedThreads);
         var memcg = GetCgroup(spec.Cgroup ?? "/");
@@ -128,18 +131,43 @@ public sealed partial class OomMachine
 
     private static bool SameOrZero(Pages given, Pages actual) => given.Value == 0 || given == actual;
 
-    private static void CheckSize(string what, Pages pages)
+    /// <summary>A page counter is not negative and not above what a kernel can hold (<see cref="KernelLimits"/>).</summary>
+    private void CheckSize(string what, Pages pages, long? max = null)
     {
         if (pages.Value < 0) throw new OomEngineException(OomError.NegativeSize, $"The {what} cannot be negative ({pages} pages).", pages);
+        long limit = max ?? KernelLimits.MaxPages(PageSize);
+        if (pages.Value > limit)
+            throw new OomEngineException(OomError.InvalidArgument, $"The {what} of {pages} pages is more than a kernel can hold ({limit} pages of {PageSize} bytes).", pages);
+    }
+
+    private static void CheckPageTableBytes(long bytes)
+    {
+        if (bytes < 0) throw new OomEngineException(OomError.NegativeSize, $"Page-table bytes cannot be negative ({bytes}).", bytes);
+        if (bytes > KernelLimits.MaxMemoryBytes)
+            throw new OomEngineException(OomError.InvalidArgument, $"Page-table bytes of {bytes} are more than a kernel can hold ({KernelLimits.MaxMemoryBytes}).", bytes);
+    }
+
+    /// <summary>Every thread id (pid + 1, ... or the ones given) is a pid a kernel can give: 1..PID_MAX_LIMIT.</summary>
+    private static void CheckThreadIds(int pid, OomTaskSpec spec)
+    {
+        for (int i = 0; i < spec.Threads - 1; i++)
+        {
+            long tid = spec.ThreadIds is { } ids && i < ids.Length ? ids[i] : (long)pid + 1 + i;
+            if (tid < 1 || tid > KernelLimits.PidMaxLimit)
+                throw new OomEngineException(OomError.InvalidArgument,
+                    $"Thread {i + 2} of pid {pid} would have id {tid}, outside 1..PID_MAX_LIMIT ({KernelLimits.PidMaxLimit}): give fewer threads or a lower pid.", tid);
+        }
     }
 
     private int NextFreePid()
     {
         while (byPid.ContainsKey(nextPid))
         {
-            if (nextPid == int.MaxValue) throw new OomEngineException(OomError.InvalidState, $"Machine '{Name}' has no free pid above {nextPid - 1}: the pid space is exhausted.", nextPid);
+            if (nextPid >= KernelLimits.PidMaxLimit) throw new OomEngineException(OomError.InvalidState, $"Machine '{Name}' has no free pid above {nextPid - 1}: the pid space (PID_MAX_LIMIT {KernelLimits.PidMaxLimit}) is exhausted.", nextPid);
             nextPid++;
         }
+        if (nextPid > KernelLimits.PidMaxLimit)
+            throw new OomEngineException(OomError.InvalidState, $"Machine '{Name}' has no free pid above {KernelLimits.PidMaxLimit} (PID_MAX_LIMIT): give -Pid.", nextPid);
         return nextPid;
     }
 

@@ -57,8 +57,7 @@ public sealed partial class OomMachine
         if (update.FilePages is { } file) CheckSize("file rss", file);
         if (update.ShmemPages is { } shmem) CheckSize("shmem rss", shmem);
         if (update.SwapEntries is { } swap) CheckSize("swap", swap);
-        if (update.PageTableBytes is < 0)
-            throw new OomEngineException(OomError.NegativeSize, $"Page-table bytes cannot be negative ({update.PageTableBytes}).", update.PageTableBytes);
+        if (update.PageTableBytes is { } pgtables) CheckPageTableBytes(pgtables);
         CheckDuration("exit latency", update.ExitLatency);
         CheckDuration("mmap_lock hold", update.HoldMmapLock);
         CheckDuration("core dump", update.CoreDumpFor);

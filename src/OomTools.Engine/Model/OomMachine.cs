@@ -37,6 +37,9 @@ public sealed partial class OomMachine
         Pages.CheckPageSize(pageSize);
         if (ramPages.Value <= 0) throw new OomEngineException(OomError.InvalidArgument, $"RAM must be at least one page; {ramPages} pages is not.", ramPages);
         if (swapPages.Value < 0) throw new OomEngineException(OomError.InvalidArgument, $"Swap cannot be negative ({swapPages} pages).", swapPages);
+        if (ramPages.Value > KernelLimits.MaxPages(pageSize) || swapPages.Value > KernelLimits.MaxPages(pageSize))
+            throw new OomEngineException(OomError.InvalidArgument,
+                $"RAM and swap are each at most {KernelLimits.MaxMemoryBytes} bytes (2^52, the widest physical address space Linux runs on); {ramPages} and {swapPages} pages of {pageSize} bytes are not.", ramPages.Value > KernelLimits.MaxPages(pageSize) ? ramPages : swapPages);
         PageSize = pageSize;
         TotalRamPages = ramPages;
         TotalSwapPages = swapPages;
@@ -191,7 +194,7 @@ public sealed partial class OomMachine
     public OomTask GetTask(int pid) =>
         FindTask(pid) ?? throw new OomEngineException(OomError.TaskNotFound, $"Machine '{Name}' has no process with pid {pid}.", pid);
 
-    /// <summary>The memory cgroup at <paramref name="path"/> ("/" is the root; a missing leading slash or a trailing one is ignored); null when there is none.</summary>
+    /// <summary>The memory cgroup at <paramref name="path"/> (any spelling <see cref="CgroupPath.Canonical"/> takes: "/" is the root, "//x", "x/" and "/./x" are "/x"); null when there is none.</summary>
     public MemoryCgroup? FindCgroup(string path) => memcgs.TryGetValue(NormalizePath(path), out var c) ? c : null;
 
     /// <summary>The memory cgroup at <paramref name="path"/>; throws <see cref="OomEngineException"/> (<see cref="OomError.CgroupNotFound"/>) when there is none.</summary>
@@ -205,14 +208,8 @@ public sealed partial class OomMachine
     public Cpuset GetCpuset(string path) =>
         FindCpuset(path) ?? throw new OomEngineException(OomError.CpusetNotFound, $"Machine '{Name}' has no cpuset '{path}'.", path);
 
-    internal static string NormalizePath(string path)
-    {
-        var p = (path ?? "/").Trim();
-        if (p.Length == 0) return "/";
-        if (!p.StartsWith("/", StringComparison.Ordinal)) p = "/" + p;
-        while (p.Length > 1 && p.EndsWith("/", StringComparison.Ordinal)) p = p.Substring(0, p.Length - 1);
-        return p;
-    }
+    /// <summary>Every path that enters the machine goes through <see cref="CgroupPath.Canonical"/>.</summary>
+    internal static string NormalizePath(string path) => CgroupPath.Canonical(path);
 
     /// <summary>The machine's <see cref="Name"/>.</summary>
     public override string ToString() => Name;

@@ -62,23 +62,38 @@ public static class OomScoreAdjWriter
     private const int ProcNumBuf = 13;
 
     /// <summary><c>oom_score_adj_write()</c>.</summary>
-    public static OomScoreAdjChange WriteOomScoreAdj(OomMachine m, OomTask task, string text, bool privileged)
+    public static OomScoreAdjChange WriteOomScoreAdj(OomMachine m, OomTask task, string text, bool privileged) =>
+        WriteOomScoreAdj(m, task, text, privileged, dryRun: false);
+
+    /// <summary><c>oom_adj_write()</c>: -17 (OOM_DISABLE) or -16..15; 15 means 1000, else <c>adj * 1000 / 17</c>.</summary>
+    public static OomScoreAdjChange WriteOomAdj(OomMachine m, OomTask task, string text, bool privileged) =>
+        WriteOomAdj(m, task, text, privileged, dryRun: false);
+
+    /// <summary>
+    /// What <see cref="WriteOomScoreAdj(OomMachine, OomTask, string, bool)"/> (or, with <paramref name="legacy"/>,
+    /// <see cref="WriteOomAdj(OomMachine, OomTask, string, bool)"/>) would return, without writing: the errno of every
+    /// refusal (EINVAL, ERANGE, ESRCH, EACCES), <see cref="Errno.Success"/> when the write would be taken. A caller
+    /// writing several processes checks them all first, so one refusal writes none.
+    /// </summary>
+    public static OomScoreAdjChange CheckWrite(OomMachine m, OomTask task, string text, bool legacy, bool privileged) =>
+        legacy ? WriteOomAdj(m, task, text, privileged, dryRun: true) : WriteOomScoreAdj(m, task, text, privileged, dryRun: true);
+
+    private static OomScoreAdjChange WriteOomScoreAdj(OomMachine m, OomTask task, string text, bool privileged, bool dryRun)
     {
         var change = new OomScoreAdjChange(task, task.oomScoreAdj, task.oomScoreAdjMin);
         if (!Parse(text, change, out var value)) return change;
         if (value < OomScoreAdj.MinValue || value > OomScoreAdj.MaxValue)
             return Fail(change, Errno.EINVAL, $"{value} is outside {OomScoreAdj.MinValue}..{OomScoreAdj.MaxValue}");
-        return SetOomAdj(m, task, OomScoreAdj.From(value), legacy: false, privileged, change);
+        return DoSetOomAdj(m, task, OomScoreAdj.From(value), legacy: false, privileged, change, dryRun);
     }
 
-    /// <summary><c>oom_adj_write()</c>: -17 (OOM_DISABLE) or -16..15; 15 means 1000, else <c>adj * 1000 / 17</c>.</summary>
-    public static OomScoreAdjChange WriteOomAdj(OomMachine m, OomTask task, string text, bool privileged)
+    private static OomScoreAdjChange WriteOomAdj(OomMachine m, OomTask task, string text, bool privileged, bool dryRun)
     {
         var change = new OomScoreAdjChange(task, task.oomScoreAdj, task.oomScoreAdjMin);
         if (!Parse(text, change, out var value)) return change;
         if ((value < OomAdjustMin || value > OomAdjustMax) && value != OomDisable)
             return Fail(change, Errno.EINVAL, $"oom_adj takes -17 or -16..15; {value} is not");
-        return SetOomAdj(m, task, OomScoreAdj.From(LegacyToScoreAdj(value)), legacy: true, privileged, change);
+        return DoSetOomAdj(m, task, OomScoreAdj.From(LegacyToScoreAdj(value)), legacy: true, privileged, change, dryRun);
     }
 
     /// <summary>The legacy scale's write conversion: 15 → 1000, else <c>adj * 1000 / 17</c> truncated.</summary>
@@ -100,7 +115,10 @@ public static class OomScoreAdjWriter
     /// using that mm takes the value, except kernel threads, global init and vfork children.
     /// </summary>
     public static OomScoreAdjChange SetOomAdj(OomMachine m, OomTask task, OomScoreAdj adj, bool legacy, bool privileged,
-        OomScoreAdjChange? change = null)
+        OomScoreAdjChange? change = null) => DoSetOomAdj(m, task, adj, legacy, privileged, change, dryRun: false);
+
+    private static OomScoreAdjChange DoSetOomAdj(OomMachine m, OomTask task, OomScoreAdj adj, bool legacy, bool privileged,
+        OomScoreAdjChange? change, bool dryRun)
     {
         change ??= new OomScoreAdjChange(task, task.oomScoreAdj, task.oomScoreAdjMin);
         if (!ReferenceEquals(m.FindTask(task.Pid), task)) return Fail(change, Errno.ESRCH, "the process is gone");
@@ -108,6 +126,12 @@ public static class OomScoreAdjWriter
             return Fail(change, Errno.EACCES, "without CAP_SYS_RESOURCE the legacy oom_adj may only be raised");
         if (!legacy && adj.Value < task.oomScoreAdjMin && !privileged)
             return Fail(change, Errno.EACCES, $"without CAP_SYS_RESOURCE oom_score_adj may not go below its oom_score_adj_min {task.oomScoreAdjMin}");
+        if (dryRun)
+        {
+            change.Errno = Errno.Success;
+            change.Reason = "would be written";
+            return change;
+        }
         if (legacy && !m.OomAdjDeprecationWarned)
             m.Log.Warn($"{OomKiller.KernelWorkerComm} (0): /proc/{task.Pid}/oom_adj is deprecated, please use /proc/{task.Pid}/oom_score_adj instead.");
 

@@ -10,7 +10,7 @@ namespace OomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "OomTask", SupportsShouldProcess = true)]
 [OutputType(typeof(OomTask))]
-public sealed class AddOomTaskCommand : OomCmdlet
+public sealed class AddOomTaskCommand : OomRowCmdlet
 {
     /// <summary>The machine to add the process to (from New-OomMachine).</summary>
     [Parameter(Mandatory = true)]
@@ -202,6 +202,7 @@ public sealed class AddOomTaskCommand : OomCmdlet
     protected override void ProcessRecord()
     {
         var target = Pid is { } p ? $"{Name} (pid {p})" : Name;
+        if (RefuseUnboundRow()) return;
         Try(() =>
         {
             int ps = Machine.PageSize;
@@ -238,7 +239,7 @@ public sealed class AddOomTaskCommand : OomCmdlet
                 OomVictim = OomVictim,
             };
             if (!ShouldProcess($"{target} on {Machine.Name}", "Add process")) return;
-            var task = Machine.AddTask(spec);
+            var task = Locked(Machine, () => Machine.AddTask(spec));
             WriteVerbose($"Added {task} to {Machine.Name}.");
             if (PassThru) WriteObject(task);
         }, target);

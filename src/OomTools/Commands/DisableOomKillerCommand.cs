@@ -29,7 +29,7 @@ public sealed class DisableOomKillerCommand : OomCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess(Machine.Name, "oom_killer_disable")) return;
-        bool ok = Machine.Killer.OomKillerDisable(new Milliseconds(Timeout).ToJiffies(Machine.Hz), Machine.Timeline);
+        bool ok = Locked(Machine, () => Machine.Killer.OomKillerDisable(new Milliseconds(Timeout).ToJiffies(Machine.Hz), Machine.Timeline));
         if (!ok) WriteWarning($"{Machine.OomVictims} OOM victim(s) still in flight after {Timeout} ms: the OOM killer stays enabled.");
         WriteObject(ok);
     }, Machine);

@@ -21,7 +21,7 @@ public sealed class EnableOomKillerCommand : OomCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Machine.Name, "oom_killer_enable")) return;
-        Machine.Killer.OomKillerEnable();
+        Locked(Machine, () => Machine.Killer.OomKillerEnable());
         if (PassThru) WriteObject(Machine);
     }
 }

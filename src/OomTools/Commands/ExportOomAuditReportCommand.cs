@@ -94,26 +94,28 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
             var missing = new List<string>();
             if (Critical is not null)
             {
-                critical = TaskFilter.Select(Machine, null, Critical, Cgroup, e =>
+                var notFound = new List<OomEngineException>();
+                critical = Locked(Machine, () => TaskFilter.Select(Machine, null, Critical, Cgroup, notFound.Add));
+                foreach (var e in notFound)
                 {
                     missing.Add(e.Target?.ToString() ?? "");
                     WriteError(ToErrorRecord(e));
-                });
+                }
             }
             WriteProgress(new ProgressRecord(1, "Export-OomAuditReport", $"Auditing {Machine.Name}"));
-            html = AuditReportHtml.Render(Machine, new AuditReportOptions
+            html = Locked(Machine, () => AuditReportHtml.Render(Machine, new AuditReportOptions
             {
                 Title = Title,
-                Request = this.ToRequest(),
+                Request = this.ToRequest(Machine),
                 Critical = critical,
                 MissingCritical = missing,
                 Kills = Kills,
                 Top = Top,
                 GeneratedAt = DateTimeOffset.UtcNow,
-            });
+            }));
             WriteProgress(new ProgressRecord(1, "Export-OomAuditReport", "done") { RecordType = ProgressRecordType.Completed });
         }
-        catch (Exception ex) when (ex is OomEngineException or FormatException or ArgumentException)
+        catch (Exception ex) when (IsRefusal(ex))
         {
             WriteError(ToErrorRecord(ex, Machine));
             return;

@@ -24,7 +24,7 @@ public sealed class ExportOomMachineCommand : OomExportCmdlet
     protected override void ProcessRecord()
     {
         string json;
-        try { json = OomMachineJson.Write(Machine); }
+        try { json = Locked(Machine, () => OomMachineJson.Write(Machine)); }
         catch (Exception ex) when (ex is Engine.OomEngineException or ArgumentException)
         {
             WriteError(ToErrorRecord(ex, Machine));

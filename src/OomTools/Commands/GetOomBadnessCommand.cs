@@ -20,7 +20,7 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
-    /// <summary>Only these pids (the ranks stay those of the whole domain).</summary>
+    /// <summary>Only these pids (the ranks stay those of the whole domain); a pid not on the machine is TaskNotFound.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int[]? Pid { get; set; }
@@ -37,9 +37,16 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
     /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
-        var oc = Request().ControlFor(Machine);
-        var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-        foreach (var c in Engine.Audit.BadnessRanking.Ranked(Machine, oc))
+        var patterns = Name is null ? null : TaskFilter.Patterns(Name);
+        // Scored under the machine's lock (a reader walking the task list), written after it.
+        var ranked = Locked(Machine, () =>
+        {
+            var oc = Request(Machine).ControlFor(Machine);
+            if (Pid is not null)
+                foreach (var pid in Pid) Machine.GetTask(pid);
+            return Engine.Audit.BadnessRanking.Ranked(Machine, oc);
+        });
+        foreach (var c in ranked)
         {
             if (Pid is not null && !Pid.Contains(c.Pid)) continue;
             if (patterns is not null && !patterns.Any(p => p.IsMatch(c.Name))) continue;

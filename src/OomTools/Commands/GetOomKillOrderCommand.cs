@@ -34,7 +34,9 @@ public sealed class GetOomKillOrderCommand : OomDomainCmdlet
     {
         var until = Free is { } bytes ? Engine.Units.Pages.FromBytes(bytes, Machine.PageSize) : (Engine.Units.Pages?)null;
         WriteProgress(new ProgressRecord(1, "Get-OomKillOrder", $"Simulating OOMs on a copy of {Machine.Name}"));
-        foreach (var step in OomAudit.KillOrder(Machine, Request(), Count, until)) WriteObject(step);
+        // The copy is taken under the machine's lock; the OOMs run on it.
+        var steps = Locked(Machine, () => OomAudit.KillOrder(Machine, Request(Machine), Count, until));
+        foreach (var step in steps) WriteObject(step);
         WriteProgress(new ProgressRecord(1, "Get-OomKillOrder", "done") { RecordType = ProgressRecordType.Completed });
     }, Machine);
 }

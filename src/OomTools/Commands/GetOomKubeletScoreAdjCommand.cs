@@ -27,7 +27,7 @@ public sealed class KubeletScoreAdj
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "OomKubeletScoreAdj")]
 [OutputType(typeof(KubeletScoreAdj))]
-public sealed class GetOomKubeletScoreAdjCommand : OomCmdlet
+public sealed class GetOomKubeletScoreAdjCommand : OomRowCmdlet
 {
     /// <summary>The pod's quality-of-service class: Guaranteed, Burstable or BestEffort.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -50,12 +50,16 @@ public sealed class GetOomKubeletScoreAdjCommand : OomCmdlet
     /// <summary>
     /// Writes the kubelet's oom_score_adj for each input record (a container's class, request and node capacity).
     /// </summary>
-    protected override void ProcessRecord() => Try(() => WriteObject(new KubeletScoreAdj
+    protected override void ProcessRecord()
     {
-        QosClass = QosClass,
-        MemoryRequest = MemoryRequest,
-        MemoryCapacity = MemoryCapacity,
-        NodeCritical = NodeCritical,
-        OomScoreAdj = Kubelet.ContainerOomScoreAdjust(QosClass, MemoryRequest, MemoryCapacity, NodeCritical),
-    }), QosClass);
+        if (RefuseUnboundRow()) return;
+        Try(() => WriteObject(new KubeletScoreAdj
+        {
+            QosClass = QosClass,
+            MemoryRequest = MemoryRequest,
+            MemoryCapacity = MemoryCapacity,
+            NodeCritical = NodeCritical,
+            OomScoreAdj = Kubelet.ContainerOomScoreAdjust(QosClass, MemoryRequest, MemoryCapacity, NodeCritical),
+        }), QosClass);
+    }
 }

@@ -29,7 +29,8 @@ public sealed class GetOomLogCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
-        var entries = Machine.Log.Entries;
+        // A copy taken under the machine's lock: the log grows while other runspaces run OOMs.
+        var entries = Locked(Machine, () => System.Linq.Enumerable.ToList(Machine.Log.Entries));
         int start = Tail is { } n && n < entries.Count ? entries.Count - n : 0;
         for (int i = start; i < entries.Count; i++)
         {

@@ -35,7 +35,10 @@ public sealed class GetOomTaskCommand : OomCmdlet
     /// <summary>Writes the processes of each piped machine that match every filter given, in task-list order.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
-        foreach (var t in TaskFilter.Select(Machine, Pid, Name, Cgroup, e => WriteError(ToErrorRecord(e))))
-            WriteObject(t);
+        // The list is taken under the machine's lock (tasklist_lock) and written after it.
+        var notFound = new System.Collections.Generic.List<Engine.OomEngineException>();
+        var tasks = Locked(Machine, () => TaskFilter.Select(Machine, Pid, Name, Cgroup, notFound.Add));
+        foreach (var e in notFound) WriteError(ToErrorRecord(e));
+        foreach (var t in tasks) WriteObject(t);
     }, Machine);
 }

@@ -41,9 +41,11 @@ public sealed class InvokeOomAllocationCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
-        var task = Machine.GetTask(Pid);
+        var task = Locked(Machine, () => Machine.GetTask(Pid));
         if (!ShouldProcess($"{task} on {Machine.Name}", $"Allocate {Size} bytes")) return;
         var perSecond = Rate is { } rate ? Pages.FromBytes(rate, Machine.PageSize) : (Pages?)null;
-        foreach (var e in Machine.PageAllocator.Allocate(task, Pages.FromBytes(Size, Machine.PageSize), perSecond)) WriteObject(e);
+        // The charge, and any OOM it runs into, under the machine's lock (oom_lock); the events are written after.
+        var events = Locked(Machine, () => System.Linq.Enumerable.ToList(Machine.PageAllocator.Allocate(task, Pages.FromBytes(Size, Machine.PageSize), perSecond)));
+        foreach (var e in events) WriteObject(e);
     }, Pid);
 }

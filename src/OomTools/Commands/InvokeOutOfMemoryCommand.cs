@@ -52,17 +52,22 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (ParameterSetName == ReportSet) { Replay(); return; }
-        var target = Machine;
-        var oc = Build(target);
-        bool real = ShouldProcess(Machine.Name, Cgroup is null ? "Invoke the OOM killer" : $"Invoke the OOM killer in memory cgroup {Cgroup}");
-        if (!real)
+        // out_of_memory runs under the machine's lock (oom_lock): one OOM decides at a time, and a second one sees
+        // the first one's victim in flight.
+        var outcome = Locked(Machine, () =>
         {
-            // -WhatIf: decide on a copy, so the answer is there and the machine is untouched.
-            target = Machine.Clone();
-            oc = Build(target);
-        }
-        oc.RecordCandidates = true;
-        var outcome = target.Killer.Invoke(oc);
+            var target = Machine;
+            var oc = Build(target);
+            bool real = ShouldProcess(Machine.Name, Cgroup is null ? "Invoke the OOM killer" : $"Invoke the OOM killer in memory cgroup {Cgroup}");
+            if (!real)
+            {
+                // -WhatIf: decide on a copy, so the answer is there and the machine is untouched.
+                target = Machine.Clone();
+                oc = Build(target);
+            }
+            oc.RecordCandidates = true;
+            return target.Killer.Invoke(oc);
+        });
         WriteVerbose(outcome.Reason);
         WriteObject(outcome);
     }, Machine);
@@ -72,8 +77,16 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
         if (Report.Machine is null)
             throw new OomEngineException(OomError.InvalidState, $"Report {Report} has no machine to replay on: {Report.NotReplayableReason}.", Report);
         if (!Report.Replayable) WriteWarning($"{Report}: {Report.NotReplayableReason}; replaying what the report has.");
-        var target = ShouldProcess(Report.Machine.Name, "Replay the OOM event") ? Report.Machine : Report.Machine.Clone();
-        var outcome = ReportReplay.Replay(Report, target, oc =>
+        var machine = Report.Machine;
+        var outcome = Locked(machine, () => ReplayLocked(machine));
+        WriteVerbose(outcome.Disagreement ?? outcome.Reason);
+        WriteObject(outcome);
+    }
+
+    private ReplayOutcome ReplayLocked(OomMachine machine)
+    {
+        var target = ShouldProcess(machine.Name, "Replay the OOM event") ? machine : machine.Clone();
+        return ReportReplay.Replay(Report, target, oc =>
         {
             // Explicit parameters override what the report says.
             if (Cgroup is not null) oc.Memcg = target.GetCgroup(Cgroup);
@@ -83,8 +96,6 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
             if (Current is { } pid) oc.Current = target.GetTask(pid);
             if (Cpuset is not null) oc.CurrentCpuset = target.GetCpuset(Cpuset);
         }, KernelVersion is null ? null : KernelRules.For(KernelVersion));
-        WriteVerbose(outcome.Disagreement ?? outcome.Reason);
-        WriteObject(outcome);
     }
 
     /// <summary>The oom_control of the request; a -Current that does not exist is an error here.</summary>

@@ -36,6 +36,6 @@ public sealed class InvokeProcessMreleaseCommand : OomCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess($"pid {Pid} on {Machine.Name}", "process_mrelease")) return;
-        WriteObject(Machine.Killer.ProcessMrelease(Pid, Flags));
+        WriteObject(Locked(Machine, () => Machine.Killer.ProcessMrelease(Pid, Flags)));
     }, Pid);
 }

@@ -8,7 +8,7 @@ namespace OomTools.Commands;
 /// <summary>New-OomCgroup: a memory cgroup under an existing parent, with its limits, memory.oom.group and v1 oom_kill_disable.</summary>
 [Cmdlet(VerbsCommon.New, "OomCgroup", SupportsShouldProcess = true)]
 [OutputType(typeof(MemoryCgroup))]
-public sealed class NewOomCgroupCommand : OomCmdlet
+public sealed class NewOomCgroupCommand : OomRowCmdlet
 {
     /// <summary>The machine to create the cgroup on.</summary>
     [Parameter(Mandatory = true)]
@@ -46,15 +46,25 @@ public sealed class NewOomCgroupCommand : OomCmdlet
     public SwitchParameter OomKillDisable { get; set; }
 
     /// <summary>Creates one memory cgroup per piped path (limits in bytes become pages) and writes it.</summary>
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
+    {
+        if (RefuseUnboundRow()) return;
+        Try(Create, Path);
+    }
+
+    private void Create()
     {
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
         var swap = Sizes.Pick("swap limit", SwapMax, null, Machine.PageSize);
         if (OomKillDisable && Machine.CgroupVersion != CgroupVersion.V1)
             throw new Engine.OomEngineException(Engine.OomError.InvalidArgument, "memory.oom_control (oom_kill_disable) exists only on cgroup v1.", Path);
         if (!ShouldProcess($"{Path} on {Machine.Name}", "Create memory cgroup")) return;
-        var cg = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness);
-        if (IsBound(nameof(OomKillDisable)) && Machine.CgroupVersion == CgroupVersion.V1) Machine.MemCgroups.MemCgroupOomControlWrite(cg, OomKillDisable);
+        var cg = Locked(Machine, () =>
+        {
+            var created = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness);
+            if (IsBound(nameof(OomKillDisable)) && Machine.CgroupVersion == CgroupVersion.V1) Machine.MemCgroups.MemCgroupOomControlWrite(created, OomKillDisable);
+            return created;
+        });
         WriteObject(cg);
-    }, Path);
+    }
 }

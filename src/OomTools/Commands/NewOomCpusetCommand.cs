@@ -33,6 +33,6 @@ public sealed class NewOomCpusetCommand : OomCmdlet
     {
         var mems = NodeMask.Parse(Mems);
         if (!ShouldProcess($"{Path} on {Machine.Name}", "Create cpuset")) return;
-        WriteObject(Machine.CreateCpuset(Path, mems, Hardwall));
+        WriteObject(Locked(Machine, () => Machine.CreateCpuset(Path, mems, Hardwall)));
     }, Mems);
 }

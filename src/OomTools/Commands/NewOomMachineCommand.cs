@@ -9,7 +9,7 @@ namespace OomTools.Commands;
 /// <summary>New-OomMachine: a simulated Linux machine with the given RAM, swap, NUMA nodes and OOM sysctls.</summary>
 [Cmdlet(VerbsCommon.New, "OomMachine")]
 [OutputType(typeof(OomMachine))]
-public sealed class NewOomMachineCommand : OomCmdlet
+public sealed class NewOomMachineCommand : OomRowCmdlet
 {
     /// <summary>A name for the machine (a host name, say).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -82,6 +82,7 @@ public sealed class NewOomMachineCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
+        if (RefuseUnboundRow()) return;
         try
         {
             NumaLayout layout;

@@ -60,9 +60,22 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
         if (!ShouldProcess(Machine.Name, $"Register OOM notifier '{name}'")) return;
         long pages = Pages;
         var block = ScriptBlock;
-        Func<long> callback = ParameterSetName == PagesSet ? () => pages : () => ToPages(block.Invoke());
-        Machine.Killer.RegisterOomNotifier(callback);
+        Func<long> callback = ParameterSetName == PagesSet ? () => pages : () => RunScript(block, name);
+        Locked(Machine, () => Machine.Killer.RegisterOomNotifier(callback));
         WriteObject(new OomNotifierRegistration(Machine, name, callback));
+    }
+
+    /// <summary>
+    /// Runs the notifier's script block; a script that throws stops the OOM before anything is killed, as an engine
+    /// refusal (NotifierFailed) naming the notifier, so the cmdlet that ran the OOM writes an ErrorRecord.
+    /// </summary>
+    private static long RunScript(ScriptBlock block, string name)
+    {
+        try { return ToPages(block.Invoke()); }
+        catch (Exception ex) when (ex is not Engine.OomEngineException)
+        {
+            throw new Engine.OomEngineException(Engine.OomError.NotifierFailed, $"OOM notifier '{name}' failed: {ex.Message}", name);
+        }
     }
 
     private static long ToPages(System.Collections.ObjectModel.Collection<PSObject> output)

@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Management.Automation;
+using OomTools.Engine;
 using OomTools.Engine.Exit;
 using OomTools.Engine.Model;
 
@@ -54,20 +56,29 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Say which processes to remove: -Pid, -Name, -Cgroup or pipe tasks in."),
                 ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, Machine));
         }
-        Try(() =>
+        var refused = new List<ErrorRecord>();
+        var removed = new List<OomTask>();
+        Try(() => Locked(Machine, () =>
         {
+            // All or nothing: a call naming a process the machine does not have removes none of those it names.
             var tasks = ParameterSetName == ByObjectSet
-                ? InputObject
-                : TaskFilter.Select(Machine, Pid, Name, Cgroup, e => WriteError(ToErrorRecord(e))).ToArray();
+                ? AllOrNothing.Distinct(InputObject)
+                : TaskFilter.Select(Machine, Pid, Name, Cgroup, e => refused.Add(ToErrorRecord(e)));
+            foreach (var t in tasks)
+                if (!ReferenceEquals(Machine.FindTask(t.Pid), t))
+                    refused.Add(ToErrorRecord(new OomEngineException(OomError.TaskNotFound, $"Process {t} is not on machine '{Machine.Name}'.", t.Pid), t));
+            if (refused.Count > 0) return;
             foreach (var t in tasks)
             {
                 if (!ShouldProcess($"{t} on {Machine.Name}", "Remove process (exit)")) continue;
-                Try(() =>
+                AllOrNothing.Check(() =>
                 {
                     Machine.RemoveTask(t);
-                    if (PassThru) WriteObject(t);
-                }, t);
+                    removed.Add(t);
+                }, ex => refused.Add(ToErrorRecord(ex, t)));
             }
-        }, Machine);
+        }), Machine);
+        AllOrNothing.Refuse(this, refused);
+        if (PassThru) foreach (var t in removed) WriteObject(t);
     }
 }

@@ -43,13 +43,14 @@ public sealed class SetOomCgroupCommand : OomCmdlet
     /// <summary>Changes each piped cgroup and writes the events of the charges it let go on.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
-        var cg = Machine.GetCgroup(Cgroup);
+        var cg = Locked(Machine, () => Machine.GetCgroup(Cgroup));
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
         bool? disable = IsBound(nameof(OomKillDisable)) ? OomKillDisable.IsPresent : null;
         if (max is null && disable is null)
             throw new Engine.OomEngineException(Engine.OomError.InvalidArgument, "Give -MemoryMax or -OomKillDisable: nothing to change.", Cgroup);
         if (!ShouldProcess($"{cg.Path} on {Machine.Name}", "Set memory cgroup")) return;
-        foreach (var e in Machine.PageAllocator.SetCgroup(cg, max, disable)) WriteObject(e);
+        var events = Locked(Machine, () => System.Linq.Enumerable.ToList(Machine.PageAllocator.SetCgroup(cg, max, disable)));
+        foreach (var e in events) WriteObject(e);
         if (PassThru) WriteObject(cg);
     }, Cgroup);
 }

@@ -82,22 +82,39 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     protected override void ProcessRecord()
     {
         if (ParameterSetName == LiveSet) { foreach (var pid in Pid) WriteLive(pid); return; }
+        var refused = new System.Collections.Generic.List<ErrorRecord>();
+        var written = new System.Collections.Generic.List<OomScoreAdjChange>();
+        // Checked and written under the machine's lock, so no other runspace changes it in between.
+        Locked(Machine, () => WriteAll(refused, written));
+        foreach (var record in refused) WriteError(record);
+        foreach (var change in written) WriteObject(change);
+    }
+
+    private void WriteAll(System.Collections.Generic.List<ErrorRecord> refused, System.Collections.Generic.List<OomScoreAdjChange> written)
+    {
         var tasks = ParameterSetName == ByObjectSet ? InputObject : Array.ConvertAll(Pid, p => Machine.FindTask(p)!);
+        // All or nothing: every pid is found and every write checked (its errno) before the first is made.
         for (int i = 0; i < tasks.Length; i++)
         {
             var task = tasks[i];
             if (task is null)
             {
-                WriteError(ToErrorRecord(new OomEngineException(OomError.TaskNotFound, $"Machine '{Machine.Name}' has no process with pid {Pid[i]}.", Pid[i])));
+                refused.Add(ToErrorRecord(new OomEngineException(OomError.TaskNotFound, $"Machine '{Machine.Name}' has no process with pid {Pid[i]}.", Pid[i])));
                 continue;
             }
+            var check = OomScoreAdjWriter.CheckWrite(Machine, task, Value ?? OomAdj!, legacy: Value is null, Privileged);
+            if (check.Errno != Errno.Success) refused.Add(ErrnoRecord(check.Errno, $"{task}: {check.Reason}.", task));
+        }
+        if (refused.Count > 0) return;
+        foreach (var task in tasks)
+        {
             var what = Value is not null ? $"oom_score_adj = {Value}" : $"oom_adj = {OomAdj}";
             if (!ShouldProcess($"{task} on {Machine.Name}", $"Write {what}")) continue;
             var change = Value is not null
                 ? OomScoreAdjWriter.WriteOomScoreAdj(Machine, task, Value, Privileged)
                 : OomScoreAdjWriter.WriteOomAdj(Machine, task, OomAdj!, Privileged);
-            if (change.Errno == Errno.Success) WriteObject(change);
-            else WriteError(ErrnoRecord(change.Errno, $"{task}: {change.Reason}.", task));
+            if (change.Errno == Errno.Success) written.Add(change);
+            else refused.Add(ErrnoRecord(change.Errno, $"{task}: {change.Reason}.", task));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using OomTools.Engine;
 using OomTools.Engine.Model;
@@ -162,24 +163,33 @@ public sealed class SetOomTaskCommand : OomCmdlet
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Say which processes to change: -Pid, -Name or pipe tasks in."),
                 ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, Machine));
         }
-        Try(() =>
+        var refused = new List<ErrorRecord>();
+        var changed = new List<OomTask>();
+        Try(() => Locked(Machine, () =>
         {
+            // All or nothing: every process named and every value is checked before the first change, so a call
+            // that names one missing pid or one process the change does not fit changes none of them; the lock
+            // keeps another runspace from changing the machine between the checks and the changes.
             var tasks = ParameterSetName == ByObjectSet
-                ? InputObject
-                : TaskFilter.Select(Machine, Pid, Name, null, e => WriteError(ToErrorRecord(e))).ToArray();
-            foreach (var t in tasks) Apply(Machine, t);
-        }, Machine);
+                ? AllOrNothing.Distinct(InputObject)
+                : TaskFilter.Select(Machine, Pid, Name, null, e => refused.Add(ToErrorRecord(e)));
+            // Checked before ShouldProcess, so -WhatIf reports what would be refused.
+            foreach (var t in tasks)
+                AllOrNothing.Check(() => Machine.CheckUpdate(t, Update(Machine.PageSize)), ex => refused.Add(ToErrorRecord(ex, t)));
+            if (refused.Count > 0) return;
+            foreach (var t in tasks)
+            {
+                if (!ShouldProcess(t.ToString(), "Set process")) continue;
+                AllOrNothing.Check(() =>
+                {
+                    Machine.UpdateTask(t, Update(Machine.PageSize));
+                    changed.Add(t);
+                }, ex => refused.Add(ToErrorRecord(ex, t)));
+            }
+        }), Machine);
+        AllOrNothing.Refuse(this, refused);
+        if (PassThru) foreach (var t in changed) WriteObject(t);
     }
-
-    private void Apply(OomMachine machine, OomTask task) => Try(() =>
-    {
-        var update = Update(machine.PageSize);
-        // Checked before ShouldProcess, so -WhatIf reports what would be refused.
-        machine.CheckUpdate(task, update);
-        if (!ShouldProcess(task.ToString(), "Set process")) return;
-        machine.UpdateTask(task, update);
-        if (PassThru) WriteObject(task);
-    }, task);
 
     /// <summary>The change the bound parameters ask for; a size is given in bytes or in pages, not both.</summary>
     private OomTaskUpdate Update(int pageSize) => new()

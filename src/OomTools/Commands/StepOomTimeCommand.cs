@@ -45,15 +45,20 @@ public sealed class StepOomTimeCommand : OomCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess(Machine.Name, "Advance simulated time")) return;
-        var events = ParameterSetName switch
+        // Time runs under the machine's lock; what happened is written after it.
+        var (events, woken) = Locked(Machine, () =>
         {
-            MillisecondsSet => Machine.Timeline.StepBy(new Engine.Units.Milliseconds(Milliseconds)),
-            JiffiesSet => Machine.Timeline.StepBy(new Engine.Units.Jiffies(Jiffies)),
-            NextSet => Machine.Timeline.StepToNext(),
-            _ => Machine.Timeline.StepUntilIdle(),
-        };
+            var stepped = System.Linq.Enumerable.ToList(ParameterSetName switch
+            {
+                MillisecondsSet => Machine.Timeline.StepBy(new Engine.Units.Milliseconds(Milliseconds)),
+                JiffiesSet => Machine.Timeline.StepBy(new Engine.Units.Jiffies(Jiffies)),
+                NextSet => Machine.Timeline.StepToNext(),
+                _ => Machine.Timeline.StepUntilIdle(),
+            });
+            // Charges an exit woke in a memcg OOM (v1 oom_kill_disable) go on now.
+            return (stepped, System.Linq.Enumerable.ToList(Machine.PageAllocator.RunWokenCharges()));
+        });
         foreach (var e in events) WriteObject(e);
-        // Charges an exit woke in a memcg OOM (v1 oom_kill_disable) go on now.
-        foreach (var e in Machine.PageAllocator.RunWokenCharges()) WriteObject(e);
+        foreach (var e in woken) WriteObject(e);
     }, Machine);
 }

@@ -33,12 +33,15 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
     /// <summary>Writes one ProtectionReport per critical process of each machine, in task-list order.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
-        var tasks = TaskFilter.Select(Machine, null, Name, Cgroup, e => WriteError(ToErrorRecord(e)));
+        var request = Locked(Machine, () => Request(Machine));
+        var notFound = new System.Collections.Generic.List<Engine.OomEngineException>();
+        var tasks = Locked(Machine, () => TaskFilter.Select(Machine, null, Name, Cgroup, notFound.Add));
+        foreach (var e in notFound) WriteError(ToErrorRecord(e));
         int i = 0;
         foreach (var task in tasks)
         {
             WriteProgress(new ProgressRecord(1, "Test-OomProtection", $"{task}") { PercentComplete = 100 * i++ / System.Math.Max(1, tasks.Count) });
-            WriteObject(OomProtection.Assess(Machine, task, Request(), Kills));
+            WriteObject(Locked(Machine, () => OomProtection.Assess(Machine, task, request, Kills)));
         }
         WriteProgress(new ProgressRecord(1, "Test-OomProtection", "done") { RecordType = ProgressRecordType.Completed });
     }, Machine);

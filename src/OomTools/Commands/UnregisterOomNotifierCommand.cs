@@ -22,7 +22,7 @@ public sealed class UnregisterOomNotifierCommand : OomCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(InputObject.Machine.Name, $"Unregister OOM notifier '{InputObject.Name}'")) return;
-        if (!InputObject.Machine.Killer.UnregisterOomNotifier(InputObject.Callback))
+        if (!Locked(InputObject.Machine, () => InputObject.Machine.Killer.UnregisterOomNotifier(InputObject.Callback)))
             WriteError(new ErrorRecord(new PSInvalidOperationException($"OOM notifier '{InputObject.Name}' is not registered on '{InputObject.Machine.Name}'."),
                 "NotifierNotRegistered", ErrorCategory.ObjectNotFound, InputObject));
     }

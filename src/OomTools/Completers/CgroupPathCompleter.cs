@@ -17,7 +17,7 @@ public sealed class CgroupPathCompleter : IArgumentCompleter
     {
         if (MachineCompletion.From(fakeBoundParameters) is not { } machine) yield break;
         var pattern = MachineCompletion.Prefix(wordToComplete);
-        foreach (var cg in machine.Cgroups)
+        foreach (var cg in MachineCompletion.Cgroups(machine))
             if (pattern.IsMatch(cg.Path)) yield return new CompletionResult(cg.Path);
     }
 }

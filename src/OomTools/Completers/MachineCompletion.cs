@@ -15,6 +15,18 @@ internal static class MachineCompletion
         return (value is PSObject pso ? pso.BaseObject : value) as OomMachine;
     }
 
+    /// <summary>The machine's tasks, copied under its lock: another runspace may be changing it while a word completes.</summary>
+    public static System.Collections.Generic.List<OomTask> Tasks(OomMachine machine)
+    {
+        lock (machine.SyncRoot) return new System.Collections.Generic.List<OomTask>(machine.Tasks);
+    }
+
+    /// <summary>The machine's memory cgroups, copied under its lock.</summary>
+    public static System.Collections.Generic.List<MemoryCgroup> Cgroups(OomMachine machine)
+    {
+        lock (machine.SyncRoot) return new System.Collections.Generic.List<MemoryCgroup>(machine.Cgroups);
+    }
+
     /// <summary>Matches what begins with the word typed, its quotes stripped, case ignored.</summary>
     public static WildcardPattern Prefix(string? wordToComplete) =>
         new((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);

@@ -16,7 +16,7 @@ public sealed class PidCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         if (MachineCompletion.From(fakeBoundParameters) is not { } machine) yield break;
-        foreach (var t in machine.Tasks)
+        foreach (var t in MachineCompletion.Tasks(machine))
         {
             var pid = t.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (pid.StartsWith(wordToComplete ?? "", System.StringComparison.Ordinal))

@@ -21,7 +21,7 @@ public sealed class TaskNameCompleter : IArgumentCompleter
         if (MachineCompletion.From(fakeBoundParameters) is not { } machine) yield break;
         var pattern = MachineCompletion.Prefix(wordToComplete);
         var seen = new HashSet<string>();
-        foreach (var t in machine.Tasks)
+        foreach (var t in MachineCompletion.Tasks(machine))
         {
             if (!pattern.IsMatch(t.Comm) || !seen.Add(t.Comm)) continue;
             yield return new CompletionResult(Quote(t.Comm), t.Comm, CompletionResultType.ParameterValue, t.Comm);

@@ -86,4 +86,21 @@ public class KubeletTests
         Assert.Equal(-997, Kubelet.ContainerOomScoreAdjust(QosClass.Guaranteed, 0, 0));
         Assert.Equal(1000, Kubelet.ContainerOomScoreAdjust(QosClass.BestEffort, 0, 0));
     }
+
+    private const long PiB = 1L << 50;
+
+    /// <summary>
+    /// GetContainerOOMScoreAdjust takes 1000 * request / capacity; past 9.2 PB that product no longer fits in
+    /// int64. A request of half the node is 500 at any size, and a request above the node is clamped to 3.
+    /// </summary>
+    [Theory]
+    [InlineData(10 * PiB, 20 * PiB, 500)]
+    [InlineData(8000 * PiB, 8191 * PiB, 24)]     // 1000 * 8000 / 8191 = 976.68: 976
+    [InlineData(long.MaxValue, long.MaxValue, 3)]
+    [InlineData(long.MaxValue, 1, 3)]            // request above capacity: far below 3, raised to 3
+    [InlineData(1, long.MaxValue, 999)]
+    public void GetContainerOOMScoreAdjust_Burstable_HugeSizes_StayIn3To999(long request, long capacity, int adj)
+    {
+        Assert.Equal(adj, Kubelet.ContainerOomScoreAdjust(QosClass.Burstable, request, capacity));
+    }
 }

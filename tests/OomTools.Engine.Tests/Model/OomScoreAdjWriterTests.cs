@@ -446,4 +446,30 @@ public class OomScoreAdjWriterTests
         Assert.Equal(-10, c.NewOomScoreAdjMin);
         Assert.Equal("100 (task100): oom_score_adj 40 -> 100", c.ToString());
     }
+
+    /// <summary>
+    /// CheckWrite answers with the errno oom_score_adj_write / oom_adj_write would return, and writes nothing:
+    /// a caller writing several processes checks them all first (issue 10, case 4).
+    /// </summary>
+    [Theory]
+    [InlineData("500", false, false, Errno.Success)]
+    [InlineData("-600", false, false, Errno.EACCES)]      // below oom_score_adj_min -500 without CAP_SYS_RESOURCE
+    [InlineData("-600", false, true, Errno.Success)]
+    [InlineData("1001", false, true, Errno.EINVAL)]
+    [InlineData("lots", false, true, Errno.EINVAL)]
+    [InlineData("99999999999", false, true, Errno.ERANGE)]
+    [InlineData("-16", true, false, Errno.EACCES)]        // the legacy file may only raise it unprivileged
+    [InlineData("15", true, false, Errno.Success)]
+    public void CheckWrite_GivesTheErrno_AndWritesNothing(string text, bool legacy, bool privileged, Errno errno)
+    {
+        var m = OneTask(out var t, adj: -200, min: -500);
+        int log = m.Log.Count;
+
+        Assert.Equal(errno, OomScoreAdjWriter.CheckWrite(m, t, text, legacy, privileged).Errno);
+
+        Assert.Equal(-200, (int)t.OomScoreAdj);
+        Assert.Equal(-500, (int)t.OomScoreAdjMin);
+        Assert.Equal(log, m.Log.Count);
+        Assert.False(m.OomAdjDeprecationWarned);
+    }
 }

@@ -295,11 +295,16 @@ public class MachineJsonTests
     [Fact]
     public void LargeNumbers_AreExact()
     {
+        // Task counters stop at what a kernel can hold (KernelLimits, issue 10): the largest of them, and a clock
+        // past 2^53 (where a double is no longer exact), round-trip to the unit.
         var m = TestMachines.Machine();
-        m.Add(100, anon: long.MaxValue / 8, pgtables: long.MaxValue / 2);
+        long anon = KernelLimits.MaxPages(m.PageSize) - 1, pgtables = KernelLimits.MaxMemoryBytes - 1, ns = (1L << 60) + 1;
+        m.Add(100, anon: anon, pgtables: pgtables);
+        ((OomTools.Engine.Time.ManualClock)m.Clock).AdvanceTo(ns);
         var copy = OomMachine.FromJson(m.ToJson());
-        Assert.Equal(long.MaxValue / 8, copy.GetTask(100).AnonPages.Value);
-        Assert.Equal(long.MaxValue / 2, copy.GetTask(100).PageTableBytes);
+        Assert.Equal(anon, copy.GetTask(100).AnonPages.Value);
+        Assert.Equal(pgtables, copy.GetTask(100).PageTableBytes);
+        Assert.Equal(ns, copy.Clock.Nanoseconds);
     }
 
     /// <summary>Every public readable property of a scalar type (numbers, strings, enums, units, versions) is equal.</summary>
