@@ -16,15 +16,6 @@ namespace OomTools;
 /// </summary>
 internal sealed class LiveTarget
 {
-    /// <summary>A piped object that is not a task of this host's live snapshot.</summary>
-    public const string NotFromThisHost = "NotFromThisHost";
-    /// <summary>A snapshot's pid that is now another process (or none).</summary>
-    public const string ProcessChanged = "ProcessChanged";
-    /// <summary>A write that needs confirmation where no one can give it.</summary>
-    public const string ConfirmationRequired = "ConfirmationRequired";
-    /// <summary>A -ProcRoot that is not a folder of the file system.</summary>
-    public const string ProcRootNotFileSystem = "ProcRootNotFileSystem";
-
     private readonly PSCmdlet cmdlet;
     private readonly string procRoot;
     private readonly bool pidGivenExplicitly;
@@ -55,7 +46,7 @@ internal sealed class LiveTarget
 
     private static PipelineStoppedException Stop(PSCmdlet cmdlet, string procRoot, string message)
     {
-        cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ProcRootNotFileSystem, ErrorCategory.InvalidArgument, procRoot));
+        cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ErrorIds.ProcRootNotFileSystem, ErrorCategory.InvalidArgument, procRoot));
         return new PipelineStoppedException(); // not reached: ThrowTerminatingError throws
     }
 
@@ -67,7 +58,7 @@ internal sealed class LiveTarget
             foreach (var task in tasks)
             {
                 var why = HostBoot.WhyNotLive(fs, procRoot, task, out bool changed);
-                if (why is not null) Refuse(changed ? ProcessChanged : NotFromThisHost, why, task, changed);
+                if (why is not null) Refuse(changed ? ErrorIds.ProcessChanged : ErrorIds.NotFromThisHost, why, task, changed);
                 else WriteOne(task.Pid, value, oomAdj, force);
             }
             return;
@@ -76,7 +67,7 @@ internal sealed class LiveTarget
         {
             if (!pidGivenExplicitly)
             {
-                Refuse(NotFromThisHost, $"pid {pid} came from a piped object that is not a task of a Get-OomSnapshot of this host: it names no process here. Pipe tasks of Get-OomSnapshot, or give -Pid explicitly.", pid, changed: false);
+                Refuse(ErrorIds.NotFromThisHost, $"pid {pid} came from a piped object that is not a task of a Get-OomSnapshot of this host: it names no process here. Pipe tasks of Get-OomSnapshot, or give -Pid explicitly.", pid, changed: false);
                 continue;
             }
             WriteOne(pid, value, oomAdj, force);
@@ -132,7 +123,7 @@ internal sealed class LiveTarget
         {
             cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(
                 $"Writing '{text}' to {path} needs confirmation, and this session cannot ask for it ({e.Message}). Add -Force or -Confirm:$false to write without asking."),
-                ConfirmationRequired, ErrorCategory.InvalidOperation, path));
+                ErrorIds.ConfirmationRequired, ErrorCategory.InvalidOperation, path));
             return false;
         }
     }
