@@ -510,7 +510,10 @@ public static partial class OomMachineJson
                 globalInit = pid;
             }
 
-            var task = m.AddTask(spec);
+            OomTask task;
+            try { task = m.AddTask(spec); }
+            // The engine's own refusal (DuplicatePid, CgroupNotFound, ...), told where in the document it is.
+            catch (OomEngineException e) { throw new OomEngineException(e.Error, $"{at} (pid {pid}): {e.Message}", e.Target); }
             task.Tgid = tgid;
             task.leaderHasMm = threads[0].HasMm;
             var others = new OomThread[threads.Count - 1];
