@@ -12,21 +12,43 @@ namespace OomTools.Engine.Serialization;
 /// </summary>
 internal sealed class JsonObject
 {
+    // A machine document's objects have at most a few dozen members: they are looked up in order, and an index is
+    // made only for a bigger object (a crafted one with many members stays linear to read).
+    private const int IndexFrom = 32;
     private readonly List<KeyValuePair<string, object?>> members = new();
-    private readonly Dictionary<string, object?> index = new(StringComparer.Ordinal);
+    private Dictionary<string, object?>? index;
 
     public IReadOnlyList<KeyValuePair<string, object?>> Members => members;
 
     public JsonObject Add(string name, object? value)
     {
-        if (index.ContainsKey(name)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");
+        if (Has(name)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");
         members.Add(new KeyValuePair<string, object?>(name, value));
-        index[name] = value;
+        if (index is not null) index[name] = value;
+        else if (members.Count >= IndexFrom)
+        {
+            index = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var m in members) index[m.Key] = m.Value;
+        }
         return this;
     }
 
-    public bool TryGet(string name, out object? value) => index.TryGetValue(name, out value);
-    public bool Has(string name) => index.ContainsKey(name);
+    public bool TryGet(string name, out object? value)
+    {
+        if (index is not null) return index.TryGetValue(name, out value);
+        foreach (var m in members)
+        {
+            if (string.Equals(m.Key, name, StringComparison.Ordinal))
+            {
+                value = m.Value;
+                return true;
+            }
+        }
+        value = null;
+        return false;
+    }
+
+    public bool Has(string name) => TryGet(name, out _);
 }
 
 /// <summary>A number that is not an integer within the range of <see cref="long"/>: kept as written.</summary>
@@ -78,6 +100,32 @@ internal static class Json
     {
         if (writer is null) throw new ArgumentNullException(nameof(writer));
         WriteValue(writer, value, 0);
+    }
+
+    /// <summary>
+    /// A 64-bit FNV-1a digest of the value's compact text (<see cref="WriteCompact"/>) without making the text: two
+    /// values with equal text have equal digests, and two that differ almost never do.
+    /// </summary>
+    public static ulong Digest(object? value)
+    {
+        var d = new DigestWriter();
+        WriteInline(d, value, compact: true);
+        return d.Hash;
+    }
+
+    /// <summary>A writer that keeps only the FNV-1a hash of the characters written.</summary>
+    private sealed class DigestWriter : System.IO.TextWriter
+    {
+        public ulong Hash { get; private set; } = 14695981039346656037UL;
+        public override Encoding Encoding => Encoding.Unicode;
+        public override void Write(char value) => Hash = (Hash ^ value) * 1099511628211UL;
+        public override void Write(string? value)
+        {
+            if (value is null) return;
+            ulong h = Hash;
+            foreach (char c in value) h = (h ^ c) * 1099511628211UL;
+            Hash = h;
+        }
     }
 
     /// <summary>The value on one line, without spaces: how two values are compared.</summary>
@@ -137,9 +185,19 @@ internal static class Json
         w.Write(']');
     }
 
+    private static readonly string[] Spaces = MakeSpaces(64);
+
+    private static string[] MakeSpaces(int n)
+    {
+        var s = new string[n + 1];
+        for (int i = 0; i <= n; i++) s[i] = new string(' ', i);
+        return s;
+    }
+
     private static void Indent(System.IO.TextWriter w, int n)
     {
-        for (int i = 0; i < n; i++) w.Write(' ');
+        for (; n > Spaces.Length - 1; n -= Spaces.Length - 1) w.Write(Spaces[Spaces.Length - 1]);
+        w.Write(Spaces[n]);
     }
 
     /// <summary>Objects and arrays of scalars (or of such one-line objects) that stay short go on one line.</summary>
@@ -191,7 +249,7 @@ internal static class Json
         {
             case null: sb.Write("null"); break;
             case bool b: sb.Write(b ? "true" : "false"); break;
-            case long l: sb.Write(l.ToString(CultureInfo.InvariantCulture)); break;
+            case long l: WriteLong(sb, l); break;
             case int i: sb.Write(i.ToString(CultureInfo.InvariantCulture)); break;
             case JsonNumber n: sb.Write(n.Text); break;
             case string s: WriteString(sb, s); break;
@@ -225,6 +283,13 @@ internal static class Json
     private static void WriteString(System.IO.TextWriter sb, string s)
     {
         sb.Write('"');
+        if (!NeedsEscape(s))
+        {
+            // The common case (names, paths, numbers as text) in one write.
+            sb.Write(s);
+            sb.Write('"');
+            return;
+        }
         foreach (char c in s)
         {
             switch (c)
@@ -243,6 +308,28 @@ internal static class Json
             }
         }
         sb.Write('"');
+    }
+
+    [ThreadStatic] private static char[]? digits;
+
+    /// <summary>A long in invariant digits, written without a string in between.</summary>
+    private static void WriteLong(System.IO.TextWriter w, long l)
+    {
+        if (l == long.MinValue) { w.Write("-9223372036854775808"); return; }
+        var d = digits ??= new char[20];
+        int n = d.Length;
+        bool minus = l < 0;
+        if (minus) l = -l;
+        do { d[--n] = (char)('0' + (int)(l % 10)); l /= 10; } while (l != 0);
+        if (minus) d[--n] = '-';
+        w.Write(d, n, d.Length - n);
+    }
+
+    private static bool NeedsEscape(string s)
+    {
+        foreach (char c in s)
+            if (c < ' ' || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029' || char.IsSurrogate(c)) return true;
+        return false;
     }
     #endregion
 }

@@ -58,7 +58,18 @@ internal sealed class JsonCharReader
 
     public void SkipWhitespace()
     {
-        for (int c = Peek(); c is ' ' or '\t' or '\n' or '\r'; c = Peek()) Next();
+        while (Peek() >= 0)
+        {
+            // Straight over the buffer: indentation is most of a written document.
+            while (index < length)
+            {
+                char c = buffer[index];
+                if (c == '\n') { line++; column = 1; }
+                else if (c is ' ' or '\t' or '\r') column++;
+                else return;
+                index++;
+            }
+        }
     }
 
     /// <summary>Consumes <paramref name="c"/>, or throws <paramref name="what"/> at the character found instead.</summary>
@@ -116,7 +127,7 @@ internal sealed class JsonCharReader
             SkipWhitespace();
             if (Peek() != '"') throw Error("expected a member name in double quotes");
             var at = Mark;
-            var name = ReadString();
+            var name = ReadName();
             SkipWhitespace();
             Expect(':', "expected ':' after a member name");
             SkipWhitespace();
@@ -151,6 +162,37 @@ internal sealed class JsonCharReader
         }
     }
 
+    // Member names repeat in every object of a document: each is made into a string once.
+    private readonly string?[] names = new string?[512];
+
+    /// <summary>A member name: as <see cref="ReadString"/>, but a name seen before is the same string again.</summary>
+    public string ReadName()
+    {
+        if (Peek() == '"')
+        {
+            int start = index + 1, end = start;
+            uint hash = 2166136261;
+            while (end < length && buffer[end] is not ('"' or '\\') && buffer[end] >= ' ') hash = (hash ^ buffer[end++]) * 16777619;
+            if (end < length && buffer[end] == '"')
+            {
+                int n = end - start;
+                ref string? slot = ref names[hash % (uint)names.Length];
+                if (slot is null || slot.Length != n || !SameChars(slot, start)) slot = new string(buffer, start, n);
+                column += n + 2;
+                index = end + 1;
+                return slot;
+            }
+        }
+        return ReadString();
+    }
+
+    private bool SameChars(string s, int start)
+    {
+        for (int i = 0; i < s.Length; i++)
+            if (buffer[start + i] != s[i]) return false;
+        return true;
+    }
+
     public string ReadString()
     {
         Next(); // opening quote
@@ -158,6 +200,15 @@ internal sealed class JsonCharReader
         while (true)
         {
             if (AtEnd) throw Error("the document ends inside a string");
+            // The plain characters up to a quote, backslash or control character, in one append.
+            int start = index;
+            while (index < length && buffer[index] is not ('"' or '\\') && buffer[index] >= ' ') index++;
+            if (index > start)
+            {
+                text.Append(buffer, start, index - start);
+                column += index - start;
+                continue;
+            }
             var at = Mark;
             char c = Next();
             if (c == '"') return text.ToString();
@@ -194,8 +245,32 @@ internal sealed class JsonCharReader
         }
     }
 
+    // Boxed small integers, shared: most numbers of a machine document are 0, flags and small counts.
+    private static readonly object[] SmallIntegers = MakeSmallIntegers();
+
+    private static object[] MakeSmallIntegers()
+    {
+        var a = new object[2048];
+        for (int i = 0; i < a.Length; i++) a[i] = (long)(i - 1024);
+        return a;
+    }
+
     private object ReadNumber()
     {
+        // A plain integer within the buffer, without a string in between.
+        int p = index;
+        bool minus = p < length && buffer[p] == '-';
+        if (minus) p++;
+        int digits = p;
+        long v = 0;
+        while (p < length && buffer[p] >= '0' && buffer[p] <= '9' && p - digits < 18) v = v * 10 + (buffer[p++] - '0');
+        if (p > digits && p < length && (buffer[p] is < '0' or > '9') && buffer[p] is not ('.' or 'e' or 'E') && !(buffer[digits] == '0' && p - digits > 1))
+        {
+            column += p - index;
+            index = p;
+            if (minus) v = -v;
+            return v >= -1024 && v < 1024 ? SmallIntegers[v + 1024] : v;
+        }
         text.Clear();
         if (Peek() == '-') text.Append(Next());
         if (!IsDigit(Peek())) throw Error("a '-' must be followed by digits");

@@ -229,14 +229,19 @@ public static partial class OomMachineJson
 
     private static object Limit(OomMachine m, Pages limit) => limit == m.PageCounterMax ? Unlimited : limit.Value;
 
+    // Enum.GetValues and ToString per mm cost more than the rest of its fields.
+    private static readonly MmFlags[] FlagValues = (MmFlags[])Enum.GetValues(typeof(MmFlags));
+    private static readonly string[] FlagNames = Array.ConvertAll(FlagValues, f => f.ToString());
+
     private static List<object?> Flags(MmFlags flags)
     {
         var list = new List<object?>();
         long rest = (long)flags;
-        foreach (MmFlags f in Enum.GetValues(typeof(MmFlags)))
+        for (int i = 0; i < FlagValues.Length; i++)
         {
+            var f = FlagValues[i];
             if (f == MmFlags.None || (flags & f) != f) continue;
-            list.Add(f.ToString());
+            list.Add(FlagNames[i]);
             rest &= ~(long)f;
         }
         if (rest != 0) list.Add(rest); // bits without a name here are kept as a number
@@ -305,7 +310,8 @@ public static partial class OomMachineJson
     {
         private readonly JsonObject doc;
         // The mms read with the tasks, by their id in the document (shared objects name their mappers by it).
-        private readonly Dictionary<long, (MemoryDescriptor Mm, string Text, string At)> mmsById = new();
+        // Each keeps a 64-bit digest of its fields, not their text: a million mms would otherwise hold their documents.
+        private readonly Dictionary<long, (MemoryDescriptor Mm, ulong Digest, string TaskAt, string Member)> mmsById = new();
         private readonly Dictionary<MemoryCgroup, List<int>> taskOrders = new();
         private int? globalInit;
         private SettableClock? logClock;
@@ -432,11 +438,11 @@ public static partial class OomMachineJson
             string where = $"{at}.{member}";
             if (v is not JsonObject o) throw Invalid($"{where} must be an object (or null).", member);
             long id = Long(o, "id", where, null);
-            string text = Json.WriteCompact(o);
+            ulong digest = Json.Digest(o);
             if (mms.TryGetValue(id, out var known))
             {
-                if (known.Text != text)
-                    throw Invalid($"{where} has mm id {id} like {known.At}, but different fields: processes sharing an mm must describe it the same way.", id);
+                if (known.Digest != digest)
+                    throw Invalid($"{where} has mm id {id} like {known.TaskAt}.{known.Member}, but different fields: processes sharing an mm must describe it the same way.", id);
                 return known.Mm;
             }
             var mm = new MemoryDescriptor
@@ -466,7 +472,7 @@ public static partial class OomMachineJson
             mm.TotalVm = new Pages(NonNegative(o, "totalVm", where, mm.AnonPages.Value + mm.FilePages.Value + mm.ShmemPages.Value + mm.SwapEntries.Value));
             mm.OwnerPid = (int)Int(o, "ownerPid", where, Int(task, "pid", at, null, 1, int.MaxValue), 1, int.MaxValue);
             mm.Users = (int)Int(o, "users", where, 1, 0, int.MaxValue);
-            mms[id] = (mm, text, where);
+            mms[id] = (mm, digest, at, member);
             return mm;
         }
 
