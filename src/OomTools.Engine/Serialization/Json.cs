@@ -20,6 +20,27 @@ internal sealed class JsonObject
 
     public IReadOnlyList<KeyValuePair<string, object?>> Members => members;
 
+    // Boxes shared by every document: a machine's members are mostly flags and small counts.
+    private static readonly object True = true, False = false;
+    private static readonly object[] SmallLongs = MakeSmallLongs();
+
+    private static object[] MakeSmallLongs()
+    {
+        var a = new object[2048];
+        for (int i = 0; i < a.Length; i++) a[i] = (long)(i - 1024);
+        return a;
+    }
+
+    /// <summary>A long, boxed once for the small values every document repeats.</summary>
+    public static object Box(long value) => value >= -1024 && value < 1024 ? SmallLongs[value + 1024] : value;
+
+    /// <summary>A bool, boxed once.</summary>
+    public static object Box(bool value) => value ? True : False;
+
+    public JsonObject Add(string name, bool value) => Add(name, Box(value));
+
+    public JsonObject Add(string name, long value) => Add(name, Box(value));
+
     public JsonObject Add(string name, object? value)
     {
         if (Has(name)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");

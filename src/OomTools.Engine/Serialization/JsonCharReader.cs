@@ -96,9 +96,9 @@ internal sealed class JsonCharReader
         {
             case '{': return ReadObject(depth);
             case '[': return ReadArray(depth);
-            case '"': return ReadString();
-            case 't': ExpectWord("true"); return true;
-            case 'f': ExpectWord("false"); return false;
+            case '"': return ReadName(); // values repeat too: "/", "max", a comm
+            case 't': ExpectWord("true"); return JsonObject.Box(true);
+            case 'f': ExpectWord("false"); return JsonObject.Box(false);
             case 'n': ExpectWord("null"); return null;
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return ReadNumber();
@@ -245,16 +245,6 @@ internal sealed class JsonCharReader
         }
     }
 
-    // Boxed small integers, shared: most numbers of a machine document are 0, flags and small counts.
-    private static readonly object[] SmallIntegers = MakeSmallIntegers();
-
-    private static object[] MakeSmallIntegers()
-    {
-        var a = new object[2048];
-        for (int i = 0; i < a.Length; i++) a[i] = (long)(i - 1024);
-        return a;
-    }
-
     private object ReadNumber()
     {
         // A plain integer within the buffer, without a string in between.
@@ -269,7 +259,7 @@ internal sealed class JsonCharReader
             column += p - index;
             index = p;
             if (minus) v = -v;
-            return v >= -1024 && v < 1024 ? SmallIntegers[v + 1024] : v;
+            return JsonObject.Box(v);
         }
         text.Clear();
         if (Peek() == '-') text.Append(Next());
@@ -293,7 +283,7 @@ internal sealed class JsonCharReader
             Digits();
         }
         var s = text.ToString();
-        if (integer && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return n;
+        if (integer && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return JsonObject.Box(n);
         return new JsonNumber(s);
     }
 
