@@ -57,6 +57,10 @@ try {
     $engineOut = @(dotnet run -c Release --project bench/OomTools.Bench -- @engineArgs 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable tee | Out-Host; $tee)
     $engineExit = $LASTEXITCODE
 
+    Write-Host "==> engine: machine file export + import, $($Tasks.ToString('N0')) tasks (bench/OomTools.Bench --only json, its own process for its peak)"
+    $jsonOut = @(dotnet run -c Release --project bench/OomTools.Bench -- --only json --tasks $Tasks 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable tee | Out-Host; $tee)
+    $jsonExit = $LASTEXITCODE
+
     Write-Host "==> Add-OomTask: $($PipedObjects.ToString('N0')) piped objects (child pwsh)"
     $psArgs = @('-NoProfile', '-NonInteractive', '-File', 'bench/Measure-AddOomTask.ps1', '-ModulePath', (Join-Path $root 'out/OomTools/OomTools.psd1'), '-Count', $PipedObjects)
     if ($Runs -gt 0) { $psArgs += @('-Runs', $Runs) }
@@ -91,6 +95,7 @@ try {
         Find-Figure $importOut 'import ' 'import' $importExit
         Find-Figure $snapOut 'snapshot ' 'snapshot' $snapExit
         Find-Figure $snapOut 'Get-OomSnapshot on this host' 'Get-OomSnapshot on this host' $snapExit
+        Find-Figure $jsonOut 'json ' 'json' $jsonExit
     )
     Write-Host ''
     Write-Host '==> OomTools benchmarks (figures, not pass/fail)'

@@ -14,8 +14,10 @@ namespace OomTools.Bench;
 /// Engine benchmarks, reported as figures and ratios measured in this run (never pass/fail):
 ///   select  OomKiller.SelectBadProcess over N tasks vs a plain loop over parallel arrays (goal: within 2x)
 ///   memory  engine bytes per task, GC.GetTotalMemory(true) around adding N tasks (goal: at most 300)
-/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory]
-/// Exit code 0, or 3 when the engine and the plain loop chose different victims.
+///   json    export + import of N tasks as a machine file vs building the machine (goal: within 10x, peak <= 1 GiB);
+///           only with --only json, so the peak working set is its own
+/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json]
+/// Exit code 0, or 3 when the engine and the plain loop chose different victims (or json imported another count).
 /// </summary>
 internal static class Program
 {
@@ -35,7 +37,7 @@ internal static class Program
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--only": only = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json]");
                     return 64;
             }
         }
@@ -46,6 +48,12 @@ internal static class Program
         int exit = 0;
         // Memory first, on a heap that holds nothing else of size.
         if (only is null or "memory") lines.Add(MeasureMemory(tasks));
+        if (only is "json")
+        {
+            var (line, ok) = JsonBench.Measure(tasks, Seed + 2);
+            lines.Add(line);
+            if (!ok) exit = 3;
+        }
         if (only is null or "select")
         {
             var (line, ok) = MeasureSelect(tasks, runs);

@@ -31,4 +31,12 @@ public static class ErrorIds
     /// Any other failure turned into an ErrorRecord: a fault in OomTools, not a refusal of the input.
     /// </summary>
     public const string Unexpected = "UnexpectedError";
+    /// <summary>Set-OomScoreAdj -Live: a piped object that is not a task of a snapshot of this boot of this host.</summary>
+    public const string NotFromThisHost = "NotFromThisHost";
+    /// <summary>Set-OomScoreAdj -Live: a snapshot's pid that is now another process (its start time changed), or none.</summary>
+    public const string ProcessChanged = "ProcessChanged";
+    /// <summary>Set-OomScoreAdj -Live: a write that needs confirmation in a session where no one can give it.</summary>
+    public const string ConfirmationRequired = "ConfirmationRequired";
+    /// <summary>Set-OomScoreAdj -Live: a -ProcRoot that is not a folder of the file system.</summary>
+    public const string ProcRootNotFileSystem = "ProcRootNotFileSystem";
 }

@@ -74,4 +74,12 @@ public abstract class OomExportCmdlet : OomCmdlet
         if (file is null) { WriteError(error!); return; }
         if (PassThru) WriteObject(file);
     }
+
+    /// <summary>Writes the file as <paramref name="write"/> produces it (no whole string in memory), then -PassThru.</summary>
+    protected void WriteFile(string full, Action<TextWriter> write)
+    {
+        FileInfo? file = OutputFile.Write(full, write, Force, NoClobber, out var error);
+        if (file is null) { WriteError(error!); return; }
+        if (PassThru) WriteObject(file);
+    }
 }

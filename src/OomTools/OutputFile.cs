@@ -60,7 +60,18 @@ internal static class OutputFile
     }
 
     /// <summary>Writes <paramref name="text"/>; an ErrorRecord when the file cannot be written.</summary>
-    public static FileInfo? Write(string full, string text, bool force, bool noClobber, out ErrorRecord? error)
+    public static FileInfo? Write(string full, string text, bool force, bool noClobber, out ErrorRecord? error) =>
+        Write(full, writer =>
+        {
+            writer.Write(text);
+            if (!text.EndsWith("\n", StringComparison.Ordinal)) writer.Write('\n');
+        }, force, noClobber, out error);
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> writes, as it writes it (a document too big for one string); an
+    /// ErrorRecord when the file cannot be written. When <paramref name="write"/> throws, the partial file is removed.
+    /// </summary>
+    public static FileInfo? Write(string full, Action<TextWriter> write, bool force, bool noClobber, out ErrorRecord? error)
     {
         error = null;
         try
@@ -79,8 +90,13 @@ internal static class OutputFile
             using (var stream = new FileStream(full, noClobber ? FileMode.CreateNew : FileMode.Create, FileAccess.Write, FileShare.Read))
             using (var writer = new StreamWriter(stream, Utf8))
             {
-                writer.Write(text);
-                if (!text.EndsWith("\n", StringComparison.Ordinal)) writer.Write('\n');
+                try { write(writer); }
+                catch
+                {
+                    writer.Dispose();
+                    File.Delete(full);
+                    throw;
+                }
             }
             info.Refresh();
             return info;

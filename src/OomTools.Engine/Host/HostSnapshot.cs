@@ -98,6 +98,8 @@ public static class HostSnapshot
         if (Kernels.KernelRules.ParseRelease(Read(fs, Join(o.ProcRoot, "sys/kernel/osrelease"), warn)) is { } kernel)
             machine.UseKernel(kernel);
 
+        // The boot a pid and its start time belong to: a live write checks both against the running host.
+        machine.HostBootId = HostBoot.ReadBootId(fs, o.ProcRoot);
         var cpusetRoot = FindCpusetController(fs, o.CgroupRoot, out var cpusetV1);
         var procs = new List<HostProcess>();
         foreach (var dir in fs.Folders(o.ProcRoot))
@@ -171,6 +173,7 @@ public static class HostSnapshot
                     InVfork = p.InVfork,
                 });
                 task.Tgid = s.Tgid == 0 ? s.Pid : s.Tgid;
+                if (machine.HostBootId is { } boot && p.Start != long.MaxValue) task.HostOrigin = new HostOrigin(boot, p.Start);
                 if (task.Mm is { } mm && sharer is null)
                 {
                     mm.SmapsRollup = p.SmapsRollup;
@@ -241,7 +244,7 @@ public static class HostSnapshot
     private static int MaxKey(SortedDictionary<int, long> d) { int max = 0; foreach (var k in d.Keys) max = k; return max; }
 
     /// <summary>stat: the flags (field 9) and the start time in clock ticks (field 22), counted after the ")" of comm.</summary>
-    private static void ParseStat(string? stat, out long start, out uint flags)
+    internal static void ParseStat(string? stat, out long start, out uint flags)
     {
         start = long.MaxValue;
         flags = 0;

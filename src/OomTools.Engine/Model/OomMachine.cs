@@ -70,6 +70,13 @@ public sealed partial class OomMachine
 
     /// <summary>The machine's name, used in the engine's messages (a label of the model; the kernel has none).</summary>
     public string Name { get; set; }
+
+    /// <summary>
+    /// The boot id (<c>/proc/sys/kernel/random/boot_id</c>) of the host a snapshot read, when it was a live host
+    /// whose tree has one; null for a machine built, imported or read from a saved tree without it. Set-OomScoreAdj
+    /// -Live writes only processes of a machine whose boot id is the running host's.
+    /// </summary>
+    public string? HostBootId { get; internal set; }
     /// <summary><c>PAGE_SIZE</c> in bytes (4096 by default): converts the page counters to bytes and kB.</summary>
     public int PageSize { get; }
     /// <summary><c>totalram_pages()</c>: managed RAM pages.</summary>

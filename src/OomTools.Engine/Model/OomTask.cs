@@ -49,6 +49,12 @@ public sealed class OomTask
     /// <summary>Whether the root bonus applies: <see cref="CapSysAdmin"/>, or uid 0 when it is not known.</summary>
     public bool HasCapSysAdmin => CapSysAdmin ?? Uid == 0;
 
+    /// <summary>
+    /// The host process this task was read from (Get-OomSnapshot of this host's /proc): its boot id and start time;
+    /// null for a task made by hand, imported, or read from a saved tree without a boot id.
+    /// </summary>
+    public HostOrigin? HostOrigin { get; internal set; }
+
     /// <summary>The process's address space; null when every thread has dropped it.</summary>
     public MemoryDescriptor? Mm { get; internal set; }
 

@@ -12,21 +12,64 @@ namespace OomTools.Engine.Serialization;
 /// </summary>
 internal sealed class JsonObject
 {
+    // A machine document's objects have at most a few dozen members: they are looked up in order, and an index is
+    // made only for a bigger object (a crafted one with many members stays linear to read).
+    private const int IndexFrom = 32;
     private readonly List<KeyValuePair<string, object?>> members = new();
-    private readonly Dictionary<string, object?> index = new(StringComparer.Ordinal);
+    private Dictionary<string, object?>? index;
 
     public IReadOnlyList<KeyValuePair<string, object?>> Members => members;
 
+    // Boxes shared by every document: a machine's members are mostly flags and small counts.
+    private static readonly object True = true, False = false;
+    private static readonly object[] SmallLongs = MakeSmallLongs();
+
+    private static object[] MakeSmallLongs()
+    {
+        var a = new object[2048];
+        for (int i = 0; i < a.Length; i++) a[i] = (long)(i - 1024);
+        return a;
+    }
+
+    /// <summary>A long, boxed once for the small values every document repeats.</summary>
+    public static object Box(long value) => value >= -1024 && value < 1024 ? SmallLongs[value + 1024] : value;
+
+    /// <summary>A bool, boxed once.</summary>
+    public static object Box(bool value) => value ? True : False;
+
+    public JsonObject Add(string name, bool value) => Add(name, Box(value));
+
+    public JsonObject Add(string name, long value) => Add(name, Box(value));
+
     public JsonObject Add(string name, object? value)
     {
-        if (index.ContainsKey(name)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");
+        if (Has(name)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");
         members.Add(new KeyValuePair<string, object?>(name, value));
-        index[name] = value;
+        if (index is not null) index[name] = value;
+        else if (members.Count >= IndexFrom)
+        {
+            index = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var m in members) index[m.Key] = m.Value;
+        }
         return this;
     }
 
-    public bool TryGet(string name, out object? value) => index.TryGetValue(name, out value);
-    public bool Has(string name) => index.ContainsKey(name);
+    public bool TryGet(string name, out object? value)
+    {
+        if (index is not null) return index.TryGetValue(name, out value);
+        foreach (var m in members)
+        {
+            if (string.Equals(m.Key, name, StringComparison.Ordinal))
+            {
+                value = m.Value;
+                return true;
+            }
+        }
+        value = null;
+        return false;
+    }
+
+    public bool Has(string name) => TryGet(name, out _);
 }
 
 /// <summary>A number that is not an integer within the range of <see cref="long"/>: kept as written.</summary>
@@ -51,176 +94,13 @@ internal static class Json
     public static object? Parse(string text)
     {
         if (text is null) throw new ArgumentNullException(nameof(text));
-        var r = new Reader(text);
+        var r = new JsonCharReader(new System.IO.StringReader(text));
+        r.SkipByteOrderMark();
         r.SkipWhitespace();
         var value = r.ReadValue(0);
         r.SkipWhitespace();
         if (!r.AtEnd) throw r.Error("there is more text after the end of the JSON document");
         return value;
-    }
-
-    private sealed class Reader
-    {
-        private readonly string s;
-        private int pos;
-
-        public Reader(string text)
-        {
-            s = text;
-            // A byte-order mark that survived decoding is not part of the document.
-            if (s.Length > 0 && s[0] == '\uFEFF') pos = 1;
-        }
-
-        public bool AtEnd => pos >= s.Length;
-
-        public FormatException Error(string what)
-        {
-            int line = 1, col = 1;
-            for (int i = 0; i < pos && i < s.Length; i++)
-            {
-                if (s[i] == '\n') { line++; col = 1; } else col++;
-            }
-            return new FormatException($"Not valid JSON at line {line}, column {col}: {what}.");
-        }
-
-        public void SkipWhitespace()
-        {
-            while (pos < s.Length && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r')) pos++;
-        }
-
-        public object? ReadValue(int depth)
-        {
-            if (depth > MaxDepth) throw Error($"the document is nested more than {MaxDepth} levels deep");
-            if (AtEnd) throw Error("the document ends where a value should be");
-            char c = s[pos];
-            switch (c)
-            {
-                case '{': return ReadObject(depth);
-                case '[': return ReadArray(depth);
-                case '"': return ReadString();
-                case 't': Expect("true"); return true;
-                case 'f': Expect("false"); return false;
-                case 'n': Expect("null"); return null;
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9')) return ReadNumber();
-                    throw Error($"'{c}' cannot start a value");
-            }
-        }
-
-        private void Expect(string word)
-        {
-            if (string.CompareOrdinal(s, pos, word, 0, word.Length) != 0) throw Error($"expected '{word}'");
-            pos += word.Length;
-        }
-
-        private JsonObject ReadObject(int depth)
-        {
-            var obj = new JsonObject();
-            pos++; // {
-            SkipWhitespace();
-            if (pos < s.Length && s[pos] == '}') { pos++; return obj; }
-            while (true)
-            {
-                SkipWhitespace();
-                if (AtEnd || s[pos] != '"') throw Error("expected a member name in double quotes");
-                int at = pos;
-                var name = ReadString();
-                SkipWhitespace();
-                if (AtEnd || s[pos] != ':') throw Error("expected ':' after a member name");
-                pos++;
-                SkipWhitespace();
-                var value = ReadValue(depth + 1);
-                if (obj.Has(name)) { pos = at; throw Error($"the member \"{name}\" appears twice in one object"); }
-                obj.Add(name, value);
-                SkipWhitespace();
-                if (AtEnd) throw Error("the document ends inside an object");
-                if (s[pos] == ',') { pos++; continue; }
-                if (s[pos] == '}') { pos++; return obj; }
-                throw Error("expected ',' or '}' in an object");
-            }
-        }
-
-        private List<object?> ReadArray(int depth)
-        {
-            var list = new List<object?>();
-            pos++; // [
-            SkipWhitespace();
-            if (pos < s.Length && s[pos] == ']') { pos++; return list; }
-            while (true)
-            {
-                SkipWhitespace();
-                list.Add(ReadValue(depth + 1));
-                SkipWhitespace();
-                if (AtEnd) throw Error("the document ends inside an array");
-                if (s[pos] == ',') { pos++; continue; }
-                if (s[pos] == ']') { pos++; return list; }
-                throw Error("expected ',' or ']' in an array");
-            }
-        }
-
-        private string ReadString()
-        {
-            pos++; // opening quote
-            var sb = new StringBuilder();
-            while (true)
-            {
-                if (AtEnd) throw Error("the document ends inside a string");
-                char c = s[pos++];
-                if (c == '"') return sb.ToString();
-                if (c < ' ') { pos--; throw Error("a control character must be escaped inside a string"); }
-                if (c != '\\') { sb.Append(c); continue; }
-                if (AtEnd) throw Error("the document ends inside an escape");
-                char e = s[pos++];
-                switch (e)
-                {
-                    case '"': sb.Append('"'); break;
-                    case '\\': sb.Append('\\'); break;
-                    case '/': sb.Append('/'); break;
-                    case 'b': sb.Append('\b'); break;
-                    case 'f': sb.Append('\f'); break;
-                    case 'n': sb.Append('\n'); break;
-                    case 'r': sb.Append('\r'); break;
-                    case 't': sb.Append('\t'); break;
-                    case 'u':
-                        if (pos + 4 > s.Length || !int.TryParse(s.Substring(pos, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
-                            throw Error("\\u must be followed by four hex digits");
-                        sb.Append((char)code);
-                        pos += 4;
-                        break;
-                    default:
-                        pos--;
-                        throw Error($"'\\{e}' is not a JSON escape");
-                }
-            }
-        }
-
-        private object ReadNumber()
-        {
-            int start = pos;
-            if (s[pos] == '-') pos++;
-            if (AtEnd || s[pos] < '0' || s[pos] > '9') throw Error("a '-' must be followed by digits");
-            if (s[pos] == '0') pos++;
-            else while (pos < s.Length && s[pos] >= '0' && s[pos] <= '9') pos++;
-            bool integer = true;
-            if (pos < s.Length && s[pos] == '.')
-            {
-                integer = false;
-                pos++;
-                if (AtEnd || s[pos] < '0' || s[pos] > '9') throw Error("a decimal point must be followed by digits");
-                while (pos < s.Length && s[pos] >= '0' && s[pos] <= '9') pos++;
-            }
-            if (pos < s.Length && (s[pos] == 'e' || s[pos] == 'E'))
-            {
-                integer = false;
-                pos++;
-                if (pos < s.Length && (s[pos] == '+' || s[pos] == '-')) pos++;
-                if (AtEnd || s[pos] < '0' || s[pos] > '9') throw Error("an exponent must have digits");
-                while (pos < s.Length && s[pos] >= '0' && s[pos] <= '9') pos++;
-            }
-            var text = s.Substring(start, pos - start);
-            if (integer && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return n;
-            return new JsonNumber(text);
-        }
     }
     #endregion
 
@@ -228,49 +108,117 @@ internal static class Json
     /// <summary>Writes <paramref name="value"/> indented by two spaces, with "\n" line ends and no trailing newline.</summary>
     public static string Write(object? value)
     {
-        var sb = new StringBuilder();
-        WriteValue(sb, value, 0);
+        var sb = new System.IO.StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        Write(sb, value);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as <see cref="Write(object?)"/> does, onto <paramref name="writer"/> as it goes: a
+    /// <see cref="JsonLazyArray"/> in it is enumerated item by item, so only one item is in memory at a time.
+    /// </summary>
+    public static void Write(System.IO.TextWriter writer, object? value)
+    {
+        if (writer is null) throw new ArgumentNullException(nameof(writer));
+        WriteValue(writer, value, 0);
+    }
+
+    /// <summary>
+    /// A 64-bit FNV-1a digest of the value's compact text (<see cref="WriteCompact"/>) without making the text: two
+    /// values with equal text have equal digests, and two that differ almost never do.
+    /// </summary>
+    public static ulong Digest(object? value)
+    {
+        var d = new DigestWriter();
+        WriteInline(d, value, compact: true);
+        return d.Hash;
+    }
+
+    /// <summary>A writer that keeps only the FNV-1a hash of the characters written.</summary>
+    private sealed class DigestWriter : System.IO.TextWriter
+    {
+        public ulong Hash { get; private set; } = 14695981039346656037UL;
+        public override Encoding Encoding => Encoding.Unicode;
+        public override void Write(char value) => Hash = (Hash ^ value) * 1099511628211UL;
+        public override void Write(string? value)
+        {
+            if (value is null) return;
+            ulong h = Hash;
+            foreach (char c in value) h = (h ^ c) * 1099511628211UL;
+            Hash = h;
+        }
     }
 
     /// <summary>The value on one line, without spaces: how two values are compared.</summary>
     public static string WriteCompact(object? value)
     {
-        var sb = new StringBuilder();
+        var sb = new System.IO.StringWriter(CultureInfo.InvariantCulture);
         WriteInline(sb, value, compact: true);
         return sb.ToString();
     }
 
     private const int InlineWidth = 100;
 
-    private static void WriteValue(StringBuilder sb, object? value, int indent)
+    private static void WriteValue(System.IO.TextWriter w, object? value, int indent)
     {
         switch (value)
         {
             case JsonObject o when o.Members.Count > 0 && !FitsOnOneLine(o):
-                sb.Append('{');
+                w.Write('{');
                 for (int i = 0; i < o.Members.Count; i++)
                 {
-                    sb.Append(i == 0 ? "\n" : ",\n").Append(' ', indent + 2);
-                    WriteString(sb, o.Members[i].Key);
-                    sb.Append(": ");
-                    WriteValue(sb, o.Members[i].Value, indent + 2);
+                    w.Write(i == 0 ? "\n" : ",\n");
+                    Indent(w, indent + 2);
+                    WriteString(w, o.Members[i].Key);
+                    w.Write(": ");
+                    WriteValue(w, o.Members[i].Value, indent + 2);
                 }
-                sb.Append('\n').Append(' ', indent).Append('}');
+                w.Write('\n');
+                Indent(w, indent);
+                w.Write('}');
                 break;
             case List<object?> a when a.Count > 0 && !FitsOnOneLine(a):
-                sb.Append('[');
-                for (int i = 0; i < a.Count; i++)
-                {
-                    sb.Append(i == 0 ? "\n" : ",\n").Append(' ', indent + 2);
-                    WriteValue(sb, a[i], indent + 2);
-                }
-                sb.Append('\n').Append(' ', indent).Append(']');
+                WriteItems(w, a, indent);
+                break;
+            case JsonLazyArray lazy when !FitsOnOneLine(lazy):
+                // Not empty (an empty array fits): written item by item, each made as it is reached.
+                WriteItems(w, lazy.Items, indent);
                 break;
             default:
-                WriteInline(sb, value, compact: false);
+                WriteInline(w, value, compact: false);
                 break;
         }
+    }
+
+    private static void WriteItems(System.IO.TextWriter w, IEnumerable<object?> items, int indent)
+    {
+        w.Write('[');
+        bool first = true;
+        foreach (var item in items)
+        {
+            w.Write(first ? "\n" : ",\n");
+            first = false;
+            Indent(w, indent + 2);
+            WriteValue(w, item, indent + 2);
+        }
+        w.Write('\n');
+        Indent(w, indent);
+        w.Write(']');
+    }
+
+    private static readonly string[] Spaces = MakeSpaces(64);
+
+    private static string[] MakeSpaces(int n)
+    {
+        var s = new string[n + 1];
+        for (int i = 0; i <= n; i++) s[i] = new string(' ', i);
+        return s;
+    }
+
+    private static void Indent(System.IO.TextWriter w, int n)
+    {
+        for (; n > Spaces.Length - 1; n -= Spaces.Length - 1) w.Write(Spaces[Spaces.Length - 1]);
+        w.Write(Spaces[n]);
     }
 
     /// <summary>Objects and arrays of scalars (or of such one-line objects) that stay short go on one line.</summary>
@@ -280,6 +228,7 @@ internal static class Json
         return Fits(container, ref budget, 0);
     }
 
+    // Stops at the first item that does not fit, so a lazy array is looked at only as far as a line of text goes.
     private static bool Fits(object? value, ref int budget, int depth)
     {
         switch (value)
@@ -294,11 +243,9 @@ internal static class Json
                 }
                 return budget >= 0;
             case List<object?> a:
-                if (depth > 1) return false;
-                budget -= 2;
-                foreach (var item in a)
-                    if (!Fits(item, ref budget, depth + 1)) return false;
-                return budget >= 0;
+                return FitsItems(a, ref budget, depth);
+            case JsonLazyArray lazy:
+                return FitsItems(lazy.Items, ref budget, depth);
             case string s:
                 budget -= s.Length + 4;
                 return budget >= 0;
@@ -308,62 +255,102 @@ internal static class Json
         }
     }
 
-    private static void WriteInline(StringBuilder sb, object? value, bool compact)
+    private static bool FitsItems(IEnumerable<object?> items, ref int budget, int depth)
+    {
+        if (depth > 1) return false;
+        budget -= 2;
+        foreach (var item in items)
+            if (!Fits(item, ref budget, depth + 1)) return false;
+        return budget >= 0;
+    }
+
+    private static void WriteInline(System.IO.TextWriter sb, object? value, bool compact)
     {
         switch (value)
         {
-            case null: sb.Append("null"); break;
-            case bool b: sb.Append(b ? "true" : "false"); break;
-            case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
-            case int i: sb.Append(i.ToString(CultureInfo.InvariantCulture)); break;
-            case JsonNumber n: sb.Append(n.Text); break;
+            case null: sb.Write("null"); break;
+            case bool b: sb.Write(b ? "true" : "false"); break;
+            case long l: WriteLong(sb, l); break;
+            case int i: sb.Write(i.ToString(CultureInfo.InvariantCulture)); break;
+            case JsonNumber n: sb.Write(n.Text); break;
             case string s: WriteString(sb, s); break;
             case JsonObject o:
-                sb.Append('{');
+                sb.Write('{');
                 for (int k = 0; k < o.Members.Count; k++)
                 {
-                    if (k > 0) sb.Append(compact ? "," : ", ");
+                    if (k > 0) sb.Write(compact ? "," : ", ");
                     WriteString(sb, o.Members[k].Key);
-                    sb.Append(compact ? ":" : ": ");
+                    sb.Write(compact ? ":" : ": ");
                     WriteInline(sb, o.Members[k].Value, compact);
                 }
-                sb.Append('}');
+                sb.Write('}');
                 break;
-            case List<object?> a:
-                sb.Append('[');
-                for (int k = 0; k < a.Count; k++)
+            case List<object?> or JsonLazyArray:
+                sb.Write('[');
+                bool first = true;
+                foreach (var item in value is JsonLazyArray lazy ? lazy.Items : (List<object?>)value)
                 {
-                    if (k > 0) sb.Append(compact ? "," : ", ");
-                    WriteInline(sb, a[k], compact);
+                    if (!first) sb.Write(compact ? "," : ", ");
+                    first = false;
+                    WriteInline(sb, item, compact);
                 }
-                sb.Append(']');
+                sb.Write(']');
                 break;
             default:
                 throw new ArgumentException($"A {value.GetType().Name} is not a JSON value.", nameof(value));
         }
     }
 
-    private static void WriteString(StringBuilder sb, string s)
+    private static void WriteString(System.IO.TextWriter sb, string s)
     {
-        sb.Append('"');
+        sb.Write('"');
+        if (!NeedsEscape(s))
+        {
+            // The common case (names, paths, numbers as text) in one write.
+            sb.Write(s);
+            sb.Write('"');
+            return;
+        }
         foreach (char c in s)
         {
             switch (c)
             {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
+                case '"': sb.Write("\\\""); break;
+                case '\\': sb.Write("\\\\"); break;
+                case '\n': sb.Write("\\n"); break;
+                case '\r': sb.Write("\\r"); break;
+                case '\t': sb.Write("\\t"); break;
                 default:
                     // Control characters, the two line separators JavaScript will not take raw, and surrogates (a lone
                     // one would not survive UTF-8) as \u escapes.
-                    if (c < ' ' || c == '\u2028' || c == '\u2029' || char.IsSurrogate(c)) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
+                    if (c < ' ' || c == '\u2028' || c == '\u2029' || char.IsSurrogate(c)) { sb.Write("\\u"); sb.Write(((int)c).ToString("x4", CultureInfo.InvariantCulture)); }
+                    else sb.Write(c);
                     break;
             }
         }
-        sb.Append('"');
+        sb.Write('"');
+    }
+
+    [ThreadStatic] private static char[]? digits;
+
+    /// <summary>A long in invariant digits, written without a string in between.</summary>
+    private static void WriteLong(System.IO.TextWriter w, long l)
+    {
+        if (l == long.MinValue) { w.Write("-9223372036854775808"); return; }
+        var d = digits ??= new char[20];
+        int n = d.Length;
+        bool minus = l < 0;
+        if (minus) l = -l;
+        do { d[--n] = (char)('0' + (int)(l % 10)); l /= 10; } while (l != 0);
+        if (minus) d[--n] = '-';
+        w.Write(d, n, d.Length - n);
+    }
+
+    private static bool NeedsEscape(string s)
+    {
+        foreach (char c in s)
+            if (c < ' ' || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029' || char.IsSurrogate(c)) return true;
+        return false;
     }
     #endregion
 }

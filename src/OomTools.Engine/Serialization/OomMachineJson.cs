@@ -33,7 +33,7 @@ namespace OomTools.Engine.Serialization;
 /// items or reaper-list entries of processes that already left the task list (Clone drops those too).
 /// </para>
 /// </summary>
-public static class OomMachineJson
+public static partial class OomMachineJson
 {
     /// <summary>The schema this version writes, and the only one it reads.</summary>
     public const string Schema = "oomtools.machine/v1";
@@ -50,6 +50,18 @@ public static class OomMachineJson
     {
         if (machine is null) throw new ArgumentNullException(nameof(machine));
         return Json.Write(ToDocument(machine));
+    }
+
+    /// <summary>
+    /// Writes the same document as <see cref="Write(OomMachine)"/> onto <paramref name="writer"/> as it goes: one
+    /// cgroup, task, shared object or log entry is made at a time, so a machine of any size is written in the memory
+    /// of one task (and an id per mm). The machine must not change while it is written.
+    /// </summary>
+    public static void Write(OomMachine machine, System.IO.TextWriter writer)
+    {
+        if (machine is null) throw new ArgumentNullException(nameof(machine));
+        if (writer is null) throw new ArgumentNullException(nameof(writer));
+        Json.Write(writer, ToDocument(machine));
     }
 
     private static JsonObject ToDocument(OomMachine m)
@@ -84,11 +96,15 @@ public static class OomMachineJson
                 .Add("oomReaperList", Map(new OomKiller(m).OomReaperList.Where(t => ReferenceEquals(m.FindTask(t.Pid), t)), t => (long)t.Pid))
                 .Add("timeline", Timeline(m)));
 
-        var cgroups = new List<object?>();
-        foreach (var cg in m.RootMemcg.SubtreePreOrder())
+        // Paths built once each from the parent's (a cgroup's Path walks up to the root every time it is read).
+        var memcgPaths = new TreePaths<MemoryCgroup>(c => c.Parent, c => c.Name);
+        var cpusetPaths = new TreePaths<Cpuset>(c => c.Parent, c => c.Name);
+        IEnumerable<object?> Cgroups()
         {
-            cgroups.Add(new JsonObject()
-                .Add("path", cg.Path)
+            foreach (var cg in m.RootMemcg.SubtreePreOrder()) yield return Cgroup(cg);
+        }
+        JsonObject Cgroup(MemoryCgroup cg) => new JsonObject()
+                .Add("path", memcgPaths.Of(cg))
                 .Add("memoryMax", Limit(m, cg.MemoryMax))
                 .Add("swapMax", Limit(m, cg.SwapMax))
                 .Add("memswMax", Limit(m, cg.MemswMax))
@@ -99,14 +115,10 @@ public static class OomMachineJson
                 .Add("oomGroupKillEvents", cg.OomGroupKillEvents)
                 .Add("oomEvents", cg.Oom)
                 .Add("oomKillDisable", cg.OomKillDisable)
-                .Add("taskOrder", Map(cg.Tasks, t => (long)t.Pid)));
-        }
-        doc.Add("memoryCgroups", cgroups);
-
-        var cpusets = new List<object?>();
-        foreach (var cs in CpusetsPreOrder(m.RootCpuset))
-            cpusets.Add(new JsonObject().Add("path", cs.Path).Add("mems", cs.Mems.ToString()).Add("hardwall", cs.Hardwall));
-        doc.Add("cpusets", cpusets);
+                .Add("taskOrder", new JsonLazyArray(Lazy(cg.Tasks, t => (long)t.Pid)));
+        doc.Add("memoryCgroups", new JsonLazyArray(Cgroups()));
+        doc.Add("cpusets", new JsonLazyArray(Lazy(CpusetsPreOrder(m.RootCpuset),
+            cs => new JsonObject().Add("path", cpusetPaths.Of(cs)).Add("mems", cs.Mems.ToString()).Add("hardwall", cs.Hardwall))));
 
         // mm ids in order of first appearance along the task list (mm before oom_mm).
         var mmIds = new Dictionary<MemoryDescriptor, long>(ReferenceEqualityComparer.Instance);
@@ -135,18 +147,17 @@ public static class OomMachineJson
                     .Add("notifierBlocks", v.NotifierBlocks)));
         }
 
-        var tasks = new List<object?>();
-        foreach (var t in m.Tasks)
+        JsonObject Task(OomTask t)
         {
-            tasks.Add(new JsonObject()
+            var o = new JsonObject()
                 .Add("pid", (long)t.Pid)
                 .Add("tgid", (long)t.Tgid)
                 .Add("comm", t.Comm)
                 .Add("uid", (long)t.Uid)
                 .Add("oomScoreAdj", (long)t.OomScoreAdj.Value)
                 .Add("oomScoreAdjMin", (long)t.OomScoreAdjMin.Value)
-                .Add("cgroup", t.Memcg.Path)
-                .Add("cpuset", t.Cpuset.Path)
+                .Add("cgroup", memcgPaths.Of(t.Memcg))
+                .Add("cpuset", cpusetPaths.Of(t.Cpuset))
                 .Add("mempolicyBind", t.MempolicyBind?.ToString())
                 .Add("kernelThread", t.IsKernelThread)
                 .Add("globalInit", t.IsGlobalInit)
@@ -162,28 +173,35 @@ public static class OomMachineJson
                 .Add("coreDumpUntil", t.CoreDumpEnd?.Value)
                 .Add("threads", Map(t.ThreadList, th => new JsonObject().Add("tid", (long)th.Tid).Add("hasMm", th.HasMm)))
                 .Add("mm", Mm(t.Mm))
-                .Add("oomMm", Mm(t.OomMm)));
+                .Add("oomMm", Mm(t.OomMm));
             // Written only when known, so a machine without it exports as before.
-            if (t.CapSysAdmin is { } cap) ((JsonObject)tasks[tasks.Count - 1]!).Add("capSysAdmin", cap);
+            if (t.CapSysAdmin is { } cap) o.Add("capSysAdmin", cap);
+            return o;
         }
-        doc.Add("tasks", tasks);
+        doc.Add("tasks", new JsonLazyArray(Lazy(m.Tasks, Task)));
         // Written only when there are any, so a machine without shared objects reads and writes as before.
         if (m.Shared.Count > 0)
         {
-            doc.Add("shared", Map(m.Shared, s => new JsonObject()
+            // Read after the tasks are written: every mapper's id is known by then.
+            doc.Add("shared", new JsonLazyArray(Lazy(m.Shared, s => new JsonObject()
                 .Add("name", s.Name)
                 .Add("kind", s.Kind.ToString())
                 .Add("pages", s.Pages.Value)
-                .Add("cgroup", s.Memcg.Path)
+                .Add("cgroup", memcgPaths.Of(s.Memcg))
                 .Add("linked", s.Linked)
-                .Add("mappers", Map(s.Mappers.Where(mmIds.ContainsKey), mm => (object?)mmIds[mm]))));
+                .Add("mappers", Map(s.Mappers.Where(mmIds.ContainsKey), mm => (object?)mmIds[mm])))));
         }
 
-        doc.Add("log", Map(m.Log.Entries, e => new JsonObject()
+        doc.Add("log", new JsonLazyArray(Lazy(m.Log.Entries, e => new JsonObject()
             .Add("ns", e.TimestampNs)
             .Add("level", e.Level.ToString())
-            .Add("text", e.Text)));
+            .Add("text", e.Text))));
         return doc;
+    }
+
+    private static IEnumerable<object?> Lazy<T>(IEnumerable<T> items, Func<T, object?> map)
+    {
+        foreach (var i in items) yield return map(i);
     }
 
     private static List<object?> Map<T>(IEnumerable<T> items, Func<T, object?> map)
@@ -211,14 +229,19 @@ public static class OomMachineJson
 
     private static object Limit(OomMachine m, Pages limit) => limit == m.PageCounterMax ? Unlimited : limit.Value;
 
+    // Enum.GetValues and ToString per mm cost more than the rest of its fields.
+    private static readonly MmFlags[] FlagValues = (MmFlags[])Enum.GetValues(typeof(MmFlags));
+    private static readonly string[] FlagNames = Array.ConvertAll(FlagValues, f => f.ToString());
+
     private static List<object?> Flags(MmFlags flags)
     {
         var list = new List<object?>();
         long rest = (long)flags;
-        foreach (MmFlags f in Enum.GetValues(typeof(MmFlags)))
+        for (int i = 0; i < FlagValues.Length; i++)
         {
+            var f = FlagValues[i];
             if (f == MmFlags.None || (flags & f) != f) continue;
-            list.Add(f.ToString());
+            list.Add(FlagNames[i]);
             rest &= ~(long)f;
         }
         if (rest != 0) list.Add(rest); // bits without a name here are kept as a number
@@ -247,6 +270,12 @@ public static class OomMachineJson
     public static OomMachine Read(string json)
     {
         if (json is null) throw new ArgumentNullException(nameof(json));
+        return Read(() => new System.IO.StringReader(json));
+    }
+
+    // The whole document in memory, members in any order: for a document the streaming reader cannot take in one pass.
+    private static OomMachine ReadWhole(string json)
+    {
         var root = Json.Parse(json);
         if (root is not JsonObject doc)
             throw Invalid("The JSON is not an OomTools machine: it is not an object with \"schema\": \"" + Schema + "\".", "$");
@@ -273,16 +302,43 @@ public static class OomMachineJson
 
     private static OomEngineException Invalid(string message, object? target) => new(OomError.InvalidArgument, message, target);
 
+    /// <summary>The latest clock a document may carry: 100 years of uptime in nanoseconds, far from overflowing.</summary>
+    public const long MaxClockNs = 100L * 36525 * 24 * 3600 * 10_000_000;
+
     /// <summary>Typed access to the document's members, with errors that name the member's path.</summary>
     private sealed class DocumentReader
     {
         private readonly JsonObject doc;
         // The mms read with the tasks, by their id in the document (shared objects name their mappers by it).
-        private readonly Dictionary<long, (MemoryDescriptor Mm, string Text, string At)> mmsById = new();
+        // Each keeps a 64-bit digest of its fields, not their text: a million mms would otherwise hold their documents.
+        private readonly Dictionary<long, (MemoryDescriptor Mm, ulong Digest, string TaskAt, string Member)> mmsById = new();
+        private readonly Dictionary<MemoryCgroup, List<int>> taskOrders = new();
+        private int? globalInit;
+        private SettableClock? logClock;
+        private KernelLog? log;
 
         public DocumentReader(JsonObject doc) => this.doc = doc;
 
         public OomMachine Build()
+        {
+            var m = BuildMachine();
+            ForEach(doc, "memoryCgroups", m, Cgroup);
+            ForEach(doc, "cpusets", m, Cpuset);
+            ForEach(doc, "tasks", m, Task);
+            ForEach(doc, "shared", m, SharedObject);
+            ForEach(doc, "log", m, LogEntry);
+            return Finish(m);
+        }
+
+        private static void ForEach(JsonObject o, string name, OomMachine m, Action<OomMachine, JsonObject, string> read)
+        {
+            var list = Arr(o, name, "$", required: false);
+            if (list is null) return;
+            for (int i = 0; i < list.Count; i++) read(m, Item(list, i, "$." + name), $"$.{name}[{i}]");
+        }
+
+        /// <summary>The machine of the document's scalar members, nodes, sysctls and clock; no cgroup or task yet.</summary>
+        public OomMachine BuildMachine()
         {
             int pageSize = (int)Int(doc, "pageSize", "$", 4096, int.MinValue, int.MaxValue);
             var ramPages = new Pages(Long(doc, "ramPages", "$", null));
@@ -293,6 +349,8 @@ public static class OomMachineJson
             var state = Obj(doc, "state", "$", required: false);
             long clockNs = state is null ? 0 : Long(state, "clockNs", "$.state", 0);
             if (clockNs < 0) throw Invalid("$.state.clockNs cannot be negative.", clockNs);
+            if (clockNs > MaxClockNs)
+                throw Invalid($"$.state.clockNs {clockNs} is more than {MaxClockNs} ns (100 years of uptime): the clock could not move on without overflowing.", clockNs);
 
             var m = new OomMachine(ramPages, swapPages, pageSize, nodeSizes, name, cgVersion, new ManualClock(clockNs));
             m.UseKernel(Ver(doc, "kernelVersion", "$") ?? m.KernelVersion);
@@ -309,14 +367,15 @@ public static class OomMachineJson
             m.UsedPages = NullablePages(doc, "usedPages", "$");
             m.SlabUnreclaimablePages = new Pages(NonNegative(doc, "slabUnreclaimablePages", "$", 0));
             m.LruPages = new Pages(NonNegative(doc, "lruPages", "$", 0));
+            return m;
+        }
 
-            var taskOrders = ReadCgroups(m);
-            ReadCpusets(m);
-            ReadTasks(m);
-            ReadShared(m);
+        /// <summary>What needs every task first: the cgroups' task order, the killer's state and the log.</summary>
+        public OomMachine Finish(OomMachine m)
+        {
             ApplyTaskOrders(m, taskOrders);
-            ReadState(m, state ?? new JsonObject());
-            ReadLog(m);
+            ReadState(m, Obj(doc, "state", "$", required: false) ?? new JsonObject());
+            if (log is not null) m.RestoreLog(log.CloneWith(m.Clock));
             return m;
         }
 
@@ -336,188 +395,175 @@ public static class OomMachineJson
             return sizes.Count == 0 ? null : sizes;
         }
 
-        private Dictionary<MemoryCgroup, List<int>> ReadCgroups(OomMachine m)
+        /// <summary>One of <c>memoryCgroups</c>, in pre-order: its parent is listed before it.</summary>
+        public void Cgroup(OomMachine m, JsonObject o, string at)
         {
-            var orders = new Dictionary<MemoryCgroup, List<int>>();
-            var list = Arr(doc, "memoryCgroups", "$", required: false);
-            if (list is null) return orders;
-            for (int i = 0; i < list.Count; i++)
-            {
-                string at = $"$.memoryCgroups[{i}]";
-                var o = Item(list, i, "$.memoryCgroups");
-                string path = Str(o, "path", at, null)!;
-                var cg = OomMachine.NormalizePath(path) == "/" ? m.RootMemcg : m.CreateCgroup(path);
-                cg.MemoryMax = LimitOf(m, o, "memoryMax", at);
-                cg.SwapMax = LimitOf(m, o, "swapMax", at);
-                cg.MemswMax = LimitOf(m, o, "memswMax", at);
-                cg.Swappiness = NullableInt(o, "swappiness", at, 0, 200);
-                cg.OomGroup = Bool(o, "oomGroup", at, false);
-                cg.Usage = NullablePages(o, "usage", at);
-                cg.OomKillEvents = NonNegative(o, "oomKillEvents", at, 0);
-                cg.OomGroupKillEvents = NonNegative(o, "oomGroupKillEvents", at, 0);
-                cg.Oom = NonNegative(o, "oomEvents", at, 0);
-                cg.OomKillDisable = Bool(o, "oomKillDisable", at, false);
-                if (Arr(o, "taskOrder", at, required: false) is { } order)
-                    orders[cg] = Pids(order, at + ".taskOrder");
-            }
-            return orders;
+            string path = CanonicalPath(Str(o, "path", at, null)!, at, m.RootMemcg.Path, p => m.FindCgroup(p) is not null, OomError.CgroupNotFound);
+            bool root = path == "/";
+            if (root) CheckRootCgroup(o, at);
+            var cg = root ? m.RootMemcg : m.CreateCgroup(path);
+            cg.MemoryMax = LimitOf(m, o, "memoryMax", at);
+            cg.SwapMax = LimitOf(m, o, "swapMax", at);
+            cg.MemswMax = LimitOf(m, o, "memswMax", at);
+            cg.Swappiness = NullableInt(o, "swappiness", at, 0, 200);
+            cg.OomGroup = Bool(o, "oomGroup", at, false);
+            cg.Usage = NullablePages(o, "usage", at);
+            cg.OomKillEvents = NonNegative(o, "oomKillEvents", at, 0);
+            cg.OomGroupKillEvents = NonNegative(o, "oomGroupKillEvents", at, 0);
+            cg.Oom = NonNegative(o, "oomEvents", at, 0);
+            cg.OomKillDisable = Bool(o, "oomKillDisable", at, false);
+            if (Arr(o, "taskOrder", at, required: false) is { } order)
+                taskOrders[cg] = Pids(order, at + ".taskOrder");
         }
 
-        private void ReadCpusets(OomMachine m)
+        /// <summary>One of <c>cpusets</c>, in pre-order.</summary>
+        public void Cpuset(OomMachine m, JsonObject o, string at)
         {
-            var list = Arr(doc, "cpusets", "$", required: false);
-            if (list is null) return;
-            for (int i = 0; i < list.Count; i++)
+            string path = CanonicalPath(Str(o, "path", at, null)!, at, "/", p => m.FindCpuset(p) is not null, OomError.CpusetNotFound);
+            var mems = Mask(o, "mems", at);
+            bool hardwall = Bool(o, "hardwall", at, false);
+            if (OomMachine.NormalizePath(path) == "/")
             {
-                string at = $"$.cpusets[{i}]";
-                var o = Item(list, i, "$.cpusets");
-                string path = Str(o, "path", at, null)!;
-                var mems = Mask(o, "mems", at);
-                bool hardwall = Bool(o, "hardwall", at, false);
-                if (OomMachine.NormalizePath(path) == "/")
-                {
-                    m.RootCpuset.Mems = mems ?? m.NodesWithMemory;
-                    m.RootCpuset.Hardwall = !o.Has("hardwall") || hardwall;
-                }
-                else m.CreateCpuset(path, mems ?? throw Invalid($"{at}.mems is missing: a cpuset needs its memory nodes.", path), hardwall);
+                m.RootCpuset.Mems = mems ?? m.NodesWithMemory;
+                m.RootCpuset.Hardwall = !o.Has("hardwall") || hardwall;
             }
+            else m.CreateCpuset(path, mems ?? throw Invalid($"{at}.mems is missing: a cpuset needs its memory nodes.", path), hardwall);
         }
 
-        private void ReadTasks(OomMachine m)
+        // The first appearance of an mm id makes it; later ones must repeat it exactly.
+        private MemoryDescriptor? MmOf(JsonObject task, string member, string at)
         {
-            var list = Arr(doc, "tasks", "$", required: false);
-            if (list is null) return;
-            // The first appearance of an mm id makes it; later ones must repeat it exactly.
             var mms = mmsById;
-            MemoryDescriptor? MmOf(JsonObject task, string member, string at)
+            if (!task.TryGet(member, out var v) || v is null) return null;
+            string where = $"{at}.{member}";
+            if (v is not JsonObject o) throw Invalid($"{where} must be an object (or null).", member);
+            long id = Long(o, "id", where, null);
+            ulong digest = Json.Digest(o);
+            if (mms.TryGetValue(id, out var known))
             {
-                if (!task.TryGet(member, out var v) || v is null) return null;
-                string where = $"{at}.{member}";
-                if (v is not JsonObject o) throw Invalid($"{where} must be an object (or null).", member);
-                long id = Long(o, "id", where, null);
-                string text = Json.WriteCompact(o);
-                if (mms.TryGetValue(id, out var known))
-                {
-                    if (known.Text != text)
-                        throw Invalid($"{where} has mm id {id} like {known.At}, but different fields: processes sharing an mm must describe it the same way.", id);
-                    return known.Mm;
-                }
-                var mm = new MemoryDescriptor
-                {
-                    AnonPages = new Pages(NonNegative(o, "anonPages", where, 0)),
-                    FilePages = new Pages(NonNegative(o, "filePages", where, 0)),
-                    ShmemPages = new Pages(NonNegative(o, "shmemPages", where, 0)),
-                    SwapEntries = new Pages(NonNegative(o, "swapEntries", where, 0)),
-                    PageTableBytes = NonNegative(o, "pageTableBytes", where, 0),
-                    Flags = FlagsOf(o, where),
-                    MmapLockHeldForWrite = Bool(o, "mmapLockHeldForWrite", where, false),
-                    MmuNotifierBlocks = Bool(o, "mmuNotifierBlocks", where, false),
-                    MmapLockRelease = NullableJiffies(o, "mmapLockReleaseAt", where),
-                };
-                if (Arr(o, "vmas", where, required: false) is { } vmas)
-                {
-                    for (int k = 0; k < vmas.Count; k++)
-                    {
-                        string vat = $"{where}.vmas[{k}]";
-                        var vma = Item(vmas, k, where + ".vmas");
-                        string kindText = Str(vma, "kind", vat, null)!;
-                        if (!Enum.TryParse<VmaKind>(kindText, ignoreCase: true, out var kind) || !Enum.IsDefined(typeof(VmaKind), kind))
-                            throw Invalid($"{vat}.kind '{kindText}' is not a mapping kind ({string.Join(", ", Enum.GetNames(typeof(VmaKind)))}).", kindText);
-                        mm.Vmas.Add(new Vma(kind, NonNegative(vma, "residentPages", vat, 0), NonNegative(vma, "swapPages", vat, 0), Bool(vma, "notifierBlocks", vat, false)));
-                    }
-                }
-                mm.TotalVm = new Pages(NonNegative(o, "totalVm", where, mm.AnonPages.Value + mm.FilePages.Value + mm.ShmemPages.Value + mm.SwapEntries.Value));
-                mm.OwnerPid = (int)Int(o, "ownerPid", where, Int(task, "pid", at, null, 1, int.MaxValue), 1, int.MaxValue);
-                mm.Users = (int)Int(o, "users", where, 1, 0, int.MaxValue);
-                mms[id] = (mm, text, where);
-                return mm;
+                if (known.Digest != digest)
+                    throw Invalid($"{where} has mm id {id} like {known.TaskAt}.{known.Member}, but different fields: processes sharing an mm must describe it the same way.", id);
+                return known.Mm;
             }
-
-            for (int i = 0; i < list.Count; i++)
+            var mm = new MemoryDescriptor
             {
-                string at = $"$.tasks[{i}]";
-                var o = Item(list, i, "$.tasks");
-                int pid = (int)Int(o, "pid", at, null, 1, int.MaxValue);
-                var threads = ReadThreads(o, at, pid);
-                var spec = new OomTaskSpec
+                AnonPages = new Pages(NonNegative(o, "anonPages", where, 0)),
+                FilePages = new Pages(NonNegative(o, "filePages", where, 0)),
+                ShmemPages = new Pages(NonNegative(o, "shmemPages", where, 0)),
+                SwapEntries = new Pages(NonNegative(o, "swapEntries", where, 0)),
+                PageTableBytes = NonNegative(o, "pageTableBytes", where, 0),
+                Flags = FlagsOf(o, where),
+                MmapLockHeldForWrite = Bool(o, "mmapLockHeldForWrite", where, false),
+                MmuNotifierBlocks = Bool(o, "mmuNotifierBlocks", where, false),
+                MmapLockRelease = NullableJiffies(o, "mmapLockReleaseAt", where),
+            };
+            if (Arr(o, "vmas", where, required: false) is { } vmas)
+            {
+                for (int k = 0; k < vmas.Count; k++)
                 {
-                    Pid = pid,
-                    Name = Str(o, "comm", at, null)!,
-                    Uid = (int)Int(o, "uid", at, 0, 0, int.MaxValue),
-                    OomScoreAdj = Adj(o, "oomScoreAdj", at),
-                    OomScoreAdjMin = Adj(o, "oomScoreAdjMin", at),
-                    Cgroup = Str(o, "cgroup", at, "/"),
-                    Cpuset = Str(o, "cpuset", at, "/"),
-                    MempolicyBind = Mask(o, "mempolicyBind", at),
-                    // Every thread "detached" so AddTask makes no mm: the document's mm is put in place below.
-                    Threads = threads.Count,
-                    DetachedThreads = threads.Count,
-                    KernelThread = Bool(o, "kernelThread", at, false),
-                    GlobalInit = o.Has("globalInit") ? Bool(o, "globalInit", at, false) : null,
-                    Exiting = Bool(o, "exiting", at, false),
-                    GroupExiting = Bool(o, "groupExiting", at, false),
-                    CoreDumping = Bool(o, "coreDumping", at, false),
-                    InVfork = Bool(o, "inVfork", at, false),
-                    OomOrigin = Bool(o, "oomOrigin", at, false),
-                    Frozen = Bool(o, "frozen", at, false),
-                };
-                var mm = MmOf(o, "mm", at);
-                var oomMm = MmOf(o, "oomMm", at);
-                int tgid = (int)Int(o, "tgid", at, pid, 1, int.MaxValue);
-                var reaperTimer = NullableJiffies(o, "reaperTimerExpires", at);
-
-                var task = m.AddTask(spec);
-                task.Tgid = tgid;
-                task.leaderHasMm = threads[0].HasMm;
-                var others = new OomThread[threads.Count - 1];
-                for (int k = 1; k < threads.Count; k++) others[k - 1] = threads[k];
-                task.otherThreads = others;
-                task.Mm = mm;
-                task.OomMm = oomMm;
-                task.MemDie = Bool(o, "memDie", at, false);
-                task.ReaperTimer = reaperTimer;
-                task.ExitLatency = NullableJiffies(o, "exitLatencyJiffies", at);
-                task.CoreDumpEnd = NullableJiffies(o, "coreDumpUntil", at);
-                if (o.Has("capSysAdmin")) task.CapSysAdmin = Bool(o, "capSysAdmin", at, false);
+                    string vat = $"{where}.vmas[{k}]";
+                    var vma = Item(vmas, k, where + ".vmas");
+                    string kindText = Str(vma, "kind", vat, null)!;
+                    if (!Enum.TryParse<VmaKind>(kindText, ignoreCase: true, out var kind) || !Enum.IsDefined(typeof(VmaKind), kind))
+                        throw Invalid($"{vat}.kind '{kindText}' is not a mapping kind ({string.Join(", ", Enum.GetNames(typeof(VmaKind)))}).", kindText);
+                    mm.Vmas.Add(new Vma(kind, NonNegative(vma, "residentPages", vat, 0), NonNegative(vma, "swapPages", vat, 0), Bool(vma, "notifierBlocks", vat, false)));
+                }
             }
+            mm.TotalVm = new Pages(NonNegative(o, "totalVm", where, mm.AnonPages.Value + mm.FilePages.Value + mm.ShmemPages.Value + mm.SwapEntries.Value));
+            mm.OwnerPid = (int)Int(o, "ownerPid", where, Int(task, "pid", at, null, 1, int.MaxValue), 1, int.MaxValue);
+            mm.Users = (int)Int(o, "users", where, 1, 0, int.MaxValue);
+            mms[id] = (mm, digest, at, member);
+            return mm;
         }
 
-        private void ReadShared(OomMachine m)
+        /// <summary>One of <c>tasks</c>, in task-list order.</summary>
+        public void Task(OomMachine m, JsonObject o, string at)
         {
-            var list = Arr(doc, "shared", "$", required: false);
-            if (list is null) return;
-            for (int i = 0; i < list.Count; i++)
+            int pid = (int)Int(o, "pid", at, null, 1, int.MaxValue);
+            var threads = ReadThreads(o, at, pid);
+            var spec = new OomTaskSpec
             {
-                string at = $"$.shared[{i}]";
-                var o = Item(list, i, "$.shared");
-                string name = Str(o, "name", at, null)!;
-                string kindText = Str(o, "kind", at, null)!;
-                if (!Enum.TryParse<SharedMemoryKind>(kindText, ignoreCase: true, out var kind) || !Enum.IsDefined(typeof(SharedMemoryKind), kind))
-                    throw Invalid($"{at}.kind '{kindText}' is not a kind of shared memory ({string.Join(", ", Enum.GetNames(typeof(SharedMemoryKind)))}).", kindText);
-                long pages = NonNegative(o, "pages", at, null);
-                var memcg = m.FindCgroup(Str(o, "cgroup", at, "/")!) ?? throw Invalid($"{at}.cgroup names a memory cgroup that is not among memoryCgroups.", name);
-                bool linked = Bool(o, "linked", at, false);
-                var mappers = new List<MemoryDescriptor>();
-                if (Arr(o, "mappers", at, required: false) is { } ids)
+                Pid = pid,
+                Name = Str(o, "comm", at, null)!,
+                Uid = (int)Int(o, "uid", at, 0, 0, int.MaxValue),
+                OomScoreAdj = Adj(o, "oomScoreAdj", at),
+                OomScoreAdjMin = Adj(o, "oomScoreAdjMin", at),
+                Cgroup = Str(o, "cgroup", at, "/"),
+                Cpuset = Str(o, "cpuset", at, "/"),
+                MempolicyBind = Mask(o, "mempolicyBind", at),
+                // Every thread "detached" so AddTask makes no mm: the document's mm is put in place below.
+                Threads = threads.Count,
+                DetachedThreads = threads.Count,
+                KernelThread = Bool(o, "kernelThread", at, false),
+                GlobalInit = o.Has("globalInit") ? Bool(o, "globalInit", at, false) : null,
+                Exiting = Bool(o, "exiting", at, false),
+                GroupExiting = Bool(o, "groupExiting", at, false),
+                CoreDumping = Bool(o, "coreDumping", at, false),
+                InVfork = Bool(o, "inVfork", at, false),
+                OomOrigin = Bool(o, "oomOrigin", at, false),
+                Frozen = Bool(o, "frozen", at, false),
+            };
+            var mm = MmOf(o, "mm", at);
+            var oomMm = MmOf(o, "oomMm", at);
+            int tgid = (int)Int(o, "tgid", at, pid, 1, int.MaxValue);
+            // A process's tgid is its own pid: the leader's id names the thread group.
+            if (tgid != pid) throw Invalid($"{at}.tgid is {tgid}, but the process has pid {pid}: a thread group is named by its leader, so tgid must be the pid.", tgid);
+            var reaperTimer = NullableJiffies(o, "reaperTimerExpires", at);
+            if (spec.GlobalInit ?? (pid == 1 && !spec.KernelThread))
+            {
+                if (globalInit is { } other)
+                    throw Invalid($"{at} (pid {pid}) is a global init, and so is pid {other}: a machine has one init process (is_global_init).", pid);
+                globalInit = pid;
+            }
+
+            OomTask task;
+            try { task = m.AddTask(spec); }
+            // The engine's own refusal (DuplicatePid, CgroupNotFound, ...), told where in the document it is.
+            catch (OomEngineException e) { throw new OomEngineException(e.Error, $"{at} (pid {pid}): {e.Message}", e.Target); }
+            task.Tgid = tgid;
+            task.leaderHasMm = threads[0].HasMm;
+            var others = new OomThread[threads.Count - 1];
+            for (int k = 1; k < threads.Count; k++) others[k - 1] = threads[k];
+            task.otherThreads = others;
+            task.Mm = mm;
+            task.OomMm = oomMm;
+            task.MemDie = Bool(o, "memDie", at, false);
+            task.ReaperTimer = reaperTimer;
+            task.ExitLatency = NullableJiffies(o, "exitLatencyJiffies", at);
+            task.CoreDumpEnd = NullableJiffies(o, "coreDumpUntil", at);
+            if (o.Has("capSysAdmin")) task.CapSysAdmin = Bool(o, "capSysAdmin", at, false);
+        }
+
+        /// <summary>One of <c>shared</c>: after the tasks, whose mms it names.</summary>
+        public void SharedObject(OomMachine m, JsonObject o, string at)
+        {
+            string name = Str(o, "name", at, null)!;
+            string kindText = Str(o, "kind", at, null)!;
+            if (!Enum.TryParse<SharedMemoryKind>(kindText, ignoreCase: true, out var kind) || !Enum.IsDefined(typeof(SharedMemoryKind), kind))
+                throw Invalid($"{at}.kind '{kindText}' is not a kind of shared memory ({string.Join(", ", Enum.GetNames(typeof(SharedMemoryKind)))}).", kindText);
+            long pages = NonNegative(o, "pages", at, null);
+            var memcg = m.FindCgroup(Str(o, "cgroup", at, "/")!) ?? throw Invalid($"{at}.cgroup names a memory cgroup that is not among memoryCgroups.", name);
+            bool linked = Bool(o, "linked", at, false);
+            var mappers = new List<MemoryDescriptor>();
+            if (Arr(o, "mappers", at, required: false) is { } ids)
+            {
+                for (int k = 0; k < ids.Count; k++)
                 {
-                    for (int k = 0; k < ids.Count; k++)
-                    {
-                        if (ids[k] is not long id || !mmsById.TryGetValue(id, out var known))
-                            throw Invalid($"{at}.mappers[{k}] must be the id of an mm of the tasks; it is {Describe(ids[k])}.", ids[k]);
-                        mappers.Add(known.Mm);
-                    }
+                    if (ids[k] is not long id || !mmsById.TryGetValue(id, out var known))
+                        throw Invalid($"{at}.mappers[{k}] must be the id of an mm of the tasks; it is {Describe(ids[k])}.", ids[k]);
+                    mappers.Add(known.Mm);
                 }
-                if (mappers.Count == 0 && !linked)
-                    throw Invalid($"{at} '{name}' is mapped by no one and kept by no linked file: its pages would have been freed.", name);
-                try
-                {
-                    var obj = m.CreateShared(name, kind, new Pages(pages), memcg, linked);
-                    foreach (var mm in mappers) m.MapShared(mm, obj);
-                }
-                catch (OomEngineException e) when (e.Error != OomError.NegativeSize)
-                {
-                    throw Invalid($"{at}: {e.Message}", name);
-                }
+            }
+            if (mappers.Count == 0 && !linked)
+                throw Invalid($"{at} '{name}' is mapped by no one and kept by no linked file: its pages would have been freed.", name);
+            try
+            {
+                var obj = m.CreateShared(name, kind, new Pages(pages), memcg, linked);
+                foreach (var mm in mappers) m.MapShared(mm, obj);
+            }
+            catch (OomEngineException e) when (e.Error != OomError.NegativeSize)
+            {
+                throw Invalid($"{at}: {e.Message}", name);
             }
         }
 
@@ -525,7 +571,8 @@ public static class OomMachineJson
         {
             var threads = new List<OomThread>();
             var list = Arr(task, "threads", at, required: false);
-            if (list is null || list.Count == 0)
+            if (list is { Count: 0 }) throw Invalid($"{at}.threads is empty (pid {pid}): a process has at least its leader thread.", pid);
+            if (list is null)
             {
                 threads.Add(new OomThread(pid, true));
                 return threads;
@@ -605,23 +652,49 @@ public static class OomMachineJson
             if (reaping is not null || m.OomReaperThread is not null) (m.OomReaperThread ??= new OomReaperThread()).BusyWith = reaping;
         }
 
-        private void ReadLog(OomMachine m)
+        /// <summary>One of <c>log</c>, oldest first.</summary>
+        public void LogEntry(OomMachine m, JsonObject e, string at)
         {
-            var list = Arr(doc, "log", "$", required: false);
-            if (list is null || list.Count == 0) return;
-            var clock = new SettableClock();
-            var log = new KernelLog(clock);
-            for (int i = 0; i < list.Count; i++)
+            logClock ??= new SettableClock();
+            log ??= new KernelLog(logClock);
+            logClock.Nanoseconds = NonNegative(e, "ns", at, 0);
+            string levelText = Str(e, "level", at, "Info")!;
+            if (!Enum.TryParse<KernelLogLevel>(levelText, ignoreCase: true, out var level) || !Enum.IsDefined(typeof(KernelLogLevel), level))
+                throw Invalid($"{at}.level '{levelText}' is not a log level ({string.Join(", ", Enum.GetNames(typeof(KernelLogLevel)))}).", levelText);
+            log.Write(level, Str(e, "text", at, null)!);
+        }
+
+        /// <summary>
+        /// A cgroup's path as the document lists it: canonical (<c>/</c>, or <c>/a/b</c> without empty, <c>.</c> or
+        /// <c>..</c> parts or a trailing <c>/</c>) and under a parent listed before it.
+        /// </summary>
+        private static string CanonicalPath(string path, string at, string rootPath, Func<string, bool> exists, OomError notFound)
+        {
+            if (path == rootPath) return path;
+            var parts = path.Split('/');
+            bool canonical = path.Length > 1 && parts[0].Length == 0;
+            for (int k = 1; canonical && k < parts.Length; k++)
+                canonical = parts[k].Length > 0 && parts[k] != "." && parts[k] != ".." && parts[k].Trim().Length == parts[k].Length;
+            if (!canonical)
+                throw Invalid($"{at}.path '{path}' is not a canonical cgroup path ('/', or '/a/b': no empty, '.' or '..' parts, no trailing '/', no spaces around a name), as this version writes it.", path);
+            string parent = path.Substring(0, path.LastIndexOf('/'));
+            if (parent.Length == 0) parent = "/";
+            if (!exists(parent))
+                throw new OomEngineException(notFound, $"{at}.path '{path}': its parent '{parent}' is not listed before it (cgroups are listed parents first).", path);
+            return path;
+        }
+
+        /// <summary>The root memory cgroup has no limits, no oom.group and no oom_kill_disable to set.</summary>
+        private static void CheckRootCgroup(JsonObject o, string at)
+        {
+            foreach (var limit in new[] { "memoryMax", "swapMax", "memswMax" })
             {
-                string at = $"$.log[{i}]";
-                var e = Item(list, i, "$.log");
-                clock.Nanoseconds = NonNegative(e, "ns", at, 0);
-                string levelText = Str(e, "level", at, "Info")!;
-                if (!Enum.TryParse<KernelLogLevel>(levelText, ignoreCase: true, out var level) || !Enum.IsDefined(typeof(KernelLogLevel), level))
-                    throw Invalid($"{at}.level '{levelText}' is not a log level ({string.Join(", ", Enum.GetNames(typeof(KernelLogLevel)))}).", levelText);
-                log.Write(level, Str(e, "text", at, null)!);
+                var v = Get(o, limit, at, false);
+                if (v is not null && !(v is string s && s == Unlimited))
+                    throw Invalid($"{at}.{limit} is {Describe(v)}: the root memory cgroup has no limit (it must be \"{Unlimited}\").", limit);
             }
-            m.RestoreLog(log.CloneWith(m.Clock));
+            if (Bool(o, "oomGroup", at, false)) throw Invalid($"{at}.oomGroup is true: the root memory cgroup has no memory.oom.group.", "oomGroup");
+            if (Bool(o, "oomKillDisable", at, false)) throw Invalid($"{at}.oomKillDisable is true: the root memory cgroup's oom_kill_disable cannot be set.", "oomKillDisable");
         }
 
         private sealed class SettableClock : IClock
@@ -775,7 +848,7 @@ public static class OomMachineJson
             return (MmFlags)bits;
         }
 
-        private static string Describe(object? v) => v switch
+        public static string Describe(object? v) => v switch
         {
             null => "null",
             string s => "the string \"" + (s.Length > 40 ? s.Substring(0, 40) + "..." : s) + "\"",

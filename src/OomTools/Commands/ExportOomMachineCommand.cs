@@ -8,7 +8,8 @@ namespace OomTools.Commands;
 
 /// <summary>
 /// Export-OomMachine: a machine as an <c>oomtools.machine/v1</c> JSON document — to a file (-Path or
-/// -LiteralPath, under ShouldProcess), or as a string when no path is given. Import-OomMachine reads it back.
+/// -LiteralPath, under ShouldProcess), written as it is made, or as a string when no path is given.
+/// Import-OomMachine reads it back.
 /// </summary>
 [Cmdlet(VerbsData.Export, "OomMachine", DefaultParameterSetName = OomExportCmdlet.TextSet, SupportsShouldProcess = true)]
 [OutputType(typeof(string), ParameterSetName = new[] { OomExportCmdlet.TextSet })]
@@ -23,15 +24,15 @@ public sealed class ExportOomMachineCommand : OomExportCmdlet
     /// <summary>Writes each piped machine's JSON document to the pipeline or the file.</summary>
     protected override void ProcessRecord()
     {
-        string json;
-        try { json = Locked(Machine, () => OomMachineJson.Write(Machine)); }
-        catch (Exception ex) when (ex is Engine.OomEngineException or ArgumentException)
-        {
-            WriteError(ToErrorRecord(ex, Machine));
-            return;
-        }
         if (ToPipeline)
         {
+            string json;
+            try { json = Locked(Machine, () => OomMachineJson.Write(Machine)); }
+            catch (Exception ex) when (ex is Engine.OomEngineException or ArgumentException)
+            {
+                WriteError(ToErrorRecord(ex, Machine));
+                return;
+            }
             WriteObject(json);
             return;
         }
@@ -41,6 +42,19 @@ public sealed class ExportOomMachineCommand : OomExportCmdlet
         if (!ClaimForOneMachine(full, $"Machine '{Machine.Name}' was not written: '{full}' already holds machine from this command, and a file holds one machine. Give each machine its own file.", Machine))
             return;
         if (!ShouldProcess(full, $"Write machine '{Machine.Name}' ({Machine.Tasks.Count} processes) as {OomMachineJson.Schema} JSON")) return;
-        WriteFile(full, json);
+        // Written as it is made: a machine of a million tasks never becomes one string.
+        try
+        {
+            // Under the machine's lock for the whole write: another runspace cannot change it half-way.
+            WriteFile(full, writer => Locked(Machine, () =>
+            {
+                OomMachineJson.Write(Machine, writer);
+                writer.Write('\n');
+            }));
+        }
+        catch (Exception ex) when (ex is Engine.OomEngineException or ArgumentException)
+        {
+            WriteError(ToErrorRecord(ex, Machine));
+        }
     }
 }

@@ -95,19 +95,19 @@ public sealed class ImportOomMachineCommand : OomCmdlet
 
     private void FromFile(string file)
     {
-        string text;
-        try { text = OutputFile.Read(file); }
+        // Read as a stream, one task at a time: a machine of a million tasks never becomes one string.
+        try { Build(() => OomMachineJson.Read(() => new StreamReader(file, OutputFile.Utf8, detectEncodingFromByteOrderMarks: true)), file); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(new ErrorRecord(e, "FileReadError", ErrorCategory.ReadError, file));
-            return;
         }
-        FromText(text, file);
     }
 
-    private void FromText(string text, object target)
+    private void FromText(string text, object target) => Build(() => OomMachineJson.Read(text), target);
+
+    private void Build(Func<OomMachine> read, object target)
     {
-        try { WriteObject(OomMachineJson.Read(text)); }
+        try { WriteObject(read()); }
         catch (Exception ex) when (ex is OomEngineException or FormatException or ArgumentException)
         {
             var record = ToErrorRecord(ex, target);

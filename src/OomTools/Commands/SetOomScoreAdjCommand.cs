@@ -12,14 +12,16 @@ namespace OomTools.Commands;
 /// Set-OomScoreAdj: writes oom_score_adj the way the kernel takes it — /proc/PID/oom_score_adj (-1000..1000) or
 /// the legacy /proc/PID/oom_adj (-17..15) with the kernel's conversions, the oom_score_adj_min rule for writers
 /// without CAP_SYS_RESOURCE, and propagation to processes sharing the mm. Refusals are errors named after the
-/// kernel's errno (EACCES, EINVAL, ERANGE, ESRCH). -Live writes a real process's file on this host.
+/// kernel's errno (EACCES, EINVAL, ERANGE, ESRCH). -Live writes a real process's file on this host: a pid given
+/// explicitly, or a task piped from Get-OomSnapshot of this boot of this host whose pid is still the process read;
+/// it confirms as a high-impact change.
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "OomScoreAdj", SupportsShouldProcess = true, DefaultParameterSetName = ByPidSet)]
 [OutputType(typeof(OomScoreAdjChange), ParameterSetName = new[] { ByPidSet, ByObjectSet })]
 [OutputType(typeof(LiveOomScoreAdjWrite), ParameterSetName = new[] { LiveSet })]
 public sealed class SetOomScoreAdjCommand : OomCmdlet
 {
-    private const string ByPidSet = "ByPid", ByObjectSet = "ByObject", LiveSet = "Live";
+    private const string ByPidSet = "ByPid", ByObjectSet = "ByObject", LiveSet = "Live", LiveObjectSet = "LiveObject";
 
     /// <summary>The simulated machine that holds the processes (not with -Live).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByPidSet)]
@@ -36,18 +38,24 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int[] Pid { get; set; } = null!;
 
-    /// <summary>The processes to write, as OomTask objects of -Machine; one no longer on it is ESRCH.</summary>
+    /// <summary>
+    /// The processes to write, as OomTask objects of -Machine (one no longer on it is ESRCH); with -Live, tasks of a
+    /// Get-OomSnapshot of this host, each written only while its pid is still the process read.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ByObjectSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ParameterSetName = LiveObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OomTask[] InputObject { get; set; } = null!;
 
     /// <summary>The text written to oom_score_adj (as the kernel parses it: 500, -1000, 0x10 …).</summary>
     [Parameter(Position = 1)]
     [Alias("OomScoreAdj")]
+    [ValidateNotNullOrEmpty]
     public string? Value { get; set; }
 
     /// <summary>Write the legacy /proc/PID/oom_adj instead (-17 disables, -16..15).</summary>
     [Parameter]
+    [ValidateNotNullOrEmpty]
     public string? OomAdj { get; set; }
 
     /// <summary>The writer has CAP_SYS_RESOURCE: may go below oom_score_adj_min, and sets it.</summary>
@@ -55,17 +63,25 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     [Parameter(ParameterSetName = ByObjectSet)]
     public SwitchParameter Privileged { get; set; }
 
-    /// <summary>Write the real file of a process on this host (asks for confirmation unless -Force).</summary>
+    /// <summary>
+    /// Write the real file of a process on this host: a high-impact change, confirmed unless -Force or -Confirm:$false.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = LiveSet)]
+    [Parameter(Mandatory = true, ParameterSetName = LiveObjectSet)]
     public SwitchParameter Live { get; set; }
 
     /// <summary>With -Live, write without asking for confirmation.</summary>
     [Parameter(ParameterSetName = LiveSet)]
+    [Parameter(ParameterSetName = LiveObjectSet)]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>With -Live, the /proc tree to write into.</summary>
+    /// <summary>With -Live, the /proc tree to write into: a folder of the file system provider.</summary>
     [Parameter(ParameterSetName = LiveSet)]
+    [Parameter(ParameterSetName = LiveObjectSet)]
+    [ValidateNotNullOrEmpty]
     public string ProcRoot { get; set; } = "/proc";
+
+    private LiveTarget? live;
 
     /// <summary>Stops the command (InvalidArgument) unless exactly one of -Value and -OomAdj is given.</summary>
     protected override void BeginProcessing()
@@ -73,6 +89,8 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
         if ((Value is null) == (OomAdj is null))
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give exactly one of -Value (oom_score_adj) or -OomAdj (legacy oom_adj)."),
                 ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, null));
+        // Pipeline binding has not happened yet: a -Pid bound now was typed by the user.
+        if (Live) live = LiveTarget.Open(this, ProcRoot, pidGivenExplicitly: IsBound(nameof(Pid)));
     }
 
     /// <summary>
@@ -81,7 +99,7 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == LiveSet) { foreach (var pid in Pid) WriteLive(pid); return; }
+        if (live is not null) { live.Write(ParameterSetName == LiveObjectSet ? InputObject : null, Pid, Value, OomAdj, Force); return; }
         var refused = new System.Collections.Generic.List<ErrorRecord>();
         var written = new System.Collections.Generic.List<OomScoreAdjChange>();
         // Checked and written under the machine's lock, so no other runspace changes it in between.
@@ -118,23 +136,7 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
         }
     }
 
-    private void WriteLive(int pid)
-    {
-        var path = ProcOomScoreAdjFile.PathOf(GetUnresolvedProviderPathFromPSPath(ProcRoot), pid, legacy: Value is null);
-        var text = Value ?? OomAdj!;
-        if (!ShouldProcess(path, $"Write '{text}'")) return;
-        if (!Force && !ShouldContinue($"Write '{text}' to {path}? This changes which process the real kernel kills.", "Set-OomScoreAdj -Live")) return;
-        var errno = ProcOomScoreAdjFile.Write(path, text, out var result);
-        if (errno != Errno.Success)
-        {
-            WriteError(ErrnoRecord(errno, $"{path}: {result}", pid));
-            return;
-        }
-        WriteVerbose($"Wrote '{text}' to {path}.");
-        WriteObject(new LiveOomScoreAdjWrite(pid, path, text, result));
-    }
-
-    private static ErrorRecord ErrnoRecord(Errno errno, string message, object target) => new(
+    internal static ErrorRecord ErrnoRecord(Errno errno, string message, object target) => new(
         new InvalidOperationException($"{errno}: {message}"), errno.ToString(),
         errno switch
         {

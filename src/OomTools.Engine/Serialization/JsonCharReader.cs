@@ -1,0 +1,296 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace OomTools.Engine.Serialization;
+
+/// <summary>
+/// The JSON (RFC 8259) reader under <see cref="Json.Parse"/> and the machine document's streaming reader: reads
+/// from a <see cref="TextReader"/> through a small buffer, one value at a time, so a document of any size is read
+/// in the memory of its largest value the caller asks for. Integers are read exactly as <see cref="long"/>; a
+/// syntax error is a <see cref="FormatException"/> naming the line and column.
+/// </summary>
+internal sealed class JsonCharReader
+{
+    private readonly TextReader source;
+    private readonly char[] buffer = new char[16 * 1024];
+    private readonly StringBuilder text = new();
+    private int length, index;
+    // Where the next character is: what an error names.
+    private int line = 1, column = 1;
+
+    public JsonCharReader(TextReader source) => this.source = source ?? throw new ArgumentNullException(nameof(source));
+
+    public bool AtEnd => Peek() < 0;
+
+    /// <summary>The next character, or -1 at the end.</summary>
+    public int Peek()
+    {
+        if (index < length) return buffer[index];
+        length = source.Read(buffer, 0, buffer.Length);
+        index = 0;
+        return length > 0 ? buffer[0] : -1;
+    }
+
+    private char Next()
+    {
+        if (Peek() < 0) throw Error("the document ends too early");
+        char c = buffer[index++];
+        if (c == '\n') { line++; column = 1; } else column++;
+        return c;
+    }
+
+    /// <summary>The place of the next character, for an error about something that starts there.</summary>
+    public (int Line, int Column) Mark => (line, column);
+
+    public FormatException Error(string what) => ErrorAt(Mark, what);
+
+    public static FormatException ErrorAt((int Line, int Column) at, string what) =>
+        new($"Not valid JSON at line {at.Line}, column {at.Column}: {what}.");
+
+    /// <summary>A byte-order mark that survived decoding is not part of the document.</summary>
+    public void SkipByteOrderMark()
+    {
+        if (Peek() == '\uFEFF') Next();
+    }
+
+    public void SkipWhitespace()
+    {
+        while (Peek() >= 0)
+        {
+            // Straight over the buffer: indentation is most of a written document.
+            while (index < length)
+            {
+                char c = buffer[index];
+                if (c == '\n') { line++; column = 1; }
+                else if (c is ' ' or '\t' or '\r') column++;
+                else return;
+                index++;
+            }
+        }
+    }
+
+    /// <summary>Consumes <paramref name="c"/>, or throws <paramref name="what"/> at the character found instead.</summary>
+    public void Expect(char c, string what)
+    {
+        if (Peek() != c) throw Error(what);
+        Next();
+    }
+
+    /// <summary>Consumes <paramref name="c"/> when it is next.</summary>
+    public bool TryTake(char c)
+    {
+        if (Peek() != c) return false;
+        Next();
+        return true;
+    }
+
+    public object? ReadValue(int depth)
+    {
+        if (depth > Json.MaxDepth) throw Error($"the document is nested more than {Json.MaxDepth} levels deep");
+        int c = Peek();
+        if (c < 0) throw Error("the document ends where a value should be");
+        switch (c)
+        {
+            case '{': return ReadObject(depth);
+            case '[': return ReadArray(depth);
+            case '"': return ReadName(); // values repeat too: "/", "max", a comm
+            case 't': ExpectWord("true"); return JsonObject.Box(true);
+            case 'f': ExpectWord("false"); return JsonObject.Box(false);
+            case 'n': ExpectWord("null"); return null;
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) return ReadNumber();
+                throw Error($"'{(char)c}' cannot start a value");
+        }
+    }
+
+    private void ExpectWord(string word)
+    {
+        var at = Mark;
+        foreach (char w in word)
+        {
+            if (Peek() != w) throw ErrorAt(at, $"expected '{word}'");
+            Next();
+        }
+    }
+
+    private JsonObject ReadObject(int depth)
+    {
+        var obj = new JsonObject();
+        Next(); // {
+        SkipWhitespace();
+        if (TryTake('}')) return obj;
+        while (true)
+        {
+            SkipWhitespace();
+            if (Peek() != '"') throw Error("expected a member name in double quotes");
+            var at = Mark;
+            var name = ReadName();
+            SkipWhitespace();
+            Expect(':', "expected ':' after a member name");
+            SkipWhitespace();
+            var value = ReadValue(depth + 1);
+            if (obj.Has(name)) throw ErrorAt(at, $"the member \"{name}\" appears twice in one object");
+            obj.Add(name, value);
+            if (EndOfMember('}', "an object")) return obj;
+        }
+    }
+
+    /// <summary>After a member or item: true at the closing <paramref name="close"/>, false after a ','.</summary>
+    public bool EndOfMember(char close, string inside)
+    {
+        SkipWhitespace();
+        if (AtEnd) throw Error($"the document ends inside {inside}");
+        if (TryTake(',')) return false;
+        if (TryTake(close)) return true;
+        throw Error(close == '}' ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array");
+    }
+
+    private List<object?> ReadArray(int depth)
+    {
+        var list = new List<object?>();
+        Next(); // [
+        SkipWhitespace();
+        if (TryTake(']')) return list;
+        while (true)
+        {
+            SkipWhitespace();
+            list.Add(ReadValue(depth + 1));
+            if (EndOfMember(']', "an array")) return list;
+        }
+    }
+
+    // Member names repeat in every object of a document: each is made into a string once.
+    private readonly string?[] names = new string?[512];
+
+    /// <summary>A member name: as <see cref="ReadString"/>, but a name seen before is the same string again.</summary>
+    public string ReadName()
+    {
+        if (Peek() == '"')
+        {
+            int start = index + 1, end = start;
+            uint hash = 2166136261;
+            while (end < length && buffer[end] is not ('"' or '\\') && buffer[end] >= ' ') hash = (hash ^ buffer[end++]) * 16777619;
+            if (end < length && buffer[end] == '"')
+            {
+                int n = end - start;
+                ref string? slot = ref names[hash % (uint)names.Length];
+                if (slot is null || slot.Length != n || !SameChars(slot, start)) slot = new string(buffer, start, n);
+                column += n + 2;
+                index = end + 1;
+                return slot;
+            }
+        }
+        return ReadString();
+    }
+
+    private bool SameChars(string s, int start)
+    {
+        for (int i = 0; i < s.Length; i++)
+            if (buffer[start + i] != s[i]) return false;
+        return true;
+    }
+
+    public string ReadString()
+    {
+        Next(); // opening quote
+        text.Clear();
+        while (true)
+        {
+            if (AtEnd) throw Error("the document ends inside a string");
+            // The plain characters up to a quote, backslash or control character, in one append.
+            int start = index;
+            while (index < length && buffer[index] is not ('"' or '\\') && buffer[index] >= ' ') index++;
+            if (index > start)
+            {
+                text.Append(buffer, start, index - start);
+                column += index - start;
+                continue;
+            }
+            var at = Mark;
+            char c = Next();
+            if (c == '"') return text.ToString();
+            if (c < ' ') throw ErrorAt(at, "a control character must be escaped inside a string");
+            if (c != '\\') { text.Append(c); continue; }
+            if (AtEnd) throw Error("the document ends inside an escape");
+            at = Mark;
+            char e = Next();
+            switch (e)
+            {
+                case '"': text.Append('"'); break;
+                case '\\': text.Append('\\'); break;
+                case '/': text.Append('/'); break;
+                case 'b': text.Append('\b'); break;
+                case 'f': text.Append('\f'); break;
+                case 'n': text.Append('\n'); break;
+                case 'r': text.Append('\r'); break;
+                case 't': text.Append('\t'); break;
+                case 'u':
+                    int code = 0;
+                    for (int k = 0; k < 4; k++)
+                    {
+                        int h = Peek();
+                        int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+                        if (d < 0) throw Error("\\u must be followed by four hex digits");
+                        Next();
+                        code = code * 16 + d;
+                    }
+                    text.Append((char)code);
+                    break;
+                default:
+                    throw ErrorAt(at, $"'\\{e}' is not a JSON escape");
+            }
+        }
+    }
+
+    private object ReadNumber()
+    {
+        // A plain integer within the buffer, without a string in between.
+        int p = index;
+        bool minus = p < length && buffer[p] == '-';
+        if (minus) p++;
+        int digits = p;
+        long v = 0;
+        while (p < length && buffer[p] >= '0' && buffer[p] <= '9' && p - digits < 18) v = v * 10 + (buffer[p++] - '0');
+        if (p > digits && p < length && (buffer[p] is < '0' or > '9') && buffer[p] is not ('.' or 'e' or 'E') && !(buffer[digits] == '0' && p - digits > 1))
+        {
+            column += p - index;
+            index = p;
+            if (minus) v = -v;
+            return JsonObject.Box(v);
+        }
+        text.Clear();
+        if (Peek() == '-') text.Append(Next());
+        if (!IsDigit(Peek())) throw Error("a '-' must be followed by digits");
+        if (Peek() == '0') text.Append(Next());
+        else Digits();
+        bool integer = true;
+        if (Peek() == '.')
+        {
+            integer = false;
+            text.Append(Next());
+            if (!IsDigit(Peek())) throw Error("a decimal point must be followed by digits");
+            Digits();
+        }
+        if (Peek() is 'e' or 'E')
+        {
+            integer = false;
+            text.Append(Next());
+            if (Peek() is '+' or '-') text.Append(Next());
+            if (!IsDigit(Peek())) throw Error("an exponent must have digits");
+            Digits();
+        }
+        var s = text.ToString();
+        if (integer && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return JsonObject.Box(n);
+        return new JsonNumber(s);
+    }
+
+    private void Digits()
+    {
+        while (IsDigit(Peek())) text.Append(Next());
+    }
+
+    private static bool IsDigit(int c) => c >= '0' && c <= '9';
+}

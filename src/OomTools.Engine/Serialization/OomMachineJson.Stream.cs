@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using OomTools.Engine.Model;
+
+namespace OomTools.Engine.Serialization;
+
+/// <summary>The machine document read as a stream: one cgroup, task, shared object or log entry at a time.</summary>
+public static partial class OomMachineJson
+{
+    // The members a machine is built from before its cgroups and tasks: all of them come first in a written document.
+    private static readonly HashSet<string> HeaderMembers = new(StringComparer.Ordinal)
+    {
+        "schema", "name", "pageSize", "ramPages", "swapPages", "nodes", "kernelVersion", "scoringVersion", "hz",
+        "defaultExitLatencyJiffies", "cgroupVersion", "sysctls", "usedPages", "slabUnreclaimablePages", "lruPages", "state",
+    };
+
+    // The arrays read item by item, and those that must be read before each (a task names its cgroup and cpuset,
+    // a shared object the mms of the tasks).
+    private static readonly Dictionary<string, string[]> StreamedArrays = new(StringComparer.Ordinal)
+    {
+        ["memoryCgroups"] = Array.Empty<string>(),
+        ["cpusets"] = Array.Empty<string>(),
+        ["tasks"] = new[] { "memoryCgroups", "cpusets" },
+        ["shared"] = new[] { "memoryCgroups", "tasks" },
+        ["log"] = Array.Empty<string>(),
+    };
+
+    /// <summary>
+    /// Rebuilds the machine of the document <paramref name="open"/> reads, as <see cref="Read(string)"/> does, holding
+    /// one task at a time rather than the whole document: a document as this version writes it (every top-level
+    /// member before the cgroups, cgroups and cpusets before the tasks) is read in one pass, in memory proportional
+    /// to the machine it makes. A document in another order is read again whole (<paramref name="open"/> is called a
+    /// second time), so any order of members is still read.
+    /// </summary>
+    /// <param name="open">Opens the document from its start; called once, or twice for a document in another order.</param>
+    public static OomMachine Read(Func<TextReader> open)
+    {
+        if (open is null) throw new ArgumentNullException(nameof(open));
+        using (var reader = open())
+        {
+            var machine = TryReadStreaming(new JsonCharReader(reader));
+            if (machine is not null) return machine;
+        }
+        using var again = open();
+        return ReadWhole(again.ReadToEnd());
+    }
+
+    /// <summary>Thrown when the document is not in the order one pass can read.</summary>
+    private sealed class NotInStreamOrder : Exception
+    {
+    }
+
+    /// <summary>The machine, or null when the document must be read whole.</summary>
+    private static OomMachine? TryReadStreaming(JsonCharReader r)
+    {
+        r.SkipByteOrderMark();
+        r.SkipWhitespace();
+        if (r.Peek() != '{')
+        {
+            // Not an object: refused as the whole reading refuses it, without reading an endless source twice.
+            r.ReadValue(0);
+            r.SkipWhitespace();
+            if (!r.AtEnd) throw r.Error("there is more text after the end of the JSON document");
+            throw Invalid("The JSON is not an OomTools machine: it is not an object with \"schema\": \"" + Schema + "\".", "$");
+        }
+        r.Expect('{', "expected '{'");
+        var header = new JsonObject();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        DocumentReader? reader = null;
+        OomMachine? m = null;
+        bool complete = false;
+        try
+        {
+            r.SkipWhitespace();
+            if (!r.TryTake('}'))
+            {
+                while (true)
+                {
+                    r.SkipWhitespace();
+                    if (r.Peek() != '"') throw r.Error("expected a member name in double quotes");
+                    var at = r.Mark;
+                    var name = r.ReadString();
+                    r.SkipWhitespace();
+                    r.Expect(':', "expected ':' after a member name");
+                    r.SkipWhitespace();
+                    if (!seen.Add(name))
+                    {
+                        r.ReadValue(1);
+                        throw JsonCharReader.ErrorAt(at, $"the member \"{name}\" appears twice in one object");
+                    }
+                    if (StreamedArrays.TryGetValue(name, out var before))
+                    {
+                        foreach (var b in before)
+                            if (!seen.Contains(b)) throw new NotInStreamOrder();
+                        if (m is null)
+                        {
+                            CheckSchema(header);
+                            complete = HeaderMembers.IsSubsetOf(seen);
+                            reader = new DocumentReader(header);
+                            m = reader.BuildMachine();
+                        }
+                        ReadArray(r, name, m, reader!);
+                    }
+                    else if (HeaderMembers.Contains(name))
+                    {
+                        if (m is not null) throw new NotInStreamOrder();
+                        header.Add(name, r.ReadValue(1));
+                    }
+                    else r.ReadValue(1); // a member this version does not know is skipped, as the whole reading does
+                    if (r.EndOfMember('}', "an object")) break;
+                }
+            }
+            r.SkipWhitespace();
+            if (!r.AtEnd) throw r.Error("there is more text after the end of the JSON document");
+            if (m is null)
+            {
+                CheckSchema(header);
+                reader = new DocumentReader(header);
+                m = reader.BuildMachine();
+            }
+            return reader!.Finish(m);
+        }
+        catch (NotInStreamOrder) { return null; }
+        // A hand-written document that lacks some of the first members: its error is the one the whole reading gives.
+        catch (Exception e) when (!complete && e is OomEngineException or FormatException) { return null; }
+    }
+
+    private static void ReadArray(JsonCharReader r, string name, OomMachine m, DocumentReader reader)
+    {
+        Action<OomMachine, JsonObject, string> read = name switch
+        {
+            "memoryCgroups" => reader.Cgroup,
+            "cpusets" => reader.Cpuset,
+            "tasks" => reader.Task,
+            "shared" => reader.SharedObject,
+            _ => reader.LogEntry,
+        };
+        if (r.Peek() != '[')
+        {
+            // null (absent) is read as the whole reading does; anything else is refused the same way.
+            var value = r.ReadValue(1);
+            if (value is not null) throw Invalid($"$.{name} must be an array; it is {DocumentReader.Describe(value)}.", name);
+            return;
+        }
+        r.Expect('[', "expected '['");
+        r.SkipWhitespace();
+        if (r.TryTake(']')) return;
+        for (int i = 0; ; i++)
+        {
+            r.SkipWhitespace();
+            var item = r.ReadValue(2);
+            if (item is not JsonObject o) throw Invalid($"$.{name}[{i}] must be an object; it is {DocumentReader.Describe(item)}.", i);
+            read(m, o, $"$.{name}[{i}]");
+            if (r.EndOfMember(']', "an array")) return;
+        }
+    }
+}
