@@ -95,13 +95,15 @@ public sealed class ImportOomMachineCommand : OomCmdlet
 
     private void FromFile(string file)
     {
-        string text;
-        try { text = OutputFile.Read(file); }
+        string? text;
+        ErrorRecord? bound;
+        try { text = MachineFileReader.Read(file, out bound); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(new ErrorRecord(e, "FileReadError", ErrorCategory.ReadError, file));
             return;
         }
+        if (text is null) { WriteError(bound!); return; }
         FromText(text, file);
     }
 
