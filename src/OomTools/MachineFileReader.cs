@@ -39,13 +39,13 @@ internal static class MachineFileReader
             if (nul >= 0)
             {
                 error = new ErrorRecord(new InvalidDataException(
-                    $"'{full}' holds a NUL character at character {text.Length + nul:N0}: not a JSON machine document (a device such as /dev/zero, or a binary file)."),
+                    FormattableString.Invariant($"'{full}' holds a NUL character at character {text.Length + nul:N0}: not a JSON machine document (a device such as /dev/zero, or a binary file).")),
                     ErrorIds.NotText, ErrorCategory.InvalidData, full);
                 return null;
             }
             if (text.Length + (long)n > MaxLength)
             {
-                error = TooLarge(full, $"more than {MaxLength:N0} characters");
+                error = TooLarge(full, FormattableString.Invariant($"more than {MaxLength:N0} characters"));
                 return null;
             }
             text.Append(buffer, 0, n);
@@ -54,6 +54,6 @@ internal static class MachineFileReader
     }
 
     private static ErrorRecord TooLarge(string full, string size) =>
-        new(new InvalidDataException($"'{full}' holds {size}; Import-OomMachine reads machine files of at most {MaxLength:N0} characters (1 GB)."),
+        new(new InvalidDataException(FormattableString.Invariant($"'{full}' holds {size}; Import-OomMachine reads machine files of at most {MaxLength:N0} characters (1 GB).")),
             ErrorIds.InputTooLarge, ErrorCategory.LimitsExceeded, full);
 }

@@ -430,7 +430,7 @@ Describe 'Import-OomReport' {
             $r[-1].SelectedPid | Should -Be 517
             $r[-1].Tasks.Count | Should -Be 35
             @($wv).Count | Should -Be 1
-            "$($wv[0])" | Should -BeLike "$file*line 1 is $($long.Length.ToString('N0'))*first 65,536*"
+            "$($wv[0])" | Should -BeLike "$file*line 1 is $($long.Length.ToString('N0', [cultureinfo]::InvariantCulture))*first 65,536*"
             $piped = @($long, (Get-Content -LiteralPath $Clamd -Raw) | Import-OomReport -WarningVariable pwv -WarningAction SilentlyContinue)
             $piped[-1].SelectedPid | Should -Be 517
             "$($pwv[0])" | Should -BeLike '(pipeline)*line 1 is*'

@@ -91,7 +91,7 @@ public sealed class LogLineReader
             Count(c);
             if (length > MaxUnendedLine)
                 throw new LogLineTooLongException(
-                    $"line {LineNumber + 1} has no line end in {MaxUnendedLine:N0} characters: an endless stream or not a line-oriented log.");
+                    FormattableString.Invariant($"line {LineNumber + 1} has no line end in {MaxUnendedLine:N0} characters: an endless stream or not a line-oriented log."));
         }
     }
 
@@ -112,7 +112,7 @@ public sealed class LogLineReader
         windowChars = windowBinary = 0;
         if (binaryRun >= MaxBinaryRun)
             throw new InvalidDataException(
-                $"{binaryRun:N0} characters in a row before line {LineNumber + 1} are mostly NULs, undecodable bytes or control characters: not a text log (a journald file reads with journalctl --file).");
+                FormattableString.Invariant($"{binaryRun:N0} characters in a row before line {LineNumber + 1} are mostly NULs, undecodable bytes or control characters: not a text log (a journald file reads with journalctl --file)."));
     }
 
     /// <summary>

@@ -176,12 +176,12 @@ public sealed class ImportOomReportCommand : OomCmdlet
         public void Add(PSCmdlet cmdlet, string source, long lineNumber, long length)
         {
             if (++count <= Warned)
-                cmdlet.WriteWarning($"{source}: line {lineNumber:N0} is {length:N0} characters long; only its first {LogLineReader.MaxLineLength:N0} are read (no kernel message is longer than about 1,024).");
+                cmdlet.WriteWarning(FormattableString.Invariant($"{source}: line {lineNumber:N0} is {length:N0} characters long; only its first {LogLineReader.MaxLineLength:N0} are read (no kernel message is longer than about 1,024)."));
         }
 
         public void Summarize(PSCmdlet cmdlet, string source)
         {
-            if (count > Warned) cmdlet.WriteWarning($"{source}: {count - Warned:N0} more lines longer than {LogLineReader.MaxLineLength:N0} characters were cut.");
+            if (count > Warned) cmdlet.WriteWarning(FormattableString.Invariant($"{source}: {count - Warned:N0} more lines longer than {LogLineReader.MaxLineLength:N0} characters were cut."));
             count = 0;
         }
     }
