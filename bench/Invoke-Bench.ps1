@@ -1,7 +1,7 @@
 #Requires -Version 7.2
 <#
 .SYNOPSIS
-    Builds and stages the module, runs the five OomTools benchmarks and prints one line per goal.
+    Builds and stages the module, runs the six OomTools benchmarks and prints one line per goal.
 .DESCRIPTION
     1. select  - OomKiller.SelectBadProcess over 1,000,000 tasks vs a plain loop over parallel arrays (goal <= 2x)
     2. Add-OomTask - 100,000 pre-built objects piped into Add-OomTask, in a child pwsh (goal >= 50,000 tasks/s)
@@ -10,6 +10,8 @@
                  (goal >= 50 MB/s); the engine parser alone and its pieces for context
     5. snapshot - Get-OomSnapshot on a saved /proc tree of 5,000 processes, per process against Get-Process on
                  this host, in a child pwsh (goal: 5,000 processes well under 1 s); Get-OomSnapshot on this host
+    6. crafted - Import-OomReport on files holding one crafted 10 MB line each (the shapes of issue 10), in a child
+                 pwsh (goal: each under 1 s)
     Figures and ratios measured in this run, never pass/fail: the exit code is 0 whatever the figures, 1 when a
     measurement could not be made, 3 when the engine and the plain loop chose different victims.
     Run from anywhere as: dotnet tool restore; dotnet pwsh ./bench/Invoke-Bench.ps1
@@ -81,6 +83,12 @@ try {
     $snapOut = @(dotnet pwsh @snapArgs 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable tee | Out-Host; $tee)
     $snapExit = $LASTEXITCODE
 
+    Write-Host "==> Import-OomReport: crafted 10 MB lines (child pwsh)"
+    $craftArgs = @('-NoProfile', '-NonInteractive', '-File', 'bench/Measure-CraftedLines.ps1', '-ModulePath', (Join-Path $root 'out/OomTools/OomTools.psd1'))
+    if ($Runs -gt 0) { $craftArgs += @('-Runs', $Runs) }
+    $craftOut = @(dotnet pwsh @craftArgs 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable tee | Out-Host; $tee)
+    $craftExit = $LASTEXITCODE
+
     function Find-Figure([string[]]$lines, [string]$prefix, [string]$what, [int]$exitCode) {
         $hit = @($lines | Where-Object { $_ -like "$prefix*" }) | Select-Object -Last 1
         if ($hit) { return $hit }
@@ -96,6 +104,7 @@ try {
         Find-Figure $snapOut 'snapshot ' 'snapshot' $snapExit
         Find-Figure $snapOut 'Get-OomSnapshot on this host' 'Get-OomSnapshot on this host' $snapExit
         Find-Figure $jsonOut 'json ' 'json' $jsonExit
+        Find-Figure $craftOut 'crafted lines ' 'crafted' $craftExit
     )
     Write-Host ''
     Write-Host '==> OomTools benchmarks (figures, not pass/fail)'

@@ -28,6 +28,15 @@ public static class ErrorIds
     /// </summary>
     public const string InvalidPropertyValue = "InvalidPropertyValue";
     /// <summary>
+    /// Input that is not text (InvalidData): a log whose 16 MiB in a row are mostly NULs or undecodable bytes
+    /// (/dev/zero, /dev/urandom, a binary file), a machine file with a NUL byte.
+    /// </summary>
+    public const string NotText = "NotText";
+    /// <summary>
+    /// Input past a reading bound (LimitsExceeded): a log line with no line end in 64 MiB, a machine file over 1 GB.
+    /// </summary>
+    public const string InputTooLarge = "InputTooLarge";
+    /// <summary>
     /// Any other failure turned into an ErrorRecord: a fault in OomTools, not a refusal of the input.
     /// </summary>
     public const string Unexpected = "UnexpectedError";

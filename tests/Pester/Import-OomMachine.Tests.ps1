@@ -165,6 +165,23 @@ Describe 'Import-OomMachine' {
     }
 
     Context 'bad input' {
+        It 'refuses /dev/zero at once with NotText (InvalidData), naming the path' -Skip:(-not (Test-Path /dev/zero)) {
+            $out = Import-OomMachine -LiteralPath /dev/zero -ErrorVariable ev -ErrorAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            $ev.Count | Should -Be 1
+            $ev[0].FullyQualifiedErrorId | Should -Be 'NotText,OomTools.Commands.ImportOomMachineCommand'
+            $ev[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $ev[0].Exception.Message | Should -BeLike "'/dev/zero' holds a NUL character at character 0*"
+        }
+
+        It 'refuses a machine file with a NUL byte in it (NotText)' {
+            $path = Join-Path $dir 'nul.json'
+            [System.IO.File]::WriteAllText($path, $json.Insert(10, [string][char]0))
+            Import-OomMachine -LiteralPath $path -ErrorVariable ev -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $ev[0].FullyQualifiedErrorId | Should -Be 'NotText,OomTools.Commands.ImportOomMachineCommand'
+            $ev[0].Exception.Message | Should -BeLike "'$path'*character 10*"
+        }
+
         It 'refuses a newer schema version with InvalidArgument, naming the version' {
             $v2 = $json.Replace('"oomtools.machine/v1"', '"oomtools.machine/v2"')
             Import-OomMachine -Json $v2 -ErrorVariable ev -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

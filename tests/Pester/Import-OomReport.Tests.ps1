@@ -410,6 +410,109 @@ Describe 'Import-OomReport' {
                 Should -Throw -ErrorId 'ParameterArgumentValidationError,OomTools.Commands.ImportOomReportCommand'
         }
     }
+
+    Context 'crafted, endless and re-carried input (issue 10)' {
+        BeforeAll {
+            $Invoked = 'x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0'
+        }
+
+        It 'cuts a 10 MB line at 64 KiB with a warning naming the line, and reads on: <Name>' -ForEach @(
+            @{ Name = 'Tainted: padded with spaces'; Unit = ' '; Head = 'CPU: 0 PID: 1 Comm: x Tainted: ' }
+            @{ Name = 'repeated dmesg date bracket'; Unit = 'Mon Dec  4 12:00:00 2024 '; Head = '[' }
+            @{ Name = 'repeated Kill process 1 ('; Unit = 'Kill process 1 ('; Head = '' }
+            @{ Name = 'repeated invoked oom-killer'; Unit = 'invoked oom-killer'; Head = 'x ' }
+        ) {
+            $long = $Head + ($Unit * [Math]::Ceiling(10000000 / $Unit.Length))
+            $file = Join-Path $TestDrive 'crafted.log'
+            [System.IO.File]::WriteAllText($file, (@($long) + @(Get-Content -LiteralPath $Clamd)) -join "`n")
+            # The crafted line may make an event of its own ("Kill process" starts one): the log's own is the last.
+            $r = @(Import-OomReport -LiteralPath $file -WarningVariable wv -WarningAction SilentlyContinue)
+            $r[-1].SelectedPid | Should -Be 517
+            $r[-1].Tasks.Count | Should -Be 35
+            @($wv).Count | Should -Be 1
+            "$($wv[0])" | Should -BeLike "$file*line 1 is $($long.Length.ToString('N0', [cultureinfo]::InvariantCulture))*first 65,536*"
+            $piped = @($long, (Get-Content -LiteralPath $Clamd -Raw) | Import-OomReport -WarningVariable pwv -WarningAction SilentlyContinue)
+            $piped[-1].SelectedPid | Should -Be 517
+            "$($pwv[0])" | Should -BeLike '(pipeline)*line 1 is*'
+        }
+
+        It 'warns for the first ten cut lines, then once for the rest' {
+            $file = Join-Path $TestDrive 'many-long.log'
+            [System.IO.File]::WriteAllText($file, ((1..13 | ForEach-Object { 'y' * 70000 }) -join "`n"))
+            $null = Import-OomReport -LiteralPath $file -WarningVariable wv -WarningAction SilentlyContinue
+            @($wv).Count | Should -Be 11
+            "$($wv[9])" | Should -BeLike '*line 10 is 70,000 characters*'
+            "$($wv[10])" | Should -BeLike '*3 more lines longer than 65,536 characters were cut*'
+        }
+
+        It 'stops on /dev/zero with NotText (InvalidData), naming the path' -Skip:(-not (Test-Path /dev/zero)) {
+            $r = @(Import-OomReport -LiteralPath /dev/zero -ErrorVariable ev -ErrorAction SilentlyContinue)
+            $r.Count | Should -Be 0
+            $ev.Count | Should -Be 1
+            $ev[0].FullyQualifiedErrorId | Should -Be 'NotText,OomTools.Commands.ImportOomReportCommand'
+            $ev[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $ev[0].Exception.Message | Should -BeLike "'/dev/zero'*not a text log*"
+            $ev[0].TargetObject | Should -Be '/dev/zero'
+        }
+
+        It 'gives the events read before binary data, then NotText' {
+            $file = Join-Path $TestDrive 'then-zeros.log'
+            $bytes = [System.IO.File]::ReadAllBytes($Clamd) + [byte[]]::new(20MB)
+            [System.IO.File]::WriteAllBytes($file, $bytes)
+            $r = Import-OomReport -LiteralPath $file -ErrorVariable ev -ErrorAction SilentlyContinue
+            $r.SelectedPid | Should -Be 517
+            $ev[0].FullyQualifiedErrorId | Should -Be 'NotText,OomTools.Commands.ImportOomReportCommand'
+        }
+
+        It 'reads past a crash''s block of NULs (a few MB) in a syslog file' {
+            $file = Join-Path $TestDrive 'crash-nuls.log'
+            $bytes = [byte[]]::new(3MB) + [System.IO.File]::ReadAllBytes($Clamd)
+            [System.IO.File]::WriteAllBytes($file, $bytes)
+            $r = Import-OomReport -LiteralPath $file -ErrorVariable ev -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $ev.Count | Should -Be 0
+            $r.SelectedPid | Should -Be 517
+        }
+
+        It 'stops a line with no end in 64 MiB with InputTooLarge (LimitsExceeded)' {
+            $file = Join-Path $TestDrive 'endless.log'
+            $stream = [System.IO.File]::Create($file)
+            try { $chunk = [System.Text.Encoding]::ASCII.GetBytes('y' * 1MB); for ($i = 0; $i -lt 65; $i++) { $stream.Write($chunk, 0, $chunk.Length) } } finally { $stream.Dispose() }
+            $null = Import-OomReport -LiteralPath $file -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev[0].FullyQualifiedErrorId | Should -Be 'InputTooLarge,OomTools.Commands.ImportOomReportCommand'
+            $ev[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+            $ev[0].Exception.Message | Should -BeLike "'$file'*no line end in 67,108,864 characters*"
+        }
+
+        It 'replays a log piped as one string with CR-only line ends exactly like the file: <Name>' -ForEach @(
+            @{ Name = 'four events'; File = 'memcg/memcg-1009.log' }
+            @{ Name = 'clamd'; File = 'public/25-parseoom-debian11-5.10-clamd-global-hugepages.log' }
+            @{ Name = 'proxmox memcg'; File = 'public/02-oomanalyser-proxmox-5.15-lxc-phpfpm-memcg.log' }
+        ) {
+            $path = Join-Path $LogRoot $File
+            $fromFile = @(Import-OomReport -LiteralPath $path)
+            $fromCr = @(((Get-Content -LiteralPath $path) -join "`r") | Import-OomReport)
+            $fromCr.Count | Should -Be $fromFile.Count
+            for ($i = 0; $i -lt $fromFile.Count; $i++) {
+                $fromCr[$i].Replayable | Should -Be $fromFile[$i].Replayable
+                $fromCr[$i].SelectedPid | Should -Be $fromFile[$i].SelectedPid
+                $fromCr[$i].Tasks.Count | Should -Be $fromFile[$i].Tasks.Count
+                @($fromCr[$i].Lines | ForEach-Object Number) | Should -Be @($fromFile[$i].Lines | ForEach-Object Number)
+                (Invoke-OutOfMemory -Report $fromCr[$i] -WhatIf -WarningAction SilentlyContinue).Victim.Pid |
+                    Should -Be (Invoke-OutOfMemory -Report $fromFile[$i] -WhatIf -WarningAction SilentlyContinue).Victim.Pid
+            }
+        }
+
+        It 'keeps the task table behind a printk level or a journal prefix before an indented line' {
+            $lines = @(Get-Content -LiteralPath $FourEvents)
+            $expected = @(Import-OomReport -LiteralPath $FourEvents)
+            foreach ($carrier in '<4>  ', 'Dec 04 12:00:00 host kernel:   ', '<4>Dec 04 12:00:00 host kernel:  ') {
+                $r = @($lines | ForEach-Object { $carrier + $_ } | Import-OomReport)
+                @($r | ForEach-Object { $_.Tasks.Count }) | Should -Be @($expected | ForEach-Object { $_.Tasks.Count }) -Because "carrier '$carrier'"
+                @($r | ForEach-Object SelectedPid) | Should -Be @(9706, 9705, 9701, 9713)
+                @($r | ForEach-Object { (Invoke-OutOfMemory -Report $_ -WhatIf -WarningAction SilentlyContinue).Victim.Pid }) | Should -Be @(9706, 9705, 9701, 9713)
+            }
+        }
+    }
 }
 
 Describe 'Invoke-OutOfMemory -Report (replaying an imported report)' {

@@ -145,11 +145,7 @@ public sealed partial class OomReportParser
             bool first = r.MemcgStats is null;
             var stats = r.MemcgStats ??= new MemcgStatLines();
             inMemcgStats = rest.Trim().Length == 0;
-            foreach (Match kv in OldStat.Matches(rest))
-            {
-                long kb = Num.Long(kv.Groups["kb"].Value);
-                if (kb <= long.MaxValue / 1024) stats.TakeOldLine(kv.Groups["key"].Value, new Bytes(kb * 1024), first);
-            }
+            TakeOldStatPairs(stats, rest, first);
             return true;
         }
         if (!inMemcgStats) return false;
@@ -162,6 +158,26 @@ public sealed partial class OomReportParser
         inMemcgStats = false;
         return false;
     }
+
+    /// <summary>
+    /// The <c>key:NKB</c> pairs of a pre-4.19 stats line, scanned by hand in one pass: a regex looking for them at
+    /// every position of a long run of letters read the run again from each of its characters.
+    /// </summary>
+    private static void TakeOldStatPairs(MemcgStatLines stats, string rest, bool first)
+    {
+        for (int colon = rest.IndexOf(':'); colon >= 0; colon = rest.IndexOf(':', colon + 1))
+        {
+            int keyStart = colon;
+            while (keyStart > 0 && colon - keyStart < 64 && IsKeyChar(rest[keyStart - 1])) keyStart--;
+            int digits = colon + 1;
+            while (digits < rest.Length && digits - colon <= 20 && rest[digits] >= '0' && rest[digits] <= '9') digits++;
+            if (keyStart == colon || digits == colon + 1 || digits + 1 >= rest.Length || rest[digits] != 'K' || rest[digits + 1] != 'B') continue;
+            long kb = Num.Long(rest.Substring(colon + 1, digits - colon - 1));
+            if (kb <= long.MaxValue / 1024) stats.TakeOldLine(rest.Substring(keyStart, colon - keyStart), new Bytes(kb * 1024), first);
+        }
+    }
+
+    private static bool IsKeyChar(char c) => (c >= 'a' && c <= 'z') || c == '_';
 
     private static bool IsTrailing(string t) =>
         t.StartsWith("oom_reaper:", StringComparison.Ordinal) || t.Contains("Killed process ") || t.Contains("Kill process ") ||

@@ -18,26 +18,30 @@ public sealed partial class OomReportParser
 {
     private const RegexOptions Opts = RegexOptions.Compiled | RegexOptions.CultureInvariant;
 
+    // Every quantifier that can meet text of unbounded length is bounded, so no pattern backtracks over a whole
+    // line: a match costs at most the line's length times a small constant, whatever the line holds (issue 10,
+    // case 2: a lazy "(.*?)" before a literal that repeats made one crafted line cost its length squared). The
+    // bounds are the kernel's own: a comm is TASK_COMM_LEN (16) bytes; taint flags one letter or space each;
+    // numbers at most 20 digits; a nodemask or memcg path well under the 1024 bytes of a printk record.
     private static readonly Regex Invoked = new(
-        @"^(?<comm>.*?) invoked oom-killer: gfp_mask=(?<gfp>0x[0-9a-fA-F]+)(?:\((?<flags>[^)]*)\))?,(?: nodemask=(?<nm>[^,]*),)? order=(?<order>-?\d+),(?: oom_adj=-?\d+,)? oom_score_adj=(?<adj>-?\d+)", Opts);
-    private static readonly Regex CpuLine = new(@"^CPU: \d+ (?:UID: \d+ )?PID: (?<pid>\d+) Comm: (?<comm>.+?) (?:Not tainted|Tainted:)", Opts);
-    private static readonly Regex OldPidLine = new(@"^Pid: (?<pid>\d+), comm: (?<comm>.+?) (?:Not tainted|Tainted:)", Opts);
-    private static readonly Regex Release = new(@"(?:Not tainted|Tainted: [A-Z ]*?)\s+(?<rel>\d+\.\d+(?:\.\d+)?[^\s]*)", Opts);
-    private static readonly Regex OldCpuset = new(@"^(?<comm>.+?) cpuset=(?<cs>\S+) mems_allowed=(?<mems>\S+)$", Opts);
+        @"^(?<comm>.{0,64}?) invoked oom-killer: gfp_mask=(?<gfp>0x[0-9a-fA-F]{1,16})(?:\((?<flags>[^)]{0,1024})\))?,(?: nodemask=(?<nm>[^,]{0,1024}),)? order=(?<order>-?\d{1,10}),(?: oom_adj=-?\d{1,10},)? oom_score_adj=(?<adj>-?\d{1,10})", Opts);
+    private static readonly Regex CpuLine = new(@"^CPU: \d{1,10} (?:UID: \d{1,10} )?PID: (?<pid>\d{1,10}) Comm: (?<comm>.{1,64}?) (?:Not tainted|Tainted:)", Opts);
+    private static readonly Regex OldPidLine = new(@"^Pid: (?<pid>\d{1,10}), comm: (?<comm>.{1,64}?) (?:Not tainted|Tainted:)", Opts);
+    private static readonly Regex Release = new(@"(?:Not tainted|Tainted: [A-Z ]{0,64}?)\s{1,64}(?<rel>\d{1,10}\.\d{1,10}(?:\.\d{1,10})?[^\s]{0,256})", Opts);
+    private static readonly Regex OldCpuset = new(@"^(?<comm>.{1,64}?) cpuset=(?<cs>\S{1,4096}) mems_allowed=(?<mems>\S{1,4096})$", Opts);
     private static readonly Regex OomKill = new(
-        @"^oom-kill:constraint=(?<c>\w+),nodemask=(?<nm>[^,]*(?:,[0-9][^,]*)*?),(?:cpuset=(?<cs>[^,]*),mems_allowed=(?<mems>[^,]*(?:,[0-9][^,]*)*?),)?(?:global_oom|oom_memcg=(?<om>[^,]*))(?:,task_memcg=(?<tm>[^,]*))?,task=(?<task>.*),pid=(?<pid>\d+),uid=(?<uid>\d+)$", Opts);
-    private static readonly Regex KillProcess = new(@"Kill process (?<pid>\d+) \((?<comm>.*?)\) score (?<score>\d+)", Opts);
-    private static readonly Regex KilledProcess = new(@"^(?:(?<msg>.*?): )?Killed process (?<pid>\d+)(?:, UID \d+,)? \((?<comm>.*?)\)", Opts);
-    private static readonly Regex WouldHaveKilled = new(@"would have killed (?:process )?(?<pid>\d+)(?: \((?<comm>.*?)\))?", Opts);
-    private static readonly Regex MemcgLine = new(@"^(?<what>memory|memory\+swap|swap|kmem): usage (?<usage>\d+)kB, limit (?<limit>\d+)kB", Opts);
-    private static readonly Regex TaskIn = new(@"^Task in (?<task>\S+) killed as a result of limit of (?<limit>\S+)", Opts);
-    private static readonly Regex GroupLine = new(@"^Tasks in (?<cg>\S+) are going to be killed due to memory\.oom\.group set", Opts);
-    private static readonly Regex Suppressed = new(@"^oom_kill_process: (?<n>\d+) callbacks suppressed", Opts);
-    private static readonly Regex TotalVmKb = new(@"total-vm:(?<kb>\d+)kB", Opts);
-    private static readonly Regex Reaped = new(@"^oom_reaper: reaped process (?<pid>\d+) ", Opts);
-    private static readonly Regex StatsFor = new(@"^Memory cgroup stats for (?<cg>\S*?):(?<rest>.*)$", Opts);
-    private static readonly Regex StatLine = new(@"^(?<key>[a-z_]+) (?<value>\d+)$", Opts);
-    private static readonly Regex OldStat = new(@"(?<key>[a-z_]+):(?<kb>\d+)KB", Opts);
+        @"^oom-kill:constraint=(?<c>\w{1,64}),nodemask=(?<nm>[^,]{0,1024}(?:,[0-9][^,]{0,1024}){0,64}?),(?:cpuset=(?<cs>[^,]{0,4096}),mems_allowed=(?<mems>[^,]{0,1024}(?:,[0-9][^,]{0,1024}){0,64}?),)?(?:global_oom|oom_memcg=(?<om>[^,]{0,4096}))(?:,task_memcg=(?<tm>[^,]{0,4096}))?,task=(?<task>.{0,64}),pid=(?<pid>\d{1,10}),uid=(?<uid>\d{1,10})$", Opts);
+    private static readonly Regex KillProcess = new(@"Kill process (?<pid>\d{1,10}) \((?<comm>.{0,64}?)\) score (?<score>\d{1,20})", Opts);
+    private static readonly Regex KilledProcess = new(@"^(?:(?<msg>.{0,256}?): )?Killed process (?<pid>\d{1,10})(?:, UID \d{1,10},)? \((?<comm>.{0,64}?)\)", Opts);
+    private static readonly Regex WouldHaveKilled = new(@"would have killed (?:process )?(?<pid>\d{1,10})(?: \((?<comm>.{0,64}?)\))?", Opts);
+    private static readonly Regex MemcgLine = new(@"^(?<what>memory|memory\+swap|swap|kmem): usage (?<usage>\d{1,20})kB, limit (?<limit>\d{1,20})kB", Opts);
+    private static readonly Regex TaskIn = new(@"^Task in (?<task>\S{1,4096}) killed as a result of limit of (?<limit>\S{1,4096})", Opts);
+    private static readonly Regex GroupLine = new(@"^Tasks in (?<cg>\S{1,4096}) are going to be killed due to memory\.oom\.group set", Opts);
+    private static readonly Regex Suppressed = new(@"^oom_kill_process: (?<n>\d{1,10}) callbacks suppressed", Opts);
+    private static readonly Regex TotalVmKb = new(@"total-vm:(?<kb>\d{1,20})kB", Opts);
+    private static readonly Regex Reaped = new(@"^oom_reaper: reaped process (?<pid>\d{1,10}) ", Opts);
+    private static readonly Regex StatsFor = new(@"^Memory cgroup stats for (?<cg>\S{0,4096}?):(?<rest>.*)$", Opts);
+    private static readonly Regex StatLine = new(@"^(?<key>[a-z_]{1,64}) (?<value>\d{1,20})$", Opts);
 
     private readonly string source;
     private OomReport? current;
@@ -69,6 +73,8 @@ public sealed partial class OomReportParser
         finished.Clear();
         lineNumber++;
         if (raw is null) return finished;
+        // No kernel line is this long (see LogLineReader.MaxLineLength); what fits is still read.
+        if (raw.Length > LogLineReader.MaxLineLength) raw = raw.Substring(0, LogLineReader.MaxLineLength);
         foreach (var part in LineNormalizer.SplitEscapes(raw))
         {
             var text = LineNormalizer.Normalize(part, out var stamp);

@@ -95,8 +95,10 @@ public sealed class ImportOomMachineCommand : OomCmdlet
 
     private void FromFile(string file)
     {
-        // Read as a stream, one task at a time: a machine of a million tasks never becomes one string.
-        try { Build(() => OomMachineJson.Read(() => new StreamReader(file, OutputFile.Utf8, detectEncodingFromByteOrderMarks: true)), file); }
+        // Read as a stream, one task at a time, within the reader's bounds: a machine of a million tasks never
+        // becomes one string, and /dev/zero or an endless FIFO ends in an error.
+        try { Build(() => OomMachineJson.Read(() => MachineFileReader.Open(file)), file); }
+        catch (MachineFileBoundException e) { WriteError(e.Record); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(new ErrorRecord(e, "FileReadError", ErrorCategory.ReadError, file));

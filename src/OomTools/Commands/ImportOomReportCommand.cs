@@ -18,6 +18,7 @@ public sealed class ImportOomReportCommand : OomCmdlet
     private const string PathSet = "Path", LiteralPathSet = "LiteralPath", TextSet = "Text";
     private OomReportParser? pipelineParser;
     private long pipelineLines;
+    private readonly CutLines pipelineCut = new();
 
     /// <summary>Files to read; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
@@ -55,9 +56,11 @@ public sealed class ImportOomReportCommand : OomCmdlet
             foreach (var item in InputObject)
             {
                 if (item is null) continue;
-                foreach (var line in item.Split('\n'))
+                // CR-only, LF and CRLF line ends all end a line, as they do when the same text is read from a file.
+                foreach (var line in LogLineReader.SplitLines(item))
                 {
-                    Emit(pipelineParser.Feed(line.TrimEnd('\r')));
+                    if (line.Length > LogLineReader.MaxLineLength) pipelineCut.Add(this, "(pipeline)", pipelineLines + 1, line.Length);
+                    Emit(pipelineParser.Feed(line));
                     if (++pipelineLines % 200_000 == 0)
                         WriteProgress(new ProgressRecord(1, "Import-OomReport", $"{pipelineLines:N0} lines read"));
                 }
@@ -76,6 +79,7 @@ public sealed class ImportOomReportCommand : OomCmdlet
         if (pipelineParser is not null)
         {
             Emit(pipelineParser.Complete());
+            pipelineCut.Summarize(this, "(pipeline)");
             WriteProgress(new ProgressRecord(1, "Import-OomReport", "done") { RecordType = ProgressRecordType.Completed });
         }
     }
@@ -117,27 +121,68 @@ public sealed class ImportOomReportCommand : OomCmdlet
     private void ReadFile(string file)
     {
         var parser = new OomReportParser(file) { DefaultPageSize = PageSize };
+        var cut = new CutLines();
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            long length = Math.Max(1, stream.Length), lines = 0;
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
+            using var text = new StreamReader(stream);
+            // A FIFO or /dev/stdin cannot tell its length: no percentage then.
+            long length = stream.CanSeek ? Math.Max(1, stream.Length) : 0;
+            var reader = new LogLineReader(text);
+            try
             {
-                Emit(parser.Feed(line));
-                if (++lines % 200_000 == 0)
+                string? line;
+                while ((line = reader.ReadLine()) is not null)
                 {
-                    int percent = (int)Math.Min(100, stream.Position * 100 / length);
-                    WriteProgress(new ProgressRecord(1, "Import-OomReport", $"Reading {System.IO.Path.GetFileName(file)}") { PercentComplete = percent });
+                    if (reader.LastLineCut) cut.Add(this, file, reader.LineNumber, reader.LastLineLength);
+                    Emit(parser.Feed(line));
+                    if (reader.LineNumber % 200_000 == 0)
+                    {
+                        var progress = new ProgressRecord(1, "Import-OomReport", $"Reading {System.IO.Path.GetFileName(file)}");
+                        if (length > 0) progress.PercentComplete = (int)Math.Min(100, stream.Position * 100 / length);
+                        WriteProgress(progress);
+                    }
                 }
             }
+            catch (Exception e) when (e is InvalidDataException or LogLineTooLongException)
+            {
+                // What was read before the bound is still the log's: its events come out, then the error.
+                Emit(parser.Complete());
+                cut.Summarize(this, file);
+                bool binary = e is InvalidDataException;
+                WriteError(new ErrorRecord(new InvalidDataException($"'{file}': {e.Message}", e),
+                    binary ? ErrorIds.NotText : ErrorIds.InputTooLarge, binary ? ErrorCategory.InvalidData : ErrorCategory.LimitsExceeded, file));
+                return;
+            }
             Emit(parser.Complete());
+            cut.Summarize(this, file);
             WriteProgress(new ProgressRecord(1, "Import-OomReport", "done") { RecordType = ProgressRecordType.Completed });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             WriteError(new ErrorRecord(e, "FileReadError", ErrorCategory.ReadError, file));
+        }
+    }
+
+    /// <summary>
+    /// The lines of one source cut at <see cref="LogLineReader.MaxLineLength"/>: a warning for each of the first
+    /// ten, then one saying how many more, so a file of huge lines does not bury the output in warnings.
+    /// </summary>
+    private sealed class CutLines
+    {
+        private const int Warned = 10;
+        private long count;
+
+        public void Add(PSCmdlet cmdlet, string source, long lineNumber, long length)
+        {
+            if (++count <= Warned)
+                cmdlet.WriteWarning(FormattableString.Invariant($"{source}: line {lineNumber:N0} is {length:N0} characters long; only its first {LogLineReader.MaxLineLength:N0} are read (no kernel message is longer than about 1,024)."));
+        }
+
+        public void Summarize(PSCmdlet cmdlet, string source)
+        {
+            if (count > Warned) cmdlet.WriteWarning(FormattableString.Invariant($"{source}: {count - Warned:N0} more lines longer than {LogLineReader.MaxLineLength:N0} characters were cut."));
+            count = 0;
         }
     }
 
