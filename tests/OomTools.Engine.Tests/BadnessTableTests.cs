@@ -111,7 +111,7 @@ public class BadnessTableTests
     [InlineData("S19 OOM origin is chosen before its adj -1000 is looked at", 1_000_000, 0, "100:1:-1000:origin 101:5000:0", "100/9223372036854775807")]
     [InlineData("S20 OOM origin kernel thread is still unkillable", 1_000_000, 0, "2:1:0:kthread+origin 101:5:0", "101/5")]
     [InlineData("S21 vfork child is skipped", 1_000_000, 0, "100:9000:0:vfork 101:5:0", "101/5")]
-    [InlineData("S22 process without mm is skipped", 1_000_000, 0, "100:9000:0:detached 101:5:0", "101/5")]
+    [InlineData("S22 process without mm is skipped", 1_000_000, 0, "100:9000:0:detached 102:5:0", "102/5")]
     [InlineData("S23 total 999: adj ignored", 999, 0, "100:100:1000 101:101:0", "101/101")]
     [InlineData("S24 total 1000: adj +2 adds 2 pages", 1000, 0, "100:100:2 101:101:0", "100/102")]
     [InlineData("S25 total 1999: adj +1 makes a tie, later wins", 1999, 0, "100:100:1 101:101:0", "101/101")]

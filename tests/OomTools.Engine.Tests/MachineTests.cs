@@ -147,7 +147,7 @@ public class MachineTests
     public void AddTask_SharingWithAProcessWithoutMmIsInvalidState()
     {
         var m = TestMachines.Machine();
-        m.Add(100, with: s => { s.Threads = 2; s.DetachedThreads = 2; });
+        m.Add(100, with: s => { s.Threads = 2; s.DetachedThreads = 2; s.ThreadIds = new[] { 900 }; });
 
         var ex = Assert.Throws<OomEngineException>(() => m.AddSharer(101, owner: 100));
 

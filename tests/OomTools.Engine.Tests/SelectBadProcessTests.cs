@@ -287,7 +287,7 @@ public class SelectBadProcessTests
         // OOM victim, and until MMF_OOM_SKIP its mm is waited for. TIF_MEMDIE went with the threads' exit_mm.
         var m = TestMachines.Machine();
         m.Add(100, anon: 10);
-        var victim = m.Add(101, anon: 20, with: s => { s.OomVictim = true; s.Threads = 2; s.DetachedThreads = 2; });
+        var victim = m.Add(101, anon: 20, with: s => { s.OomVictim = true; s.Threads = 2; s.DetachedThreads = 2; s.ThreadIds = new[] { 900 }; });
         m.Add(102, anon: 90_000);
 
         Assert.True(victim.IsOomVictim);
@@ -307,7 +307,7 @@ public class SelectBadProcessTests
         // A CLONE_VM victim whose own threads are gone: its oom_mm is the mm still used by the owner.
         var m = TestMachines.Machine();
         var owner = m.Add(100, anon: 5_000);
-        var victim = m.AddSharer(101, owner: 100, with: s => { s.OomVictim = true; s.Threads = 2; s.DetachedThreads = 2; });
+        var victim = m.AddSharer(101, owner: 100, with: s => { s.OomVictim = true; s.Threads = 2; s.DetachedThreads = 2; s.ThreadIds = new[] { 900 }; });
         m.Add(102, anon: 90_000);
 
         Assert.Same(owner.Mm, victim.OomMm);
@@ -323,7 +323,7 @@ public class SelectBadProcessTests
     public void AddTask_ReapedOomVictimWithNoThreadHoldingTheMmIsSkipped()
     {
         var m = TestMachines.Machine();
-        m.Add(100, anon: 10, with: s => { s.OomVictim = true; s.OomSkip = true; s.Threads = 2; s.DetachedThreads = 2; });
+        m.Add(100, anon: 10, with: s => { s.OomVictim = true; s.OomSkip = true; s.Threads = 2; s.DetachedThreads = 2; s.ThreadIds = new[] { 900 }; });
         m.Add(101, anon: 20);
 
         var oc = Scan(m, TestMachines.Global());
@@ -344,6 +344,8 @@ public class SelectBadProcessTests
         m.Add(100, anon: 10, name: "swapoff", with: s =>
         {
             s.OomOrigin = true; s.OomVictim = true; s.OomSkip = true; s.Threads = threads; s.DetachedThreads = threads == 1 ? 0 : threads;
+            // Thread ids and pids are one number space: the thread is not 101.
+            if (threads > 1) s.ThreadIds = new[] { 900 };
         });
         m.Add(101, anon: 20);
 

@@ -133,7 +133,7 @@ public class TaskWillFreeMemTests
     {
         var m = TestMachines.Machine();
         var owner = m.Add(100, anon: 10);
-        var sharer = m.AddSharer(101, owner: 100, with: s => { s.Threads = 2; s.DetachedThreads = 1; });
+        var sharer = m.AddSharer(101, owner: 100, with: s => { s.Threads = 2; s.DetachedThreads = 1; s.ThreadIds = new[] { 900 }; });
         var other = m.Add(102, anon: 10);
 
         Assert.True(OomKiller.ProcessSharesMm(sharer, owner.Mm!));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
@@ -135,6 +136,22 @@ public static class HostSnapshot
         HostMemorySharing.Find(procs, o, warn);
 
         var added = new HashSet<int>();
+        // Thread ids not read from task/ are made up: never a pid of this host or another made-up id, as pids and
+        // thread ids are one number space.
+        var usedIds = new HashSet<int>(procs.Select(x => x.Status.Pid));
+        foreach (var x in procs) if (x.Threads is { } known) usedIds.UnionWith(known.OtherTids);
+        int[] MadeUpThreadIds(int pid, int count)
+        {
+            var ids = new int[Math.Max(0, count - 1)];
+            int next = pid;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                do next++; while (usedIds.Contains(next));
+                usedIds.Add(next);
+                ids[i] = next;
+            }
+            return ids;
+        }
         foreach (var p in procs)
         {
             var s = p.Status;
@@ -166,7 +183,7 @@ public static class HostSnapshot
                     Cgroup = cgPath,
                     Cpuset = csPath,
                     Threads = p.Threads is { } t ? 1 + t.OtherTids.Count : s.Threads,
-                    ThreadIds = p.Threads?.OtherTids.ToArray(),
+                    ThreadIds = p.Threads?.OtherTids.ToArray() ?? MadeUpThreadIds(s.Pid, s.Threads),
                     DetachedThreads = p.Threads is { } dt ? dt.Detached : hasMm ? 0 : s.Threads,
                     KernelThread = p.KernelThread,
                     Exiting = (p.Flags & PF_EXITING) != 0,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Model;
@@ -26,7 +27,10 @@ public sealed partial class OomMachine
         if (spec.TotalVm is { } vm) CheckSize("total_vm", vm, KernelLimits.MaxVirtualPages(PageSize));
         CheckPageTableBytes(spec.PageTableBytes);
         if (spec.Threads < 1) throw new OomEngineException(OomError.InvalidArgument, $"A process has at least one thread; {spec.Threads} is not a thread count.", spec.Threads);
-        CheckThreadIds(pid, spec);
+        int[] tids = ThreadIdsFor(pid, spec);
+        bool init = spec.GlobalInit ?? (pid == 1 && !spec.KernelThread);
+        if (init && FindGlobalInit() is { } existing)
+            throw new OomEngineException(OomError.InvalidArgument, $"Process {existing} is already the global init: a machine has one init process (is_global_init), so pid {pid} cannot be another.", pid);
         if (spec.DetachedThreads < 0 || spec.DetachedThreads > spec.Threads)
             throw new OomEngineException(OomError.InvalidArgument, $"Detached threads must be between 0 and the thread count {spec.Threads}; {spec.DetachedThreads} is not.", spec.DetachedThreads);
         var memcg = GetCgroup(spec.Cgroup ?? "/");
@@ -52,7 +56,7 @@ public sealed partial class OomMachine
             OomScoreAdj = spec.OomScoreAdj,
             OomScoreAdjMin = spec.OomScoreAdjMin ?? OomScoreAdj.Zero,
             IsKernelThread = spec.KernelThread,
-            IsGlobalInit = spec.GlobalInit ?? (pid == 1 && !spec.KernelThread),
+            IsGlobalInit = init,
             Exiting = spec.Exiting,
             GroupExiting = spec.GroupExiting || spec.OomVictim,
             CoreDumping = spec.CoreDumping,
@@ -67,8 +71,9 @@ public sealed partial class OomMachine
         {
             task.otherThreads = new OomThread[spec.Threads - 1];
             for (int i = 0; i < task.otherThreads.Length; i++)
-                task.otherThreads[i] = new OomThread(spec.ThreadIds is { } ids && i < ids.Length ? ids[i] : pid + 1 + i, hasMm: i + 1 >= spec.DetachedThreads);
+                task.otherThreads[i] = new OomThread(tids[i], hasMm: i + 1 >= spec.DetachedThreads);
         }
+        foreach (var thread in task.otherThreads) threadOwner[thread.Tid] = pid;
         task.leaderHasMm = spec.DetachedThreads == 0;
 
         // A kernel thread has no mm of its own, but may use another's (kthread_use_mm).
@@ -148,20 +153,60 @@ public sealed partial class OomMachine
     }
 
     /// <summary>Every thread id (pid + 1, ... or the ones given) is a pid a kernel can give: 1..PID_MAX_LIMIT.</summary>
-    private static void CheckThreadIds(int pid, OomTaskSpec spec)
+    /// <summary>
+    /// The ids of a new process's other threads. Thread ids and pids are one number space (<c>alloc_pid</c> gives
+    /// both), so the pid may not be a thread id of another process, a given id (<see cref="OomTaskSpec.ThreadIds"/>)
+    /// may not be anyone's pid or thread id, and the rest are the next free ids above the pid, as the allocator
+    /// hands them out.
+    /// </summary>
+    private int[] ThreadIdsFor(int pid, OomTaskSpec spec)
     {
-        for (int i = 0; i < spec.Threads - 1; i++)
+        if (threadOwner.TryGetValue(pid, out var owner))
+            throw new OomEngineException(OomError.DuplicatePid, $"Machine '{Name}' already uses {pid} as a thread id of process {owner}: pids and thread ids are one number space.", pid);
+        var tids = new int[Math.Max(0, spec.Threads - 1)];
+        var taken = new HashSet<int> { pid };
+        long next = pid;
+        for (int i = 0; i < tids.Length; i++)
         {
-            long tid = spec.ThreadIds is { } ids && i < ids.Length ? ids[i] : (long)pid + 1 + i;
+            long tid;
+            if (spec.ThreadIds is { } ids && i < ids.Length)
+            {
+                tid = ids[i];
+                if (tid >= 1 && tid <= KernelLimits.PidMaxLimit && (taken.Contains((int)tid) || byPid.ContainsKey((int)tid) || threadOwner.ContainsKey((int)tid)))
+                    throw new OomEngineException(OomError.DuplicatePid,
+                        $"Thread {i + 2} of pid {pid} would have id {tid}, which is already a pid or thread id on machine '{Name}': pids and thread ids are one number space.", tid);
+            }
+            else
+            {
+                do next++; while (next <= KernelLimits.PidMaxLimit && (taken.Contains((int)next) || byPid.ContainsKey((int)next) || threadOwner.ContainsKey((int)next)));
+                tid = next;
+            }
             if (tid < 1 || tid > KernelLimits.PidMaxLimit)
                 throw new OomEngineException(OomError.InvalidArgument,
                     $"Thread {i + 2} of pid {pid} would have id {tid}, outside 1..PID_MAX_LIMIT ({KernelLimits.PidMaxLimit}): give fewer threads or a lower pid.", tid);
+            taken.Add((int)tid);
+            tids[i] = (int)tid;
         }
+        return tids;
+    }
+
+    /// <summary>A document's threads (ids checked free when the process was added with them) in place of the ones made.</summary>
+    internal void ReplaceThreads(OomTask task, OomThread[] threads)
+    {
+        foreach (var thread in task.otherThreads) threadOwner.Remove(thread.Tid);
+        task.otherThreads = threads;
+        foreach (var thread in threads) threadOwner[thread.Tid] = task.Pid;
+    }
+
+    private OomTask? FindGlobalInit()
+    {
+        foreach (var t in Tasks) if (t.IsGlobalInit) return t;
+        return null;
     }
 
     private int NextFreePid()
     {
-        while (byPid.ContainsKey(nextPid))
+        while (byPid.ContainsKey(nextPid) || threadOwner.ContainsKey(nextPid))
         {
             if (nextPid >= KernelLimits.PidMaxLimit) throw new OomEngineException(OomError.InvalidState, $"Machine '{Name}' has no free pid above {nextPid - 1}: the pid space (PID_MAX_LIMIT {KernelLimits.PidMaxLimit}) is exhausted.", nextPid);
             nextPid++;
@@ -179,6 +224,7 @@ public sealed partial class OomMachine
     {
         tasks.Remove(task);
         byPid.Remove(task.Pid);
+        foreach (var thread in task.otherThreads) threadOwner.Remove(thread.Tid);
         task.Memcg.tasks.Remove(task);
         MemcgOomReleased(task);
     }

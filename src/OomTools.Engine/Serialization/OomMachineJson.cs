@@ -493,6 +493,7 @@ public static partial class OomMachineJson
                 MempolicyBind = Mask(o, "mempolicyBind", at),
                 // Every thread "detached" so AddTask makes no mm: the document's mm is put in place below.
                 Threads = threads.Count,
+                ThreadIds = threads.Skip(1).Select(t => t.Tid).ToArray(),
                 DetachedThreads = threads.Count,
                 KernelThread = Bool(o, "kernelThread", at, false),
                 GlobalInit = o.Has("globalInit") ? Bool(o, "globalInit", at, false) : null,
@@ -524,7 +525,7 @@ public static partial class OomMachineJson
             task.leaderHasMm = threads[0].HasMm;
             var others = new OomThread[threads.Count - 1];
             for (int k = 1; k < threads.Count; k++) others[k - 1] = threads[k];
-            task.otherThreads = others;
+            m.ReplaceThreads(task, others);
             task.Mm = mm;
             task.OomMm = oomMm;
             task.MemDie = Bool(o, "memDie", at, false);
