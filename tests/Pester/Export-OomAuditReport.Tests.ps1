@@ -13,100 +13,7 @@ BeforeAll {
         $m
     }
 
-    # A minimal PNG reader for the screenshot test: 8-bit RGB or RGBA, non-interlaced (what Chromium writes).
-    if (-not ('OomToolsTests.PngProbe' -as [type])) {
-        Add-Type -TypeDefinition @'
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.IO.Compression;
-using System.Text;
-
-namespace OomToolsTests
-{
-    public sealed class PngStats
-    {
-        public int Width, Height, DistinctColours, NonWhitePixels;
-        public Dictionary<int, int> Counts = new Dictionary<int, int>();
-        public int CountOf(int rgb) { int n; return Counts.TryGetValue(rgb, out n) ? n : 0; }
-    }
-
-    public static class PngProbe
-    {
-        public static PngStats Read(string path)
-        {
-            byte[] b = File.ReadAllBytes(path);
-            byte[] sig = { 137, 80, 78, 71, 13, 10, 26, 10 };
-            for (int i = 0; i < 8; i++) if (b[i] != sig[i]) throw new InvalidDataException("not a PNG file");
-            int pos = 8, w = 0, h = 0, depth = 0, type = 0, interlace = 0;
-            var idat = new MemoryStream();
-            while (pos + 8 <= b.Length)
-            {
-                int len = (b[pos] << 24) | (b[pos + 1] << 16) | (b[pos + 2] << 8) | b[pos + 3];
-                string kind = Encoding.ASCII.GetString(b, pos + 4, 4);
-                int data = pos + 8;
-                if (kind == "IHDR")
-                {
-                    w = (b[data] << 24) | (b[data + 1] << 16) | (b[data + 2] << 8) | b[data + 3];
-                    h = (b[data + 4] << 24) | (b[data + 5] << 16) | (b[data + 6] << 8) | b[data + 7];
-                    depth = b[data + 8]; type = b[data + 9]; interlace = b[data + 12];
-                }
-                else if (kind == "IDAT") idat.Write(b, data, len);
-                else if (kind == "IEND") break;
-                pos = data + len + 4;
-            }
-            if (depth != 8 || (type != 2 && type != 6) || interlace != 0)
-                throw new InvalidDataException("PNG with bit depth " + depth + ", colour type " + type + ", interlace " + interlace + " is not handled");
-            int bpp = type == 6 ? 4 : 3, stride = w * bpp;
-            byte[] raw = new byte[(stride + 1) * h];
-            idat.Position = 0;
-            using (var z = new ZLibStream(idat, CompressionMode.Decompress))
-            {
-                int read = 0, n;
-                while (read < raw.Length && (n = z.Read(raw, read, raw.Length - read)) > 0) read += n;
-                if (read != raw.Length) throw new InvalidDataException("IDAT holds " + read + " bytes, not " + raw.Length);
-            }
-            var stats = new PngStats { Width = w, Height = h };
-            byte[] prev = new byte[stride], cur = new byte[stride];
-            for (int y = 0; y < h; y++)
-            {
-                int f = raw[y * (stride + 1)];
-                Buffer.BlockCopy(raw, y * (stride + 1) + 1, cur, 0, stride);
-                for (int x = 0; x < stride; x++)
-                {
-                    int a = x >= bpp ? cur[x - bpp] : 0, up = prev[x], c = x >= bpp ? prev[x - bpp] : 0;
-                    int v = cur[x];
-                    switch (f)
-                    {
-                        case 0: break;
-                        case 1: v += a; break;
-                        case 2: v += up; break;
-                        case 3: v += (a + up) / 2; break;
-                        case 4:
-                            int p = a + up - c, pa = Math.Abs(p - a), pb = Math.Abs(p - up), pc = Math.Abs(p - c);
-                            v += pa <= pb && pa <= pc ? a : pb <= pc ? up : c;
-                            break;
-                        default: throw new InvalidDataException("unknown PNG filter " + f);
-                    }
-                    cur[x] = (byte)v;
-                }
-                for (int x = 0; x < w; x++)
-                {
-                    int r = cur[x * bpp], g = cur[x * bpp + 1], bl = cur[x * bpp + 2];
-                    int rgb = (r << 16) | (g << 8) | bl;
-                    int count;
-                    stats.Counts[rgb] = stats.Counts.TryGetValue(rgb, out count) ? count + 1 : 1;
-                    if (r < 245 || g < 245 || bl < 245) stats.NonWhitePixels++;
-                }
-                var t = prev; prev = cur; cur = t;
-            }
-            stats.DistinctColours = stats.Counts.Count;
-            return stats;
-        }
-    }
-}
-'@
-    }
+    . $PSScriptRoot/screenshots.ps1
 }
 
 Describe 'Export-OomAuditReport' {
@@ -160,6 +67,79 @@ Describe 'Export-OomAuditReport' {
                 $safe = if ($null -eq $p.MaxSafeOomScoreAdj) { 'none' } else { $p.MaxSafeOomScoreAdj }
                 $html | Should -Match ('<tr><td class="n">{0}</td><td>{1}</td><td class="n">{2}</td>.*{3}</td><td class="n">{4}</td></tr>' -f $p.Pid, $p.Name, $p.OomScoreAdj, [regex]::Escape($verdict), $safe)
             }
+        }
+    }
+
+    Context 'a host with kernel threads and unkillable processes (issue 11)' {
+        BeforeAll {
+            # What Get-OomSnapshot finds on a small VM: init, 62 kernel threads, 3 processes at -1000, a few services
+            # and a 1.8 MiB sleep at oom_score_adj 300, whose points are 300/1000 of the machine's pages.
+            $k = New-OomMachine -Name vm-kthreads -Memory 16GB
+            Add-OomTask -Machine $k -Pid 1 -Name systemd -AnonRss 12MB | Out-Null
+            foreach ($i in 2..63) { Add-OomTask -Machine $k -Pid $i -Name "kworker/$i" -KernelThread | Out-Null }
+            Add-OomTask -Machine $k -Pid 300 -Name systemd-udevd -AnonRss 6MB -OomScoreAdj -1000 | Out-Null
+            Add-OomTask -Machine $k -Pid 301 -Name sshd -AnonRss 8MB -OomScoreAdj -1000 | Out-Null
+            Add-OomTask -Machine $k -Pid 302 -Name auditd -AnonRss 4MB -OomScoreAdj -1000 | Out-Null
+            Add-OomTask -Machine $k -Pid 400 -Name java -AnonRss 3GB | Out-Null
+            Add-OomTask -Machine $k -Pid 401 -Name postgres -AnonRss 2GB -OomScoreAdj -500 | Out-Null
+            Add-OomTask -Machine $k -Pid 402 -Name sleep -AnonRss 1.8MB -OomScoreAdj 300 | Out-Null
+            $page = Export-OomAuditReport -Machine $k -Critical java, postgres -Kills 2
+            $summary = '62 kernel threads, global init (pid 1) and 3 unkillable processes (oom_score_adj -1000): never chosen'
+        }
+
+        It 'puts the kill order before the ranking and the folded row of processes never chosen' {
+            $order = $page.IndexOf('<h2>Kill order</h2>')
+            $folded = $page.IndexOf('<table class="folded">')
+            $order | Should -BeGreaterThan 0
+            $folded | Should -BeGreaterThan 0
+            $order | Should -BeLessThan $folded
+            $order | Should -BeLessThan $page.IndexOf('<h2>Ranking</h2>')
+            $order | Should -BeLessThan $page.IndexOf('<h2>Critical processes</h2>')
+        }
+
+        It 'folds init, the kernel threads and the -1000 processes into one row that counts them' {
+            [regex]::Matches($page, '<summary>').Count | Should -Be 1
+            $page | Should -Match ('<summary>{0}</summary>' -f [regex]::Escape($summary))
+            # The 66 rows are there, but only inside the closed <details>: nothing pushes the page down.
+            $inside = $page.Substring($page.IndexOf('<details>'), $page.IndexOf('</details>') - $page.IndexOf('<details>'))
+            [regex]::Matches($inside, '<td>kernel thread</td>').Count | Should -Be 62
+            [regex]::Matches($page, '<td>kernel thread</td>').Count | Should -Be 62
+            $inside | Should -Match '<td class="n">301</td><td>sshd</td><td>oom_score_adj -1000'
+            $page | Should -Not -Match '<details open'
+            $page | Should -Not -Match '<h3>Never chosen</h3>'
+        }
+
+        It 'labels points as points and sizes in KiB/MiB/GiB, never points as a size' {
+            $sleep = Get-OomBadness -Machine $k -Pid 402
+            $points = ([long]$sleep.Points).ToString('N0', [cultureinfo]::InvariantCulture)
+            # 300/1000 of 4194304 pages: more points than java's 3 GiB, for 1.8 MiB of rss.
+            [long]$sleep.Points | Should -BeGreaterThan 1000000
+            $page | Should -Match ([regex]::Escape("$points points $([char]0xB7) rss 1.8 MiB"))
+            $page | Should -Match ([regex]::Escape("points $([char]0xB7) rss 3 GiB"))
+            # The old label turned points into bytes: "1,258,752 (4.8 GiB)".
+            $page | Should -Not -Match '\d \([\d.]+ [KMGT]?i?B\)'
+            $page | Should -Not -Match ([regex]::Escape($points) + '[^<]*GiB')
+            $page | Should -Match '<th class="n">points</th>'
+            $page | Should -Match '<th class="n">margin \(points\)</th>'
+            $page | Should -Match 'oom_badness \(points\)'
+            $page | Should -Match '4,194,304 pages \(16 GiB\) to weigh against'
+        }
+
+        It 'shows the kill order on the first screen of a 1366x768 laptop, in headless Chromium' {
+            if (-not (Get-Chromium)) {
+                Set-ItResult -Skipped -Because 'chromium is not installed here (.ci/run installs it with apt-get install chromium); the screenshot check needs it'
+                return
+            }
+            $html = Join-Path $dir 'kthreads.html'
+            $png = Join-Path $dir 'kthreads.png'
+            Set-Content -LiteralPath $html -Value $page -Encoding utf8NoBOM
+            $stats = Invoke-ChromiumScreenshot -Path $html -Png $png
+            $stats.Width | Should -Be 1366
+            $stats.Height | Should -Be 768
+            $stats.DistinctColours | Should -BeGreaterThan 100
+            # java, critical, dies in kill 2 (after the sleep): its kill-order row is tinted #fee2e2. Below 62 kernel-thread rows it was
+            # 3,000 px down, out of this screen.
+            $stats.CountOf(0xfee2e2) | Should -BeGreaterThan 5000
         }
     }
 
@@ -245,8 +225,7 @@ Describe 'Export-OomAuditReport' {
     }
 
     It 'renders in headless Chromium to a picture that is not blank' {
-        $browser = Get-Command chromium, chromium-browser -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-        if (-not $browser) {
+        if (-not (Get-Chromium)) {
             Set-ItResult -Skipped -Because 'chromium is not installed here (.ci/run installs it with apt-get install chromium); the screenshot check needs it'
             return
         }
@@ -255,26 +234,10 @@ Describe 'Export-OomAuditReport' {
         $html = Join-Path $dir 'screenshot.html'
         $png = Join-Path $dir 'screenshot.png'
         Export-OomAuditReport -Machine $big -Path $html -Critical postgres, redis -Kills 3
-        $profileDir = Join-Path $dir "chromium-profile-$([guid]::NewGuid().ToString('N'))"
-        $null = New-Item -ItemType Directory -Path $profileDir
-
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($browser.Source)
-        foreach ($a in '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', "--user-data-dir=$profileDir", "--screenshot=$png", '--window-size=1200,900',
-            [System.Uri]::new($html, [System.UriKind]::Absolute).AbsoluteUri) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $stdout = $p.StandardOutput.ReadToEndAsync()
-        $stderr = $p.StandardError.ReadToEndAsync()
-        if (-not $p.WaitForExit(120000)) { try { $p.Kill($true) } catch { }; throw "chromium did not finish in 120 s: $($stderr.Result)" }
-        $p.WaitForExit()
-        Test-Path -LiteralPath $png | Should -BeTrue -Because "chromium exited $($p.ExitCode):`n$($stdout.Result)`n$($stderr.Result)"
-
-        $stats = [OomToolsTests.PngProbe]::Read($png)
+        # 1400 px high: the kill order and the critical processes now come first (issue 11), the bars below them.
+        $stats = Invoke-ChromiumScreenshot -Path $html -Png $png -Width 1200 -Height 1400
         $stats.Width | Should -Be 1200
-        $stats.Height | Should -Be 900
+        $stats.Height | Should -Be 1400
         # A blank page is one colour; text, tables and bars make hundreds.
         $stats.DistinctColours | Should -BeGreaterThan 100
         $stats.NonWhitePixels | Should -BeGreaterThan (1200 * 900 / 20)

@@ -79,8 +79,8 @@ Describe 'Export-OomTimelineChart' {
             $svg | Should -Not -Match '<svg onload'
             $svg | Should -Not -Match ([regex]::Escape(']]>'))
             Get-ActiveContent $xml | Should -BeNullOrEmpty
-            # Nothing but the chart's own elements: the name became text, not markup.
-            @($xml.SelectNodes('//*') | ForEach-Object LocalName | Sort-Object -Unique) | Should -Be @('circle', 'line', 'path', 'rect', 'svg', 'text', 'title')
+            # Nothing but the chart's own elements (g: the legend's group, issue 11): the name became text, not markup.
+            @($xml.SelectNodes('//*') | ForEach-Object LocalName | Sort-Object -Unique) | Should -Be @('circle', 'g', 'line', 'path', 'rect', 'svg', 'text', 'title')
             $xml.svg.title | Should -Be '<svg onload="alert(1)">&'
             (Get-SvgText $svg) -like 'killed 100*' | Should -Be "killed 100 (x`u{FFFD}]]><script>)"
         }
@@ -190,6 +190,50 @@ Describe 'Export-OomTimelineChart' {
         It 'refuses objects that are not timeline events' {
             { [pscustomobject]@{ Seconds = 1; MemoryInUsePages = 2; Kind = 'Exit' } | Export-OomTimelineChart -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InputObjectNotBound,OomTools.Commands.ExportOomTimelineChartCommand'
+        }
+    }
+
+    Context 'a legend and units (issue 11)' {
+        It 'names what each line and marker is, in a legend above the plot' {
+            $events = New-StuckVictim -LockMs 5000 -Size 600MB
+            $xml = [xml]($events | Export-OomTimelineChart -LimitPages 524288)
+            $legend = @($xml.svg.g | Where-Object class -EQ legend)
+            $legend.Count | Should -Be 1
+            # The second OOM aborts (the victim is still exiting) and the reaper gives up; nothing is reaped: no green entry.
+            @($legend[0].text | ForEach-Object InnerText) | Should -Be @(
+                'memory in use (MiB)', 'limit', 'process killed by an OOM', 'OOM aborted (a victim still exiting)', 'the oom_reaper gave up')
+            # Each entry's sample has the colour of what it names: the line's blue, the kill's red, the reaper's orange.
+            @($legend[0].line)[0].stroke | Should -Be '#1f5fbf'
+            @($legend[0].line)[1].'stroke-dasharray' | Should -Be '6 4'
+            @($legend[0].circle)[0].fill | Should -Be '#c62828'
+            @($legend[0].circle)[1].fill | Should -Be '#9e9e9e'
+            @($legend[0].rect)[0].fill | Should -Be '#ef6c00'
+        }
+
+        It 'names the axes with their units: seconds, MiB, GiB from 4 GiB up' {
+            Get-SvgText ($events | Export-OomTimelineChart) | Should -Contain 'time since boot (s)'
+            Get-SvgText ($events | Export-OomTimelineChart) | Should -Contain 'memory in use (MiB)'
+            $text = Get-SvgText ($events | Export-OomTimelineChart -LimitPages 1048576)
+            $text | Should -Contain 'memory in use (GiB)'
+            $text | Should -Contain 'limit 4 GiB'
+            $text | Should -Not -Contain 'MiB in use'
+        }
+
+        It 'shows its legend and units at a laptop''s width in headless Chromium' {
+            . $PSScriptRoot/screenshots.ps1
+            if (-not (Get-Chromium)) {
+                Set-ItResult -Skipped -Because 'chromium is not installed here (.ci/run installs it with apt-get install chromium); the screenshot check needs it'
+                return
+            }
+            $svg = Join-Path $TestDrive 'laptop.svg'
+            New-StuckVictim -LockMs 5000 -Size 600MB | Export-OomTimelineChart -Path $svg -LimitPages 524288 -Title 'db01: a stuck victim'
+            $stats = Invoke-ChromiumScreenshot -Path $svg -Png (Join-Path $TestDrive 'laptop.png')
+            $stats.Width | Should -Be 1366
+            $stats.DistinctColours | Should -BeGreaterThan 20
+            # The memory line (#1f5fbf), the kill (#c62828) and the reaper's orange (#ef6c00) are drawn, legend samples included.
+            $stats.CountOf(0x1f5fbf) | Should -BeGreaterThan 500
+            $stats.CountOf(0xc62828) | Should -BeGreaterThan 50
+            $stats.CountOf(0xef6c00) | Should -BeGreaterThan 30
         }
     }
 

@@ -9,17 +9,21 @@ namespace OomTools.Engine.Charts;
 /// <summary>
 /// The memory-over-time chart of a machine's timeline events, as data: a step line through the
 /// <see cref="TimelineEvent.MemoryInUsePages"/> of the events in time order (each value holds until the next
-/// event), a time axis in seconds and a memory axis in MiB with steps of 1, 2 or 5 times a power of ten, an
-/// optional limit, and markers for every process an OOM killed, every OOM that aborted and every result of the
+/// event), a time axis in seconds and a memory axis in MiB (GiB from <see cref="GibAxisFromMib"/> up) with steps
+/// of 1, 2 or 5 times a power of ten, an optional limit, and markers for every process an OOM killed, every OOM that aborted and every result of the
 /// oom_reaper. Writers (SVG today) draw it.
 /// </summary>
 public sealed class TimelineChart
 {
-    private TimelineChart(string title, int pageSize, long limitPages, IReadOnlyList<TimelineChartPoint> points,
+    /// <summary>From this many MiB at the top of the memory axis up, the axis counts GiB: 0, 2, 4, 6, 8 GiB reads better than 0, 2000, ... 8000 MiB.</summary>
+    public const double GibAxisFromMib = 4096;
+
+    private TimelineChart(string title, int pageSize, string memoryUnit, long limitPages, IReadOnlyList<TimelineChartPoint> points,
         ChartAxis time, ChartAxis memory, IReadOnlyList<TimelineMarker> markers)
     {
         Title = title;
         PageSize = pageSize;
+        MemoryUnit = memoryUnit;
         LimitPages = limitPages;
         Points = points;
         Time = time;
@@ -50,10 +54,12 @@ public sealed class TimelineChart
         double yMaxPages = Math.Max(limit, sorted.Max(p => p.MemoryInUsePages));
         if (yMaxPages <= 0) yMaxPages = 1;
 
-        return new TimelineChart(options.Title ?? "", pageSize, limit,
+        double yMaxMib = yMaxPages * (pageSize / 1048576.0);
+        bool gib = yMaxMib >= GibAxisFromMib;
+        return new TimelineChart(options.Title ?? "", pageSize, gib ? "GiB" : "MiB", limit,
             sorted.ConvertAll(e => new TimelineChartPoint(e.Seconds, e.MemoryInUsePages)),
             ChartAxis.Spanning(t0, t1, 8),
-            ChartAxis.FromZero(yMaxPages * (pageSize / 1048576.0), 5),
+            ChartAxis.FromZero(gib ? yMaxMib / 1024 : yMaxMib, 5),
             MarkersOf(sorted));
     }
 
@@ -61,15 +67,19 @@ public sealed class TimelineChart
     public string Title { get; }
     /// <summary>Bytes per page: what the points and the limit count in.</summary>
     public int PageSize { get; }
-    /// <summary>MiB per page, to read the points against <see cref="Memory"/>.</summary>
+    /// <summary>MiB per page.</summary>
     public double MibPerPage => PageSize / 1048576.0;
+    /// <summary>The unit of <see cref="Memory"/>: "MiB", or "GiB" when the axis reaches <see cref="GibAxisFromMib"/>.</summary>
+    public string MemoryUnit { get; }
+    /// <summary><see cref="MemoryUnit"/>s per page, to read the points against <see cref="Memory"/>.</summary>
+    public double UnitsPerPage => MemoryUnit == "GiB" ? PageSize / 1073741824.0 : MibPerPage;
     /// <summary>The limit line in pages; 0: none.</summary>
     public long LimitPages { get; }
     /// <summary>The memory in use after each event, in time order.</summary>
     public IReadOnlyList<TimelineChartPoint> Points { get; }
     /// <summary>The time axis, in seconds since boot.</summary>
     public ChartAxis Time { get; }
-    /// <summary>The memory axis, in MiB from 0.</summary>
+    /// <summary>The memory axis from 0, in <see cref="MemoryUnit"/>.</summary>
     public ChartAxis Memory { get; }
     /// <summary>The marked events in time order; the processes one OOM killed in the order it killed them.</summary>
     public IReadOnlyList<TimelineMarker> Markers { get; }

@@ -2,7 +2,7 @@ namespace OomTools.Engine.Writers;
 
 /// <summary>
 /// The audit report's style sheet, inline in the page (its Content-Security-Policy lets nothing be fetched):
-/// cards, the bar chart, the tables. Apart from the writer so the markup reads without it.
+/// cards, the bar chart, the tables, the folded row of processes never chosen. Apart from the writer so the markup reads without it.
 /// </summary>
 internal static class AuditReportCss
 {
@@ -29,6 +29,12 @@ h3{font-size:15px;margin:18px 0 6px}
 .chart{display:block;max-width:100%;height:auto;background:#fff;border:1px solid #cbd5e1;border-radius:6px}
 .chart .label{font-size:12px;fill:#0f172a}
 .chart .value{font-size:11px;fill:#334155}
+.chart .head{font-size:11px;font-weight:600;fill:#475569}
+table.folded{margin-top:12px}
+table.folded>tbody>tr>td{padding:0}
+summary{cursor:pointer;padding:8px 10px;color:#334155}
+details[open] summary{border-bottom:1px solid #e2e8f0}
+details table{border:0}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #cbd5e1}
 th,td{padding:5px 8px;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top}
 th{background:#e2e8f0;font-weight:600}

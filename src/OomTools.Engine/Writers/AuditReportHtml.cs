@@ -10,14 +10,16 @@ using OomTools.Engine.Model;
 namespace OomTools.Engine.Writers;
 
 /// <summary>
-/// Writes an <see cref="AuditReport"/> as a single self-contained HTML page: the oom_badness ranking as an inline
-/// SVG bar chart (unkillable processes listed apart), the kill order and the protection of the critical
-/// processes. Inline CSS, no scripts, nothing fetched: a Content-Security-Policy forbids both. Every name from
+/// Writes an <see cref="AuditReport"/> as a single self-contained HTML page, what a reader wants first at the top:
+/// the summary cards, the kill order, the protection of the critical processes, then the oom_badness ranking as
+/// an inline SVG bar chart and, folded into one row, the processes never chosen (kernel threads, init,
+/// oom_score_adj -1000, ...: counted per reason, listed in a <c>details</c> element). Points are oom_badness
+/// points, not sizes; sizes (rss, swap, freed memory, RAM) are shown in KiB/MiB/GiB. Inline CSS, no scripts, nothing fetched: a Content-Security-Policy forbids both. Every name from
 /// the machine is escaped (<see cref="Markup.Escape"/>).
 /// </summary>
 public static class AuditReportHtml
 {
-    private const int ChartWidth = 900, LabelWidth = 240, ValueWidth = 150, RowHeight = 24, BarHeight = 16;
+    private const int ChartWidth = 1040, LabelWidth = 240, ValueWidth = 250, HeadHeight = 22, RowHeight = 24, BarHeight = 16;
     private const string VictimColour = "#c0392b", CriticalColour = "#2563eb", OtherColour = "#f59e0b";
 
     /// <summary>Audits <paramref name="machine"/> (<see cref="AuditReport.Build"/>) and writes the page.</summary>
@@ -31,9 +33,9 @@ public static class AuditReportHtml
         Head(h, report);
         Header(h, report);
         Cards(h, report);
-        Ranking(h, report);
         KillOrder(h, report);
         if (report.AssessesProtection) Protection(h, report);
+        Ranking(h, report);
         Footer(h, report);
         return h.ToString();
     }
@@ -67,7 +69,7 @@ public static class AuditReportHtml
     private static void Cards(StringBuilder h, AuditReport r)
     {
         h.Append("<section class=\"cards\">\n");
-        Card(h, "OOM", E(DomainText(r.Domain)) + "<br><small>" + N(r.TotalPages.Value) + " pages to weigh against</small>", "neutral");
+        Card(h, "OOM", E(DomainText(r.Domain)) + "<br><small>" + N(r.TotalPages.Value) + " pages (" + E(Bytes(r.TotalPages.Value, r.Machine.PageSize)) + ") to weigh against</small>", "neutral");
         if (r.Ranking.Count > 0)
         {
             var first = r.Ranking[0];
@@ -91,11 +93,11 @@ public static class AuditReportHtml
             h.Append("<p class=\"warn\">vm.oom_kill_allocating_task is set: the allocating task is killed when it can be, whatever the ranking.</p>\n");
     }
 
-    /// <summary>The bar chart of the first <see cref="AuditReport.Top"/> processes, and the table of those never chosen.</summary>
+    /// <summary>The bar chart of the first <see cref="AuditReport.Top"/> processes, and the row of those never chosen.</summary>
     private static void Ranking(StringBuilder h, AuditReport r)
     {
         var ranked = r.Ranking;
-        h.Append("<section>\n<h2>Ranking</h2>\n<p class=\"note\">oom_badness points per process (rss + swap + page tables in pages, plus the oom_score_adj term); the kernel kills the longest bar.");
+        h.Append("<section>\n<h2>Ranking</h2>\n<p class=\"note\">oom_badness points per process: rss + swap + page tables in pages, plus the oom_score_adj term (adj/1000 of the pages weighed against), so points are not a size; the kernel kills the longest bar. Beside each bar: its points and what the process holds.");
         if (ranked.Count > r.Top)
         {
             int rest = ranked.Count - r.Top;
@@ -109,15 +111,57 @@ public static class AuditReportHtml
         if (ranked.Count == 0) h.Append("<p>No process can be chosen in this OOM.</p>\n");
         else Chart(h, ranked.Take(r.Top).ToList(), r);
 
-        if (r.NeverChosen.Count > 0)
-        {
-            h.Append("<h3>Never chosen</h3>\n<table>\n<thead><tr><th class=\"n\">pid</th><th>name</th><th>why</th><th>cgroup</th></tr></thead>\n<tbody>\n");
-            foreach (var c in r.NeverChosen)
-                h.Append("<tr><td class=\"n\">").Append(c.Pid).Append("</td><td>").Append(E(c.Name)).Append("</td><td>").Append(E(ReasonText(c.Reason)))
-                 .Append("</td><td>").Append(E(c.Cgroup)).Append("</td></tr>\n");
-            h.Append("</tbody>\n</table>\n");
-        }
+        if (r.NeverChosen.Count > 0) NeverChosen(h, r.NeverChosen);
         h.Append("</section>\n");
+    }
+
+    /// <summary>
+    /// The processes the scan never chooses, folded into one row that counts them per reason (62 kernel threads
+    /// push nothing down the page); the list opens from it.
+    /// </summary>
+    private static void NeverChosen(StringBuilder h, IReadOnlyList<AuditCandidate> never)
+    {
+        h.Append("<table class=\"folded\">\n<tbody>\n<tr><td><details><summary>").Append(E(NeverChosenSummary(never))).Append("</summary>\n");
+        h.Append("<table>\n<thead><tr><th class=\"n\">pid</th><th>name</th><th>why</th><th>cgroup</th></tr></thead>\n<tbody>\n");
+        foreach (var c in never)
+            h.Append("<tr><td class=\"n\">").Append(c.Pid).Append("</td><td>").Append(E(c.Name)).Append("</td><td>").Append(E(ReasonText(c.Reason)))
+             .Append("</td><td>").Append(E(c.Cgroup)).Append("</td></tr>\n");
+        h.Append("</tbody>\n</table>\n</details></td></tr>\n</tbody>\n</table>\n");
+    }
+
+    /// <summary>"62 kernel threads, global init (pid 1) and 3 unkillable processes (oom_score_adj -1000): never chosen".</summary>
+    internal static string NeverChosenSummary(IReadOnlyList<AuditCandidate> never)
+    {
+        var parts = never.GroupBy(c => c.Reason).OrderBy(g => ReasonOrder(g.Key)).Select(g => CountText(g.Key, g.Count())).ToList();
+        string joined = parts.Count == 1 ? parts[0] : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[parts.Count - 1];
+        return joined + ": never chosen";
+    }
+
+    /// <summary>The most common reasons first, then the kernel's order of checks.</summary>
+    private static int ReasonOrder(OomSkipReason reason) => reason switch
+    {
+        OomSkipReason.KernelThread => -3,
+        OomSkipReason.GlobalInit => -2,
+        OomSkipReason.OomScoreAdjMin => -1,
+        _ => (int)reason,
+    };
+
+    private static string CountText(OomSkipReason reason, int n)
+    {
+        string Of(string one, string many) => n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? one : many);
+        return reason switch
+        {
+            OomSkipReason.KernelThread => Of("kernel thread", "kernel threads"),
+            OomSkipReason.GlobalInit => n == 1 ? "global init (pid 1)" : Of("global init", "global inits"),
+            OomSkipReason.OomScoreAdjMin => Of("unkillable process", "unkillable processes") + " (oom_score_adj -1000)",
+            OomSkipReason.OutsideNodes => Of("process", "processes") + " outside the OOM's nodes",
+            OomSkipReason.NoMm => Of("process", "processes") + " past exit_mm",
+            OomSkipReason.MmOomSkip => Of("process", "processes") + " with MMF_OOM_SKIP",
+            OomSkipReason.InVfork => Of("process", "processes") + " in vfork",
+            OomSkipReason.ReapedVictim => Of("earlier victim, already reaped", "earlier victims, already reaped"),
+            OomSkipReason.VictimExiting => Of("earlier victim still exiting", "earlier victims still exiting"),
+            _ => Of("process", "processes") + " (" + reason + ")",
+        };
     }
 
     private static void Chart(StringBuilder h, List<AuditCandidate> bars, AuditReport r)
@@ -127,15 +171,18 @@ public static class AuditReportHtml
         foreach (var c in bars)
             if (c.Points is { } p && p != long.MaxValue && p > max) max = p;
         int barArea = ChartWidth - LabelWidth - ValueWidth;
-        int height = bars.Count * RowHeight + 8;
+        int height = HeadHeight + bars.Count * RowHeight + 8;
         h.Append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(ChartWidth).Append("\" height=\"").Append(height)
          .Append("\" viewBox=\"0 0 ").Append(ChartWidth).Append(' ').Append(height).Append("\" role=\"img\" aria-label=\"oom_badness points per process\">\n");
-        h.Append("<line x1=\"").Append(LabelWidth).Append("\" y1=\"0\" x2=\"").Append(LabelWidth).Append("\" y2=\"").Append(height).Append("\" stroke=\"#94a3b8\"/>\n");
+        // Column heads: what the labels, the bars and the numbers beside them are, with their units.
+        h.Append("<text x=\"").Append(LabelWidth - 8).Append("\" y=\"15\" text-anchor=\"end\" class=\"head\">rank, pid, name</text>");
+        h.Append("<text x=\"").Append(LabelWidth + 6).Append("\" y=\"15\" class=\"head\">oom_badness (points) &#8594;</text>\n");
+        h.Append("<line x1=\"").Append(LabelWidth).Append("\" y1=\"").Append(HeadHeight).Append("\" x2=\"").Append(LabelWidth).Append("\" y2=\"").Append(height).Append("\" stroke=\"#94a3b8\"/>\n");
         for (int i = 0; i < bars.Count; i++)
         {
             var c = bars[i];
             long points = c.Points!.Value;
-            int y = 4 + i * RowHeight;
+            int y = HeadHeight + 4 + i * RowHeight;
             double fraction = points == long.MaxValue ? 1.0 : points <= 0 ? 0.0 : (double)points / max;
             int w = (int)Math.Round(fraction * barArea);
             if (points > 0 && w < 2) w = 2;
@@ -146,7 +193,7 @@ public static class AuditReportHtml
             h.Append("<rect x=\"").Append(LabelWidth + 1).Append("\" y=\"").Append(y).Append("\" width=\"").Append(w).Append("\" height=\"").Append(BarHeight)
              .Append("\" rx=\"2\" fill=\"").Append(colour).Append("\"/>");
             h.Append("<text x=\"").Append(LabelWidth + w + 6).Append("\" y=\"").Append(y + BarHeight - 3).Append("\" class=\"value\">")
-             .Append(E(PointsText(points))).Append(points == long.MaxValue || points <= 0 ? "" : " (" + E(Bytes(points, pageSize)) + ")").Append("</text></g>\n");
+             .Append(E(PointsText(points) + " points \u00b7 " + Holds(c, pageSize))).Append("</text></g>\n");
         }
         h.Append("</svg>\n");
     }
@@ -162,7 +209,7 @@ public static class AuditReportHtml
         if (order.Count == 0) h.Append("<p>The first OOM kills nobody").Append(panics ? " (the machine panics)" : "").Append(".</p>\n");
         else
         {
-            h.Append("<table>\n<thead><tr><th class=\"n\">#</th><th class=\"n\">pid</th><th>name</th><th class=\"n\">points</th><th>killed</th><th class=\"n\">freed</th><th class=\"n\">total freed</th><th>cgroup</th></tr></thead>\n<tbody>\n");
+            h.Append("<table>\n<thead><tr><th class=\"n\">#</th><th class=\"n\">pid</th><th>name</th><th class=\"n\">points</th><th>killed (pids)</th><th class=\"n\">freed</th><th class=\"n\">total freed</th><th>cgroup</th></tr></thead>\n<tbody>\n");
             foreach (var s in order)
             {
                 h.Append("<tr").Append(s.Killed.Any(r.IsCritical) ? " class=\"hit\"" : "").Append("><td class=\"n\">").Append(s.Step)
@@ -183,17 +230,16 @@ public static class AuditReportHtml
     /// <summary>One row per critical process, then one per critical name that matched none.</summary>
     private static void Protection(StringBuilder h, AuditReport r)
     {
-        int pageSize = r.Machine.PageSize;
         h.Append("<section>\n<h2>Critical processes</h2>\n<p class=\"note\">Protected: the process survives the first ").Append(Kills(r.Kills))
          .Append(". Max safe oom_score_adj: the highest value that still keeps it out of them.</p>\n");
-        h.Append("<table>\n<thead><tr><th class=\"n\">pid</th><th>name</th><th class=\"n\">oom_score_adj</th><th class=\"n\">rank</th><th class=\"n\">points</th><th class=\"n\">margin</th><th class=\"n\">killed at</th><th>killed before it</th><th>verdict</th><th class=\"n\">max safe adj</th></tr></thead>\n<tbody>\n");
+        h.Append("<table>\n<thead><tr><th class=\"n\">pid</th><th>name</th><th class=\"n\">oom_score_adj</th><th class=\"n\">rank</th><th class=\"n\">points</th><th class=\"n\">margin (points)</th><th class=\"n\">killed at</th><th>killed before it</th><th>verdict</th><th class=\"n\">max safe adj</th></tr></thead>\n<tbody>\n");
         foreach (var p in r.Protection)
         {
             h.Append("<tr><td class=\"n\">").Append(p.Pid).Append("</td><td>").Append(E(p.Name))
              .Append("</td><td class=\"n\">").Append(p.OomScoreAdj)
              .Append("</td><td class=\"n\">").Append(p.Rank == 0 ? "&ndash;" : p.Rank.ToString(CultureInfo.InvariantCulture))
              .Append("</td><td class=\"n\">").Append(p.Points is { } pts ? PointsText(pts) : "never chosen")
-             .Append("</td><td class=\"n\">").Append(p.MarginPages is { } mg ? E(Bytes(mg, pageSize)) : "&ndash;")
+             .Append("</td><td class=\"n\">").Append(p.MarginPages is { } mg ? N(mg) : "&ndash;")
              .Append("</td><td class=\"n\">").Append(p.KillPosition is { } kp ? "#" + kp.ToString(CultureInfo.InvariantCulture) : "never")
              .Append("</td><td>").Append(E(Shorten(p.DiesBefore, 6)))
              .Append("</td><td>").Append(p.Protected ? "<span class=\"ok\">protected</span>" : "<span class=\"bad\">NOT protected</span>")
@@ -246,6 +292,10 @@ public static class AuditReportHtml
     }
 
     private static string PointsText(long points) => points == long.MaxValue ? "LONG_MAX" : N(points);
+
+    /// <summary>What a process holds, in bytes: "rss 224 MiB", "+ swap 1 GiB" when it has swap.</summary>
+    private static string Holds(AuditCandidate c, int pageSize) =>
+        "rss " + Bytes(c.RssPages, pageSize) + (c.SwapPages > 0 ? " + swap " + Bytes(c.SwapPages, pageSize) : "");
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -110,7 +110,7 @@ public class TimelineSvgTests
         Assert.Equal("900", (string?)root.Attribute("width"));
         Assert.Equal("420", (string?)root.Attribute("height"));
         Assert.Equal("0 0 900 420", (string?)root.Attribute("viewBox"));
-        Assert.Equal(new[] { "circle", "line", "path", "rect", "svg", "text", "title" },
+        Assert.Equal(new[] { "circle", "g", "line", "path", "rect", "svg", "text", "title" },
             root.DescendantsAndSelf().Select(e => e.Name.LocalName).Distinct().OrderBy(n => n, StringComparer.Ordinal));
         Assert.DoesNotContain(root.DescendantsAndSelf().Attributes(),
             a => a.Name.LocalName.StartsWith("on", StringComparison.OrdinalIgnoreCase) || a.Name.LocalName.Contains("href"));
@@ -141,8 +141,63 @@ public class TimelineSvgTests
             "Memory in use over time",
             "0", "20", "40", "60", "80", "100",
             "0", "0.005", "0.01", "0.015", "0.02",
-            "seconds since boot", "MiB in use", "killed 100 (hog)",
+            "time since boot (s)", "memory in use (MiB)", "killed 100 (hog)",
         }, texts);
+    }
+
+    private static XElement Legend(XElement root) =>
+        Assert.Single(root.Elements(Svg + "g"), g => (string?)g.Attribute("class") == "legend");
+
+    [Fact]
+    public void Render_HasALegendOfWhatItDraws_AboveThePlot()
+    {
+        // Issue 11: the chart said nothing of what its line, dashes, dots and squares are.
+        var root = Parse(TimelineSvg.Render(Storm(), new TimelineSvgOptions()));
+        var legend = Legend(root);
+        Assert.Equal(new[] { "memory in use (MiB)", "process killed by an OOM" }, legend.Elements(Svg + "text").Select(t => t.Value));
+        // Each name has its sample in the chart's colours: the line's blue and the kill's red dot.
+        Assert.Equal("#1f5fbf", (string?)legend.Element(Svg + "line")!.Attribute("stroke"));
+        Assert.Equal(Red, (string?)legend.Element(Svg + "circle")!.Attribute("fill"));
+        // In the top margin (the plot starts at y 40), under the title, from the plot's left edge.
+        Assert.All(legend.Elements(Svg + "text"), t => Assert.True(double.Parse((string)t.Attribute("y")!, CultureInfo.InvariantCulture) is > 17 and <= 40));
+        Assert.Equal("92", (string?)legend.Elements(Svg + "text").First().Attribute("x"));
+
+        // A limit, an aborted OOM and the reaper giving up each get their entry; the reaped square only when drawn.
+        var stuck = Legend(Parse(TimelineSvg.Render(StuckHog(), new TimelineSvgOptions { LimitPages = 1000000 })));
+        Assert.Equal(new[] { "memory in use (MiB)", "limit", "process killed by an OOM", "OOM aborted (a victim still exiting)", "the oom_reaper gave up" },
+            stuck.Elements(Svg + "text").Select(t => t.Value));
+        Assert.Equal(Grey, (string?)stuck.Elements(Svg + "circle").Last().Attribute("fill"));
+        Assert.Equal(Orange, (string?)Assert.Single(stuck.Elements(Svg + "rect")).Attribute("fill"));
+        Assert.Equal("6 4", (string?)stuck.Elements(Svg + "line").Last().Attribute("stroke-dasharray"));
+
+        // 640 px wide: the long names (about 810 px) do not fit the 550 px plot, the short ones do.
+        var narrow = Legend(Parse(TimelineSvg.Render(StuckHog(), new TimelineSvgOptions { LimitPages = 1000000, Width = 640 })));
+        Assert.Equal(new[] { "memory (MiB)", "limit", "killed", "OOM aborted", "reaper gave up" }, narrow.Elements(Svg + "text").Select(t => t.Value));
+        Assert.True(double.Parse((string)narrow.Elements(Svg + "text").Last().Attribute("x")!, CultureInfo.InvariantCulture) + 14 * 6 < 620);
+    }
+
+    [Fact]
+    public void Render_AxesAreNamedWithTheirUnits_GiBForBigMachines()
+    {
+        // Issue 11: every picture labels its axes with the right unit.
+        var texts = Texts(Parse(TimelineSvg.Render(Storm(), new TimelineSvgOptions())));
+        Assert.Contains("time since boot (s)", texts);
+        Assert.Contains("memory in use (MiB)", texts);
+
+        // An 8 GiB limit (2097152 pages of 4 KiB): the axis counts GiB, 0 to 8 by 2, and so do the limit and the legend.
+        var chart = TimelineChart.Build(Storm(), new TimelineChartOptions { LimitPages = 2097152 });
+        Assert.Equal("GiB", chart.MemoryUnit);
+        Assert.Equal(new[] { 0.0, 2, 4, 6, 8 }, chart.Memory.Ticks);
+        var root = Parse(TimelineSvg.Render(Storm(), new TimelineSvgOptions { LimitPages = 2097152 }));
+        texts = Texts(root);
+        Assert.Contains("memory in use (GiB)", texts);
+        Assert.Contains("limit 8 GiB", texts);
+        Assert.Equal(new[] { "0", "2", "4", "6", "8" }, texts.Skip(1).Take(5));
+        Assert.Equal("memory in use (GiB)", Legend(root).Elements(Svg + "text").First().Value);
+        // 100 MiB in use is 100/8192 of the way up: y 375 - 335 * 100 / 8192 = 370.91.
+        Assert.StartsWith("M70,370.91 ", (string?)root.Element(Svg + "path")!.Attribute("d"), StringComparison.Ordinal);
+        // Just under 4 GiB stays in MiB.
+        Assert.Equal("MiB", TimelineChart.Build(Storm(), new TimelineChartOptions { LimitPages = 1048575 }).MemoryUnit);
     }
 
     [Fact]
