@@ -6,6 +6,8 @@
 BeforeDiscovery {
     $formatPath = Join-Path $PSScriptRoot '../../module/OomTools.Format.ps1xml'
     $views = @(([xml](Get-Content -Raw -LiteralPath $formatPath)).Configuration.ViewDefinitions.View)
+    # A child element's text, or $null where it is missing (the runner's strict mode refuses a missing property).
+    function Get-Child($node, [string]$name) { $child = $node[$name]; if ($child) { $child.InnerText } }
 
     # One case per view and sample: Sample names an entry of $Samples (BeforeAll); Shows must appear at both widths,
     # Wider only at 120 (the end of a long cgroup path). A Wide view is meant for 120 columns: rendered at 80 it may
@@ -64,7 +66,7 @@ BeforeDiscovery {
     )
     foreach ($c in $renderCases) {
         $v = $views | Where-Object { $_.Name -eq $c.View -and $_.ViewSelectedBy.TypeName -eq $c.Type }
-        $c.Kind = if ($v.TableControl) { 'Table' } elseif ($v.ListControl) { 'List' } else { 'Custom' }
+        $c.Kind = if ($v['TableControl']) { 'Table' } elseif ($v['ListControl']) { 'List' } else { 'Custom' }
         foreach ($k in 'Shows', 'Wider', 'Hides') { $c[$k] = @($c[$k] | Where-Object { $_ }) }
     }
     $widthCases = @(foreach ($c in $renderCases) { foreach ($w in 80, 120) { $c + @{ Width = $w } } })
@@ -72,14 +74,14 @@ BeforeDiscovery {
 
     # The table views' column widths, read from the file: a default view (a type's first table view) is for 80
     # columns, a Wide view for 120; the last column may have no width (it takes the rest, at least 10 columns).
-    $tableCases = @(foreach ($v in $views | Where-Object { $_.TableControl }) {
+    $tableCases = @(foreach ($v in $views | Where-Object { $_['TableControl'] }) {
             $type = $v.ViewSelectedBy.TypeName
-            $first = @($views | Where-Object { $_.TableControl -and $_.ViewSelectedBy.TypeName -eq $type })[0]
+            $first = @($views | Where-Object { $_['TableControl'] -and $_.ViewSelectedBy.TypeName -eq $type })[0]
             $headers = @($v.TableControl.TableHeaders.TableColumnHeader)
             @{
                 Type    = $type; View = $v.Name
                 Columns = $headers.Count
-                Widths  = @($headers | ForEach-Object { if ($_.Width) { [int]$_.Width } else { 0 } })
+                Widths  = @($headers | ForEach-Object { $w = Get-Child $_ 'Width'; if ($w) { [int]$w } else { 0 } })
                 Screen  = if ($v.Name -eq $first.Name) { 80 } else { 120 }
             }
         })
@@ -88,12 +90,14 @@ BeforeDiscovery {
     $headerCases = @(foreach ($v in $views) {
             # A list item shown only for some objects (ItemSelectionCondition: a replay's KernelChoice) must be a
             # property of at least one sample; every other label of each.
-            $items = if ($v.TableControl) { @($v.TableControl.TableHeaders.TableColumnHeader | ForEach-Object { @{ Label = $_.Label; Always = $true } }) }
-            elseif ($v.ListControl) {
+            $items = if ($v['TableControl']) { @($v.TableControl.TableHeaders.TableColumnHeader | ForEach-Object { @{ Label = $_.Label; Always = $true } }) }
+            elseif ($v['ListControl']) {
                 @($v.ListControl.ListEntries.ListEntry.ListItems.ListItem | ForEach-Object {
-                        @{ Label = $(if ($_.Label) { $_.Label } else { $_.PropertyName }); Always = -not $_.ItemSelectionCondition }
+                        $label = Get-Child $_ 'Label'
+                        @{ Label = $(if ($label) { $label } else { Get-Child $_ 'PropertyName' }); Always = -not $_['ItemSelectionCondition'] }
                     })
             }
+            else { $null }
             if ($items) {
                 $samples = @($renderCases | Where-Object { $_.Type -eq $v.ViewSelectedBy.TypeName } | ForEach-Object Sample | Select-Object -Unique)
                 @{ Type = $v.ViewSelectedBy.TypeName; View = $v.Name; Items = $items; SampleNames = $samples }
