@@ -19,11 +19,13 @@ Add-OomTask -Machine $m -Pid 900  -Name postgres -Rss 6GB   -FileRss 1GB -OomSco
 Add-OomTask -Machine $m -Pid 1400 -Name java     -Rss 3GB   -Swap 1GB    -PageTableBytes 8MB
 Add-OomTask -Machine $m -Pid 1500 -Name worker   -Rss 3GB   -Swap 1GB    -PageTableBytes 8MB
 
-Write-Host "`n== The machine's processes, as the kernel's task table shows them (pages)"
+Write-Host "`n== The machine's processes (sizes in MiB/GiB; -View Wide shows the kernel's task table in pages)"
 Get-OomTask -Machine $m | Format-Table | Out-String | Write-Host
+Get-OomTask -Machine $m | Format-Table -View Wide | Out-String -Width 120 | Write-Host
 
-Write-Host "== oom_badness for each process, ranked (1 = the kernel's choice)"
+Write-Host "== oom_badness for each process, ranked (1 = the kernel's choice); -View Wide adds its parts in pages"
 Get-OomBadness -Machine $m | Format-Table | Out-String | Write-Host
+Get-OomBadness -Machine $m | Format-Table -View Wide | Out-String -Width 120 | Write-Host
 
 # By hand: java and worker both score 786432 rss + 262144 swap + 2048 page-table pages = 1050624.
 # postgres: 1835008 + 6144 - 900 * (4718592 / 1000) = 1841152 - 4246200 = -2405048.

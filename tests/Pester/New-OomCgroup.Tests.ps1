@@ -118,8 +118,9 @@ Describe 'New-OomCgroup' {
         It 'shows the counters with Format-List' {
             $v1 = New-OomMachine -CgroupVersion 1
             $text = New-OomCgroup -Machine $v1 -Path /batch -OomKillDisable | Format-List | Out-String
-            $text | Should -Match 'OomKillDisable \(v1\) : True'
-            $text | Should -Match 'UnderOom \(v1\)\s+: False'
+            # Labels are property names (issue 11): no "(v1)" after them.
+            $text | Should -Match 'OomKillDisable\s+: True'
+            $text | Should -Match 'UnderOom\s+: False'
             $text | Should -Match 'OomKill\s+: 0'
         }
     }

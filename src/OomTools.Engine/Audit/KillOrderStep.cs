@@ -28,6 +28,8 @@ public sealed class KillOrderStep
     public Pages TotalFreed { get; internal set; }
     /// <summary>The path of the chosen process's memory cgroup ("/" for the root).</summary>
     public string Cgroup { get; internal set; } = "/";
+    /// <summary>The machine's page size, for showing <see cref="Freed"/> and <see cref="TotalFreed"/> in bytes.</summary>
+    public int PageSize { get; internal set; } = 4096;
 
     /// <summary>The step as "#N pid (name) freed P pages".</summary>
     public override string ToString() => $"#{Step} {Pid} ({Name}) freed {Freed} pages";

@@ -44,6 +44,7 @@ public static class OomAudit
                 Freed = new Pages(freed),
                 TotalFreed = new Pages(total),
                 Cgroup = oc.Chosen.Memcg.Path,
+                PageSize = sim.PageSize,
             });
         }
         return steps;

@@ -23,8 +23,15 @@ public sealed class MemoryCgroup
         MemoryMax = unlimited;
         SwapMax = unlimited;
         MemswMax = unlimited;
+        PageSize = parent?.PageSize ?? 0;
         parent?.children.Add(this);
     }
+
+    /// <summary>
+    /// The machine's <c>PAGE_SIZE</c>, for showing the page counts in bytes: a child has its parent's, the machine
+    /// sets the root's.
+    /// </summary>
+    public int PageSize { get; internal set; }
 
     /// <summary>The last path component; "/" for the root.</summary>
     public string Name { get; }

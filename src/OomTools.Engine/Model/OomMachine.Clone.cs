@@ -26,7 +26,7 @@ public sealed partial class OomMachine
         {
             var twin = new MemoryCgroup(cg.Name, cg.Parent is null ? null : cgMap[cg.Parent], PageCounterMax)
             {
-                MemoryMax = cg.MemoryMax, SwapMax = cg.SwapMax, MemswMax = cg.MemswMax, Swappiness = cg.Swappiness,
+                PageSize = cg.PageSize, MemoryMax = cg.MemoryMax, SwapMax = cg.SwapMax, MemswMax = cg.MemswMax, Swappiness = cg.Swappiness,
                 OomGroup = cg.OomGroup, Usage = cg.Usage, OomKillEvents = cg.OomKillEvents, OomGroupKillEvents = cg.OomGroupKillEvents,
                 Oom = cg.Oom, OomKillDisable = cg.OomKillDisable, underOom = cg.underOom,
             };

@@ -50,7 +50,7 @@ public sealed partial class OomMachine
         nodes = BuildNodes(ramPages, nodePresentPages);
         Clock = clock ?? new ManualClock();
         Log = new KernelLog(Clock);
-        RootMemcg = new MemoryCgroup("/", null, PageCounterMax);
+        RootMemcg = new MemoryCgroup("/", null, PageCounterMax) { PageSize = pageSize };
         memcgs["/"] = RootMemcg;
         RootCpuset = new Cpuset("/", null, NodesWithMemory, hardwall: true);
         cpusets["/"] = RootCpuset;

@@ -6,6 +6,7 @@ using System.Text;
 using OomTools.Engine.Audit;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
+using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Writers;
 
@@ -300,16 +301,7 @@ public static class AuditReportHtml
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Pages as bytes in binary units (1.5 GiB).</summary>
-    private static string Bytes(long pages, int pageSize)
-    {
-        double bytes = (double)pages * pageSize;
-        string sign = bytes < 0 ? "-" : "";
-        bytes = Math.Abs(bytes);
-        string[] units = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-        int u = 0;
-        while (bytes >= 1024 && u < units.Length - 1) { bytes /= 1024; u++; }
-        return sign + (u == 0 ? bytes.ToString("0", CultureInfo.InvariantCulture) : bytes.ToString(bytes < 10 ? "0.##" : bytes < 100 ? "0.#" : "0", CultureInfo.InvariantCulture)) + " " + units[u];
-    }
+    private static string Bytes(long pages, int pageSize) => SizeText.Format((double)pages * pageSize);
 
     private static string E(string? text) => Markup.Escape(text);
 }
