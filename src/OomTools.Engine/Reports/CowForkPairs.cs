@@ -31,7 +31,7 @@ internal static class CowForkPairs
     /// <summary>
     /// Rows next to each other in table order with separate mms, one name, uid and oom_score_adj, the later with the
     /// greater pid, the same anon counter (more than the stat slack), no more total_vm and fewer file pages than
-    /// the earlier: each row in one pair at most.
+    /// the earlier, and no third such row of one total_vm next to them: each row in one pair at most.
     /// </summary>
     public static List<(MemoryDescriptor Parent, MemoryDescriptor Child, long Anon)> Find(OomMachine machine)
     {
@@ -42,8 +42,11 @@ internal static class CowForkPairs
             OomTask a = tasks[i], b = tasks[i + 1];
             MemoryDescriptor ma = a.Mm!, mb = b.Mm!;
             long anon = ma.anon - ma.sharedAnon;
-            if (ReferenceEquals(ma, mb) || anon <= CowSharingInference.SlackPages || anon != mb.anon - mb.sharedAnon) continue;
-            if (b.Pid <= a.Pid || a.Uid != b.Uid || a.OomScoreAdj != b.OomScoreAdj || !string.Equals(a.Comm, b.Comm, StringComparison.Ordinal)) continue;
+            if (ReferenceEquals(ma, mb) || anon <= CowSharingInference.SlackPages || !Alike(a, b)) continue;
+            if (b.Pid <= a.Pid) continue;
+            // A parent with one idle child is a run of two such rows; a run of three or more with one total_vm is
+            // siblings forked from one parent (a fork family), not a parent and its child.
+            if (i > 0 && Sibling(tasks[i - 1], a) || i + 2 < tasks.Count && Sibling(b, tasks[i + 2])) continue;
             // The child has mapped nothing since: fork copies the parent's mappings (total_vm) but not the page
             // tables of file mappings it can fault back (vma_needs_copy), so an idle child prints no more total_vm
             // and fewer file pages. Rows equal in both are siblings forked from one parent, not a parent and child.
@@ -53,6 +56,13 @@ internal static class CowForkPairs
         }
         return pairs;
     }
+
+    /// <summary>One name, uid, oom_score_adj and anon counter, in separate mms: what a fork leaves alike.</summary>
+    private static bool Alike(OomTask a, OomTask b) =>
+        a.Mm is { } ma && b.Mm is { } mb && !ReferenceEquals(ma, mb) && ma.anon - ma.sharedAnon == mb.anon - mb.sharedAnon &&
+        a.Uid == b.Uid && a.OomScoreAdj == b.OomScoreAdj && string.Equals(a.Comm, b.Comm, StringComparison.Ordinal);
+
+    private static bool Sibling(OomTask a, OomTask b) => Alike(a, b) && a.Mm!.TotalVm == b.Mm!.TotalVm;
 
     /// <summary>
     /// Explains <paramref name="excess"/> with fork pairs: each pair's anon is printed twice and charged once, and

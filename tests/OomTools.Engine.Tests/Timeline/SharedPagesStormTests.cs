@@ -133,4 +133,15 @@ public class SharedPagesStormTests
         Assert.Equal(8, pool.MapperPids.Count);
         Assert.Equal(kernel, Play(m, trigger));
     }
+
+    [Fact]
+    public void SiblingsSideBySide_AreNotTakenForAParentAndItsTwin()
+    {
+        // cowfork-storm-7706: 18339 and 18340 are alike (one name, adj 1000, anon) and 18340 prints four file pages
+        // fewer, but they sit in a run of five such rows of one total_vm: siblings of one family, not a parent and
+        // its idle child. Each kill frees a child's own 512 pages.
+        var (kernel, m, trigger) = Load("cowfork-storm-7706.log", sharingFromStats: true);
+        Assert.DoesNotContain(m.Shared, s => s.Name == "cow:18339");
+        Assert.Equal(kernel, Play(m, trigger));
+    }
 }
