@@ -291,7 +291,7 @@ public class MachineTests
         var o = c.Killer.Invoke(TestMachines.Global());
 
         // the clone changed
-        Assert.Equal(new[] { 101, 100 }, o.Killed.Pids());
+        Assert.Equal(new[] { 101, 100 }, o.AllKilled.Pids());
         Assert.True(c.GetTask(101).GroupExiting);
         Assert.Equal(1, c.OomVictims);
         Assert.True(c.Log.Count > logBefore);

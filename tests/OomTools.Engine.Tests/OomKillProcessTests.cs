@@ -147,7 +147,10 @@ public class OomKillProcessTests
 
         // both score 5000: the later one (101) is chosen; 100 shares its mm and is killed too
         Assert.Same(sharer, o.Victim);
-        Assert.Equal(new[] { 101, 100 }, o.Killed.Pids());
+        Assert.Equal(new[] { 101, 100 }, o.AllKilled.Pids());
+        // The kernel names only the victim in a Killed process line; the sharer dies with no line of its own.
+        Assert.Equal(new[] { 101 }, o.Killed.Pids());
+        Assert.Equal(new[] { 100 }, o.MmSharersKilled.Pids());
         Assert.True(owner.GroupExiting);
         Assert.False(other.GroupExiting);
         Assert.Equal(1, Count(o, "Out of memory: Killed process "));
@@ -253,6 +256,7 @@ public class OomKillProcessTests
         var o = m.Killer.Invoke(TestMachines.Global());
 
         Assert.Same(a, o.Victim);
+        // Every member of an oom.group gets a Killed process line of its own.
         Assert.Equal(new[] { 100, 101, 103 }, o.Killed.Pids());
         Assert.False(c.GroupExiting);
         Assert.False(initLike.GroupExiting);

@@ -30,7 +30,7 @@ public class OomKillerFunctionTests
         var result = m.Killer.OutOfMemory(TestMachines.Global());
 
         Assert.True(result.Result);
-        Assert.Equal(new[] { 102, 100 }, result.Killed.Pids()); // the later of two equal scores is chosen, then its mm sharer
+        Assert.Equal(new[] { 102, 100 }, result.AllKilled.Pids()); // the later of two equal scores is chosen, then its mm sharer
         Assert.Null(result.EarlyReturn);
     }
 

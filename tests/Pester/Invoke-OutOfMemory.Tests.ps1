@@ -371,7 +371,10 @@ Describe 'Invoke-OutOfMemory' {
             $o = Invoke-OutOfMemory -Machine $m
             $o.Victim.Pid | Should -Be 601       # same points as 600, later in task order
             $o.VictimPoints | Should -Be 524288
-            @($o.KilledPids) | Should -Be @(601, 600)
+            @($o.AllKilled.Pid) | Should -Be @(601, 600)
+            # As the kernel's log: a Killed process line names the victim; the sharer dies without one.
+            @($o.KilledPids) | Should -Be @(601)
+            @($o.MmSharersKilled.Pid) | Should -Be @(600)
             $m.FindTask(600).GroupExiting | Should -BeTrue
             $m.FindTask(100).GroupExiting | Should -BeFalse
         }
@@ -389,7 +392,7 @@ Describe 'Invoke-OutOfMemory' {
             Add-OomTask -Machine $m -Pid 600 -Name parent -AnonRss 2GB -OomScoreAdj -1000
             Add-OomTask -Machine $m -Pid 601 -Name child -SharesMemoryWith 600
             $o = Invoke-OutOfMemory -Machine $m
-            @($o.KilledPids) | Should -Be @(601, 600)
+            @($o.AllKilled.Pid) | Should -Be @(601, 600)
         }
 
         It 'leaves global init alone, pins the mm with MMF_OOM_SKIP and queues no reaper' {
@@ -747,7 +750,7 @@ Describe 'Invoke-OutOfMemory -Report: what the rebuild inferred (issue 9)' {
         $o.AgreedBeforeInference | Should -BeFalse
         @($o.Inferred | Where-Object { $_ -notlike "the cgroup's charged shmem*" }).Count | Should -Be 1
         $o.Victim.Pid | Should -Be 15950
-        @($o.Killed | ForEach-Object Pid | Sort-Object) | Should -Be @(15950, 15953)
+        @($o.AllKilled | ForEach-Object Pid | Sort-Object) | Should -Be @(15950, 15953)
         ($o.Candidates | Where-Object Pid -EQ 15953).Reason | Should -Be 'InVfork'
     }
 

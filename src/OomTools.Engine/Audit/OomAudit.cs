@@ -30,7 +30,7 @@ public static class OomAudit
         {
             var oc = request.ControlFor(sim);
             var result = sim.Killer.OutOfMemory(oc);
-            var killed = result.Killed;
+            var killed = result.AllKilled;
             if (!result.Result || oc.Chosen is null || killed.Count == 0 || sim.PanicMessage is not null) break;
             long freed = Exit(sim, killed);
             total += freed;

@@ -90,9 +90,9 @@ public sealed class TimelineChart
         foreach (var e in events)
         {
             var outcome = e.Outcome;
-            if (e.Kind == TimelineEventKind.OutOfMemory && outcome is not null && outcome.Killed.Count > 0)
+            if (e.Kind == TimelineEventKind.OutOfMemory && outcome is not null && outcome.AllKilled.Count > 0)
             {
-                foreach (var k in outcome.Killed)
+                foreach (var k in outcome.AllKilled)
                     markers.Add(new TimelineMarker(TimelineMarkerKind.Kill, e.Seconds, e.MemoryInUsePages, k.Pid, k.Comm));
             }
             else if (e.Kind == TimelineEventKind.OutOfMemory && outcome is not null && outcome.Aborted)

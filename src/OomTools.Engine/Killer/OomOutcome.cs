@@ -21,6 +21,8 @@ public class OomOutcome
         Victim = oc.Chosen;
         VictimPoints = oc.Chosen is null || oc.ChoseAllocatingTask ? null : oc.ChosenPoints;
         Killed = result.Killed;
+        MmSharersKilled = result.MmSharersKilled;
+        AllKilled = result.AllKilled;
         Aborted = oc.Aborted;
         AbortedBy = oc.AbortedBy;
         Panic = machine.PanicMessage;
@@ -47,6 +49,8 @@ public class OomOutcome
         Victim = other.Victim;
         VictimPoints = other.VictimPoints;
         Killed = other.Killed;
+        MmSharersKilled = other.MmSharersKilled;
+        AllKilled = other.AllKilled;
         Aborted = other.Aborted;
         AbortedBy = other.AbortedBy;
         Panic = other.Panic;
@@ -82,8 +86,15 @@ public class OomOutcome
     public OomTask? Victim { get; }
     /// <summary>The victim's oom_badness; null when none was scored (no victim, or oom_kill_allocating_task).</summary>
     public long? VictimPoints { get; }
-    /// <summary>Every process that received the OOM killer's SIGKILL, in order.</summary>
+    /// <summary>
+    /// The processes the kernel names in a <c>Killed process</c> line, in order (a report's <c>KilledPids</c>): the
+    /// victim, and every member of an oom.group.
+    /// </summary>
     public IReadOnlyList<OomTask> Killed { get; }
+    /// <summary>Processes sharing a victim's mm (vfork children, CLONE_VM sharers), killed with it without a line of their own.</summary>
+    public IReadOnlyList<OomTask> MmSharersKilled { get; }
+    /// <summary>Every process that received the OOM killer's SIGKILL, in order: <see cref="Killed"/> and <see cref="MmSharersKilled"/>.</summary>
+    public IReadOnlyList<OomTask> AllKilled { get; }
     /// <summary>The scan stopped at an earlier victim that is still exiting.</summary>
     public bool Aborted { get; }
     /// <summary>The earlier victim the scan stopped at, when it was aborted.</summary>

@@ -55,7 +55,7 @@ public class HiddenStateInferenceTests
         Assert.Equal(9500, outcome.Victim!.Pid);
         Assert.Equal(OomSkipReason.InVfork, outcome.Candidates.Single(c => c.Pid == 9501).Reason);
         // __oom_kill_process: every process sharing the mm gets SIGKILL, the vfork child included.
-        Assert.Equal(new[] { 9500, 9501 }, outcome.Killed.Select(t => t.Pid));
+        Assert.Equal(new[] { 9500, 9501 }, outcome.AllKilled.Select(t => t.Pid));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class HiddenStateInferenceTests
 
         var outcome = ReportReplay.Replay(report, report.Machine.Clone());
         Assert.True(outcome.AgreesWithKernel, outcome.Disagreement);
-        Assert.Equal(new[] { 9500, 9501 }, outcome.Killed.Select(t => t.Pid).OrderBy(p => p));
+        Assert.Equal(new[] { 9500, 9501 }, outcome.AllKilled.Select(t => t.Pid).OrderBy(p => p));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public class HiddenStateInferenceTests
         machine.AddTask(new OomTaskSpec { Pid = 10, Name = "a", AnonPages = new Pages(5000) });
         machine.AddTask(new OomTaskSpec { Pid = 11, Name = "a", SharesMemoryWith = 10 });
         var outcome = machine.Killer.Invoke(new OomControl { Order = 0 });
-        Assert.Equal(new[] { 10, 11 }, outcome.Killed.Select(t => t.Pid).OrderBy(p => p));
+        Assert.Equal(new[] { 10, 11 }, outcome.AllKilled.Select(t => t.Pid).OrderBy(p => p));
     }
 
     private static readonly string[] Global414 =

@@ -71,7 +71,7 @@ public class ShapeLogTests
             // A vfork child dies with its parent (__oom_kill_process kills every process sharing the mm).
             foreach (var (child, parent) in vforkChildOf)
                 if (outcome.Victim?.Pid == parent && r.Machine.FindTask(child)?.InVfork == true)
-                    Assert.Contains(child, outcome.Killed.Select(t => t.Pid));
+                    Assert.Contains(child, outcome.AllKilled.Select(t => t.Pid));
         }
     }
 
@@ -88,7 +88,7 @@ public class ShapeLogTests
         Assert.Equal(15950, outcome.Victim!.Pid);
         var died = Truth("vfork-1003.log").GetProperty("deaths").EnumerateArray()
             .Where(d => !d.TryGetProperty("cleanup", out _)).Select(d => d.GetProperty("pid").GetInt32());
-        Assert.Equal(died.OrderBy(p => p), outcome.Killed.Select(t => t.Pid).OrderBy(p => p));
+        Assert.Equal(died.OrderBy(p => p), outcome.AllKilled.Select(t => t.Pid).OrderBy(p => p));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class ShapeLogTests
         }, first.Inferred);
         var outcome = ReportReplay.Replay(first, first.Machine!.Clone());
         Assert.Equal(7898, outcome.Victim!.Pid);
-        Assert.Equal(new[] { 7898, 7901 }, outcome.Killed.Select(t => t.Pid).OrderBy(p => p));
+        Assert.Equal(new[] { 7898, 7901 }, outcome.AllKilled.Select(t => t.Pid).OrderBy(p => p));
     }
 
     [Fact]

@@ -128,7 +128,7 @@ public class ExitTimelineTests
         child.ExitLatencyJiffies = 20;
         m.Add(102, anon: 10);
         var o = m.Killer.Invoke(TestMachines.Global());
-        Assert.Equal(new[] { 101, 100 }, o.Killed.Pids()); // child chosen (tie to the later task), parent shares the mm
+        Assert.Equal(new[] { 101, 100 }, o.AllKilled.Pids()); // child chosen (tie to the later task), parent shares the mm
 
         var first = Assert.Single(m.Timeline.Step(Boot + 5));
         Assert.Equal(100, first.Pid);
@@ -224,7 +224,7 @@ public class ExitTimelineTests
         m.Add(102, anon: 10);
         var o = m.Killer.Invoke(TestMachines.Global());
         Assert.Same(hog, o.Victim);
-        Assert.Equal(new[] { 100, 101 }, o.Killed.Pids());
+        Assert.Equal(new[] { 100, 101 }, o.AllKilled.Pids());
 
         var events = m.Timeline.Step(Boot + 5);
 
