@@ -145,7 +145,10 @@ public static class OomProtection
         var others = ranking.Where(c => c.Points is not null && !pids.Contains(c.Pid)).OrderBy(c => c.Rank).ToList();
         if (others.Count < kills) return null;
         var target = others[kills - 1];
+        long gap = mine - target.Points!.Value + 1;
+        // Already below it (it dies only because the others run out, or share an mm): memory is not the fix.
+        if (gap <= 0) return null;
         row.GapTo = $"{target.Pid} ({target.Name})";
-        return mine - target.Points!.Value + 1;
+        return gap;
     }
 }
