@@ -127,3 +127,142 @@ Describe 'Test-OomProtection' {
         }
     }
 }
+
+Describe 'Test-OomProtection: services, not pids' {
+    BeforeAll {
+        # 16 GiB, no swap. A postgres unit of four processes (a 2 GiB postmaster, three 100 MiB backends) with no
+        # memory limit of its own, a 3 GiB JVM and a 1 GiB batch job. Global ranking: java 786432, postgres 4321
+        # 524288, batch 262144, backends 25600 each (the later one wins a tie).
+        $m = New-OomMachine -Name db01
+        New-OomCgroup -Machine $m -Path /system.slice | Out-Null
+        New-OomCgroup -Machine $m -Path /system.slice/postgresql.service | Out-Null
+        Add-OomTask -Machine $m -Pid 1 -Name systemd -Rss 12MB
+        Add-OomTask -Machine $m -Pid 4321 -Name postgres -AnonRss 2GB -Cgroup /system.slice/postgresql.service
+        foreach ($p in 4322..4324) { Add-OomTask -Machine $m -Pid $p -Name postgres -AnonRss 100MB -Cgroup /system.slice/postgresql.service }
+        Add-OomTask -Machine $m -Pid 1234 -Name java -AnonRss 3GB
+        Add-OomTask -Machine $m -Pid 2000 -Name batch -AnonRss 1GB
+    }
+
+    Context 'a name that several processes share' {
+        BeforeAll { $r = @(Test-OomProtection -Machine $m -Name postgres -Kills 2) }
+
+        It 'is one row for the service, with how many processes it has' {
+            $r.Count | Should -Be 1
+            $r[0].Service | Should -Be 'postgres'
+            $r[0].ProcessCount | Should -Be 4
+            @($r[0].Processes | ForEach-Object Pid) | Should -Be @(4321, 4322, 4323, 4324)
+        }
+
+        It 'describes the first of them to die, and when' {
+            $r[0].Pid | Should -Be 4321
+            $r[0].KillPosition | Should -Be 2
+            @($r[0].DiesBefore) | Should -Be @('1234 (java)')
+            $r[0].Protected | Should -BeFalse
+        }
+
+        It 'finds one oom_score_adj for all of them: -63' {
+            # The postmaster must stay below batch's 262144: 524288 + 4194a <= 262144 -> a <= -62.5. The backends
+            # (25600 + 4194a) stay below batch at -63 too.
+            $r[0].MaxSafeOomScoreAdj | Should -Be -63
+            $r[0].MaxSafeReason | Should -BeNullOrEmpty
+        }
+
+        It 'says by how many pages it misses, against whom' {
+            $r[0].NeedsPages | Should -Be 262145      # 524288 - 262144 + 1
+            $r[0].GapTo | Should -Be '2000 (batch)'
+            $r[0].Verdict | Should -Be ('postgres (pid 4321), the first of the 4 processes of postgres to die, dies in OOM #2, after 1234 (java); ' +
+                'it would need oom_score_adj <= -63 (now 0) on all of them; it outscores 2000 (batch), the next victim in its place, by 262145 pages (1 GiB): it would need that much less memory')
+        }
+
+        It 'with -Detail is one row per process' {
+            $d = @(Test-OomProtection -Machine $m -Name postgres -Kills 2 -Detail)
+            @($d | ForEach-Object Pid) | Should -Be @(4321, 4322, 4323, 4324)
+            @($d | ForEach-Object Service) | Should -Be @('postgres', 'postgres', 'postgres', 'postgres')
+            @($d | ForEach-Object ProcessCount) | Should -Be @(1, 1, 1, 1)
+            @($d | ForEach-Object KillPosition) | Should -Be @(2, 6, 5, 4)
+        }
+
+        It 'shows the process count in the default view' {
+            ($r | Out-String -Width 80) | Should -Match 'postgres \(4 processes\)'
+        }
+    }
+
+    Context 'by -Pid' {
+        It 'is one row per pid, in task-list order' {
+            $r = @(Test-OomProtection -Machine $m -Pid 1234, 4322)
+            @($r | ForEach-Object Pid) | Should -Be @(4322, 1234)
+            @($r | ForEach-Object Service) | Should -Be @('pid 4322', 'pid 1234')
+            @($r | ForEach-Object ProcessCount) | Should -Be @(1, 1)
+            ($r | Where-Object Pid -EQ 1234).KillPosition | Should -Be 1
+        }
+
+        It 'a pid the machine does not have is TaskNotFound, the others are still tested' {
+            $r = Test-OomProtection -Machine $m -Pid 99999, 2000 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be 'TaskNotFound,OomTools.Commands.TestOomProtectionCommand'
+            $err[0].Exception.Message | Should -Match '99999'
+            $r.Pid | Should -Be 2000
+        }
+    }
+
+    Context 'by -Cgroup (a systemd unit)' {
+        It 'is one row for the unit and everything under it, in a global OOM when no cgroup above has a limit' {
+            $r = @(Test-OomProtection -Machine $m -Cgroup /system.slice/postgresql.service -Kills 2)
+            $r.Count | Should -Be 1
+            $r[0].Service | Should -Be '/system.slice/postgresql.service'
+            $r[0].ProcessCount | Should -Be 4
+            $r[0].Domain | Should -Be 'global'
+            $r[0].KillPosition | Should -Be 2         # after java, as in a global OOM: not alone in its own cgroup
+            $r[0].MaxSafeOomScoreAdj | Should -Be -63
+        }
+
+        It 'a unit under a limited parent is tested in that parent''s memcg OOM' {
+            # /limited holds 4 GiB = 1048576 pages: app 262144 points ranks above sidecar 131072 and dies first.
+            $l = New-OomMachine -Name limited
+            New-OomCgroup -Machine $l -Path /limited -MemoryMax 4GB | Out-Null
+            New-OomCgroup -Machine $l -Path /limited/app.service | Out-Null
+            Add-OomTask -Machine $l -Pid 1 -Name systemd -Rss 12MB
+            Add-OomTask -Machine $l -Pid 3000 -Name app -AnonRss 1GB -Cgroup /limited/app.service
+            Add-OomTask -Machine $l -Pid 3001 -Name sidecar -AnonRss 512MB -Cgroup /limited
+            Add-OomTask -Machine $l -Pid 4000 -Name big -AnonRss 8GB
+            $r = Test-OomProtection -Machine $l -Cgroup /limited/app.service
+            $r.Domain | Should -Be '/limited'
+            $r.Pid | Should -Be 3000
+            $r.KillPosition | Should -Be 1
+            @($r.DiesBefore).Count | Should -Be 0
+        }
+
+        It 'a cgroup with a limit of its own is still its own OOM' {
+            $l = New-OomMachine -Name limited
+            New-OomCgroup -Machine $l -Path /limited -MemoryMax 4GB | Out-Null
+            Add-OomTask -Machine $l -Pid 3001 -Name sidecar -AnonRss 512MB -Cgroup /limited
+            (Test-OomProtection -Machine $l -Cgroup /limited -Name sidecar).Domain | Should -Be '/limited'
+        }
+
+        It 'a cgroup the machine does not have is CgroupNotFound' {
+            Test-OomProtection -Machine $m -Cgroup /system.slice/nosuch.service -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be 'CgroupNotFound,OomTools.Commands.TestOomProtectionCommand'
+        }
+    }
+
+    Context 'nothing selected' {
+        It 'is InvalidArgument, naming the parameters' {
+            { Test-OomProtection -Machine $m -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidArgument,OomTools.Commands.TestOomProtectionCommand' -ExpectedMessage '*-Name, -Pid or -Cgroup*'
+        }
+    }
+
+    Context 'an empty highest safe adj' {
+        It 'says why: at -999 the third OOM still takes a postgres process' {
+            # Three OOMs need three victims; only java and batch are not postgres.
+            $r = Test-OomProtection -Machine $m -Cgroup /system.slice/postgresql.service -Kills 3
+            $r.MaxSafeOomScoreAdj | Should -BeNullOrEmpty
+            $r.MaxSafeReason | Should -Be ('even at oom_score_adj -999 postgres (pid 4321) dies in OOM #3, after 1234 (java), 2000 (batch): ' +
+                'only 2 other process(es) can be killed before it (the rest are exempt, unkillable or already gone); only -1000 (OOM_SCORE_ADJ_MIN) keeps it out of the first 3 OOM(s)')
+            $r.Verdict | Should -BeLike '*; even at oom_score_adj -999 postgres (pid 4321) dies in OOM #3*'
+        }
+
+        It 'is blank when a value works' {
+            (Test-OomProtection -Machine $m -Name batch).MaxSafeReason | Should -Be ''
+        }
+    }
+}

@@ -9,7 +9,9 @@ namespace OomTools.Engine.Audit;
 /// <summary>
 /// Test-OomProtection's arithmetic: ranks a process in its OOM domain, runs the kill order, and searches for the
 /// highest oom_score_adj that keeps it alive through the first N kills (a lower adj can only rank it lower, so
-/// the search bisects -999..1000).
+/// the search bisects -999..1000). A service (several processes picked by one name, cgroup or pid) is assessed as
+/// one: it is as protected as the first of its processes to die, and its safe adj is one value given to all of
+/// them, as systemd's OOMScoreAdjust= gives it.
 /// </summary>
 public static class OomProtection
 {
@@ -19,14 +21,50 @@ public static class OomProtection
     /// <paramref name="kills"/> kills, and the highest oom_score_adj with which it still would. The kill orders run
     /// on copies: <paramref name="machine"/> is not changed.
     /// </summary>
-    public static ProtectionReport Assess(OomMachine machine, OomTask task, OomRequest request, int kills)
+    public static ProtectionReport Assess(OomMachine machine, OomTask task, OomRequest request, int kills) =>
+        AssessService(machine, $"pid {task.Pid}", new[] { task }, request, kills);
+
+    /// <summary>
+    /// Assesses the processes of one service (<paramref name="service"/> names how they were picked: a process
+    /// name, a cgroup path, a pid) as a whole: one row for the first of them to die (or, when none dies, the one
+    /// ranked highest), how many there are, the highest oom_score_adj that, given to every one of them, keeps all
+    /// of them out of the first <paramref name="kills"/> kills, and, in <see cref="ProtectionReport.Processes"/>,
+    /// each process's own row when there are several. The machine is not changed.
+    /// </summary>
+    public static ProtectionReport AssessService(OomMachine machine, string service, IReadOnlyList<OomTask> tasks, OomRequest request, int kills)
     {
+        if (tasks.Count == 0) throw new OomEngineException(OomError.InvalidArgument, $"Service '{service}' has no processes to assess.", service);
         var ranking = BadnessRanking.ScoreAll(machine, request.ControlFor(machine));
+        // Run until they die or nothing is left to kill, to place each in the kill order (once for all of them).
+        var order = OomAudit.KillOrder(machine, request, int.MaxValue);
+        var pids = new HashSet<int>(tasks.Select(t => t.Pid));
+        int? safe = MaxSafeAdj(machine, pids, request, kills);
+
+        var rows = tasks.Select(t => Row(machine, t, ranking, order, request, kills, pids.Count == 1 ? safe : MaxSafeAdj(machine, new HashSet<int> { t.Pid }, request, kills))).ToList();
+        // The service's row is its weakest process: the first to die, else the one ranked highest.
+        var first = rows.Where(r => r.KillPosition is not null).OrderBy(r => r.KillPosition).FirstOrDefault()
+            ?? rows.Where(r => r.Rank > 0).OrderBy(r => r.Rank).FirstOrDefault() ?? rows[0];
+        var row = rows.Count == 1 ? first : first.Copy();
+        row.Service = service;
+        row.ProcessCount = rows.Count;
+        row.Processes = rows.Count == 1 ? new List<ProtectionReport>() : rows;
+        row.Protected = rows.All(r => r.Protected);
+        row.MaxSafeOomScoreAdj = safe;
+        row.Domain = request.Cgroup ?? "global";
+        if (rows.Count == 1) return row;
+        foreach (var r in rows) r.Service = service;
+        row.MaxSafeReason = safe is null ? Unprotectable(machine, pids, request, kills) : "";
+        row.GapTo = null;
+        row.NeedsPages = row.Protected ? null : Gap(ranking, pids, row, kills);
+        row.Verdict = ProtectionVerdict.Describe(row);
+        return row;
+    }
+
+    private static ProtectionReport Row(OomMachine machine, OomTask task, IReadOnlyList<OomCandidate> ranking,
+        IReadOnlyList<KillOrderStep> order, OomRequest request, int kills, int? safe)
+    {
         var me = ranking.First(c => ReferenceEquals(c.Task, task));
         var above = me.Rank > 1 ? ranking.FirstOrDefault(c => c.Rank == me.Rank - 1) : null;
-
-        // Run until it dies or nothing is left to kill, to place it in the kill order.
-        var order = OomAudit.KillOrder(machine, request, int.MaxValue);
         int? position = null;
         var before = new List<string>();
         foreach (var step in order)
@@ -34,9 +72,9 @@ public static class OomProtection
             if (step.Killed.Contains(task.Pid)) { position = step.Step; break; }
             before.Add($"{step.Pid} ({step.Name})");
         }
-
-        return new ProtectionReport
+        var row = new ProtectionReport
         {
+            Service = $"pid {task.Pid}",
             Pid = task.Pid,
             Name = task.Comm,
             OomScoreAdj = task.OomScoreAdj.Value,
@@ -48,28 +86,69 @@ public static class OomProtection
             DiesBefore = before,
             Kills = kills,
             Protected = position is null || position > kills,
-            MaxSafeOomScoreAdj = MaxSafeAdj(machine, task.Pid, request, kills),
+            MaxSafeOomScoreAdj = safe,
+            MaxSafeReason = safe is null ? Unprotectable(machine, new HashSet<int> { task.Pid }, request, kills) : "",
+            PageSize = machine.PageSize,
+            Domain = request.Cgroup ?? "global",
         };
+        row.NeedsPages = row.Protected ? null : Gap(ranking, new HashSet<int> { task.Pid }, row, kills);
+        row.Verdict = ProtectionVerdict.Describe(row);
+        return row;
     }
 
-    private static bool Survives(OomMachine machine, int pid, OomRequest request, int kills, int adj)
+    // The kill order with every process of the service at adj, on a copy; null when none of them dies in it.
+    private static KillOrderStep? FirstDeath(OomMachine machine, HashSet<int> pids, OomRequest request, int kills, int adj, out List<KillOrderStep> before)
     {
         var copy = machine.Clone();
-        copy.GetTask(pid).OomScoreAdj = OomScoreAdj.From(adj);
+        foreach (var pid in pids) copy.GetTask(pid).OomScoreAdj = OomScoreAdj.From(adj);
+        before = new List<KillOrderStep>();
         foreach (var step in OomAudit.KillOrder(copy, request, kills))
-            if (step.Killed.Contains(pid)) return false;
-        return true;
+        {
+            if (step.Killed.Any(pids.Contains)) return step;
+            before.Add(step);
+        }
+        return null;
     }
 
-    private static int? MaxSafeAdj(OomMachine machine, int pid, OomRequest request, int kills)
+    private static bool Survives(OomMachine machine, HashSet<int> pids, OomRequest request, int kills, int adj) =>
+        FirstDeath(machine, pids, request, kills, adj, out _) is null;
+
+    private static int? MaxSafeAdj(OomMachine machine, HashSet<int> pids, OomRequest request, int kills)
     {
         int lo = -999, hi = OomScoreAdj.MaxValue;
-        if (!Survives(machine, pid, request, kills, lo)) return null;
+        if (!Survives(machine, pids, request, kills, lo)) return null;
         while (lo < hi)
         {
             int mid = lo + (hi - lo + 1) / 2;
-            if (Survives(machine, pid, request, kills, mid)) lo = mid; else hi = mid - 1;
+            if (Survives(machine, pids, request, kills, mid)) lo = mid; else hi = mid - 1;
         }
         return lo;
+    }
+
+    // Why no adj from -999 up keeps them alive: who still dies at -999, when, and after whom.
+    private static string Unprotectable(OomMachine machine, HashSet<int> pids, OomRequest request, int kills)
+    {
+        var death = FirstDeath(machine, pids, request, kills, -999, out var before);
+        if (death is null) return "";
+        var victim = death.Killed.First(pids.Contains);
+        string after = before.Count == 0 ? "as the first victim" : "after " + ProtectionVerdict.List(before.Select(s => $"{s.Pid} ({s.Name})").ToList());
+        string why = before.Count < kills
+            ? $"only {before.Count} other process(es) can be killed before it (the rest are exempt, unkillable or already gone)"
+            : "the processes ranked above it are too few or too small";
+        return $"even at oom_score_adj -999 {machine.GetTask(victim).Comm} (pid {victim}) dies in OOM #{death.Step}, {after}: {why}; only -1000 (OOM_SCORE_ADJ_MIN) keeps it out of the first {kills} OOM(s)";
+    }
+
+    // Pages the row's process outscores the other process that would otherwise be the kills-th victim.
+    private static long? Gap(IReadOnlyList<OomCandidate> ranking, HashSet<int> pids, ProtectionReport row, int kills)
+    {
+        if (row.Points is not { } mine) return null;
+        var others = ranking.Where(c => c.Points is not null && !pids.Contains(c.Pid)).OrderBy(c => c.Rank).ToList();
+        if (others.Count < kills) return null;
+        var target = others[kills - 1];
+        long gap = mine - target.Points!.Value + 1;
+        // Already below it (it dies only because the others run out, or share an mm): memory is not the fix.
+        if (gap <= 0) return null;
+        row.GapTo = $"{target.Pid} ({target.Name})";
+        return gap;
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using OomTools.Engine;
 using OomTools.Engine.Audit;
@@ -6,9 +8,10 @@ using OomTools.Engine.Model;
 namespace OomTools.Commands;
 
 /// <summary>
-/// Test-OomProtection: for each critical process, its rank, its margin in pages to the process above it, who
-/// dies before it, whether it survives the first -Kills OOM kills, and the highest oom_score_adj that still keeps
-/// it out of them. Results a runbook can assert on.
+/// Test-OomProtection: for each critical service (the processes picked by one -Name, one -Pid, or a -Cgroup such
+/// as a systemd unit's), its rank, its margin in pages to the process above it, who dies before it, whether it
+/// survives the first -Kills OOM kills, and the highest oom_score_adj that still keeps it out of them, with the
+/// reason when none does. -Detail gives one row per process instead. Results a runbook can assert on.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "OomProtection")]
 [OutputType(typeof(ProtectionReport))]
@@ -19,30 +22,57 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
-    /// <summary>The critical processes, by name (wildcards allowed).</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>The critical processes, by name (wildcards allowed): one row per process name.</summary>
+    [Parameter(Position = 0)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completers.TaskNameCompleter))]
-    public string[] Name { get; set; } = null!;
+    public string[]? Name { get; set; }
+
+    /// <summary>The critical processes, by pid: one row per pid.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completers.PidCompleter))]
+    public int[]? Pid { get; set; }
 
     /// <summary>It must survive this many OOM kills.</summary>
     [Parameter]
     [ValidateRange(1, 100_000)]
     public int Kills { get; set; } = 1;
 
-    /// <summary>Writes one ProtectionReport per critical process of each machine, in task-list order.</summary>
+    /// <summary>One row per process rather than one per service.</summary>
+    [Parameter]
+    public SwitchParameter Detail { get; set; }
+
+    /// <summary>
+    /// Writes one ProtectionReport per service of each machine (per process with -Detail), in task-list order.
+    /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
+        if (Name is null && Pid is null && Cgroup is null)
+            Fail(new OomEngineException(OomError.InvalidArgument, "Name the critical processes: give -Name, -Pid or -Cgroup (a service's cgroup, such as /system.slice/postgresql.service)."));
         var request = Locked(Machine, () => Request(Machine));
-        var notFound = new System.Collections.Generic.List<Engine.OomEngineException>();
-        var tasks = Locked(Machine, () => TaskFilter.Select(Machine, null, Name, Cgroup, notFound.Add));
+        // A unit's cgroup without a limit of its own is in the OOM of the nearest limited ancestor, or a global one.
+        if (Cgroup is not null) request.Cgroup = Locked(Machine, () => ServiceDomain.LimitingCgroup(Machine, Cgroup));
+        var notFound = new List<OomEngineException>();
+        var tasks = Locked(Machine, () => TaskFilter.Select(Machine, Pid, Name, Cgroup, notFound.Add));
         foreach (var e in notFound) WriteError(ToErrorRecord(e));
+        var services = Services(tasks);
         int i = 0;
-        foreach (var task in tasks)
+        foreach (var (service, members) in services)
         {
-            WriteProgress(new ProgressRecord(1, "Test-OomProtection", $"{task}") { PercentComplete = 100 * i++ / System.Math.Max(1, tasks.Count) });
-            WriteObject(Locked(Machine, () => OomProtection.Assess(Machine, task, request, Kills)));
+            WriteProgress(new ProgressRecord(1, "Test-OomProtection", service) { PercentComplete = 100 * i++ / System.Math.Max(1, services.Count) });
+            var row = Locked(Machine, () => OomProtection.AssessService(Machine, service, members, request, Kills));
+            if (Detail && row.Processes.Count > 0) WriteObject(row.Processes, true);
+            else WriteObject(row);
         }
         WriteProgress(new ProgressRecord(1, "Test-OomProtection", "done") { RecordType = ProgressRecordType.Completed });
     }, Machine);
+
+    // -Pid: a row per pid; -Name: a row per process name; -Cgroup alone: one row for the cgroup.
+    private List<(string, IReadOnlyList<OomTask>)> Services(List<OomTask> tasks)
+    {
+        if (Pid is not null) return tasks.Select(t => ($"pid {t.Pid}", (IReadOnlyList<OomTask>)new[] { t })).ToList();
+        if (Name is null) return tasks.Count == 0 ? new() : new() { (Cgroup!, tasks) };
+        return tasks.GroupBy(t => t.Comm, System.StringComparer.Ordinal)
+            .Select(g => (g.Key, (IReadOnlyList<OomTask>)g.ToList())).ToList();
+    }
 }
