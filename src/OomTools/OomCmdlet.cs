@@ -69,6 +69,29 @@ public abstract class OomCmdlet : PSCmdlet
         lock (machine.SyncRoot) work();
     }
 
+    /// <summary>
+    /// The machine a record works on: <paramref name="bound"/> (given as -Machine or from the pipeline), else the
+    /// session's current machine (<see cref="CurrentMachine"/>); with neither, the command stops with a
+    /// NoCurrentMachine error instead of the prompt a mandatory -Machine would show. A cmdlet calls it first in each
+    /// record, <c>Machine = ResolveMachine(Machine)</c>: a machine bound from the pipeline is only known then, and
+    /// PowerShell resets it to its default before the next record binds.
+    /// </summary>
+    protected OomMachine ResolveMachine(OomMachine? bound)
+    {
+        if (bound is not null) return bound;
+        if (CurrentMachine.Get(SessionState) is { } current) return current;
+        ThrowTerminatingError(new ErrorRecord(
+            new PSInvalidOperationException("No machine: give -Machine, or create one with New-OomMachine, Get-OomSnapshot or Import-OomMachine (it becomes the current machine; Set-OomCurrentMachine picks another)."),
+            ErrorIds.NoCurrentMachine, ErrorCategory.InvalidOperation, null));
+        return null!;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="machine"/> the session's current machine: New-OomMachine, Get-OomSnapshot and
+    /// Import-OomMachine call it for each machine they write, as PowerCLI's Connect-VIServer sets $DefaultVIServer.
+    /// </summary>
+    protected void MakeCurrent(OomMachine machine) => CurrentMachine.Set(SessionState, machine);
+
     /// <summary>The parameter was given (on the command line or from the pipeline), not left at its default.</summary>
     protected bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 }

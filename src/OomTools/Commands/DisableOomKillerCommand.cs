@@ -16,7 +16,7 @@ namespace OomTools.Commands;
 public sealed class DisableOomKillerCommand : OomCmdlet
 {
     /// <summary>The machine whose OOM killer to disable; it also binds from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -32,5 +32,5 @@ public sealed class DisableOomKillerCommand : OomCmdlet
         bool ok = Locked(Machine, () => Machine.Killer.OomKillerDisable(new Milliseconds(Timeout).ToJiffies(Machine.Hz), Machine.Timeline));
         if (!ok) WriteWarning($"{Machine.OomVictims} OOM victim(s) still in flight after {Timeout} ms: the OOM killer stays enabled.");
         WriteObject(ok);
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }

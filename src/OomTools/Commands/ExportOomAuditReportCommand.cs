@@ -21,7 +21,7 @@ namespace OomTools.Commands;
 public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainParameters
 {
     /// <summary>The machine to audit; machines can be piped in, each to its own file.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -76,6 +76,7 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
     /// </summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         // The file is checked (and -WhatIf answered) before the audit runs: an audit can take a while.
         string? full = null;
         if (!ToPipeline)

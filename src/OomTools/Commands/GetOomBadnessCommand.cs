@@ -16,7 +16,7 @@ namespace OomTools.Commands;
 public sealed class GetOomBadnessCommand : OomDomainCmdlet
 {
     /// <summary>The machine whose processes to score; it can come from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -52,5 +52,5 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
             if (patterns is not null && !patterns.Any(p => p.IsMatch(c.Name))) continue;
             WriteObject(c);
         }
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }

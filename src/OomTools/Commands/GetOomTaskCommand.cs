@@ -9,7 +9,7 @@ namespace OomTools.Commands;
 public sealed class GetOomTaskCommand : OomCmdlet
 {
     /// <summary>The machine whose processes to get; it can come from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -40,5 +40,5 @@ public sealed class GetOomTaskCommand : OomCmdlet
         var tasks = Locked(Machine, () => TaskFilter.Select(Machine, Pid, Name, Cgroup, notFound.Add));
         foreach (var e in notFound) WriteError(ToErrorRecord(e));
         foreach (var t in tasks) WriteObject(t);
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }

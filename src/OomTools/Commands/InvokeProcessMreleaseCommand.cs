@@ -14,7 +14,7 @@ namespace OomTools.Commands;
 public sealed class InvokeProcessMreleaseCommand : OomCmdlet
 {
     /// <summary>The machine the process is on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -35,6 +35,7 @@ public sealed class InvokeProcessMreleaseCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
+        Machine = ResolveMachine(Machine);
         if (!ShouldProcess($"pid {Pid} on {Machine.Name}", "process_mrelease")) return;
         WriteObject(Locked(Machine, () => Machine.Killer.ProcessMrelease(Pid, Flags)));
     }, Pid);

@@ -10,7 +10,7 @@ namespace OomTools.Commands;
 public sealed class NewOomCpusetCommand : OomCmdlet
 {
     /// <summary>The machine to create the cpuset on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -31,6 +31,7 @@ public sealed class NewOomCpusetCommand : OomCmdlet
     /// <summary>Creates one cpuset per piped path and writes it.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
+        Machine = ResolveMachine(Machine);
         var mems = NodeMask.Parse(Mems);
         if (!ShouldProcess($"{Path} on {Machine.Name}", "Create cpuset")) return;
         WriteObject(Locked(Machine, () => Machine.CreateCpuset(Path, mems, Hardwall)));

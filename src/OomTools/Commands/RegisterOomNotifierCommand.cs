@@ -35,7 +35,7 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
     private const string PagesSet = "Pages", ScriptSet = "Script";
 
     /// <summary>The machine whose oom_notify_list the notifier joins.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -56,6 +56,7 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
     /// <summary>Registers the notifier (register_oom_notifier) and writes its registration.</summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         var name = Name ?? (ParameterSetName == PagesSet ? $"frees {Pages} pages" : "script block");
         if (!ShouldProcess(Machine.Name, $"Register OOM notifier '{name}'")) return;
         long pages = Pages;

@@ -17,7 +17,7 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
     private const string FilterSet = "Filter", ByObjectSet = "ByObject";
 
     /// <summary>The machine the processes are on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -51,6 +51,7 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         if (ParameterSetName == FilterSet && Pid is null && Name is null && Cgroup is null)
         {
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Say which processes to remove: -Pid, -Name, -Cgroup or pipe tasks in."),

@@ -15,7 +15,7 @@ namespace OomTools.Commands;
 public sealed class TestOomProtectionCommand : OomDomainCmdlet
 {
     /// <summary>The machine; it can come from the pipeline by the property name Machine.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public OomMachine Machine { get; set; } = null!;
 
@@ -44,5 +44,5 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
             WriteObject(Locked(Machine, () => OomProtection.Assess(Machine, task, request, Kills)));
         }
         WriteProgress(new ProgressRecord(1, "Test-OomProtection", "done") { RecordType = ProgressRecordType.Completed });
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }
