@@ -77,6 +77,10 @@ Describe '-Machine on every cmdlet' {
             $a.ValueFromPipelineByPropertyName | Should -Be (-not $Exceptions.ByPropertyName.ContainsKey($Name)) -Because "-Machine in set $set binds by the property name Machine (or is a written exception)"
             $a.Mandatory | Should -Be ($Exceptions.Mandatory.ContainsKey($Name)) -Because "-Machine in set $set defaults to the current machine (or is a written exception)"
         }
+        if (-not $Exceptions.Mandatory.ContainsKey($Name)) {
+            @($parameter.Attributes | Where-Object { $_.GetType().Name -eq 'BlankIsCurrentMachineAttribute' }).Count |
+                Should -Be 1 -Because 'a blank Machine cell of a piped row means "not given"'
+        }
     }
 
     It 'the written-down exceptions name cmdlets with a -Machine' -ForEach @(@{ Exceptions = $exceptions; Minimal = $minimal }) {
@@ -121,6 +125,24 @@ Describe '-Machine on every cmdlet' {
             Add-OomTask -Machine $m -Pid 1 -Name systemd -Rss 10MB
         }
         AfterAll { Remove-Variable -Name OomCurrentMachine -Scope Global -ErrorAction Ignore }
+
+        It 'a row''s blank Machine cell means the current machine; text in it is refused, naming the row' {
+            $other = New-OomMachine -Name other -Memory 4GB
+            Set-OomCurrentMachine $m
+            $rows = "Name,Machine,Pid`nnginx,,50`nredis,web01,60" | ConvertFrom-Csv
+            $added = @($rows | Add-OomTask -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $added.Pid | Should -Be 50
+            $m.Tasks.Pid | Should -Contain 50
+            $other.TaskCount | Should -Be 0
+            $errs.Count | Should -Be 1
+            "$($errs[0])" | Should -BeLike "*name 'redis'*Machine 'web01' is not a valid -Machine*"
+            [pscustomobject]@{ Pid = 50; Machine = "" } | Set-OomTask -OomScoreAdj 300
+            ($m.Tasks | Where-Object Pid -EQ 50).OomScoreAdj.Value | Should -Be 300
+        }
+
+        It '-Machine $null is still refused (a variable that holds nothing is a mistake, not a default)' {
+            { Get-OomTask -Machine $null } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        }
 
         It 'an object with a Machine property brings its machine to <Cmd>' -ForEach @(
             @{ Cmd = 'Get-OomTask' }, @{ Cmd = 'Get-OomBadness' }, @{ Cmd = 'Export-OomMachine' }, @{ Cmd = 'Get-OomKillOrder' }

@@ -18,6 +18,7 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The pid; the machine's next free pid when omitted.</summary>

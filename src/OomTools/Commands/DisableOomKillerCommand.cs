@@ -18,6 +18,7 @@ public sealed class DisableOomKillerCommand : OomCmdlet
     /// <summary>The machine whose OOM killer to disable; it also binds from the pipeline.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>How long to wait for the victims in flight, in milliseconds.</summary>

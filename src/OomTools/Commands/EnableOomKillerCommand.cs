@@ -12,6 +12,7 @@ public sealed class EnableOomKillerCommand : OomCmdlet
     /// <summary>The machine whose OOM killer to enable; it also binds from the pipeline.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Write the machine to the pipeline.</summary>

@@ -23,6 +23,7 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
     /// <summary>The machine to audit; machines can be piped in, each to its own file.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The page's heading ("OOM audit: NAME" when omitted).</summary>

@@ -19,6 +19,7 @@ public sealed class ExportOomMachineCommand : OomExportCmdlet
     /// <summary>The machine to export; machines can be piped in, each to its own file.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Writes each piped machine's JSON document to the pipeline or the file.</summary>

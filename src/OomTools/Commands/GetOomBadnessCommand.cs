@@ -18,6 +18,7 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
     /// <summary>The machine whose processes to score; it can come from the pipeline.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Only these pids (the ranks stay those of the whole domain); a pid not on the machine is TaskNotFound.</summary>

@@ -17,6 +17,7 @@ public sealed class GetOomKillOrderCommand : OomDomainCmdlet
     /// </summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Stop after this many OOM kills (all that can be killed when omitted).</summary>

@@ -12,6 +12,7 @@ public sealed class GetOomLogCommand : OomCmdlet
     /// <summary>The machine whose kernel log to get; it can come from the pipeline.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Only the last N lines.</summary>

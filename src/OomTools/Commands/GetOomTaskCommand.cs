@@ -11,6 +11,7 @@ public sealed class GetOomTaskCommand : OomCmdlet
     /// <summary>The machine whose processes to get; it can come from the pipeline.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Only the processes with these pids; a pid that matches nothing is a TaskNotFound error.</summary>

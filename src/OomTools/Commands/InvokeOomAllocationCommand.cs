@@ -19,6 +19,7 @@ public sealed class InvokeOomAllocationCommand : OomCmdlet
     /// <summary>The machine the process is on.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The allocating process's pid; it also binds from a piped object's Pid property (Get-OomTask).</summary>

@@ -26,6 +26,7 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
     /// <summary>The machine to run the OOM on; it can come from the pipeline.</summary>
     [Parameter(ParameterSetName = MachineSet, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>

@@ -16,6 +16,7 @@ public sealed class InvokeProcessMreleaseCommand : OomCmdlet
     /// <summary>The machine the process is on.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>

@@ -13,6 +13,7 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
     /// <summary>The machine to create the cgroup on.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The cgroup path, such as /system.slice/postgresql.service.</summary>

@@ -12,6 +12,7 @@ public sealed class NewOomCpusetCommand : OomCmdlet
     /// <summary>The machine to create the cpuset on.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The cpuset path, such as /batch or /batch/job-1; its parent must exist.</summary>

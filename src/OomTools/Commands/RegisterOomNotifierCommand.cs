@@ -37,6 +37,7 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
     /// <summary>The machine whose oom_notify_list the notifier joins.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The notifier frees this many pages each time it is called (a balloon driver, say).</summary>

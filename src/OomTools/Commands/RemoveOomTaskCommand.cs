@@ -19,6 +19,7 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
     /// <summary>The machine the processes are on.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Remove the processes with these pids.</summary>

@@ -17,6 +17,7 @@ public sealed class SetOomCgroupCommand : OomCmdlet
     /// <summary>The machine the cgroup is on.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The cgroup path; it also binds from a piped cgroup's Path property.</summary>

@@ -27,6 +27,7 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     [Parameter(ParameterSetName = ByPidSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = ByObjectSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>

@@ -22,6 +22,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
     /// </summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Change the processes with these pids.</summary>

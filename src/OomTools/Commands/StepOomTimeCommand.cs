@@ -18,6 +18,7 @@ public sealed class StepOomTimeCommand : OomCmdlet
     /// <summary>The machine whose clock moves; it also binds from the pipeline.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>

@@ -17,6 +17,7 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
     /// <summary>The machine; it can come from the pipeline by the property name Machine.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The critical processes, by name (wildcards allowed).</summary>
