@@ -73,8 +73,11 @@ public abstract class OomCmdlet : PSCmdlet
     /// The machine a record works on: <paramref name="bound"/> (given as -Machine or from the pipeline), else the
     /// session's current machine (<see cref="CurrentMachine"/>); with neither, the command stops with a
     /// NoCurrentMachine error instead of the prompt a mandatory -Machine would show. A cmdlet calls it first in each
-    /// record, <c>Machine = ResolveMachine(Machine)</c>: a machine bound from the pipeline is only known then, and
-    /// PowerShell resets it to its default before the next record binds.
+    /// record, <c>Machine = ResolveMachine(Machine)</c> (an expression-bodied ProcessRecord does it in the record's
+    /// target argument, which is evaluated before the work runs): a machine bound from the pipeline is only known
+    /// then, and PowerShell puts a pipeline-bound -Machine back to its default before the next record binds. It is not
+    /// done in the property's getter: PowerShell reads that getter to save the default before it binds a record, when
+    /// a machine that is about to arrive from the pipeline must not be an error yet.
     /// </summary>
     protected OomMachine ResolveMachine(OomMachine? bound)
     {
