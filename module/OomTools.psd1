@@ -12,6 +12,8 @@
     TypesToProcess       = @('OomTools.Types.ps1xml')
     CmdletsToExport      = @(
         'New-OomMachine'
+        'Get-OomCurrentMachine'
+        'Set-OomCurrentMachine'
         'Add-OomTask'
         'Get-OomTask'
         'Set-OomTask'

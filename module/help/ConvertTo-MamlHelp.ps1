@@ -173,10 +173,11 @@ foreach ($cmd in $commands) {
     }
     # Merge with the code's metadata: markdown order first, then parameters only the code has.
     $codeParams = @($cmd.Parameters.Values | Where-Object { $_.Name -notin $skip })
+    $codeNames = @($codeParams | ForEach-Object Name)   # strict mode: a cmdlet may have no parameters of its own
     foreach ($name in @($prose.Keys)) {
-        if ($name -notin $codeParams.Name) { Write-Warning "$($cmd.Name): -$name is documented but not a parameter; dropped." }
+        if ($name -notin $codeNames) { Write-Warning "$($cmd.Name): -$name is documented but not a parameter; dropped." }
     }
-    $ordered = @($prose.Keys | Where-Object { $_ -in $codeParams.Name }) + @($codeParams.Name | Where-Object { $_ -notin $prose.Keys })
+    $ordered = @($prose.Keys | Where-Object { $_ -in $codeNames }) + @($codeNames | Where-Object { $_ -notin $prose.Keys })
     $info = [ordered]@{}
     foreach ($name in $ordered) {
         $pm = $cmd.Parameters[$name]

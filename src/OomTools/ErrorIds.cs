@@ -40,6 +40,11 @@ public static class ErrorIds
     /// Any other failure turned into an ErrorRecord: a fault in OomTools, not a refusal of the input.
     /// </summary>
     public const string Unexpected = "UnexpectedError";
+    /// <summary>
+    /// No -Machine was given, none came from the pipeline and the session has no current machine (InvalidOperation):
+    /// one is made current by New-OomMachine, Get-OomSnapshot, Import-OomMachine or Set-OomCurrentMachine.
+    /// </summary>
+    public const string NoCurrentMachine = "NoCurrentMachine";
     /// <summary>Set-OomScoreAdj -Live: a piped object that is not a task of a snapshot of this boot of this host.</summary>
     public const string NotFromThisHost = "NotFromThisHost";
     /// <summary>Set-OomScoreAdj -Live: a snapshot's pid that is now another process (its start time changed), or none.</summary>

@@ -69,6 +69,32 @@ public abstract class OomCmdlet : PSCmdlet
         lock (machine.SyncRoot) work();
     }
 
+    /// <summary>
+    /// The machine a record works on: <paramref name="bound"/> (given as -Machine or from the pipeline), else the
+    /// session's current machine (<see cref="CurrentMachine"/>); with neither, the command stops with a
+    /// NoCurrentMachine error instead of the prompt a mandatory -Machine would show. A cmdlet calls it first in each
+    /// record, <c>Machine = ResolveMachine(Machine)</c> (an expression-bodied ProcessRecord does it in the record's
+    /// target argument, which is evaluated before the work runs): a machine bound from the pipeline is only known
+    /// then, and PowerShell puts a pipeline-bound -Machine back to its default before the next record binds. It is not
+    /// done in the property's getter: PowerShell reads that getter to save the default before it binds a record, when
+    /// a machine that is about to arrive from the pipeline must not be an error yet.
+    /// </summary>
+    protected OomMachine ResolveMachine(OomMachine? bound)
+    {
+        if (bound is not null) return bound;
+        if (CurrentMachine.Get(SessionState) is { } current) return current;
+        ThrowTerminatingError(new ErrorRecord(
+            new PSInvalidOperationException("No machine: give -Machine, or create one with New-OomMachine, Get-OomSnapshot or Import-OomMachine (it becomes the current machine; Set-OomCurrentMachine picks another)."),
+            ErrorIds.NoCurrentMachine, ErrorCategory.InvalidOperation, null));
+        return null!;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="machine"/> the session's current machine: New-OomMachine, Get-OomSnapshot and
+    /// Import-OomMachine call it for each machine they write, as PowerCLI's Connect-VIServer sets $DefaultVIServer.
+    /// </summary>
+    protected void MakeCurrent(OomMachine machine) => CurrentMachine.Set(SessionState, machine);
+
     /// <summary>The parameter was given (on the command line or from the pipeline), not left at its default.</summary>
     protected bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 }

@@ -12,9 +12,13 @@ namespace OomTools.Commands;
 [OutputType(typeof(OomTask))]
 public sealed class AddOomTaskCommand : OomRowCmdlet
 {
-    /// <summary>The machine to add the process to (from New-OomMachine).</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>
+    /// The machine to add the process to; the current machine when omitted. A row binds it by its Machine property; a
+    /// machine itself is not taken from the pipeline, which brings rows here (its Name would become the process name).
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The pid; the machine's next free pid when omitted.</summary>
@@ -201,6 +205,7 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         var target = Pid is { } p ? $"{Name} (pid {p})" : Name;
         if (RefuseUnboundRow()) return;
         Try(() =>

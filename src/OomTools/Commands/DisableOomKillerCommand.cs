@@ -16,8 +16,9 @@ namespace OomTools.Commands;
 public sealed class DisableOomKillerCommand : OomCmdlet
 {
     /// <summary>The machine whose OOM killer to disable; it also binds from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>How long to wait for the victims in flight, in milliseconds.</summary>
@@ -32,5 +33,5 @@ public sealed class DisableOomKillerCommand : OomCmdlet
         bool ok = Locked(Machine, () => Machine.Killer.OomKillerDisable(new Milliseconds(Timeout).ToJiffies(Machine.Hz), Machine.Timeline));
         if (!ok) WriteWarning($"{Machine.OomVictims} OOM victim(s) still in flight after {Timeout} ms: the OOM killer stays enabled.");
         WriteObject(ok);
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }

@@ -10,8 +10,9 @@ namespace OomTools.Commands;
 public sealed class EnableOomKillerCommand : OomCmdlet
 {
     /// <summary>The machine whose OOM killer to enable; it also binds from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Write the machine to the pipeline.</summary>
@@ -20,6 +21,7 @@ public sealed class EnableOomKillerCommand : OomCmdlet
     /// <summary>Enables the OOM killer of each piped machine again.</summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         if (!ShouldProcess(Machine.Name, "oom_killer_enable")) return;
         Locked(Machine, () => Machine.Killer.OomKillerEnable());
         if (PassThru) WriteObject(Machine);

@@ -21,8 +21,9 @@ namespace OomTools.Commands;
 public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainParameters
 {
     /// <summary>The machine to audit; machines can be piped in, each to its own file.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The page's heading ("OOM audit: NAME" when omitted).</summary>
@@ -76,6 +77,7 @@ public sealed class ExportOomAuditReportCommand : OomExportCmdlet, IOomDomainPar
     /// </summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         // The file is checked (and -WhatIf answered) before the audit runs: an audit can take a while.
         string? full = null;
         if (!ToPipeline)

@@ -17,13 +17,15 @@ namespace OomTools.Commands;
 public sealed class ExportOomMachineCommand : OomExportCmdlet
 {
     /// <summary>The machine to export; machines can be piped in, each to its own file.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Writes each piped machine's JSON document to the pipeline or the file.</summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         if (ToPipeline)
         {
             string json;

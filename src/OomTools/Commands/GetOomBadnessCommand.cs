@@ -16,8 +16,9 @@ namespace OomTools.Commands;
 public sealed class GetOomBadnessCommand : OomDomainCmdlet
 {
     /// <summary>The machine whose processes to score; it can come from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Only these pids (the ranks stay those of the whole domain); a pid not on the machine is TaskNotFound.</summary>
@@ -52,5 +53,5 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
             if (patterns is not null && !patterns.Any(p => p.IsMatch(c.Name))) continue;
             WriteObject(c);
         }
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }

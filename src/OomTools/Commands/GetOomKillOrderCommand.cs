@@ -15,8 +15,9 @@ public sealed class GetOomKillOrderCommand : OomDomainCmdlet
     /// <summary>
     /// The machine to simulate on (a copy is used; the machine is not changed); it can come from the pipeline.
     /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Stop after this many OOM kills (all that can be killed when omitted).</summary>
@@ -38,5 +39,5 @@ public sealed class GetOomKillOrderCommand : OomDomainCmdlet
         var steps = Locked(Machine, () => OomAudit.KillOrder(Machine, Request(Machine), Count, until));
         foreach (var step in steps) WriteObject(step);
         WriteProgress(new ProgressRecord(1, "Get-OomKillOrder", "done") { RecordType = ProgressRecordType.Completed });
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }

@@ -10,8 +10,9 @@ namespace OomTools.Commands;
 public sealed class GetOomLogCommand : OomCmdlet
 {
     /// <summary>The machine whose kernel log to get; it can come from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Only the last N lines.</summary>
@@ -29,6 +30,7 @@ public sealed class GetOomLogCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         // A copy taken under the machine's lock: the log grows while other runspaces run OOMs.
         var entries = Locked(Machine, () => System.Linq.Enumerable.ToList(Machine.Log.Entries));
         int start = Tail is { } n && n < entries.Count ? entries.Count - n : 0;

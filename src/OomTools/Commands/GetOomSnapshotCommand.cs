@@ -46,6 +46,7 @@ public sealed class GetOomSnapshotCommand : OomCmdlet
         WriteProgress(new ProgressRecord(1, "Get-OomSnapshot", $"Reading {options.ProcRoot}"));
         var machine = HostSnapshot.Read(options, WriteWarning);
         WriteProgress(new ProgressRecord(1, "Get-OomSnapshot", "done") { RecordType = ProgressRecordType.Completed });
+        MakeCurrent(machine);
         WriteObject(machine);
     }, ProcRoot);
 }

@@ -9,8 +9,9 @@ namespace OomTools.Commands;
 public sealed class GetOomTaskCommand : OomCmdlet
 {
     /// <summary>The machine whose processes to get; it can come from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Only the processes with these pids; a pid that matches nothing is a TaskNotFound error.</summary>
@@ -40,5 +41,5 @@ public sealed class GetOomTaskCommand : OomCmdlet
         var tasks = Locked(Machine, () => TaskFilter.Select(Machine, Pid, Name, Cgroup, notFound.Add));
         foreach (var e in notFound) WriteError(ToErrorRecord(e));
         foreach (var t in tasks) WriteObject(t);
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }

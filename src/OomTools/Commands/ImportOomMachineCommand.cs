@@ -71,7 +71,9 @@ public sealed class ImportOomMachineCommand : OomCmdlet
         {
             case OomMachine live:
                 // ForEach-Object -Parallel and thread jobs hand back the machine itself: an independent copy.
-                WriteObject(live.Clone());
+                var copy = live.Clone();
+                MakeCurrent(copy);
+                WriteObject(copy);
                 return;
             case FileInfo file:
                 FromFile(file.FullName);
@@ -109,7 +111,12 @@ public sealed class ImportOomMachineCommand : OomCmdlet
 
     private void Build(Func<OomMachine> read, object target)
     {
-        try { WriteObject(read()); }
+        try
+        {
+            var machine = read();
+            MakeCurrent(machine);
+            WriteObject(machine);
+        }
         catch (Exception ex) when (ex is OomEngineException or FormatException or ArgumentException)
         {
             var record = ToErrorRecord(ex, target);

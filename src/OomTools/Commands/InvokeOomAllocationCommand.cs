@@ -17,8 +17,9 @@ namespace OomTools.Commands;
 public sealed class InvokeOomAllocationCommand : OomCmdlet
 {
     /// <summary>The machine the process is on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The allocating process's pid; it also binds from a piped object's Pid property (Get-OomTask).</summary>
@@ -41,6 +42,7 @@ public sealed class InvokeOomAllocationCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
+        Machine = ResolveMachine(Machine);
         var task = Locked(Machine, () => Machine.GetTask(Pid));
         if (!ShouldProcess($"{task} on {Machine.Name}", $"Allocate {Size} bytes")) return;
         var perSecond = Rate is { } rate ? Pages.FromBytes(rate, Machine.PageSize) : (Pages?)null;

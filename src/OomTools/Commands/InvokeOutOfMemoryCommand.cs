@@ -21,10 +21,12 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
 {
     private const string MachineSet = "Machine", ReportSet = "Report";
 
-    // Not bound by property name: a piped report has a Machine property too, and must bind -Report.
+    // Not bound by property name, unlike every other -Machine: a piped report has a Machine property too, and must
+    // bind -Report (it replays on its own machine).
     /// <summary>The machine to run the OOM on; it can come from the pipeline.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = MachineSet, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = MachineSet, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>
@@ -52,6 +54,7 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (ParameterSetName == ReportSet) { Replay(); return; }
+        Machine = ResolveMachine(Machine);
         // out_of_memory runs under the machine's lock (oom_lock): one OOM decides at a time, and a second one sees
         // the first one's victim in flight.
         var outcome = Locked(Machine, () =>

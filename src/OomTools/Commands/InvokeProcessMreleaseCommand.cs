@@ -14,8 +14,9 @@ namespace OomTools.Commands;
 public sealed class InvokeProcessMreleaseCommand : OomCmdlet
 {
     /// <summary>The machine the process is on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>
@@ -35,6 +36,7 @@ public sealed class InvokeProcessMreleaseCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
+        Machine = ResolveMachine(Machine);
         if (!ShouldProcess($"pid {Pid} on {Machine.Name}", "process_mrelease")) return;
         WriteObject(Locked(Machine, () => Machine.Killer.ProcessMrelease(Pid, Flags)));
     }, Pid);

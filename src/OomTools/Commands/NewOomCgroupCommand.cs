@@ -11,8 +11,9 @@ namespace OomTools.Commands;
 public sealed class NewOomCgroupCommand : OomRowCmdlet
 {
     /// <summary>The machine to create the cgroup on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The cgroup path, such as /system.slice/postgresql.service.</summary>
@@ -48,6 +49,7 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
     /// <summary>Creates one memory cgroup per piped path (limits in bytes become pages) and writes it.</summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         if (RefuseUnboundRow()) return;
         Try(Create, Path);
     }

@@ -10,8 +10,9 @@ namespace OomTools.Commands;
 public sealed class NewOomCpusetCommand : OomCmdlet
 {
     /// <summary>The machine to create the cpuset on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The cpuset path, such as /batch or /batch/job-1; its parent must exist.</summary>
@@ -31,6 +32,7 @@ public sealed class NewOomCpusetCommand : OomCmdlet
     /// <summary>Creates one cpuset per piped path and writes it.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
+        Machine = ResolveMachine(Machine);
         var mems = NodeMask.Parse(Mems);
         if (!ShouldProcess($"{Path} on {Machine.Name}", "Create cpuset")) return;
         WriteObject(Locked(Machine, () => Machine.CreateCpuset(Path, mems, Hardwall)));

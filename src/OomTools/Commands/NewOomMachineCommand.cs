@@ -104,6 +104,7 @@ public sealed class NewOomMachineCommand : OomRowCmdlet
                 Hz = Hz,
             };
             if (KernelVersion is not null) machine.UseKernel(KernelVersion);
+            MakeCurrent(machine);
             WriteObject(machine);
         }
         catch (Exception ex) when (ex is OomEngineException or ArgumentException)

@@ -35,8 +35,9 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
     private const string PagesSet = "Pages", ScriptSet = "Script";
 
     /// <summary>The machine whose oom_notify_list the notifier joins.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The notifier frees this many pages each time it is called (a balloon driver, say).</summary>
@@ -56,6 +57,7 @@ public sealed class RegisterOomNotifierCommand : OomCmdlet
     /// <summary>Registers the notifier (register_oom_notifier) and writes its registration.</summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         var name = Name ?? (ParameterSetName == PagesSet ? $"frees {Pages} pages" : "script block");
         if (!ShouldProcess(Machine.Name, $"Register OOM notifier '{name}'")) return;
         long pages = Pages;

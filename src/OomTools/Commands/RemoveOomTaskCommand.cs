@@ -17,8 +17,9 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
     private const string FilterSet = "Filter", ByObjectSet = "ByObject";
 
     /// <summary>The machine the processes are on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Remove the processes with these pids.</summary>
@@ -51,6 +52,7 @@ public sealed class RemoveOomTaskCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         if (ParameterSetName == FilterSet && Pid is null && Name is null && Cgroup is null)
         {
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Say which processes to remove: -Pid, -Name, -Cgroup or pipe tasks in."),

@@ -15,8 +15,9 @@ namespace OomTools.Commands;
 public sealed class SetOomCgroupCommand : OomCmdlet
 {
     /// <summary>The machine the cgroup is on.</summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The cgroup path; it also binds from a piped cgroup's Path property.</summary>
@@ -43,6 +44,7 @@ public sealed class SetOomCgroupCommand : OomCmdlet
     /// <summary>Changes each piped cgroup and writes the events of the charges it let go on.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
+        Machine = ResolveMachine(Machine);
         var cg = Locked(Machine, () => Machine.GetCgroup(Cgroup));
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
         bool? disable = IsBound(nameof(OomKillDisable)) ? OomKillDisable.IsPresent : null;

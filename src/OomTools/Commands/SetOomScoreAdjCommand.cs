@@ -24,9 +24,10 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     private const string ByPidSet = "ByPid", ByObjectSet = "ByObject", LiveSet = "Live", LiveObjectSet = "LiveObject";
 
     /// <summary>The simulated machine that holds the processes (not with -Live).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByPidSet)]
-    [Parameter(Mandatory = true, ParameterSetName = ByObjectSet)]
+    [Parameter(ParameterSetName = ByPidSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ByObjectSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>
@@ -100,6 +101,7 @@ public sealed class SetOomScoreAdjCommand : OomCmdlet
     protected override void ProcessRecord()
     {
         if (live is not null) { live.Write(ParameterSetName == LiveObjectSet ? InputObject : null, Pid, Value, OomAdj, Force); return; }
+        Machine = ResolveMachine(Machine);
         var refused = new System.Collections.Generic.List<ErrorRecord>();
         var written = new System.Collections.Generic.List<OomScoreAdjChange>();
         // Checked and written under the machine's lock, so no other runspace changes it in between.

@@ -20,8 +20,9 @@ public sealed class SetOomTaskCommand : OomCmdlet
     /// <summary>
     /// The machine the processes are on; piped OomTask objects must belong to it (TaskNotFound otherwise).
     /// </summary>
-    [Parameter(Mandatory = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>Change the processes with these pids.</summary>
@@ -158,6 +159,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
+        Machine = ResolveMachine(Machine);
         if (ParameterSetName == FilterSet && Pid is null && Name is null)
         {
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Say which processes to change: -Pid, -Name or pipe tasks in."),

@@ -16,8 +16,9 @@ public sealed class StepOomTimeCommand : OomCmdlet
     private const string MillisecondsSet = "Milliseconds", JiffiesSet = "Jiffies", NextSet = "NextEvent", IdleSet = "Idle";
 
     /// <summary>The machine whose clock moves; it also binds from the pipeline.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>
@@ -60,5 +61,5 @@ public sealed class StepOomTimeCommand : OomCmdlet
         });
         foreach (var e in events) WriteObject(e);
         foreach (var e in woken) WriteObject(e);
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 }

@@ -18,8 +18,9 @@ namespace OomTools.Commands;
 public sealed class TestOomProtectionCommand : OomDomainCmdlet
 {
     /// <summary>The machine; it can come from the pipeline by the property name Machine.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [BlankIsCurrentMachine]
     public OomMachine Machine { get; set; } = null!;
 
     /// <summary>The critical processes, by name (wildcards allowed): one row per process name.</summary>
@@ -65,7 +66,7 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
             else WriteObject(row);
         }
         WriteProgress(new ProgressRecord(1, "Test-OomProtection", "done") { RecordType = ProgressRecordType.Completed });
-    }, Machine);
+    }, Machine = ResolveMachine(Machine));
 
     // -Pid: a row per pid; -Name: a row per process name; -Cgroup alone: one row for the cgroup.
     private List<(string, IReadOnlyList<OomTask>)> Services(List<OomTask> tasks)

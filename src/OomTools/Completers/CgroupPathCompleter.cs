@@ -5,12 +5,12 @@ using System.Management.Automation.Language;
 
 namespace OomTools.Completers;
 
-/// <summary>Completes -Cgroup with the memory cgroup paths of the machine given as -Machine.</summary>
+/// <summary>Completes -Cgroup with the memory cgroup paths of the machine given as -Machine, or of the current machine.</summary>
 public sealed class CgroupPathCompleter : IArgumentCompleter
 {
     /// <summary>
-    /// The memory cgroup paths of the -Machine already bound that begin with the word typed (quotes stripped, case
-    /// ignored); none before -Machine is bound.
+    /// The memory cgroup paths of the -Machine already bound (else of the current machine) that begin with the word
+    /// typed (quotes stripped, case ignored); none when there is no machine.
     /// </summary>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)

@@ -6,14 +6,14 @@ using System.Management.Automation.Language;
 namespace OomTools.Completers;
 
 /// <summary>
-/// Completes -Name with the process names (comm) of the machine given as -Machine, each name once, in task-list
-/// order. A name the parser would split (a space, a quote) is offered in single quotes.
+/// Completes -Name with the process names (comm) of the machine given as -Machine (else the current machine), each
+/// name once, in task-list order. A name the parser would split (a space, a quote) is offered in single quotes.
 /// </summary>
 public sealed class TaskNameCompleter : IArgumentCompleter
 {
     /// <summary>
-    /// Each comm of the -Machine already bound that begins with the word typed, once, quoted when the parser would
-    /// split it.
+    /// Each comm of the -Machine already bound (else of the current machine) that begins with the word typed, once,
+    /// quoted when the parser would split it.
     /// </summary>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
