@@ -150,7 +150,7 @@ internal static class CowSharingInference
     /// the memory counter too) less the page cache exceeds the printed anon by more than the slack, the difference is
     /// taken as anon charged but not yet in the stat lines. Returns the words the sentence adds, empty otherwise.
     /// </summary>
-    private static string StatLag(OomReport r, OomMachine machine, ref long charged)
+    internal static string StatLag(OomReport r, OomMachine machine, ref long charged)
     {
         if (r.MemcgUsage is not { } usage || r.KmemUsage is not { } kmem || r.MemcgStats is not { } stats) return "";
         if ((stats.TotalFile ?? stats.File) is not { } cache) return "";
@@ -167,18 +167,25 @@ internal static class CowSharingInference
     /// CLONE_VM sharers print one adj; only a vfork child (a pair) may differ. Three or more identical rows with
     /// different adj are separate mms (siblings forked from one parent) and each counts.
     /// </summary>
-    private static long OnceEach(OomReport r)
+    internal static long OnceEach(OomReport r)
     {
         long sum = 0;
-        var sets = r.tasks
-            .Where(t => t.ResidentAnon is { } a && a.Value > 0)
-            .GroupBy(t => $"{t.VirtualSize.Value}/{t.Resident.Value}/{t.ResidentAnon!.Value.Value}/{t.RssFile}/{t.RssShmem}/{t.PgtablesBytes}/{t.SwapEnts}", StringComparer.Ordinal);
-        foreach (var set in sets)
+        foreach (var set in IdenticalSets(r))
         {
-            long anon = set.First().ResidentAnon!.Value.Value;
-            bool oneMm = set.Count() <= 2 || set.Select(t => t.OomScoreAdj).Distinct().Count() == 1;
-            sum += oneMm ? anon : anon * set.Count();
+            long anon = set[0].ResidentAnon!.Value.Value;
+            sum += CanBeOneMm(set) ? anon : anon * set.Count;
         }
         return sum;
     }
+
+    /// <summary>The rows with anon, grouped by identical mm counters, in table order (sets of one row included).</summary>
+    internal static List<List<OomReportTask>> IdenticalSets(OomReport r) =>
+        r.tasks
+            .Where(t => t.ResidentAnon is { } a && a.Value > 0)
+            .GroupBy(t => $"{t.VirtualSize.Value}/{t.Resident.Value}/{t.ResidentAnon!.Value.Value}/{t.RssFile}/{t.RssShmem}/{t.PgtablesBytes}/{t.SwapEnts}", StringComparer.Ordinal)
+            .Select(g => g.ToList())
+            .ToList();
+
+    /// <summary>Identical rows that can be one mm: two (a vfork child may set its own adj), or all with one adj.</summary>
+    internal static bool CanBeOneMm(List<OomReportTask> set) => set.Count <= 2 || set.Select(t => t.OomScoreAdj).Distinct().Count() == 1;
 }

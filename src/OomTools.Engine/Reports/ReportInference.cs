@@ -69,7 +69,7 @@ internal static class ReportInference
         return null;
     }
 
-    private static OomOutcome Replay(OomReport r, OomMachine machine, bool record)
+    internal static OomOutcome Replay(OomReport r, OomMachine machine, bool record)
     {
         var oc = ReportReplay.ControlFor(r, machine);
         oc.RecordCandidates = record;
@@ -81,7 +81,7 @@ internal static class ReportInference
     /// (<c>Kill process N (comm) score S</c>: points * 1000 / totalpages, or the per-mille points before 3.5),
     /// scored it the same.
     /// </summary>
-    private static bool Consistent(OomReport r, OomOutcome o)
+    internal static bool Consistent(OomReport r, OomOutcome o)
     {
         if (o.Victim?.Pid != r.SelectedPid) return false;
         if (r.SelectedScore is not { } printed || o.VictimPoints is not { } points) return true;

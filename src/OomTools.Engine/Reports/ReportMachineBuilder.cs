@@ -53,6 +53,7 @@ internal static class ReportMachineBuilder
             // Pages charged elsewhere change what a kill frees, never the choice: applied to the machine kept.
             if (sharingFromStats)
             {
+                CloneVmFromStats.Apply(r, inferred, hidden => Build(r, killedEarlier, pageSize, memcg, hidden, new List<string>()));
                 CowSharingInference.Apply(r);
                 ShmemLifetimeInference.Apply(r);
             }

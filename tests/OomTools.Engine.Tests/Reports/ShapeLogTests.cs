@@ -126,5 +126,6 @@ public class ShapeLogTests
     /// <summary>An inference that changes what a kill frees, never the choice.</summary>
     private static bool FreesOnly(string inferred) =>
         inferred.StartsWith(CowSharingInference.Said, System.StringComparison.Ordinal) ||
-        inferred.StartsWith(ShmemLifetimeInference.Said, System.StringComparison.Ordinal);
+        inferred.StartsWith(ShmemLifetimeInference.Said, System.StringComparison.Ordinal) ||
+        inferred.StartsWith(CloneVmFromStats.Said, System.StringComparison.Ordinal);
 }
