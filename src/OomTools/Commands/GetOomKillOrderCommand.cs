@@ -24,15 +24,17 @@ public sealed class GetOomKillOrderCommand : OomDomainCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int Count { get; set; } = int.MaxValue;
 
-    /// <summary>Stop once this many bytes have been freed.</summary>
+    /// <summary>Stop once this much has been freed: bytes (1GB) or a number with a unit ('1G').</summary>
     [Parameter]
+    [Size(SizeKind.Process)]
     [ValidateRange(1, long.MaxValue)]
-    public long? Free { get; set; }
+    public MemorySize? Free { get; set; }
 
     /// <summary>Runs OOM after OOM on a copy of each piped machine and writes one step per OOM that killed.</summary>
     protected override void ProcessRecord() => Try(() =>
     {
-        var until = Free is { } bytes ? Engine.Units.Pages.FromBytes(bytes, Machine.PageSize) : (Engine.Units.Pages?)null;
+        Sizes.WarnImplausible(this, Machine.PageSize);
+        var until = Free is { } bytes ? Engine.Units.Pages.FromBytes(bytes.Bytes, Machine.PageSize) : (Engine.Units.Pages?)null;
         WriteProgress(new ProgressRecord(1, "Get-OomKillOrder", $"Simulating OOMs on a copy of {Machine.Name}"));
         // The copy is taken under the machine's lock; the OOMs run on it.
         var steps = Locked(Machine, () => OomAudit.KillOrder(Machine, Request(Machine), Count, until));

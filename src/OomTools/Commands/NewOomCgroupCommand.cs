@@ -20,14 +20,16 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>memory.max in bytes (unlimited when omitted).</summary>
+    /// <summary>memory.max: bytes (1GB) or a number with a unit ('1G', '512MiB'); unlimited when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Limit")]
-    public long? MemoryMax { get; set; }
+    [Size(SizeKind.Limit)]
+    public MemorySize? MemoryMax { get; set; }
 
-    /// <summary>The swap limit in bytes: memory.swap.max on v2; on v1 memsw = memory.max + this.</summary>
+    /// <summary>The swap limit, bytes or a number with a unit: memory.swap.max on v2; on v1 memsw = memory.max + this.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public long? SwapMax { get; set; }
+    [Size(SizeKind.Limit)]
+    public MemorySize? SwapMax { get; set; }
 
     /// <summary>memory.oom.group (cgroup v2): the OOM killer kills the whole cgroup together.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -54,6 +56,7 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
 
     private void Create()
     {
+        Sizes.WarnImplausible(this, Machine.PageSize);
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
         var swap = Sizes.Pick("swap limit", SwapMax, null, Machine.PageSize);
         if (OomKillDisable && Machine.CgroupVersion != CgroupVersion.V1)
