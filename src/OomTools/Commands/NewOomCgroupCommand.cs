@@ -5,7 +5,10 @@ using OomTools.Engine.Units;
 
 namespace OomTools.Commands;
 
-/// <summary>New-OomCgroup: a memory cgroup under an existing parent, with its limits, memory.oom.group and v1 oom_kill_disable.</summary>
+/// <summary>
+/// New-OomCgroup: a memory cgroup under an existing parent (or with its missing parents, -Force), with its limits,
+/// memory.oom.group and v1 oom_kill_disable.
+/// </summary>
 [Cmdlet(VerbsCommon.New, "OomCgroup", SupportsShouldProcess = true)]
 [OutputType(typeof(MemoryCgroup))]
 public sealed class NewOomCgroupCommand : OomRowCmdlet
@@ -47,6 +50,13 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SwitchParameter OomKillDisable { get; set; }
 
+    /// <summary>
+    /// Create the missing parent cgroups too (unlimited), as <c>mkdir -p</c> and New-Item -Force do; without it the
+    /// parent must exist (CgroupNotFound). They are made only once every value is checked.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Creates one memory cgroup per piped path (limits in bytes become pages) and writes it.</summary>
     protected override void ProcessRecord()
     {
@@ -64,7 +74,7 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
         if (!ShouldProcess($"{Path} on {Machine.Name}", "Create memory cgroup")) return;
         var cg = Locked(Machine, () =>
         {
-            var created = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness);
+            var created = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness, Force);
             if (IsBound(nameof(OomKillDisable)) && Machine.CgroupVersion == CgroupVersion.V1) Machine.MemCgroups.MemCgroupOomControlWrite(created, OomKillDisable);
             return created;
         });
