@@ -129,8 +129,8 @@ Describe 'Size parameters with units' {
             @{ Label = '-PageTableBytes, bytes by its name'; Script = { Add-OomTask -Machine $m -Pid 10 -PageTableBytes 100 } }
             @{ Label = 'a 2MB machine'; Script = { New-OomMachine -Memory 2MB | Out-Null } }
         ) {
-            & $Script -WarningVariable w -WarningAction SilentlyContinue
-            $w | Should -BeNullOrEmpty
+            $w = @(& $Script 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+            $w.Count | Should -Be 0 -Because "$w"
         }
     }
 
