@@ -77,6 +77,13 @@ Describe 'Size parameters with units' {
             $m.FindTask(21).AnonPages.Value | Should -Be 524288
         }
 
+        It 'Import-Csv machines.csv | New-OomMachine: one machine per row, sizes with units' {
+            $made = @("Name,Memory,Swap`nweb01,8G,1G`ndb01,64GiB,0" | ConvertFrom-Csv | New-OomMachine)
+            @($made.Name) | Should -Be @('web01', 'db01')
+            @($made | ForEach-Object { $_.TotalRamPages.Value }) | Should -Be @(2097152, 16777216)
+            $made[0].TotalSwapPages.Value | Should -Be 262144
+        }
+
         It 'still copies tasks between machines by their page counts' {
             Add-OomTask -Machine $m -Pid 10 -Name a -Rss '1G' -PageTableBytes 8192
             $other = New-OomMachine -Memory 8GB
