@@ -105,7 +105,7 @@ $never = @($ranking | Where-Object Rank -EQ 0)
 Write-Host ("Never chosen: {0} ({1})" -f $never.Count, (($never | Group-Object Reason | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', '))
 
 Write-Section "The first $Kills kills, OOM after OOM (each victim exits and frees its memory)"
-Write-Table (Get-OomKillOrder -Machine $m -Count $Kills | Format-Table Step, Pid, Name, Points, Killed, Freed, TotalFreed, Cgroup)
+Write-Table (Get-OomKillOrder -Machine $m -Kills $Kills | Format-Table Step, Pid, Name, Points, Killed, Freed, TotalFreed, Cgroup)
 
 $Critical = @($Critical -split ',' | ForEach-Object Trim | Where-Object { $_ })   # -File passes "a,b" as one string
 if (-not $Critical) {

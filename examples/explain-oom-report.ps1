@@ -62,11 +62,10 @@ foreach ($r in $reports) {
         Write-Host "  its row: uid $($row.Uid), rss $($row.Rss) pages, swap $($row.SwapEnts) pages, oom_score_adj $($row.OomScoreAdj)"
     }
 
-    if (-not $r.Machine) {
+    if (-not $r.Replayable) {
         Write-Host "Cannot replay this event: $($r.NotReplayableReason)."
         continue
     }
-    if (-not $r.Replayable) { Write-Host "Note: $($r.NotReplayableReason); replaying what the report has." }
 
     # 3. The ranking on the rebuilt machine, in the OOM's domain.
     $scope = @{}

@@ -59,7 +59,7 @@ $plot1.Add($first.ToTimelineEvent())
 # Half a second later api allocates again (1200 MB at 400 MB/s). Nothing is free: its OOM aborts because
 # backup is still an exiting victim; it waits (here: until the next thing happens on the timeline).
 Step-OomTime -Machine $m -Milliseconds 500 | Out-Null
-$events = @(Invoke-OomAllocation -Machine $m -Pid 500 -Size 1200MB -Rate 400MB)
+$events = @(Invoke-OomAllocation -Machine $m -Pid 500 -Size 1200MB -Rate 400MB -Detail)
 $events | ForEach-Object { $plot1.Add($_) }
 Show ($events | Where-Object Kind -NE 'Allocated')
 
@@ -99,7 +99,7 @@ $blocked = @(Step-OomTime -Machine $m -Milliseconds 500)
 Check ($blocked.Count -eq 1 -and $blocked[0].Kind -eq 'ExitBlocked' -and $blocked[0].Seconds -eq 0.02) 'at 20 ms its exit blocks on mmap_lock (uninterruptible sleep)'
 $blocked | ForEach-Object { $plot2.Add($_) }
 
-$events = @(Invoke-OomAllocation -Machine $m -Pid 500 -Size 300MB -Rate 400MB)
+$events = @(Invoke-OomAllocation -Machine $m -Pid 500 -Size 300MB -Rate 400MB -Detail)
 $events | ForEach-Object { $plot2.Add($_) }
 Show ($events | Where-Object Kind -NE 'Allocated')
 $retries = @($events | Where-Object Kind -EQ 'ReapRetry')

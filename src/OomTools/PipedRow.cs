@@ -72,6 +72,7 @@ internal static class PipedRow
         var t = cmdlet.GetProperty(parameter)!.PropertyType;
         t = Nullable.GetUnderlyingType(t) ?? t;
         return t == typeof(int) || t == typeof(long) ? "a whole number" : t == typeof(Engine.Units.Pages) ? "a page count"
+            : t == typeof(MemorySize) ? "a size: bytes, or a number with a unit such as 512M or 6GiB"
             : t.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(t)) : t.Name;
     }
 

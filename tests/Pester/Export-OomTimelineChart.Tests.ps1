@@ -10,7 +10,7 @@ BeforeAll {
         New-OomCgroup -Machine $m -Path /app -MemoryMax 100MB | Out-Null
         Add-OomTask -Machine $m -Pid 200 -Name "a<b>&'c" -AnonRss 60MB -Cgroup /app
         Add-OomTask -Machine $m -Pid 201 -Name grower -AnonRss 30MB -Cgroup /app
-        , @(Invoke-OomAllocation -Machine $m -Pid 201 -Size 20MB)
+        , @(Invoke-OomAllocation -Machine $m -Pid 201 -Size 20MB -Detail)
     }
 
     function New-StuckVictim([int]$LockMs, [long]$Size) {
@@ -26,7 +26,7 @@ BeforeAll {
         $events = [System.Collections.Generic.List[OomTools.Engine.Timeline.TimelineEvent]]::new()
         $events.Add($first.ToTimelineEvent())
         Step-OomTime -Machine $m -Milliseconds 500 | ForEach-Object { $events.Add($_) }
-        Invoke-OomAllocation -Machine $m -Pid 500 -Size $Size -Rate 400MB | ForEach-Object { $events.Add($_) }
+        Invoke-OomAllocation -Machine $m -Pid 500 -Size $Size -Rate 400MB -Detail | ForEach-Object { $events.Add($_) }
         , $events.ToArray()
     }
 

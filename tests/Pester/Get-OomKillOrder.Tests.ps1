@@ -139,4 +139,17 @@ Describe 'Get-OomKillOrder' {
             { Get-OomKillOrder -Machine $m -Free 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,OomTools.Commands.GetOomKillOrderCommand'
         }
     }
+
+    Context 'one name per idea: -Kills, as Test-OomProtection and Export-OomAuditReport (issue 11)' {
+        It '-Kills stops after that many OOM kills; -Count is its alias' {
+            $m = New-OomMachine -Memory 16GB
+            100..104 | ForEach-Object { Add-OomTask -Machine $m -Pid $_ -Name "p$_" -AnonRss (($_ - 99) * 100MB) }
+            @(Get-OomKillOrder -Machine $m -Kills 2).Pid | Should -Be @(104, 103)
+            @(Get-OomKillOrder -Machine $m -Count 2).Pid | Should -Be @(104, 103)
+            (Get-Command Get-OomKillOrder).Parameters['Kills'].Aliases | Should -Contain 'Count'
+            foreach ($name in 'Get-OomKillOrder', 'Test-OomProtection', 'Export-OomAuditReport') {
+                (Get-Command $name).Parameters.ContainsKey('Kills') | Should -BeTrue -Because "$name names the number of OOM kills -Kills"
+            }
+        }
+    }
 }

@@ -230,18 +230,20 @@ Describe 'Import-OomReport' {
             $r.Assumptions | Should -Contain 'this kernel''s task table has no swap or page-table columns: scores count rss only'
         }
 
-        It 'keeps a report without its "invoked oom-killer" line, rebuilt but marked not replayable' {
+        It 'keeps a report without its "invoked oom-killer" line: replayable, the missing line in its Assumptions (issue 11)' {
             $r = Import-OomReport -LiteralPath $NoInvoked
-            $r.Replayable | Should -BeFalse
-            @($r.NotReplayableReasons) | Should -Be @("the report has no 'invoked oom-killer' line")
-            $r.NotReplayableReason | Should -Be "the report has no 'invoked oom-killer' line"
+            $r.Replayable | Should -BeTrue
+            @($r.NotReplayableReasons).Count | Should -Be 0
+            $r.NotReplayableReason | Should -BeNullOrEmpty
+            $r.Assumptions | Should -Contain "the allocation is not shown (no 'invoked oom-killer' line): order 0 with GFP_KERNEL assumed"
             $r.Machine | Should -Not -BeNullOrEmpty
             $r.SelectedPid | Should -Be 3974
         }
 
-        It 'says why it is not replayable in the verbose stream' {
-            $verbose = Import-OomReport -LiteralPath $NoInvoked -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-            "$verbose" | Should -BeLike "*not replayable: the report has no 'invoked oom-killer' line*"
+        It 'says why a report is not replayable in the verbose stream' {
+            $line = '[   12.500000] Out of memory: Killed process 123 (x) total-vm:1000kB, anon-rss:10kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0'
+            $verbose = $line | Import-OomReport -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            "$verbose" | Should -BeLike "*not replayable: the kernel rate-limited this report*"
         }
 
         It 'keeps a lone "Killed process" line (a rate-limited report) as an event without a machine' {
@@ -533,11 +535,11 @@ Describe 'Invoke-OutOfMemory -Report (replaying an imported report)' {
             }
         }
 
-        It 'agrees on all 52 events of the 32 fixture files (51 replayable, 1 without its invoked line)' {
+        It 'agrees on all 52 events of the 32 fixture files (all replayable, 1 without its invoked line)' {
             $reports = @(Import-OomReport -Path "$Public/*.log", "$Memcg/*.log")
             $reports.Count | Should -Be 52
             @($reports | Where-Object Machine).Count | Should -Be 52
-            @($reports | Where-Object Replayable).Count | Should -Be 51
+            @($reports | Where-Object Replayable).Count | Should -Be 52
             $outcomes = @($reports | ForEach-Object { Invoke-OutOfMemory -Report $_ -WarningAction SilentlyContinue })
             @($outcomes | Where-Object AgreesWithKernel).Count | Should -Be 52
         }
@@ -617,21 +619,30 @@ Describe 'Invoke-OutOfMemory -Report (replaying an imported report)' {
             $again.AgreesWithKernel | Should -BeFalse
         }
 
-        It 'warns that a not-replayable report is replayed with what it has, and still agrees' {
+        It 'replays a report without its invoked line with no warning, and agrees' {
             $r = Import-OomReport -LiteralPath $NoInvoked
             $o = Invoke-OutOfMemory -Report $r -WhatIf -WarningVariable w -WarningAction SilentlyContinue
-            "$w" | Should -BeLike "*the report has no 'invoked oom-killer' line; replaying what the report has*"
+            $w | Should -BeNullOrEmpty
             $o.Victim.Pid | Should -Be 3974
             $o.AgreesWithKernel | Should -BeTrue
         }
 
-        It 'refuses a report without a machine with InvalidState' {
+        It 'warns, without an error, about a report that cannot be replayed, and writes nothing for it (issue 11)' {
             $r = '[   12.500000] Out of memory: Killed process 123 (x) total-vm:1000kB, anon-rss:10kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0' |
                 Import-OomReport
-            $err = { Invoke-OutOfMemory -Report $r -ErrorAction Stop } |
-                Should -Throw -ErrorId 'InvalidState,OomTools.Commands.InvokeOutOfMemoryCommand' -PassThru
-            $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
-            $err.Exception.Message | Should -BeLike '*has no machine to replay on*'
+            $o = Invoke-OutOfMemory -Report $r -ErrorAction Stop -ErrorVariable ev -WarningVariable w -WarningAction SilentlyContinue
+            $o | Should -BeNullOrEmpty
+            $ev | Should -BeNullOrEmpty
+            "$w" | Should -BeLike "*#1*cannot be replayed: the kernel rate-limited this report*Nothing was run.*"
+        }
+
+        It 'goes on with the next piped report after one that cannot be replayed, even under -ErrorAction Stop' {
+            $lone = '[   12.500000] Out of memory: Killed process 123 (x) total-vm:1000kB, anon-rss:10kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0' |
+                Import-OomReport
+            $o = @($lone, (Import-OomReport -LiteralPath $Clamd) | Invoke-OutOfMemory -WhatIf -ErrorAction Stop -WarningVariable w -WarningAction SilentlyContinue)
+            $o.Count | Should -Be 1
+            $o[0].Victim.Pid | Should -Be 517
+            @($w).Count | Should -Be 1
         }
 
         It 'lets explicit parameters override the report: -Current, -GfpMask' {

@@ -14,7 +14,7 @@ Describe 'Invoke-OomAllocation' {
         It 'charges what fits, kills the biggest process, waits for its exit and charges the rest' {
             # 200MB = 51200 pages: 31744 fit (grower 108544 pages), then the OOM kills hog (153600 points),
             # which exits 5 jiffies later; the other 19456 pages are charged then.
-            $e = @(Invoke-OomAllocation -Machine $m -Pid 101 -Size 200MB)
+            $e = @(Invoke-OomAllocation -Machine $m -Pid 101 -Size 200MB -Detail)
             @($e.Kind) | Should -Be @('OutOfMemory', 'Exit', 'Allocated')
             $e[0] | Should -BeOfType ([OomTools.Engine.Timeline.TimelineEvent])
             $e[0].Text | Should -Be 'global OOM: Killed 100 (hog) with 153600 points of 262144 pages.'
@@ -80,7 +80,7 @@ Describe 'Invoke-OomAllocation' {
             # a 60MB = 15360 pages, b 30MB = 7680: usage 23040, room 2560. b asks for 20MB = 5120 pages.
             Add-OomTask -Machine $m -Pid 200 -Name a -AnonRss 60MB -Cgroup /app
             Add-OomTask -Machine $m -Pid 201 -Name b -AnonRss 30MB -Cgroup /app
-            $e = @(Invoke-OomAllocation -Machine $m -Pid 201 -Size 20MB)
+            $e = @(Invoke-OomAllocation -Machine $m -Pid 201 -Size 20MB -Detail)
             @($e.Kind) | Should -Be @('OutOfMemory', 'Exit', 'Allocated')
             $e[0].Text | Should -Be 'memcg /app OOM: Killed 200 (a) with 15360 points of 25600 pages.'
             $e[0].Outcome.Memcg.Path | Should -Be '/app'
@@ -108,7 +108,7 @@ Describe 'Invoke-OomAllocation' {
             # 25600 pages = 250 ticks of 102 and a last one of 100, at jiffy 500.
             $m = New-OomMachine -Name box -Memory 1GB
             Add-OomTask -Machine $m -Pid 101 -Name grower -AnonRss 10MB
-            $e = @(Invoke-OomAllocation -Machine $m -Pid 101 -Size 100MB -Rate 50MB)
+            $e = @(Invoke-OomAllocation -Machine $m -Pid 101 -Size 100MB -Rate 50MB -Detail)
             $e.Count | Should -Be 251
             @($e.Kind | Select-Object -Unique) | Should -Be @('Allocated')
             $e[0].Text | Should -Be 'allocated 102 pages (102 of 25600)'
@@ -116,6 +116,51 @@ Describe 'Invoke-OomAllocation' {
             $e[-1].Text | Should -Be 'allocated 100 pages (25600 of 25600)'
             $e[-1].Seconds | Should -Be 2.0
             $m.Jiffies | Should -Be 500
+        }
+    }
+
+    Context 'the summary: one event per OOM and the final result, unless -Detail' {
+        It 'a leak at -Rate returns 1 event, not 251: all 25600 pages, at the last tick' {
+            $m = New-OomMachine -Name box -Memory 1GB
+            Add-OomTask -Machine $m -Pid 101 -Name grower -AnonRss 10MB
+            $e = @(Invoke-OomAllocation -Machine $m -Pid 101 -Size 100MB -Rate 50MB)
+            $e.Count | Should -Be 1
+            $e[0].Kind | Should -Be 'Allocated'
+            $e[0].Pages | Should -Be 25600
+            $e[0].Seconds | Should -Be 2.0
+            $e[0].Text | Should -Be 'allocated 25600 pages in 251 steps from 0 s to 2 s (25600 of 25600)'
+            $e[0].MemoryInUsePages | Should -Be 28160   # 10MB + 100MB = 2560 + 25600 pages
+        }
+
+        It 'a storm of OOMs returns each OOM with its outcome, then the result; the exits only with -Detail' {
+            # 1GB of RAM; three 200MB hogs and an unkillable grower of 10MB leaking 700MB at 400MB/s: 414MB fit, then
+            # two hogs are killed in turn to make room for the other 286MB.
+            $m = New-OomMachine -Name box -Memory 1GB
+            Add-OomTask -Machine $m -Pid 100 -Name hog1 -AnonRss 200MB
+            Add-OomTask -Machine $m -Pid 101 -Name hog2 -AnonRss 200MB
+            Add-OomTask -Machine $m -Pid 102 -Name hog3 -AnonRss 200MB
+            Add-OomTask -Machine $m -Pid 500 -Name grower -AnonRss 10MB -OomScoreAdj -1000
+            $copy = $m.Clone()
+            $e = @(Invoke-OomAllocation -Machine $m -Pid 500 -Size 700MB -Rate 400MB)
+            $detail = @(Invoke-OomAllocation -Machine $copy -Pid 500 -Size 700MB -Rate 400MB -Detail)
+            $ooms = @($detail | Where-Object Kind -EQ 'OutOfMemory')
+            $ooms.Count | Should -Be 2
+            $detail.Count | Should -BeGreaterThan 100
+            @($e.Kind) | Should -Be (@($ooms.Kind) + 'Allocated')
+            @($e | Where-Object Kind -EQ 'OutOfMemory' | ForEach-Object { $_.Outcome.Victim.Pid }) |
+                Should -Be @($ooms | ForEach-Object { $_.Outcome.Victim.Pid })
+            $e[-1].Pages | Should -Be 179200   # 700MB
+            $e[-1].Jiffies | Should -Be $detail[-1].Jiffies
+            $m.FindTask(500).AnonPages.Value | Should -Be $copy.FindTask(500).AnonPages.Value
+        }
+
+        It 'ends with the failure itself when the allocation does not get its memory' {
+            $m = New-OomMachine -Name box -Memory 4GB
+            New-OomCgroup -Machine $m -Path /app -MemoryMax 100MB | Out-Null
+            Add-OomTask -Machine $m -Pid 200 -Name a -AnonRss 10MB -Cgroup /app
+            Add-OomTask -Machine $m -Pid 201 -Name b -AnonRss 80MB -Cgroup /app
+            $e = @(Invoke-OomAllocation -Machine $m -Pid 201 -Size 20MB)
+            @($e.Kind) | Should -Be @('OutOfMemory', 'AllocationFailed')
         }
     }
 }

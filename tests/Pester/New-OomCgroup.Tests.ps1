@@ -218,4 +218,56 @@ Describe 'New-OomCgroup' {
             $m.FindCgroup('/new') | Should -Not -BeNullOrEmpty
         }
     }
+
+    Context '-Force: the missing parents too, as mkdir -p (issue 11)' {
+        It 'makes /system.slice and /system.slice/postgresql.service in one call, the parent unlimited' {
+            $m = New-OomMachine -Memory 16GB
+            $cg = New-OomCgroup -Machine $m -Path /system.slice/postgresql.service -MemoryMax 4GB -Force
+            $cg.Path | Should -Be '/system.slice/postgresql.service'
+            $cg.MemoryMax.Value | Should -Be 1048576
+            $parent = $m.FindCgroup('/system.slice')
+            $parent | Should -Not -BeNullOrEmpty
+            $cg.Parent | Should -Be $parent
+            $parent.MemoryMax.Value | Should -Be $m.FindCgroup('/').MemoryMax.Value
+        }
+
+        It 'uses the parents that exist and makes the rest, three deep' {
+            $m = New-OomMachine -Memory 16GB
+            $a = New-OomCgroup -Machine $m -Path /a -MemoryMax 8GB
+            New-OomCgroup -Machine $m -Path /a/b/c/d -Force | Out-Null
+            $m.FindCgroup('/a') | Should -Be $a
+            $a.MemoryMax.Value | Should -Be 2097152
+            @('/a/b', '/a/b/c', '/a/b/c/d' | ForEach-Object { [bool]$m.FindCgroup($_) }) | Should -Be @($true, $true, $true)
+        }
+
+        It 'makes no parent when the call is refused (a v2 machine refuses -OomKillDisable)' {
+            $m = New-OomMachine -Memory 16GB
+            $before = Get-OomMachineState $m
+            New-OomCgroup -Machine $m -Path /x/y -OomKillDisable -Force -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev[0].FullyQualifiedErrorId | Should -Be 'InvalidArgument,OomTools.Commands.NewOomCgroupCommand'
+            Get-OomMachineState $m | Should -Be $before
+            $m.FindCgroup('/x') | Should -BeNullOrEmpty
+        }
+
+        It 'makes no parent when the engine refuses a value (a negative limit)' {
+            $m = New-OomMachine -Memory 16GB
+            New-OomCgroup -Machine $m -Path /x/y -MemoryMax -1 -Force -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev[0].FullyQualifiedErrorId | Should -Be 'NegativeSize,OomTools.Commands.NewOomCgroupCommand'
+            $m.FindCgroup('/x') | Should -BeNullOrEmpty
+        }
+
+        It 'still refuses an existing cgroup with CgroupExists' {
+            $m = New-OomMachine -Memory 16GB
+            New-OomCgroup -Machine $m -Path /a/b -Force | Out-Null
+            New-OomCgroup -Machine $m -Path /a/b -Force -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev[0].FullyQualifiedErrorId | Should -Be 'CgroupExists,OomTools.Commands.NewOomCgroupCommand'
+        }
+
+        It 'on cgroup v1 the new parent inherits as mkdir does, and the child under it' {
+            $m = New-OomMachine -Memory 16GB -CgroupVersion 1
+            $cg = New-OomCgroup -Machine $m -Path /p/q -Swappiness 10 -Force
+            $cg.Swappiness | Should -Be 10
+            $m.FindCgroup('/p') | Should -Not -BeNullOrEmpty
+        }
+    }
 }

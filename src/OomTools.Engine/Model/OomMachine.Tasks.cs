@@ -241,17 +241,23 @@ public sealed partial class OomMachine
     /// <summary>Moves a process into another cpuset (its mems_allowed follow).</summary>
     public void MoveTask(OomTask task, Cpuset target) => task.Cpuset = target;
 
-    /// <summary>Creates a memory cgroup (its parent must exist), unlimited unless limits are given.</summary>
-    public MemoryCgroup CreateCgroup(string path, Pages? memoryMax = null, Pages? swapMax = null, bool oomGroup = false, int? swappiness = null)
+    /// <summary>
+    /// Creates a memory cgroup, unlimited unless limits are given (<c>mkdir</c> in cgroupfs). Its parent must exist,
+    /// unless <paramref name="createParents"/> asks for the missing ones to be made too, unlimited, as
+    /// <c>mkdir -p</c> does; they are made only once every value has been checked, so a refused call makes none.
+    /// </summary>
+    public MemoryCgroup CreateCgroup(string path, Pages? memoryMax = null, Pages? swapMax = null, bool oomGroup = false, int? swappiness = null, bool createParents = false)
     {
         var p = NormalizePath(path);
         if (p == "/" || memcgs.ContainsKey(p)) throw new OomEngineException(OomError.CgroupExists, $"Memory cgroup '{p}' already exists on machine '{Name}'.", path);
         int cut = p.LastIndexOf('/');
-        var parent = GetCgroup(cut == 0 ? "/" : p.Substring(0, cut));
+        string parentPath = cut == 0 ? "/" : p.Substring(0, cut);
+        var parent = createParents ? FindCgroup(parentPath) : GetCgroup(parentPath);
         if (memoryMax is { Value: < 0 }) throw new OomEngineException(OomError.NegativeSize, $"memory.max cannot be negative ({memoryMax}).", memoryMax);
         if (swapMax is { Value: < 0 }) throw new OomEngineException(OomError.NegativeSize, $"The swap limit cannot be negative ({swapMax}).", swapMax);
         if (swappiness is < 0 or > 200) throw new OomEngineException(OomError.InvalidArgument, $"swappiness takes 0..200; {swappiness} is not.", swappiness);
         if (oomGroup && CgroupVersion == CgroupVersion.V1) throw new OomEngineException(OomError.InvalidArgument, "memory.oom.group exists only on cgroup v2.", path);
+        parent ??= GetOrCreateCgroup(parentPath);
         // v1: a new memcg starts with its parent's swappiness (mem_cgroup_css_alloc); v2 always follows vm.swappiness.
         if (swappiness is null && CgroupVersion == CgroupVersion.V1 && !parent.IsRoot) swappiness = parent.Swappiness;
         var cg = new MemoryCgroup(p.Substring(cut + 1), parent, PageCounterMax) { OomGroup = oomGroup, Swappiness = swappiness };

@@ -197,11 +197,13 @@ public sealed class OomReport
     public int? SuppressedBefore { get; internal set; }
 
     /// <summary>
-    /// True when nothing keeps the event from being replayed on <see cref="Machine"/> (see
-    /// <see cref="NotReplayableReasons"/>).
+    /// True when the event can be replayed: the report had what a <see cref="Machine"/> needs (a task table, the RAM
+    /// or the memory cgroup's limit) and it was rebuilt. What else the report lacks (its "invoked oom-killer" line,
+    /// the kernel's choice) does not stop a replay: it is named in <see cref="Assumptions"/>, and the replay runs
+    /// without it. When false, <see cref="NotReplayableReasons"/> says why.
     /// </summary>
-    public bool Replayable => notReplayable.Count == 0;
-    /// <summary>Why the event cannot be replayed (empty when it can).</summary>
+    public bool Replayable => notReplayable.Count == 0 && Machine is not null;
+    /// <summary>Why the event cannot be replayed: what is missing for a machine (empty when it can be).</summary>
     public IReadOnlyList<string> NotReplayableReasons => notReplayable;
     /// <summary><see cref="NotReplayableReasons"/> joined with <c>"; "</c>; null when the event is replayable.</summary>
     public string? NotReplayableReason => notReplayable.Count == 0 ? null : string.Join("; ", notReplayable);
@@ -244,6 +246,17 @@ public sealed class OomReport
     internal void NotReplayable(string why)
     {
         if (!notReplayable.Contains(why)) notReplayable.Add(why);
+    }
+
+    /// <summary>The assumption a report without its "invoked oom-killer" line is replayed under (one of <see cref="Assumptions"/>).</summary>
+    public const string NoInvokedLine = "the allocation is not shown (no 'invoked oom-killer' line): order 0 with GFP_KERNEL assumed";
+    /// <summary>The note on a report that does not say whom the kernel chose.</summary>
+    public const string NoChoice = "the report does not say which process the kernel chose: the replay has nothing to compare with";
+
+    /// <summary>Something the report lacks that a replay can do without: named in <see cref="Assumptions"/>.</summary>
+    internal void Missing(string what)
+    {
+        if (!assumptions.Contains(what)) assumptions.Add(what);
     }
 
     /// <summary>

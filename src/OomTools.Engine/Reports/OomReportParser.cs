@@ -143,7 +143,6 @@ public sealed partial class OomReportParser
             }
             var before = preamble.ToArray();
             Start(line);
-            current!.NotReplayable("the report has no 'invoked oom-killer' line");
             foreach (var p in before) Extract(p);
         }
         else if ((killedLine || t.Contains("Kill process ")) && current.SelectedPid is not null && current.KilledPids.Count > 0 && !inGroupKill)

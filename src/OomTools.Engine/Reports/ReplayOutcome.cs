@@ -11,7 +11,10 @@ public sealed class ReplayOutcome : OomOutcome
     public OomReport Report { get; }
     /// <summary>The pid the kernel chose in that report.</summary>
     public int? KernelChoice { get; internal set; }
-    /// <summary>Whether the replay chose as the kernel did (null when the report names no victim).</summary>
+    /// <summary>
+    /// Whether the replay chose as the kernel did; for a report where the kernel found no killable process, whether
+    /// the replay found none either; null when the report does not say what the kernel chose.
+    /// </summary>
     public bool? AgreesWithKernel { get; internal set; }
     /// <summary>Why the replay and the kernel differ, when they do.</summary>
     public string? Disagreement { get; internal set; }

@@ -22,8 +22,9 @@ internal static class ReportMachineBuilder
             r.NotReplayable(r.KilledPids.Count > 0 && r.lines.Count <= 2
                 ? "the kernel rate-limited this report: only its 'Killed process' line was printed"
                 : "the report has no task table (vm.oom_dump_tasks off, or the dump was cut)");
+        // Not knowing the kernel's choice does not stop a replay: it only leaves nothing to compare with.
         if (r.SelectedPid is null)
-            r.NotReplayable(r.NoKillableProcesses ? "the kernel found no killable process" : "the report does not say which process the kernel chose");
+            r.Missing(r.NoKillableProcesses ? "the kernel found no killable process: the replay is compared with that" : OomReport.NoChoice);
 
         int pageSize = InferPageSize(r, defaultPageSize);
         bool memcg = r.Constraint == OomConstraint.Memcg;
@@ -221,7 +222,7 @@ internal static class ReportMachineBuilder
             notes.Add($"a global report does not show the processes' memory cgroups: they are placed in /{where}");
         }
         if (r.GfpMaskValue is null)
-            notes.Add("the allocation is not shown (no 'invoked oom-killer' line): order 0 with GFP_KERNEL assumed");
+            notes.Add(OomReport.NoInvokedLine);
         else if (r.GfpFlags is null)
             notes.Add($"the gfp mask {r.GfpMask} is in this kernel's own bit layout: only __GFP_IO and __GFP_FS (the bits out_of_memory reads) are kept");
         if (r.TriggerPid is null)

@@ -78,7 +78,12 @@ public static class ReportReplay
             KernelChoiceTid = report.SelectedTid,
             VictimTid = replayed.Victim is { } v && OomKiller.FindLockTaskMm(v) is var tid && tid >= 0 ? tid : null,
         };
-        if (report.SelectedPid is not { } kernel) return outcome;
+        if (report.SelectedPid is not { } kernel)
+        {
+            // "Out of memory and no killable processes...": the replay agrees when it finds none either.
+            if (report.NoKillableProcesses) outcome.AgreesWithKernel = outcome.Victim is null && outcome.Killed.Count == 0;
+            return outcome;
+        }
         int? ours = outcome.Victim?.Pid;
         outcome.AgreesWithKernel = ours == kernel;
         outcome.AgreedBeforeInference = report.AgreedBeforeInference ?? outcome.AgreesWithKernel;

@@ -40,29 +40,34 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int Uid { get; set; }
 
-    /// <summary>Anonymous rss in bytes (-Rss is the same).</summary>
+    /// <summary>Anonymous rss: bytes (512MB) or a number with a unit ('512M', '6GiB'); -Rss is the same.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Rss", "RssAnon")]
-    public long? AnonRss { get; set; }
+    [Size(SizeKind.Process)]
+    public MemorySize? AnonRss { get; set; }
 
-    /// <summary>File-backed rss in bytes.</summary>
+    /// <summary>File-backed rss: bytes or a number with a unit.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("RssFile")]
-    public long? FileRss { get; set; }
+    [Size(SizeKind.Process)]
+    public MemorySize? FileRss { get; set; }
 
-    /// <summary>Shared-memory (shmem, tmpfs) rss in bytes.</summary>
+    /// <summary>Shared-memory (shmem, tmpfs) rss: bytes or a number with a unit.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("RssShmem")]
-    public long? ShmemRss { get; set; }
+    [Size(SizeKind.Process)]
+    public MemorySize? ShmemRss { get; set; }
 
-    /// <summary>Swapped-out memory in bytes.</summary>
+    /// <summary>Swapped-out memory: bytes or a number with a unit.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("VmSwap")]
-    public long? Swap { get; set; }
+    [Size(SizeKind.Process)]
+    public MemorySize? Swap { get; set; }
 
-    /// <summary>Virtual size in bytes (total_vm).</summary>
+    /// <summary>Virtual size (total_vm): bytes or a number with a unit.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public long? VirtualSize { get; set; }
+    [Size(SizeKind.Process)]
+    public MemorySize? VirtualSize { get; set; }
 
     /// <summary>MM_ANONPAGES in pages.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -88,7 +93,8 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
     /// <summary>Page-table bytes (the pgtables_bytes column).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("PgtablesBytes")]
-    public long? PageTableBytes { get; set; }
+    [Size(SizeKind.Exact)]
+    public MemorySize? PageTableBytes { get; set; }
 
     /// <summary>
     /// oom_score_adj, -1000..1000 (default 0): oom_badness adds it times totalpages / 1000 pages; -1000 makes the
@@ -134,7 +140,8 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
 
     /// <summary>Bytes of anonymous memory still shared copy-on-write (default: the other process's pool, or all its private anonymous memory).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public long? CowSharedSize { get; set; }
+    [Size(SizeKind.Process)]
+    public MemorySize? CowSharedSize { get; set; }
 
     /// <summary>The copy-on-write share in pages, instead of -CowSharedSize.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -150,7 +157,8 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
 
     /// <summary>Bytes resident in a new -SharedAnonRegion or -ShmemFile (left out when joining one).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public long? SharedSize { get; set; }
+    [Size(SizeKind.Process)]
+    public MemorySize? SharedSize { get; set; }
 
     /// <summary>The new region's or file's size in pages, instead of -SharedSize.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -211,6 +219,7 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
         Try(() =>
         {
             int ps = Machine.PageSize;
+            Sizes.WarnImplausible(this, ps);
             var spec = new OomTaskSpec
             {
                 Pid = Pid,
@@ -221,7 +230,7 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
                 ShmemPages = Sizes.Pick("shmem rss", ShmemRss, ShmemPages, ps) ?? Pages.Zero,
                 SwapEntries = Sizes.Pick("swap", Swap, SwapPages, ps) ?? Pages.Zero,
                 TotalVm = Sizes.Pick("virtual size", VirtualSize, TotalVm, ps),
-                PageTableBytes = PageTableBytes ?? 0,
+                PageTableBytes = PageTableBytes?.Bytes ?? 0,
                 OomScoreAdj = Engine.Units.OomScoreAdj.From(OomScoreAdj),
                 OomScoreAdjMin = OomScoreAdjMin is { } min ? Engine.Units.OomScoreAdj.From(min) : null,
                 Cgroup = Cgroup,

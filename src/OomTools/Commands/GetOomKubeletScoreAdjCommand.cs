@@ -33,15 +33,20 @@ public sealed class GetOomKubeletScoreAdjCommand : OomRowCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public QosClass QosClass { get; set; }
 
-    /// <summary>The container's memory request in bytes.</summary>
+    /// <summary>
+    /// The container's memory request: bytes (2GB) or a number with a unit ('2Gi', '512Mi'; binary: Kubernetes's
+    /// decimal '500M' is 500e6).
+    /// </summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Size(SizeKind.Limit)]
     [ValidateRange(0, long.MaxValue)]
-    public long MemoryRequest { get; set; }
+    public MemorySize MemoryRequest { get; set; }
 
-    /// <summary>The node's memory capacity in bytes (its RAM, not allocatable).</summary>
+    /// <summary>The node's memory capacity (its RAM, not allocatable): bytes or a number with a unit.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Size(SizeKind.Machine)]
     [ValidateRange(1, long.MaxValue)]
-    public long MemoryCapacity { get; set; }
+    public MemorySize MemoryCapacity { get; set; }
 
     /// <summary>A node-critical pod (system-node-critical priority).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -53,13 +58,14 @@ public sealed class GetOomKubeletScoreAdjCommand : OomRowCmdlet
     protected override void ProcessRecord()
     {
         if (RefuseUnboundRow()) return;
+        Sizes.WarnImplausible(this, 4096);
         Try(() => WriteObject(new KubeletScoreAdj
         {
             QosClass = QosClass,
-            MemoryRequest = MemoryRequest,
-            MemoryCapacity = MemoryCapacity,
+            MemoryRequest = MemoryRequest.Bytes,
+            MemoryCapacity = MemoryCapacity.Bytes,
             NodeCritical = NodeCritical,
-            OomScoreAdj = Kubelet.ContainerOomScoreAdjust(QosClass, MemoryRequest, MemoryCapacity, NodeCritical),
+            OomScoreAdj = Kubelet.ContainerOomScoreAdjust(QosClass, MemoryRequest.Bytes, MemoryCapacity.Bytes, NodeCritical),
         }), QosClass);
     }
 }

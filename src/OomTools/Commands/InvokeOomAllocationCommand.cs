@@ -27,27 +27,38 @@ public sealed class InvokeOomAllocationCommand : OomCmdlet
     [ArgumentCompleter(typeof(Completers.PidCompleter))]
     public int Pid { get; set; }
 
-    /// <summary>How much to allocate, in bytes.</summary>
+    /// <summary>How much to allocate: bytes (200MB) or a number with a unit ('200M', '1.5GiB').</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [Size(SizeKind.Process)]
     [ValidateRange(1, long.MaxValue)]
-    public long Size { get; set; }
+    public MemorySize Size { get; set; }
 
-    /// <summary>Grow at this many bytes per second of simulated time instead of all at once.</summary>
+    /// <summary>Grow at this many bytes (or a size with a unit, '50M') per second of simulated time instead of all at once.</summary>
     [Parameter]
+    [Size(SizeKind.Process)]
     [ValidateRange(1, long.MaxValue)]
-    public long? Rate { get; set; }
+    public MemorySize? Rate { get; set; }
 
     /// <summary>
-    /// Allocates for each piped process and writes the timeline events on the way (charges, OOMs, waits).
+    /// Write every event on the way (each tick's charge of a -Rate allocation, the victims' exits, the reaper's work)
+    /// instead of the summary: the OOMs and the final result. Export-OomTimelineChart draws the curve from them.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Detail { get; set; }
+
+    /// <summary>
+    /// Allocates for each piped process and writes its OOMs and how it ended (with -Detail, every timeline event on the
+    /// way: charges, exits, the reaper, waits).
     /// </summary>
     protected override void ProcessRecord() => Try(() =>
     {
         Machine = ResolveMachine(Machine);
+        Sizes.WarnImplausible(this, Machine.PageSize);
         var task = Locked(Machine, () => Machine.GetTask(Pid));
-        if (!ShouldProcess($"{task} on {Machine.Name}", $"Allocate {Size} bytes")) return;
-        var perSecond = Rate is { } rate ? Pages.FromBytes(rate, Machine.PageSize) : (Pages?)null;
+        if (!ShouldProcess($"{task} on {Machine.Name}", $"Allocate {Size.Bytes} bytes")) return;
+        var perSecond = Rate is { } rate ? Pages.FromBytes(rate.Bytes, Machine.PageSize) : (Pages?)null;
         // The charge, and any OOM it runs into, under the machine's lock (oom_lock); the events are written after.
-        var events = Locked(Machine, () => System.Linq.Enumerable.ToList(Machine.PageAllocator.Allocate(task, Pages.FromBytes(Size, Machine.PageSize), perSecond)));
-        foreach (var e in events) WriteObject(e);
+        var events = Locked(Machine, () => System.Linq.Enumerable.ToList(Machine.PageAllocator.Allocate(task, Pages.FromBytes(Size.Bytes, Machine.PageSize), perSecond)));
+        foreach (var e in Detail ? events : AllocationSummary.Summarize(events, Machine.Hz)) WriteObject(e);
     }, Pid);
 }

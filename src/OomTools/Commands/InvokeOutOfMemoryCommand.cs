@@ -77,10 +77,12 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
 
     private void Replay()
     {
-        if (Report.Machine is null)
-            throw new OomEngineException(OomError.InvalidState, $"Report {Report} has no machine to replay on: {Report.NotReplayableReason}.", Report);
-        if (!Report.Replayable) WriteWarning($"{Report}: {Report.NotReplayableReason}; replaying what the report has.");
-        var machine = Report.Machine;
+        // A report that cannot be replayed is a warning, not an error: a pipeline of reports goes on with the next.
+        if (!Report.Replayable || Report.Machine is not { } machine)
+        {
+            WriteWarning($"{Report} cannot be replayed: {Report.NotReplayableReason ?? "it has no machine"}. Nothing was run.");
+            return;
+        }
         var outcome = Locked(machine, () => ReplayLocked(machine));
         WriteVerbose(outcome.Disagreement ?? outcome.Reason);
         WriteObject(outcome);

@@ -5,7 +5,10 @@ using OomTools.Engine.Units;
 
 namespace OomTools.Commands;
 
-/// <summary>New-OomCgroup: a memory cgroup under an existing parent, with its limits, memory.oom.group and v1 oom_kill_disable.</summary>
+/// <summary>
+/// New-OomCgroup: a memory cgroup under an existing parent (or with its missing parents, -Force), with its limits,
+/// memory.oom.group and v1 oom_kill_disable.
+/// </summary>
 [Cmdlet(VerbsCommon.New, "OomCgroup", SupportsShouldProcess = true)]
 [OutputType(typeof(MemoryCgroup))]
 public sealed class NewOomCgroupCommand : OomRowCmdlet
@@ -21,14 +24,16 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>memory.max in bytes (unlimited when omitted).</summary>
+    /// <summary>memory.max: bytes (1GB) or a number with a unit ('1G', '512MiB'); unlimited when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Limit")]
-    public long? MemoryMax { get; set; }
+    [Size(SizeKind.Limit)]
+    public MemorySize? MemoryMax { get; set; }
 
-    /// <summary>The swap limit in bytes: memory.swap.max on v2; on v1 memsw = memory.max + this.</summary>
+    /// <summary>The swap limit, bytes or a number with a unit: memory.swap.max on v2; on v1 memsw = memory.max + this.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public long? SwapMax { get; set; }
+    [Size(SizeKind.Limit)]
+    public MemorySize? SwapMax { get; set; }
 
     /// <summary>memory.oom.group (cgroup v2): the OOM killer kills the whole cgroup together.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -46,6 +51,13 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SwitchParameter OomKillDisable { get; set; }
 
+    /// <summary>
+    /// Create the missing parent cgroups too (unlimited), as <c>mkdir -p</c> and New-Item -Force do; without it the
+    /// parent must exist (CgroupNotFound). They are made only once every value is checked.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Creates one memory cgroup per piped path (limits in bytes become pages) and writes it.</summary>
     protected override void ProcessRecord()
     {
@@ -56,6 +68,7 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
 
     private void Create()
     {
+        Sizes.WarnImplausible(this, Machine.PageSize);
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
         var swap = Sizes.Pick("swap limit", SwapMax, null, Machine.PageSize);
         if (OomKillDisable && Machine.CgroupVersion != CgroupVersion.V1)
@@ -63,7 +76,7 @@ public sealed class NewOomCgroupCommand : OomRowCmdlet
         if (!ShouldProcess($"{Path} on {Machine.Name}", "Create memory cgroup")) return;
         var cg = Locked(Machine, () =>
         {
-            var created = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness);
+            var created = Machine.CreateCgroup(Path, max, swap, OomGroup, Swappiness, Force);
             if (IsBound(nameof(OomKillDisable)) && Machine.CgroupVersion == CgroupVersion.V1) Machine.MemCgroups.MemCgroupOomControlWrite(created, OomKillDisable);
             return created;
         });

@@ -16,15 +16,20 @@ public sealed class NewOomMachineCommand : OomRowCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "oom-machine";
 
-    /// <summary>RAM in bytes (totalram); 16GB works. The sum of -NumaNodeMemory when only that is given.</summary>
+    /// <summary>
+    /// RAM (totalram): bytes (16GB) or a number with a unit ('16G', '16GiB'). The sum of -NumaNodeMemory when only
+    /// that is given.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Size(SizeKind.Machine)]
     [ValidateRange(1, long.MaxValue)]
-    public long Memory { get; set; } = 16L << 30;
+    public MemorySize Memory { get; set; } = new(16L << 30);
 
-    /// <summary>Swap in bytes (total_swap_pages).</summary>
+    /// <summary>Swap (total_swap_pages): bytes or a number with a unit.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Size(SizeKind.Machine)]
     [ValidateRange(0, long.MaxValue)]
-    public long Swap { get; set; }
+    public MemorySize Swap { get; set; }
 
     /// <summary>
     /// The page size in bytes: 4096 (default; x86-64 and most arm64), 16384 or 65536. Every size in bytes becomes pages
@@ -39,10 +44,11 @@ public sealed class NewOomMachineCommand : OomRowCmdlet
     [ValidateRange(1, NodeMask.MaxNodes)]
     public int NumaNodeCount { get; set; } = 1;
 
-    /// <summary>Present memory of each NUMA node in bytes (node 0 first).</summary>
+    /// <summary>Present memory of each NUMA node (node 0 first): bytes or numbers with a unit.</summary>
     [Parameter]
+    [Size(SizeKind.Machine)]
     [ValidateNotNullOrEmpty]
-    public long[]? NumaNodeMemory { get; set; }
+    public MemorySize[]? NumaNodeMemory { get; set; }
 
     /// <summary>vm.panic_on_oom: 0, 1 or 2.</summary>
     [Parameter]
@@ -85,16 +91,18 @@ public sealed class NewOomMachineCommand : OomRowCmdlet
         if (RefuseUnboundRow()) return;
         try
         {
+            Sizes.WarnImplausible(this, PageSize);
             NumaLayout layout;
-            if (NumaNodeMemory is { } sizes)
+            if (NumaNodeMemory is { } given)
             {
+                var sizes = System.Array.ConvertAll(given, s => s.Bytes);
                 if (IsBound(nameof(NumaNodeCount)) && NumaNodeCount != sizes.Length)
                     throw new OomEngineException(OomError.InvalidArgument, $"-NumaNodeCount {NumaNodeCount} does not match the {sizes.Length} sizes of -NumaNodeMemory.", NumaNodeCount);
-                layout = NumaLayout.FromNodeBytes(sizes, PageSize, IsBound(nameof(Memory)) ? Memory : null);
+                layout = NumaLayout.FromNodeBytes(sizes, PageSize, IsBound(nameof(Memory)) ? Memory.Bytes : null);
             }
-            else layout = NumaLayout.Even(Pages.FromBytes(Memory, PageSize), NumaNodeCount);
+            else layout = NumaLayout.Even(Pages.FromBytes(Memory.Bytes, PageSize), NumaNodeCount);
 
-            var machine = new OomMachine(layout, Pages.FromBytes(Swap, PageSize), PageSize, Name,
+            var machine = new OomMachine(layout, Pages.FromBytes(Swap.Bytes, PageSize), PageSize, Name,
                 (Engine.Model.CgroupVersion)CgroupVersion)
             {
                 PanicOnOom = PanicOnOom,

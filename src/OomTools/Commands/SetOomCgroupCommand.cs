@@ -27,11 +27,12 @@ public sealed class SetOomCgroupCommand : OomCmdlet
     [ArgumentCompleter(typeof(Completers.CgroupPathCompleter))]
     public string Cgroup { get; set; } = null!;
 
-    /// <summary>A new memory.max (v1 memory.limit_in_bytes) in bytes.</summary>
+    /// <summary>A new memory.max (v1 memory.limit_in_bytes): bytes (1GB) or a number with a unit ('1G').</summary>
     [Parameter]
     [Alias("Limit")]
+    [Size(SizeKind.Limit)]
     [ValidateRange(0, long.MaxValue)]
-    public long? MemoryMax { get; set; }
+    public MemorySize? MemoryMax { get; set; }
 
     /// <summary>v1 memory.oom_control oom_kill_disable: -OomKillDisable sets it, -OomKillDisable:$false clears it.</summary>
     [Parameter]
@@ -46,6 +47,7 @@ public sealed class SetOomCgroupCommand : OomCmdlet
     {
         Machine = ResolveMachine(Machine);
         var cg = Locked(Machine, () => Machine.GetCgroup(Cgroup));
+        Sizes.WarnImplausible(this, Machine.PageSize);
         var max = Sizes.Pick("memory.max", MemoryMax, null, Machine.PageSize);
         bool? disable = IsBound(nameof(OomKillDisable)) ? OomKillDisable.IsPresent : null;
         if (max is null && disable is null)

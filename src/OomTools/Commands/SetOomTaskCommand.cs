@@ -59,14 +59,14 @@ public sealed class SetOomTaskCommand : OomCmdlet
     [ValidateRange(-1000, 1000)]
     public int? OomScoreAdjMin { get; set; }
 
-    /// <summary>The new anonymous rss in bytes (MM_ANONPAGES, rounded up to pages).</summary>
-    [Parameter] public long? AnonRss { get; set; }
+    /// <summary>The new anonymous rss (MM_ANONPAGES, rounded up to pages): bytes (512MB) or a number with a unit ('512M', '6GiB').</summary>
+    [Parameter, Size(SizeKind.Process)] public MemorySize? AnonRss { get; set; }
     /// <summary>The new file-backed rss in bytes (MM_FILEPAGES).</summary>
-    [Parameter] public long? FileRss { get; set; }
+    [Parameter, Size(SizeKind.Process)] public MemorySize? FileRss { get; set; }
     /// <summary>The new shmem rss in bytes (MM_SHMEMPAGES).</summary>
-    [Parameter] public long? ShmemRss { get; set; }
+    [Parameter, Size(SizeKind.Process)] public MemorySize? ShmemRss { get; set; }
     /// <summary>The new swapped-out memory in bytes (MM_SWAPENTS, in pages).</summary>
-    [Parameter] public long? Swap { get; set; }
+    [Parameter, Size(SizeKind.Process)] public MemorySize? Swap { get; set; }
     /// <summary>The new anonymous rss in pages, instead of -AnonRss.</summary>
     [Parameter] public Pages? AnonPages { get; set; }
     /// <summary>The new file rss in pages, instead of -FileRss.</summary>
@@ -76,7 +76,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
     /// <summary>The new swap entry count in pages, instead of -Swap.</summary>
     [Parameter] public Pages? SwapPages { get; set; }
     /// <summary>The new page-table size in bytes (mm_pgtables_bytes).</summary>
-    [Parameter] public long? PageTableBytes { get; set; }
+    [Parameter, Size(SizeKind.Exact)] public MemorySize? PageTableBytes { get; set; }
 
     /// <summary>
     /// Move the processes to this memory cgroup (it must exist); a moved process joins the end of its task list.
@@ -136,7 +136,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? CowSharedWith { get; set; }
     /// <summary>Bytes still shared copy-on-write (default: the other process's pool, or all its private anonymous memory).</summary>
-    [Parameter] public long? CowSharedSize { get; set; }
+    [Parameter, Size(SizeKind.Process)] public MemorySize? CowSharedSize { get; set; }
     /// <summary>The copy-on-write share in pages, instead of -CowSharedSize.</summary>
     [Parameter] public Pages? CowSharedPages { get; set; }
     /// <summary>A MAP_SHARED anonymous region the processes map from now on (created when new, joined when it exists).</summary>
@@ -144,7 +144,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
     /// <summary>A tmpfs or /dev/shm file the processes map from now on (created when new, joined when it exists).</summary>
     [Parameter] public string? ShmemFile { get; set; }
     /// <summary>Bytes resident in a new -SharedAnonRegion or -ShmemFile.</summary>
-    [Parameter] public long? SharedSize { get; set; }
+    [Parameter, Size(SizeKind.Process)] public MemorySize? SharedSize { get; set; }
     /// <summary>The new region's or file's size in pages, instead of -SharedSize.</summary>
     [Parameter] public Pages? SharedPages { get; set; }
     /// <summary>Unlink the -ShmemFile (rm while mapped): its pages go with its last mapping from now on.</summary>
@@ -165,6 +165,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Say which processes to change: -Pid, -Name or pipe tasks in."),
                 ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, Machine));
         }
+        Sizes.WarnImplausible(this, Machine.PageSize);
         var refused = new List<ErrorRecord>();
         var changed = new List<OomTask>();
         Try(() => Locked(Machine, () =>
@@ -202,7 +203,7 @@ public sealed class SetOomTaskCommand : OomCmdlet
         FilePages = Sizes.Pick("file rss", FileRss, FilePages, pageSize),
         ShmemPages = Sizes.Pick("shmem rss", ShmemRss, ShmemPages, pageSize),
         SwapEntries = Sizes.Pick("swap", Swap, SwapPages, pageSize),
-        PageTableBytes = PageTableBytes,
+        PageTableBytes = PageTableBytes?.Bytes,
         Cgroup = Cgroup,
         Cpuset = Cpuset,
         Exiting = Switch(nameof(Exiting), Exiting),

@@ -150,12 +150,14 @@ public class ReportSegmentationTests
     }
 
     [Fact]
-    public void ReportWithoutInvokedLine_IsKeptButNotReplayable()
+    public void ReportWithoutInvokedLine_IsReplayable_WithTheMissingLineInItsAssumptions()
     {
         var report = Assert.Single(ReportInput.ParseLines(Dmesg(Without(EventA, 0))));
 
-        Assert.False(report.Replayable);
-        Assert.Contains("invoked oom-killer", report.NotReplayableReason);
+        // Issue 11: Replayable means "can be replayed"; what is missing is an assumption.
+        Assert.True(report.Replayable, report.NotReplayableReason);
+        Assert.Empty(report.NotReplayableReasons);
+        Assert.Contains(OomReport.NoInvokedLine, report.Assumptions);
         Assert.Equal(9433, report.SelectedPid);
         Assert.Equal(3, report.Tasks.Count);
         Assert.NotNull(report.Machine);
@@ -184,7 +186,7 @@ public class ReportSegmentationTests
         // public/17 has this shape: the CPU line, 29 lines of hardware name and call trace, then "memory: usage ..."
         var report = Assert.Single(ReportInput.ParseLines(Dmesg(Insert(Without(EventA, 0), 1, CallTrace))));
 
-        Assert.Contains("invoked oom-killer", report.NotReplayableReason);
+        Assert.Contains(OomReport.NoInvokedLine, report.Assumptions);
         Assert.Equal(9442, report.TriggerPid);
         Assert.Equal("python3", report.TriggerName);
         Assert.Equal(new Version(6, 18), report.KernelVersion);
@@ -204,7 +206,9 @@ public class ReportSegmentationTests
         Assert.Equal(9442, b.SelectedPid);
         Assert.Equal(163036, b.MemcgUsageKb);
         Assert.Equal(163840, b.MemcgLimitKb);
-        Assert.Equal(new[] { "the report has no 'invoked oom-killer' line" }, b.NotReplayableReasons);
+        Assert.Empty(b.NotReplayableReasons);
+        Assert.Contains(OomReport.NoInvokedLine, b.Assumptions);
+        Assert.True(b.Replayable);
         Assert.NotNull(b.Machine);
         Assert.True(ReportReplay.Replay(b, b.Machine!.Clone()).AgreesWithKernel);
     }
@@ -224,14 +228,17 @@ public class ReportSegmentationTests
     }
 
     [Fact]
-    public void ReportWithoutKilledOrOomKillLine_HasNoChoiceAndIsNotReplayable()
+    public void ReportWithoutKilledOrOomKillLine_HasNoChoice_ButReplaysWithNothingToCompareWith()
     {
         var report = Assert.Single(ReportInput.ParseLines(Dmesg(Without(EventA, 11, 12))));
 
         Assert.Null(report.SelectedPid);
         Assert.Empty(report.KilledPids);
-        Assert.False(report.Replayable);
-        Assert.Contains("which process", report.NotReplayableReason);
+        Assert.True(report.Replayable, report.NotReplayableReason);
+        Assert.Contains(OomReport.NoChoice, report.Assumptions);
+        var outcome = ReportReplay.Replay(report, report.Machine!.Clone());
+        Assert.NotNull(outcome.Victim);
+        Assert.Null(outcome.AgreesWithKernel);
         Assert.True(report.HasTaskTable);
         Assert.Equal(3, report.Tasks.Count);
     }
@@ -251,10 +258,12 @@ public class ReportSegmentationTests
 
         Assert.True(report.NoKillableProcesses);
         Assert.Null(report.SelectedPid);
-        Assert.Contains("no killable process", report.NotReplayableReason);
+        Assert.True(report.Replayable, report.NotReplayableReason);
+        Assert.Contains(report.Assumptions, a => a.Contains("no killable process"));
         var outcome = ReportReplay.Replay(report, report.Machine!.Clone());
         Assert.Null(outcome.Victim);
         Assert.Empty(outcome.Killed);
+        Assert.True(outcome.AgreesWithKernel);
     }
 
     private static readonly string[] SacrificeChild =
