@@ -767,7 +767,10 @@ Describe 'Import-OomReport: hidden state inferred from what the kernel printed (
     It 'infers nothing when the replay as printed agrees, and notes identical rows that may be one mm' {
         $r = @(Import-OomReport -LiteralPath (Join-Path $Shapes 'clonevm-1003.log'))[0]
         $r.AgreedBeforeInference | Should -BeTrue
-        @($r.Inferred).Count | Should -Be 0
+        # Nothing inferred for the choice; the stat lines (total_rss) then say the two sets of identical rows are
+        # one mm each, which changes who dies together and what a kill frees, not the choice.
+        @($r.Inferred | Where-Object { $_ -notlike 'the stat lines charge the rows*' -and $_ -notlike "the cgroup's charged shmem*" }).Count | Should -Be 0
+        @($r.Inferred | Where-Object { $_ -like 'the stat lines charge the rows* only if identical rows are one mm*CLONE_VM*' }).Count | Should -BeGreaterThan 0
         @($r.Assumptions | Where-Object { $_ -like 'pids * and 16985 print identical mm counters: they may be one mm*' }).Count | Should -BeGreaterThan 0
     }
 
