@@ -31,6 +31,16 @@ Describe 'Export-OomAuditReport' {
             $html = Export-OomAuditReport -Machine $m -Critical postgres, redis -Kills 2
         }
 
+        It 'gives a critical service one row, by the first of its processes to die, and marks all of them critical' {
+            $svc = New-AuditHost
+            Add-OomTask -Machine $svc -Pid 101 -Name postgres -AnonRss 3GB | Out-Null
+            Add-OomTask -Machine $svc -Pid 102 -Name postgres -AnonRss 100MB -OomScoreAdj -500 | Out-Null
+            $page = Export-OomAuditReport -Machine $svc -Critical postgres -Kills 2
+            ([regex]::Matches($page, '<td>postgres \(3 processes\)</td>')).Count | Should -Be 1
+            $page | Should -Not -Match '<td class="n">100</td><td>postgres</td>'
+            $page | Should -Match 'One row per service'
+        }
+
         It 'is one self-contained HTML string: inline CSS and SVG, no script, nothing fetched' {
             $html | Should -BeOfType ([string])
             @($html).Count | Should -Be 1

@@ -19,7 +19,8 @@ public sealed class AuditReport
     private AuditReport(IReadOnlyList<ProtectionReport> protection)
     {
         Protection = protection;
-        criticalPids = new HashSet<int>(protection.Select(p => p.Pid));
+        // Every process of a critical service is critical, not only the first of them to die.
+        criticalPids = new HashSet<int>(protection.SelectMany(p => p.Processes.Count > 0 ? p.Processes.Select(x => x.Pid) : new[] { p.Pid }));
     }
 
     /// <summary>
@@ -38,7 +39,11 @@ public sealed class AuditReport
         var candidates = BadnessRanking.ScoreAll(machine, oc);
         var killable = candidates.Where(c => c.Killable).OrderBy(c => c.Rank).ToList();
         var order = OomAudit.KillOrder(machine, request, options.Kills);
-        var protection = options.Critical.Select(t => OomProtection.Assess(machine, t, request, options.Kills)).ToList();
+        // One row per critical service: the processes of one name, judged by the first of them to die.
+        var protection = options.Critical
+            .GroupBy(t => t.Comm, StringComparer.Ordinal)
+            .Select(g => OomProtection.AssessService(machine, g.Key, g.ToList(), request, options.Kills))
+            .ToList();
 
         return new AuditReport(protection)
         {

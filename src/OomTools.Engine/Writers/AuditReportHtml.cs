@@ -231,12 +231,13 @@ public static class AuditReportHtml
     /// <summary>One row per critical process, then one per critical name that matched none.</summary>
     private static void Protection(StringBuilder h, AuditReport r)
     {
-        h.Append("<section>\n<h2>Critical processes</h2>\n<p class=\"note\">Protected: the process survives the first ").Append(Kills(r.Kills))
-         .Append(". Max safe oom_score_adj: the highest value that still keeps it out of them.</p>\n");
+        h.Append("<section>\n<h2>Critical processes</h2>\n<p class=\"note\">One row per service (the processes of one name, shown by the first of them to die). Protected: it survives the first ").Append(Kills(r.Kills))
+         .Append(". Max safe oom_score_adj: the highest value, given to all of its processes, that still keeps it out of them.</p>\n");
         h.Append("<table>\n<thead><tr><th class=\"n\">pid</th><th>name</th><th class=\"n\">oom_score_adj</th><th class=\"n\">rank</th><th class=\"n\">points</th><th class=\"n\">margin (points)</th><th class=\"n\">killed at</th><th>killed before it</th><th>verdict</th><th class=\"n\">max safe adj</th></tr></thead>\n<tbody>\n");
         foreach (var p in r.Protection)
         {
-            h.Append("<tr><td class=\"n\">").Append(p.Pid).Append("</td><td>").Append(E(p.Name))
+            string who = p.ProcessCount > 1 ? $"{p.Name} ({p.ProcessCount} processes)" : p.Name;
+            h.Append("<tr><td class=\"n\">").Append(p.Pid).Append("</td><td>").Append(E(who))
              .Append("</td><td class=\"n\">").Append(p.OomScoreAdj)
              .Append("</td><td class=\"n\">").Append(p.Rank == 0 ? "&ndash;" : p.Rank.ToString(CultureInfo.InvariantCulture))
              .Append("</td><td class=\"n\">").Append(p.Points is { } pts ? PointsText(pts) : "never chosen")
