@@ -8,11 +8,13 @@
             (dotnet format --verify-no-changes against .editorconfig: one test, failed when a file would change).
             Last line of output is "N passed, M failed, K skipped"; exit code 1 if M > 0.
     Demo  : Build, then run examples/quickstart.ps1 in a fresh process.
+    Package: Build, then out/OomTools.<version>.nupkg, the module package PSResourceGet installs (Publish-PSResource
+            to a file-system repository made for the call).
     Run as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
     [string]$Task = 'Build',
     [string]$Configuration = 'Release'
 )
@@ -162,6 +164,33 @@ function Invoke-FormatCheck {
     return @{ Passed = 1 - $failed; Failed = $failed; Skipped = 0 }
 }
 
+function Invoke-Package {
+    <# out/OomTools.<version>.nupkg: the staged module published by PSResourceGet to a file-system repository made
+       for the call (a child pwsh, since this session must never load the dll). #>
+    Invoke-Build
+    $version = (Test-ModuleManifest "$ModuleOut/OomTools.psd1").Version
+    $repo = Join-Path ([System.IO.Path]::GetTempPath()) "oomtools-repo-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory -Path $repo
+    try {
+        $script = {
+            param($Module, $Repo, $Name)
+            $ErrorActionPreference = 'Stop'
+            Register-PSResourceRepository -Name $Name -Uri $Repo -Trusted
+            try { Publish-PSResource -Path $Module -Repository $Name }
+            finally { Unregister-PSResourceRepository -Name $Name }
+        }
+        $name = "OomToolsBuild$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        dotnet pwsh -NoProfile -NonInteractive -c "& { $script } '$((Resolve-Path $ModuleOut).Path)' '$repo' '$name'"
+        if ($LASTEXITCODE -ne 0) { throw "Publish-PSResource failed (exit code $LASTEXITCODE)." }
+        $package = Join-Path $repo "OomTools.$version.nupkg"
+        if (-not (Test-Path $package)) { throw "Publish-PSResource wrote no OomTools.$version.nupkg." }
+        Copy-Item $package out/ -Force
+        Write-Host "==> wrote out/OomTools.$version.nupkg"
+    } finally {
+        Remove-Item $repo -Recurse -Force -ErrorAction Ignore
+    }
+}
+
 Push-Location $PSScriptRoot
 try {
     $exitCode = 0
@@ -189,6 +218,7 @@ try {
             Write-Host "$(($all.Passed | Measure-Object -Sum).Sum) passed, $failed failed, $(($all.Skipped | Measure-Object -Sum).Sum) skipped"
             $exitCode = [int]($failed -gt 0)
         }
+        'Package' { Invoke-Package }
         'Demo' {
             Invoke-Build
             Write-Host '==> examples/quickstart.ps1'
