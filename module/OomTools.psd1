@@ -23,6 +23,7 @@
         'New-OomCpuset'
         'Get-OomBadness'
         'Invoke-OutOfMemory'
+        'Watch-OomEvent'
         'Invoke-ProcessMrelease'
         'Get-OomLog'
         'Import-OomReport'

@@ -53,4 +53,8 @@ public static class ErrorIds
     public const string ConfirmationRequired = "ConfirmationRequired";
     /// <summary>Set-OomScoreAdj -Live: a -ProcRoot that is not a folder of the file system.</summary>
     public const string ProcRootNotFileSystem = "ProcRootNotFileSystem";
+    /// <summary>Watch-OomEvent: the kernel log (/dev/kmsg, journalctl or -Path) cannot be opened or read (ReadError).</summary>
+    public const string WatchSourceUnavailable = "WatchSourceUnavailable";
+    /// <summary>Watch-OomEvent: the -Action script block failed for an event (OperationStopped); the watch goes on.</summary>
+    public const string WatchActionFailed = "WatchActionFailed";
 }

@@ -92,6 +92,23 @@ public sealed partial class OomReportParser
         return finished;
     }
 
+    /// <summary>
+    /// Whether the event being read has had its <c>Killed process</c> line (the last line oom_kill_process prints
+    /// for the victim): a follower of a live log may then end it with <see cref="CompleteKilled"/>.
+    /// </summary>
+    public bool HasPendingKill => current is { KilledPids.Count: > 0 };
+
+    /// <summary>
+    /// Ends the event being read if its kill was printed, without waiting for the next event or the end of input;
+    /// returns it (or nothing). What the kernel prints after the kill (an oom_reaper line) then stands outside it.
+    /// </summary>
+    public IReadOnlyList<OomReport> CompleteKilled()
+    {
+        finished.Clear();
+        if (HasPendingKill) Close();
+        return finished;
+    }
+
     private void Handle(ReportLine line)
     {
         var t = line.Text;
