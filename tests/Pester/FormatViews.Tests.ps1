@@ -61,6 +61,8 @@ BeforeDiscovery {
             Shows = 'Burstable', '2 GiB', '64 GiB', '969' }
         @{ Type = 'OomTools.Commands.OomNotifierRegistration'; View = 'OomNotifierRegistration'; Sample = 'Notifier'
             Shows = 'virtio_balloon', 'app01' }
+        @{ Type = 'OomTools.Engine.Reports.OomWatchEvent'; View = 'OomWatchEvent'; Sample = 'Watch'
+            Shows = '9559', 'python3', 'True' }
         @{ Type = 'OomTools.Engine.Log.KernelLogEntry'; View = 'KernelLogEntry'; Sample = 'Log'
             Shows = 'invoked oom-killer', 'Killed process 4194302' }
     )
@@ -147,6 +149,7 @@ BeforeAll {
     $Samples.Notifier = @(Register-OomNotifier -Machine $small -Pages 64 -Name virtio_balloon)
 
     $Samples.Reports = @(Import-OomReport -LiteralPath (Join-Path $RepoRoot 'tests/fixtures/kernel-logs/memcg/memcg-1002.log'))
+    $Samples.Watch = @(Watch-OomEvent -Path (Join-Path $RepoRoot 'tests/fixtures/kernel-logs/memcg/memcg-1002.log') -FromStart -Count 1 -Timeout 10)
     $Samples.ReportCandidates = @(Get-OomBadness -Machine $Samples.Reports[0].Machine)
     $Samples.Replay = @(Invoke-OutOfMemory -Report $Samples.Reports[0])
 

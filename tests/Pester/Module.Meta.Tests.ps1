@@ -6,7 +6,7 @@ BeforeDiscovery {
 
     # Verbs that only read. Every other verb changes something (a machine, a file, a real process) and must
     # support ShouldProcess (-WhatIf, -Confirm), unless it is listed under ShouldProcess below.
-    $readOnlyVerbs = 'Get', 'Test', 'Find', 'Search', 'Measure', 'Compare', 'Resolve', 'ConvertFrom', 'ConvertTo', 'Format'
+    $readOnlyVerbs = 'Get', 'Test', 'Watch', 'Find', 'Search', 'Measure', 'Compare', 'Resolve', 'ConvertFrom', 'ConvertTo', 'Format'
 
     $exceptions = @{
         # Cmdlets of a changing verb that change nothing outside their own output.

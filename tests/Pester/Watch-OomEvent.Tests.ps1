@@ -79,6 +79,12 @@ Describe 'Watch-OomEvent -Path' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'WatchActionFailed,*'
     }
 
+    It '-LiteralPath and a -Path pattern matching one file follow that file' {
+        Get-Content -LiteralPath $Fixture | Add-Content -LiteralPath $script:Log
+        (Watch-OomEvent -LiteralPath $script:Log -FromStart -Count 1 -Timeout 10).KernelVictim | Should -Be $FixtureVictim
+        (Watch-OomEvent -Path ($script:Log -replace '\.log$', '.l?g') -FromStart -Count 1 -Timeout 10).KernelVictim | Should -Be $FixtureVictim
+    }
+
     It 'a missing file is a WatchSourceUnavailable error naming it' {
         $missing = Join-Path ([IO.Path]::GetTempPath()) "no-such-$PID.log"
         { Watch-OomEvent -Path $missing -Timeout 1 } | Should -Throw -ErrorId 'WatchSourceUnavailable,OomTools.Commands.WatchOomEventCommand' -ExpectedMessage "*no-such-$PID.log*"
@@ -91,8 +97,9 @@ Describe 'Watch-OomEvent -Path' {
         Start-Sleep -Seconds 2
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $ps.Stop()
+        $handle.AsyncWaitHandle.WaitOne(5000) | Should -BeTrue
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
-        $handle.IsCompleted | Should -BeTrue
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         $ps.Dispose()
     }
 }

@@ -16,7 +16,7 @@ namespace OomTools.Commands;
 [OutputType(typeof(OomWatchEvent))]
 public sealed class WatchOomEventCommand : OomCmdlet
 {
-    private const string KmsgSet = "Kmsg", JournalSet = "Journal", PathSet = "Path";
+    private const string KmsgSet = "Kmsg", JournalSet = "Journal", PathSet = "Path", LiteralPathSet = "LiteralPath";
     // A report is complete once its kill is printed and no line of it followed for this long (an oom.group kill
     // prints its other victims right after the first; an idle log after a kill means the report is over).
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(100);
@@ -32,9 +32,15 @@ public sealed class WatchOomEventCommand : OomCmdlet
     public SwitchParameter Journal { get; set; }
 
     /// <summary>A log file that is being written (tail -f): new lines are read as they are appended.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
+
+    /// <summary>-Path taken as it is written: no wildcard characters.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = null!;
 
     /// <summary>Read what the log already holds too, not only what is written from now on.</summary>
     [Parameter]
@@ -53,6 +59,7 @@ public sealed class WatchOomEventCommand : OomCmdlet
 
     /// <summary>A script block run for each event, with the event as $_ and $args[0]; its output is discarded.</summary>
     [Parameter]
+    [ValidateNotNull]
     public ScriptBlock? Action { get; set; }
 
     /// <summary>Reads the log until -Count events, -Timeout, the end of a journalctl, or Ctrl+C.</summary>
@@ -67,7 +74,8 @@ public sealed class WatchOomEventCommand : OomCmdlet
             switch (ParameterSetName)
             {
                 case PathSet:
-                    name = GetUnresolvedProviderPathFromPSPath(Path);
+                case LiteralPathSet:
+                    name = ResolveLogPath();
                     source = new WatchSource.GrowingFile(name, FromStart);
                     break;
                 case JournalSet:
@@ -82,10 +90,22 @@ public sealed class WatchOomEventCommand : OomCmdlet
         }
         catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or DllNotFoundException or EntryPointNotFoundException)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.WatchSourceUnavailable, ErrorCategory.ReadError, ParameterSetName == PathSet ? Path : Kmsg));
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.WatchSourceUnavailable, ErrorCategory.ReadError, ParameterSetName == PathSet ? Path : ParameterSetName == LiteralPathSet ? LiteralPath : Kmsg));
             return;
         }
         using (source) Pump(source, name);
+    }
+
+    /// <summary>The one file -Path (wildcards) or -LiteralPath names; a pattern that matches nothing or several is refused.</summary>
+    private string ResolveLogPath()
+    {
+        if (ParameterSetName == LiteralPathSet) return GetUnresolvedProviderPathFromPSPath(LiteralPath);
+        if (!WildcardPattern.ContainsWildcardCharacters(Path)) return GetUnresolvedProviderPathFromPSPath(Path);
+        System.Collections.ObjectModel.Collection<string> paths;
+        try { paths = GetResolvedProviderPathFromPSPath(Path, out _); }
+        catch (ItemNotFoundException ex) { throw new System.IO.FileNotFoundException(ex.Message); }
+        if (paths.Count != 1) throw new System.IO.IOException($"-Path '{Path}' names {paths.Count} files; Watch-OomEvent follows one.");
+        return paths[0];
     }
 
     private void Pump(WatchSource source, string name)
