@@ -41,6 +41,7 @@
         'Import-OomMachine'
         'Export-OomAuditReport'
         'Export-OomTimelineChart'
+        'Export-OomMetrics'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
