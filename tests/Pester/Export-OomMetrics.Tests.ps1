@@ -198,5 +198,7 @@ print(json.dumps(out))
         $t = $s | Export-OomMetrics -Top 5
         Test-OpenMetricsText $t | Should -BeNullOrEmpty
         $t | Should -Match "(?m)^oomtools_oom_kills_total $($s.VmstatOomKill)$"
+        # As remoting ships it: the machine document keeps the counter.
+        (Import-OomMachine -Json (Export-OomMachine -Machine $s)).VmstatOomKill | Should -Be $s.VmstatOomKill
     }
 }
