@@ -9,12 +9,18 @@ namespace OomTools.Engine.Tests.Serialization;
 /// </summary>
 public class VmstatOomKillJsonTests
 {
-    [Fact]
-    public void ReadVmstatOomKill_SurvivesTheRoundTrip()
+    private static Model.OomMachine Machine(long? vmstatOomKill)
     {
         var m = TestMachines.Machine();
         m.Add(100, anon: 1000);
-        m.VmstatOomKill = 2059;
+        m.VmstatOomKill = vmstatOomKill;
+        return m;
+    }
+
+    [Fact]
+    public void ReadVmstatOomKill_SurvivesTheRoundTrip()
+    {
+        var m = Machine(2059);
 
         var json = OomMachineJson.Write(m);
 
@@ -25,8 +31,7 @@ public class VmstatOomKillJsonTests
     [Fact]
     public void UnreadVmstatOomKill_IsNotWritten_AndReadsBackNull()
     {
-        var m = TestMachines.Machine();
-        m.Add(100, anon: 1000);
+        var m = Machine(null);
 
         var json = OomMachineJson.Write(m);
 
@@ -37,9 +42,7 @@ public class VmstatOomKillJsonTests
     [Fact]
     public void NegativeVmstatOomKill_IsRefused()
     {
-        var m = TestMachines.Machine();
-        m.Add(100, anon: 1000);
-        m.VmstatOomKill = 5;
+        var m = Machine(5);
         var json = OomMachineJson.Write(m).Replace("\"vmstatOomKill\": 5", "\"vmstatOomKill\": -5");
 
         Assert.Throws<OomEngineException>(() => OomMachineJson.Read(json));
