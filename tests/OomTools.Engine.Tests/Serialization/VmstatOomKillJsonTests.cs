@@ -9,7 +9,7 @@ namespace OomTools.Engine.Tests.Serialization;
 /// </summary>
 public class VmstatOomKillJsonTests
 {
-    private static Model.OomMachine Machine(long? vmstatOomKill)
+    private static OomTools.Engine.Model.OomMachine Machine(long? vmstatOomKill)
     {
         var m = TestMachines.Machine();
         m.Add(100, anon: 1000);
