@@ -42,6 +42,7 @@
         'Import-OomMachine'
         'Export-OomAuditReport'
         'Export-OomTimelineChart'
+        'Export-OomMetrics'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -28,6 +28,7 @@ BeforeDiscovery {
         'Enable-OomKiller'       = @{}
         'Export-OomAuditReport'  = @{}
         'Export-OomMachine'      = @{}
+        'Export-OomMetrics'      = @{}
         'Get-OomBadness'         = @{}
         'Get-OomKillOrder'       = @{}
         'Get-OomLog'             = @{}

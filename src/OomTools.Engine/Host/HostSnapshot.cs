@@ -101,6 +101,8 @@ public static class HostSnapshot
 
         // The boot a pid and its start time belong to: a live write checks both against the running host.
         machine.HostBootId = HostBoot.ReadBootId(fs, o.ProcRoot);
+        // The kernel's own count of OOM kills since boot, for monitors (Export-OomMetrics).
+        machine.VmstatOomKill = VmstatValue(Read(fs, Join(o.ProcRoot, "vmstat"), warn), "oom_kill");
         var cpusetRoot = FindCpusetController(fs, o.CgroupRoot, out var cpusetV1);
         var procs = new List<HostProcess>();
         foreach (var dir in fs.Folders(o.ProcRoot))
@@ -217,6 +219,19 @@ public static class HostSnapshot
     {
         try { return fs.ReadText(path); }
         catch (UnauthorizedAccessException) { warn($"cannot read {path}: permission denied (a default is used)"); return null; }
+    }
+
+    /// <summary>A <c>/proc/vmstat</c> counter (<c>oom_kill 3</c>, vmstat_text's name and value); null when missing.</summary>
+    internal static long? VmstatValue(string? vmstat, string key)
+    {
+        if (vmstat is null) return null;
+        foreach (var line in vmstat.Split('\n'))
+        {
+            var parts = line.Trim().Split(' ');
+            if (parts.Length == 2 && parts[0] == key
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var v)) return v;
+        }
+        return null;
     }
 
     /// <summary>A <c>/proc/meminfo</c> line's value (<c>MemTotal:  16314284 kB</c>); 0 when missing.</summary>

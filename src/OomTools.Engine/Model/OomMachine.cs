@@ -151,6 +151,12 @@ public sealed partial class OomMachine
     public bool OomAdjDeprecationWarned { get; internal set; }
     /// <summary><c>/proc/vmstat oom_kill</c>.</summary>
     public long OomKillCount { get; internal set; }
+    /// <summary>
+    /// The host's <c>/proc/vmstat</c> <c>oom_kill</c> counter (OOM_KILL, counted by the kernel's
+    /// <c>__oom_kill_process</c> since boot) as a host snapshot read it; null when it was not read (a modelled
+    /// machine, or no vmstat). Unlike <see cref="OomKillCount"/> the model never moves it.
+    /// </summary>
+    public long? VmstatOomKill { get; set; }
     /// <summary>The panic message once the machine has panicked.</summary>
     public string? PanicMessage { get; internal set; }
 

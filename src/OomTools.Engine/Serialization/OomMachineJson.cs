@@ -86,7 +86,7 @@ public static partial class OomMachineJson
             .Add("usedPages", m.UsedPages?.Value)
             .Add("slabUnreclaimablePages", m.SlabUnreclaimablePages.Value)
             .Add("lruPages", m.LruPages.Value)
-            .Add("state", new JsonObject()
+            .Add("state", WithVmstat(m, new JsonObject()
                 .Add("clockNs", m.Clock.Nanoseconds)
                 .Add("nextPid", (long)m.NextPid)
                 .Add("oomKillerDisabled", m.OomKillerDisabled)
@@ -94,7 +94,7 @@ public static partial class OomMachineJson
                 .Add("oomKillCount", m.OomKillCount)
                 .Add("panicMessage", m.PanicMessage)
                 .Add("oomReaperList", Map(new OomKiller(m).OomReaperList.Where(t => ReferenceEquals(m.FindTask(t.Pid), t)), t => (long)t.Pid))
-                .Add("timeline", Timeline(m)));
+                .Add("timeline", Timeline(m))));
 
         // Paths built once each from the parent's (a cgroup's Path walks up to the root every time it is read).
         var memcgPaths = new TreePaths<MemoryCgroup>(c => c.Parent, c => c.Name);
@@ -210,6 +210,11 @@ public static partial class OomMachineJson
         foreach (var i in items) list.Add(map(i));
         return list;
     }
+
+    // The host's /proc/vmstat oom_kill, last in the state and only when a snapshot read it: modelled machines'
+    // documents stay as they were.
+    private static JsonObject WithVmstat(OomMachine m, JsonObject state) =>
+        m.VmstatOomKill is { } kills ? state.Add("vmstatOomKill", kills) : state;
 
     private static JsonObject Timeline(OomMachine m)
     {
@@ -615,6 +620,8 @@ public static partial class OomMachineJson
             foreach (var t in m.Tasks) if (t.MemDie) memDie++;
             m.OomVictims = (int)Int(state, "oomVictims", at, memDie, 0, int.MaxValue);
             m.OomKillCount = NonNegative(state, "oomKillCount", at, 0);
+            // Only in documents of host snapshots (Get-OomSnapshot read /proc/vmstat); absent means not read.
+            m.VmstatOomKill = state.TryGet("vmstatOomKill", out var vmstat) && vmstat is not null ? NonNegative(state, "vmstatOomKill", at, null) : null;
             m.PanicMessage = Str(state, "panicMessage", at, null, allowNull: true);
             if (Arr(state, "oomReaperList", at, required: false) is { } reaper)
             {

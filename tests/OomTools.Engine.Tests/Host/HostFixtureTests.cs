@@ -122,6 +122,14 @@ public class HostFixtureTests
     }
 
     [Fact]
+    public void VmstatOomKill_IsTheSavedVmstatCounter()
+    {
+        var saved = File.ReadAllLines(Path.Combine(Fixture, "proc", "vmstat"))
+            .Single(l => l.StartsWith("oom_kill ", StringComparison.Ordinal)).Substring("oom_kill ".Length);
+        Assert.Equal(long.Parse(saved, CultureInfo.InvariantCulture), Snapshot(out _).VmstatOomKill);
+    }
+
+    [Fact]
     public void Tasks_AreInStartTimeOrder_NotPidOrder()
     {
         var m = Snapshot(out _);

@@ -55,6 +55,27 @@ public class HostOomCountersTests
     }
 
     [Fact]
+    public void ProcVmstat_OomKill_IsOnTheMachine()
+    {
+        var fs = new FakeHostFileSystem();
+        fs.File("/proc/meminfo", ProcText.Meminfo(4000000, 0));
+        fs.File("/proc/vmstat", "nr_free_pages 12345\noom_kill_x 9\noom_kill 17\nnuma_hit 1\n");
+        Process(fs, 100, "0::/\n");
+
+        Assert.Equal(17L, Read(fs).VmstatOomKill);
+    }
+
+    [Fact]
+    public void NoProcVmstat_LeavesVmstatOomKillNull()
+    {
+        var fs = new FakeHostFileSystem();
+        fs.File("/proc/meminfo", ProcText.Meminfo(4000000, 0));
+        Process(fs, 100, "0::/\n");
+
+        Assert.Null(Read(fs).VmstatOomKill);
+    }
+
+    [Fact]
     public void MissingCounterFiles_LeaveTheCountersAtZero()
     {
         var fs = new FakeHostFileSystem();
