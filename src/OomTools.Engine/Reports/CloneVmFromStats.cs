@@ -26,10 +26,7 @@ internal static class CloneVmFromStats
     public static HiddenState? Apply(OomReport r, HiddenState? kept, Func<HiddenState, OomMachine> rebuild)
     {
         var machine = r.Machine;
-        if (machine is null || r.Constraint != Killer.OomConstraint.Memcg || r.MemcgStats?.ChargedAnon is not { } chargedBytes) return null;
-        if (r.TaskTableColumns is not { } cols || !cols.Contains("rss_anon")) return null;
-        long charged = chargedBytes.ToPages(machine.PageSize).Value;
-        CowSharingInference.StatLag(r, machine, ref charged);
+        if (machine is null || CowSharingInference.ChargedAnon(r, machine, out _) is not { } charged) return null;
         long mapped = OomMachine.DistinctMms(machine.Tasks).Sum(mm => mm.anon - mm.sharedAnon);
         if (mapped - charged <= CowSharingInference.SlackPages) return null;
         if (Math.Abs(CowSharingInference.OnceEach(r) - charged) > CowSharingInference.SlackPages) return null;

@@ -40,16 +40,12 @@ internal static class CowSharingInference
     public static void Apply(OomReport r)
     {
         var machine = r.Machine;
-        if (machine is null || r.Constraint != Killer.OomConstraint.Memcg || r.MemcgStats?.ChargedAnon is not { } chargedBytes) return;
-        // Only a table with rss_anon (6.8+) says how much of each row's rss is anon.
-        if (r.TaskTableColumns is not { } cols || !cols.Contains("rss_anon")) return;
+        if (machine is null || ChargedAnon(r, machine, out string lag) is not { } charged) return;
         if (r.OomMemcg is null || r.OomMemcg == "/" || machine.FindShared(PoolName) is not null) return;
-
-        long charged = chargedBytes.ToPages(machine.PageSize).Value;
-        string lag = StatLag(r, machine, ref charged);
         var mms = new List<(MemoryDescriptor Mm, string Comm)>();
+        var seen = new HashSet<MemoryDescriptor>();
         foreach (var t in machine.Tasks)
-            if (t.Mm is { } mm && mms.All(x => !ReferenceEquals(x.Mm, mm))) mms.Add((mm, t.Comm));
+            if (t.Mm is { } mm && seen.Add(mm)) mms.Add((mm, t.Comm));
         long mapped = mms.Sum(x => x.Mm.anon - x.Mm.sharedAnon);
         long excess = mapped - charged;
         if (excess <= SlackPages) return;
@@ -145,12 +141,27 @@ internal static class CowSharingInference
     }
 
     /// <summary>
+    /// The anon pages charged to a memcg report's cgroup, in pages of <paramref name="machine"/>: the stat lines' figure,
+    /// or the page counter's where they lag it (<paramref name="lag"/> then says so). Null when the report is not a memcg
+    /// one with stat lines, or its table has no rss_anon column (6.8+), which alone says how much of a row is anon.
+    /// </summary>
+    internal static long? ChargedAnon(OomReport r, OomMachine machine, out string lag)
+    {
+        lag = "";
+        if (r.Constraint != Killer.OomConstraint.Memcg || r.MemcgStats?.ChargedAnon is not { } chargedBytes) return null;
+        if (r.TaskTableColumns is not { } cols || !cols.Contains("rss_anon")) return null;
+        long charged = chargedBytes.ToPages(machine.PageSize).Value;
+        lag = StatLag(r, machine, ref charged);
+        return charged;
+    }
+
+    /// <summary>
     /// The page counter (<c>memory: usage</c>) is exact; the stat lines are the memcg's rstat counters, flushed from
     /// per-CPU deltas, and can lag a burst of faults. When usage less kernel memory (v1 <c>kmem: usage</c>, charged to
     /// the memory counter too) less the page cache exceeds the printed anon by more than the slack, the difference is
     /// taken as anon charged but not yet in the stat lines. Returns the words the sentence adds, empty otherwise.
     /// </summary>
-    internal static string StatLag(OomReport r, OomMachine machine, ref long charged)
+    private static string StatLag(OomReport r, OomMachine machine, ref long charged)
     {
         if (r.MemcgUsage is not { } usage || r.KmemUsage is not { } kmem || r.MemcgStats is not { } stats) return "";
         if ((stats.TotalFile ?? stats.File) is not { } cache) return "";

@@ -37,9 +37,10 @@ internal static class ShmemLifetimeInference
 
         long charged = chargedBytes.ToPages(machine.PageSize).Value;
         var own = new List<(MemoryDescriptor Mm, MemoryCgroup Memcg, long Pages)>();
+        var seen = new HashSet<MemoryDescriptor>();
         foreach (var t in machine.Tasks)
         {
-            if (t.Mm is not { } mm || own.Any(x => ReferenceEquals(x.Mm, mm))) continue;
+            if (t.Mm is not { } mm || !seen.Add(mm)) continue;
             long pages = mm.shmem - mm.sharedShmem;
             if (pages > 0) own.Add((mm, t.Memcg, pages));
         }
