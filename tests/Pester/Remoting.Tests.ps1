@@ -100,28 +100,17 @@ Describe 'Invoke-Command -HostName over SSH' {
         $reports = Join-Path $root 'fleet'
         $options = ($conn.Options.GetEnumerator() | ForEach-Object { "$($_.Key) = '$($_.Value)'" }) -join '; '
         # -Command, not -File: -SSHOption is a hashtable. The same sshd given as four hosts (two names, twice each).
-        $command = "& ./examples/fleet-audit.ps1 -HostName 127.0.0.1, localhost, 127.0.0.1, localhost -ThrottleLimit 4 -Port $($conn.Port) " +
+        $example = Join-Path $RepoRoot 'examples/fleet-audit.ps1'
+        $command = "& '$example' -HostName 127.0.0.1, localhost, 127.0.0.1, localhost -ThrottleLimit 4 -Port $($conn.Port) " +
         "-UserName '$($conn.UserName)' -KeyFilePath '$($conn.KeyFilePath)' -SSHOption @{ $options } -HostCritical sshd -Kills 1 " +
         "-OutputDirectory '$reports'; exit `$LASTEXITCODE"
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $command) { $psi.ArgumentList.Add($a) }
-        $psi.WorkingDirectory = $RepoRoot
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $stdout = $p.StandardOutput.ReadToEndAsync()
-        $stderr = $p.StandardError.ReadToEndAsync()
-        if (-not $p.WaitForExit(300000)) { $p.Kill($true) }
-        $p.WaitForExit()
-        $output = "$($stdout.Result)`n$($stderr.Result)"
-
-        $p.ExitCode | Should -Be 0 -Because "the example printed:`n$output"
+        $output = dotnet pwsh -NoProfile -NonInteractive -Command $command 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because "the example printed:`n$output"
         $output | Should -Match 'Collecting 4 host\(s\) over SSH remoting, up to 4 at once'
         $output | Should -Match 'Fleet audit of 4 hosts'
-        @(Get-ChildItem -LiteralPath $reports -Filter *.html).Name | Sort-Object | Should -Be @('127.0.0.1-2.html', '127.0.0.1.html', 'localhost-2.html', 'localhost.html')
+        @(Get-ChildItem -LiteralPath $reports -Filter *.html).Name | Sort-Object | Should -Be (@('127.0.0.1.html', '127.0.0.1-2.html', 'localhost.html', 'localhost-2.html') | Sort-Object)
         foreach ($json in Get-ChildItem -LiteralPath $reports -Filter *.json) {
-            (Import-OomMachine -LiteralPath $json.FullName).Tasks.Pid | Should -Contain $p.Id -Because 'each host snapshot is of this host, where the example ran'
+            (Import-OomMachine -LiteralPath $json.FullName).Tasks.Pid | Should -Contain $PID -Because 'each host snapshot is of this host, where this test runs'
         }
     }
 }
