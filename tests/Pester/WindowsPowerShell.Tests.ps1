@@ -61,17 +61,17 @@ BeforeAll {
         [System.Convert]::ToHexString([byte[]]$token).ToLowerInvariant()
     }
 
+    # The full name of an attribute's type, through its constructor (a reference to another assembly's type, or
+    # a type of this one); '' for anything else (a generic attribute).
     function Get-AttributeTypeName($Md, $Attribute) {
         $ctor = $Attribute.Constructor
-        $parent = switch ($ctor.Kind) {
-            'MemberReference' { $Md.GetMemberReference([System.Reflection.Metadata.MemberReferenceHandle]$ctor).Parent }
-            'MethodDefinition' { $Md.GetMethodDefinition([System.Reflection.Metadata.MethodDefinitionHandle]$ctor).GetDeclaringType() }
-        }
-        $type = switch ($parent.Kind) {
-            'TypeReference' { $Md.GetTypeReference([System.Reflection.Metadata.TypeReferenceHandle]$parent) }
-            'TypeDefinition' { $Md.GetTypeDefinition([System.Reflection.Metadata.TypeDefinitionHandle]$parent) }
-            default { return '' }
-        }
+        if ($ctor.Kind -eq 'MethodDefinition') {
+            $type = $Md.GetTypeDefinition($Md.GetMethodDefinition([System.Reflection.Metadata.MethodDefinitionHandle]$ctor).GetDeclaringType())
+        } elseif ($ctor.Kind -eq 'MemberReference') {
+            $parent = $Md.GetMemberReference([System.Reflection.Metadata.MemberReferenceHandle]$ctor).Parent
+            if ($parent.Kind -ne 'TypeReference') { return '' }
+            $type = $Md.GetTypeReference([System.Reflection.Metadata.TypeReferenceHandle]$parent)
+        } else { return '' }
         "$($Md.GetString($type.Namespace)).$($Md.GetString($type.Name))"
     }
 
