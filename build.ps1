@@ -62,6 +62,10 @@ function Invoke-Build {
     Write-Host '==> help (module/help/ConvertTo-MamlHelp.ps1)'
     dotnet pwsh -NoProfile -NonInteractive -File module/help/ConvertTo-MamlHelp.ps1 -ModulePath $ModuleOut -OutputPath "$ModuleOut/en-US"
     if ($LASTEXITCODE -ne 0) { throw "Help conversion failed (exit code $LASTEXITCODE)." }
+    # Windows PowerShell 5.1 reads a BOM-less text file in the ANSI code page: every staged text file with a
+    # non-ASCII character (help, about topic, the compiler's XML docs) gets a UTF-8 BOM. Last staging step.
+    & "$PSScriptRoot/module/Add-Utf8Bom.ps1" -Path $ModuleOut |
+        ForEach-Object { Write-Host "==> UTF-8 BOM: $([System.IO.Path]::GetRelativePath($ModuleOut, $_))" }
 
     $manifest = "$ModuleOut/OomTools.psd1"
     if (Test-Path $manifest) {

@@ -8,6 +8,10 @@
     Description          = 'Reproduces the Linux OOM killer (mm/oom_kill.c, 6.x) decision for decision: build machines and tasks, score them as oom_badness does, and see whom the kernel would kill and why.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
+    # Windows PowerShell 5.1 (Desktop) runs on .NET Framework: netstandard2.0 assemblies load without shipped
+    # facades from 4.7.1 on, and 4.7.2 is the minimum Microsoft recommends for netstandard2.0. Core ignores both.
+    DotNetFrameworkVersion = '4.7.2'
+    CLRVersion           = '4.0'
     FormatsToProcess     = @('OomTools.Format.ps1xml')
     TypesToProcess       = @('OomTools.Types.ps1xml')
     CmdletsToExport      = @(

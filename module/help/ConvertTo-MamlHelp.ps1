@@ -144,7 +144,8 @@ function Write-Types([string]$Outer, [string]$Inner, $Section) {
 }
 #endregion
 
-$settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
+# UTF-8 with a BOM, like the about topic below: Windows PowerShell 5.1 reads text without one as ANSI.
+$settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($true) }
 $commands = Get-Command -Module $module.Name -CommandType Cmdlet, Function | Sort-Object Name
 $helpFile = ($commands | Where-Object HelpFile | Select-Object -First 1).HelpFile ?? "$($module.Name).dll-Help.xml"
 $target = Join-Path $OutputPath $helpFile
@@ -308,7 +309,7 @@ foreach ($about in Get-ChildItem -Path $SourcePath -Filter 'about_*.md') {
     }
     . $flush
     $target = Join-Path $OutputPath ($about.BaseName + '.help.txt')
-    Set-Content -LiteralPath $target -Value $out -Encoding utf8NoBOM
+    Set-Content -LiteralPath $target -Value $out -Encoding utf8BOM
     Write-Host "==> wrote $($about.BaseName).help.txt"
 }
 #endregion
