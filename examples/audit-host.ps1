@@ -7,8 +7,8 @@
     1. Snapshots this host with Get-OomSnapshot, or a saved copy of its /proc and cgroup trees (-ProcRoot;
        on a host without /proc, the saved host in tests/fixtures/host-proc).
     2. The kernel check: every process's simulated oom_score must equal /proc/PID/oom_score. On the live host a
-       process that disagrees is read again around a fresh snapshot, up to 3 times. A difference counts when
-       the process's counters did not move around the read. Processes that exit, or whose counters move at
+       process that disagrees is read again around a fresh snapshot, up to 4 times. A difference counts when
+       the same one is read twice in a row with the process's counters still around each read. Processes that exit, or whose counters move at
        every read, are left out. On a saved copy the saved oom_score files are compared.
     3. Prints the ranking (Get-OomBadness), the first -Kills kills of a global OOM storm (Get-OomKillOrder) and
        a protection report for the -Critical processes (Test-OomProtection): rank, margin, who dies before,
@@ -72,18 +72,23 @@ foreach ($c in $ranking) {
     if ($null -eq $kernel) { if ($live) { $exited++ } else { $unsaved++ }; continue }
     if ($kernel -eq $c.OomScore) { $same++; continue }
     if (-not $live) { $differ.Add("$($c.Pid) ($($c.Name)): simulated $($c.OomScore), saved $kernel"); continue }
-    # Moved between the snapshot and the read? Read it again around a fresh snapshot, up to 3 times: the same value
-    # is agreement; a different value with the counters unchanged around the read is a real difference; a process
-    # whose counters move at every read is not stable and is left out.
-    $verdict = 'moving'; $last = ''
-    for ($try = 1; $try -le 3 -and $verdict -eq 'moving'; $try++) {
+    # Moved between the snapshot and the read? Read it again around a fresh snapshot, up to 4 times: the same value
+    # is agreement; the same different value twice in a row, with the counters unchanged around each read, is a real
+    # difference (once is not: a busy process's counters can move and come back between two reads of status); a
+    # process whose counters move at every read is not stable and is left out.
+    $verdict = 'moving'; $last = ''; $seen = $null
+    for ($try = 1; $try -le 4 -and $verdict -eq 'moving'; $try++) {
         $before = Get-Counters $c.Pid
         $again = Get-OomSnapshot -ProcRoot $ProcRoot -CgroupRoot $CgroupRoot | Get-OomBadness -Pid $c.Pid -ErrorAction SilentlyContinue
         $kernel = Read-OomScore $c.Pid
         $after = Get-Counters $c.Pid
         if ($null -eq $before -or $null -eq $after -or $null -eq $again -or $null -eq $kernel) { $verdict = 'exited' }
         elseif ($kernel -eq $again.OomScore) { $verdict = 'same' }
-        elseif ($before -eq $after) { $verdict = 'differ'; $last = "simulated $($again.OomScore), kernel $kernel" }
+        elseif ($before -ne $after) { $seen = $null }
+        else {
+            $now = "simulated $($again.OomScore), kernel $kernel"
+            if ($now -eq $seen) { $verdict = 'differ'; $last = $now } else { $seen = $now }
+        }
     }
     switch ($verdict) {
         'same' { $same++ }

@@ -31,14 +31,16 @@ $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputFormat = 'NUnitXml'
-$config.TestResult.OutputPath = $ResultPath
+# The NUnit file is written after the counts, not by Invoke-Pester itself: a failure message the XML writer
+# cannot take (control characters, e.g. ANSI colours from a child process) must not lose the run's counts.
+$config.TestResult.Enabled = $false
 
 $result = Invoke-Pester -Configuration $config
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 @{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } | ConvertTo-Json -Compress |
     Set-Content -Path $CountsPath -Encoding utf8
+try { $result | Export-NUnitReport -Path $ResultPath }
+catch { Write-Warning "Pester: the NUnit report could not be written ($($_.Exception.Message)); the counts stand." }
 
 exit ([int]($failed -gt 0))
