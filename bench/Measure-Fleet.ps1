@@ -6,7 +6,7 @@
 .DESCRIPTION
     Run by Invoke-Bench.ps1 in a fresh `dotnet pwsh -NoProfile`. Not timed: the machines, each the bench's seeded
     process mix (OomTools.Bench.dll, TaskMix, a seed per machine). Timed, after a warm-up of both on a few machines,
-    alternating, median of -Runs:
+    alternating, median of -Runs (1 by default):
       sequential - $machines | ForEach-Object { Test-OomProtection -Machine $_.Machine -Pid $_.Pid } (one process a
                    machine: the second with an mm of its own)
       parallel   - $machines | ForEach-Object -Parallel { ... } -ThrottleLimit <core count> (the module imported
@@ -21,7 +21,8 @@ param(
     [string]$BenchDll = (Join-Path $PSScriptRoot 'OomTools.Bench/bin/Release/net10.0/OomTools.Bench.dll'),
     [int]$Machines = 1000,
     [int]$Processes = 1000,
-    [int]$Runs = 3,
+    # One run of each by default: at full size each side is minutes long.
+    [int]$Runs = 1,
     [int]$Seed = 20240611
 )
 
