@@ -28,7 +28,7 @@ internal static class CBaseline
             var f = output.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (p.ExitCode != 0 || f.Length < 7 || f[0] != "chosen" || f[2] != "points" || f[4] != "median_ms")
             {
-                Program.Shout($"the C loop ({exe}) failed: exit {p.ExitCode}, output '{output.Trim()}', errors '{error.Trim()}'");
+                Console.WriteLine($"# select: the C loop ({exe}) failed: exit {p.ExitCode}, output '{output.Trim()}', errors '{error.Trim()}'; the C# loop is the baseline");
                 return null;
             }
             var inv = CultureInfo.InvariantCulture;
