@@ -25,6 +25,12 @@
     Prints detail lines starting with '#' and, last, one line:
         import 100 MB journal, 1,000 events: X MB/s (N reports, median T s of 3), ratio R.RRx of goal (goal >= 50 MB/s)
     A figure, never a pass/fail: the exit code is 0 unless the measurement itself could not be made.
+
+    -NoFiller (issue 13, row 5, "import"): the file holds only the events, as many as make -JournalMB, no unrelated
+    lines; timed, alternating, median of -Runs after a warm-up of each: `Import-OomReport -LiteralPath <file> |
+    Measure-Object` against bench/parse_oom_reports.py (a simple Python regex parser; python3, /usr/bin/python3
+    first). Both must count the file's events; a loud line says when not. Goal: Import-OomReport at least 3x faster.
+        import Import-OomReport, 100 MB of OOM reports: figure ...; ratio R.Rx faster; goal >= 3x faster — ...
 #>
 [CmdletBinding()]
 param(
@@ -36,12 +42,15 @@ param(
     [int]$Runs = 3,
     [double]$GoalMBPerSecond = 50,
     # Keep the temp folder (its path is printed) instead of removing it.
-    [switch]$Keep
+    [switch]$Keep,
+    # Only OOM reports, no unrelated lines, against the Python parser (row 5 of issue 13); -Events is ignored.
+    [switch]$NoFiller,
+    [double]$GoalTimesPython = 3.0
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-$inv = [Globalization.CultureInfo]::InvariantCulture
+. (Join-Path $PSScriptRoot 'Common.ps1')
 
 Import-Module $ModulePath -Force
 $engineDll = Join-Path (Split-Path (Get-Module OomTools).Path -Parent) 'OomTools.Engine.dll'
@@ -311,12 +320,6 @@ namespace OomToolsBench
 }
 '@
 
-function Get-Median([double[]]$xs) {
-    $s = @($xs | Sort-Object)
-    if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 }
-}
-function Format-Runs([double[]]$xs) { ($xs | ForEach-Object { $_.ToString('F3', $inv) }) -join ' ' }
-function Invoke-Collect { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect() }
 
 # ---- the events, carved out of the fixtures where the importer splits them ------------------------------------
 function Get-EventTexts([string]$file) {
@@ -350,6 +353,49 @@ try {
     $mi = 0; $pi = 0
     while ($mi -lt $memcg.Count -or $pi -lt $public.Count) {
         if (($cycle.Count % 6 -eq 5 -and $pi -lt $public.Count) -or $mi -ge $memcg.Count) { $cycle.Add($public[$pi++]) } else { $cycle.Add($memcg[$mi++]) }
+    }
+    if ($NoFiller) {
+        # As many events as make -JournalMB: text bytes plus a prefix of 23 bytes a line on average (syslog 30, dmesg 16).
+        $cycleBytes = 0L
+        foreach ($ev in $cycle) { foreach ($text in $ev) { $cycleBytes += [Text.Encoding]::UTF8.GetByteCount($text) + 1 + 23 } }
+        $count = [int][Math]::Ceiling([long]$JournalMB * 1000000 / ($cycleBytes / $cycle.Count))
+        $reportsFile = Join-Path $work 'reports.log'
+        $st = [OomToolsBench.ImportBench]::Write($reportsFile, [NullString]::Value, 0, $cycle, $count, 20250302)
+        $gen.Stop()
+        $mb = $st.Bytes / 1e6
+        Write-Host ("# import: wrote {0} in {1:F1} s (not timed): {2:N0} bytes, {3:N0} lines, {4:N0} OOM reports ({5:N0} distinct), no other lines" -f `
+            $reportsFile, $gen.Elapsed.TotalSeconds, $st.Bytes, $st.Lines, $st.Events, $cycle.Count)
+        $python = @('/usr/bin/python3', (Get-Command python3 -CommandType Application -ErrorAction Ignore | Select-Object -First 1 -ExpandProperty Source)) |
+            Where-Object { $_ -and (Test-Path -LiteralPath $_) } | Select-Object -First 1
+        if (-not $python) { throw 'No python3: the Python parser, the baseline of this row, cannot run.' }
+        $script = Join-Path $PSScriptRoot 'parse_oom_reports.py'
+        $pyOut = ''
+        $runPython = { $script:pyOut = & $python $script $reportsFile; if ($LASTEXITCODE) { throw "parse_oom_reports.py exited $LASTEXITCODE" } }
+        $cmdletCount = 0
+        $runCmdlet = { $script:cmdletCount = (Import-OomReport -LiteralPath $reportsFile | Measure-Object).Count }
+        $null = & $runCmdlet; $null = & $runPython                # warm-up (and the file in the page cache)
+        $cmdletRuns = [Collections.Generic.List[double]]::new()
+        $pythonRuns = [Collections.Generic.List[double]]::new()
+        for ($r = 0; $r -lt $Runs; $r++) {
+            Invoke-Collect
+            if ($r % 2) { $pythonRuns.Add((Measure-Seconds $runPython)); $cmdletRuns.Add((Measure-Seconds $runCmdlet)) }
+            else { $cmdletRuns.Add((Measure-Seconds $runCmdlet)); $pythonRuns.Add((Measure-Seconds $runPython)) }
+        }
+        $pyReports = if ("$pyOut" -match '^reports (\d+)') { [int]$Matches[1] } else { -1 }
+        Write-Host ("# import: Import-OomReport runs (s) {0}, {1:N0} reports; {2} parse_oom_reports.py runs (s) {3}: {4}" -f `
+            (Format-Runs $cmdletRuns), $cmdletCount, $python, (Format-Runs $pythonRuns), $pyOut)
+        $void = $null
+        if ($cmdletCount -ne $st.Events -or $pyReports -ne $st.Events) {
+            $void = 'REPORT COUNT MISMATCH'
+            Write-Shout ("REPORT COUNT MISMATCH: the file holds {0:N0} reports, Import-OomReport gave {1:N0}, the Python parser {2:N0}" -f $st.Events, $cmdletCount, $pyReports)
+        }
+        $cmdletS = Get-Median $cmdletRuns
+        $pythonS = Get-Median $pythonRuns
+        $ratio = $pythonS / $cmdletS
+        Format-Row ("import Import-OomReport, {0:N0} MB of OOM reports" -f $mb) `
+            ("{0:F2} s ({1:F1} MB/s, {2:N0} reports), against the Python regex parser {3:F2} s ({4:F1} MB/s)" -f $cmdletS, ($mb / $cmdletS), $cmdletCount, $pythonS, ($mb / $pythonS)) `
+            ("{0:F2}x faster" -f $ratio) (">= {0:0}x faster" -f $GoalTimesPython) ($ratio -ge $GoalTimesPython) $void
+        return
     }
     $journal = Join-Path $work 'journal.log'
     $eventsOnly = Join-Path $work 'events-only.log'

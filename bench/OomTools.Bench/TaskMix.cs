@@ -1,4 +1,6 @@
 using System;
+using System.IO;
+using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
@@ -9,7 +11,7 @@ namespace OomTools.Bench;
 /// big ones looks like to the OOM killer. Generated once into plain arrays, from which both the engine's machine
 /// (through <see cref="OomMachine.AddTask"/>) and the plain-loop baseline are built, so both see the same data.
 /// </summary>
-internal sealed class TaskMix
+public sealed class TaskMix
 {
     /// <summary>The baseline's PAGE_SIZE, a compile-time constant as it is in the kernel.</summary>
     public const int PageSize = 4096;
@@ -47,9 +49,11 @@ internal sealed class TaskMix
     }
 
     /// <param name="selectionMix">The selection mix: about 0.5% kernel threads (no mm) and 5% of the processes with
-    /// 2..16 threads. False (the bytes-per-task mix): every process single-threaded with an mm of its own.</param>
-    public static TaskMix Generate(int count, int seed, bool selectionMix)
+    /// 2..16 threads. False (the bytes-per-task mix): every process with an mm of its own.</param>
+    /// <param name="multiThreaded">5% of the processes with 2..16 threads; by default only in the selection mix.</param>
+    public static TaskMix Generate(int count, int seed, bool selectionMix, bool? multiThreaded = null)
     {
+        bool threads = multiThreaded ?? selectionMix;
         var mix = new TaskMix(count);
         var rng = new Random(seed);
         for (int i = 0; i < count; i++)
@@ -89,7 +93,7 @@ internal sealed class TaskMix
             mix.Swap[i] = swap;
             mix.PgtablesBytes[i] = pgtables;
             mix.Adj[i] = adj;
-            if (selectionMix && rng.NextDouble() < 0.05)
+            if (threads && rng.NextDouble() < 0.05)
             {
                 mix.Threads[i] = (byte)rng.Next(2, 17);
                 mix.MultiThreaded++;
@@ -126,6 +130,14 @@ internal sealed class TaskMix
         return m;
     }
 
+    /// <summary>totalpages of a global OOM on <paramref name="machine"/> (RAM + swap), as out_of_memory sets it.</summary>
+    public static long TotalPages(OomMachine machine)
+    {
+        var oc = new OomControl { RecordCandidates = false };
+        machine.Killer.ConstrainedAlloc(oc);
+        return oc.TotalPages!.Value;
+    }
+
     public static OomMachine NewMachine() =>
         new(Pages.FromBytes(64L << 30, PageSize), Pages.FromBytes(8L << 30, PageSize), PageSize, name: "bench");
 }
@@ -134,10 +146,10 @@ internal sealed class TaskMix
 /// The baseline: the same process table as four parallel arrays (rss, swap, page-table bytes, adj) and the
 /// plainest loop over them. Unkillable processes (init, kernel threads, OOM_SCORE_ADJ_MIN) carry adj -1000.
 /// </summary>
-internal sealed class PlainTable
+public sealed class PlainTable
 {
     public readonly long[] Rss, Swap, Pgtables;
-    public readonly short[] Adj;
+    public short[] Adj { get; private set; }
 
     public PlainTable(TaskMix mix)
     {
@@ -180,5 +192,46 @@ internal sealed class PlainTable
         }
         chosenPoints = best;
         return chosen;
+    }
+
+    /// <summary>
+    /// The storm's baseline: <paramref name="kills"/> scans, each followed by taking its victim out (adj -1000 on a
+    /// copy of the adj array, so the table itself is unchanged). Returns the victims' indexes in kill order.
+    /// </summary>
+    public int[] Storm(long totalPages, int kills)
+    {
+        var saved = Adj;
+        var adj = (short[])saved.Clone();
+        var victims = new int[kills];
+        try
+        {
+            Adj = adj;
+            for (int k = 0; k < kills; k++)
+            {
+                int i = Select(totalPages, out _);
+                victims[k] = i;
+                if (i < 0) break;
+                adj[i] = OomScoreAdj.MinValue;
+            }
+        }
+        finally
+        {
+            Adj = saved;
+        }
+        return victims;
+    }
+
+    /// <summary>
+    /// Writes the table for bench/baseline/select.c, little-endian: int64 n, int64 totalpages, then rss, swap,
+    /// page-table bytes (int64 each) and adj (int16).
+    /// </summary>
+    public void WriteBinary(string path, long totalPages)
+    {
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write((long)Rss.Length);
+        w.Write(totalPages);
+        foreach (var a in new[] { Rss, Swap, Pgtables })
+            foreach (long v in a) w.Write(v);
+        foreach (short v in Adj) w.Write(v);
     }
 }
