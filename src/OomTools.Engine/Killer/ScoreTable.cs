@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using OomTools.Engine.Model;
+
+namespace OomTools.Engine.Killer;
+
+/// <summary>
+/// What select_bad_process reads of each task, in task-list order, as three parallel arrays (11 bytes a task):
+/// oom_badness's sum of pages (LONG_MIN when oom_badness or oom_unkillable_task rules the task out), the
+/// oom_score_adj, and the rare cases oom_evaluate_task decides before scoring (an earlier victim, reaped or still
+/// exiting; an oom_task_origin task). Walking these instead of the task and mm objects (a few hundred bytes a task,
+/// out of cache on a big machine) is what makes the scan as fast as a plain loop. The table is a copy, stamped with
+/// <see cref="ScoreVersion"/>, and trusted only while no setter the scan depends on has run since.
+/// </summary>
+internal sealed class ScoreTable
+{
+    private static readonly ConditionalWeakTable<OomMachine, ScoreTable> Tables = new();
+
+    /// <summary>signal-&gt;oom_flag_origin: chosen with LONG_MAX once past the victim test.</summary>
+    internal const byte Origin = 1;
+    /// <summary>An earlier victim whose oom_mm has no MMF_OOM_SKIP yet: the scan stops (-1) unless SysRq.</summary>
+    internal const byte VictimExiting = 2;
+    /// <summary>An earlier victim whose oom_mm has MMF_OOM_SKIP: passed over unless SysRq.</summary>
+    internal const byte VictimReaped = 4;
+    private const byte Victim = VictimExiting | VictimReaped;
+
+    private long[] pages = Array.Empty<long>();
+    private short[] adj = Array.Empty<short>();
+    private byte[] flags = Array.Empty<byte>();
+    private long version, pageSize, slowSeen, declined;
+
+    private ScoreTable() { }
+
+    /// <summary>The table of <paramref name="machine"/> (empty until first built; it lives as long as the machine).</summary>
+    internal static ScoreTable For(OomMachine machine) => Tables.GetValue(machine, _ => new ScoreTable());
+
+    /// <summary>
+    /// The scans the table answers exactly: the seed's scoring (pages, no root bonus, no floor, ties to the later
+    /// task), no memcg (its subtree is scanned in cgroup order) and no nodes to check (no mempolicy nodemask, no
+    /// cpusets: oom_cpuset_eligible is then true for every task).
+    /// </summary>
+    internal static bool Answers(OomMachine m, OomControl oc) =>
+        oc.Memcg is null && oc.Nodemask is null && !m.CpusetsEnabled && m.Scoring.IsCurrent;
+
+    /// <summary>Whether the table still holds what the machine's tasks would give (nothing the scan reads has changed).</summary>
+    internal bool IsCurrent(OomMachine m) =>
+        version != 0 && version == ScoreVersion.Current && pageSize == m.PageSize && pages.Length == m.Tasks.Count;
+
+    /// <summary>
+    /// Makes the table current for a scan: already so, or rebuilt when <paramref name="always"/> or when the machine
+    /// has not changed since the previous scan that did without it (a machine scanned again and again; one changed
+    /// between every scan, as in a storm, keeps the object walk, which costs the same as a rebuild). False when the
+    /// scan is to walk the objects.
+    /// </summary>
+    internal bool Ready(OomKiller killer, OomMachine m, bool always)
+    {
+        if (IsCurrent(m)) return true;
+        long seen = ScoreVersion.Observe();
+        if (seen == declined) return false;
+        if (!always && seen != slowSeen)
+        {
+            slowSeen = seen;
+            return false;
+        }
+        if (Build(killer, m, seen)) return true;
+        declined = seen;
+        return false;
+    }
+
+    private bool Build(OomKiller killer, OomMachine m, long stamp)
+    {
+        var tasks = (List<OomTask>)m.Tasks;
+        int n = tasks.Count;
+        version = 0;
+        if (pages.Length != n)
+        {
+            pages = new long[n];
+            adj = new short[n];
+            flags = new byte[n];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            var t = tasks[i];
+            if (OomKiller.OomUnkillableTask(t))
+            {
+                // oom_evaluate_task's first test: nothing else about the task matters.
+                pages[i] = long.MinValue;
+                adj[i] = 0;
+                flags[i] = 0;
+                continue;
+            }
+            byte f = t.OomOrigin ? Origin : (byte)0;
+            if (t.OomMm is { } oomMm) f |= (oomMm.Flags & MmFlags.OomSkip) != 0 ? VictimReaped : VictimExiting;
+            long p = killer.BadnessPages(t, out var reason);
+            // LONG_MIN is the table's "never"; a real sum of that value (only counters gone negative) is left to the objects.
+            if (reason == OomSkipReason.None && p == long.MinValue) return false;
+            pages[i] = p;
+            adj[i] = t.oomScoreAdj;
+            flags[i] = f;
+        }
+        pageSize = m.PageSize;
+        version = stamp;
+        return true;
+    }
+
+    /// <summary>
+    /// select_bad_process over the table: the index of the task chosen (-1 for none) and its points, or, with
+    /// <paramref name="aborted"/>, the index of the earlier victim still exiting that stops the scan (and the best
+    /// points up to it, as oc-&gt;chosen_points is left).
+    /// </summary>
+    internal int Select(long totalPages, bool sysrq, out long chosenPoints, out bool aborted)
+    {
+        long unit = totalPages / 1000; // oom_badness's scale for oom_score_adj, the same for every task
+        long[] pg = pages;
+        short[] ad = adj;
+        byte[] fl = flags;
+        if (ad.Length != pg.Length || fl.Length != pg.Length) throw new InvalidOperationException("score table arrays out of step");
+        long best = long.MinValue;
+        int chosen = -1;
+        aborted = false;
+        for (int i = 0; i < pg.Length; i++)
+        {
+            byte f = fl[i];
+            if (f != 0)
+            {
+                if (!sysrq && (f & Victim) != 0)
+                {
+                    if ((f & VictimExiting) == 0) continue;
+                    aborted = true;
+                    chosenPoints = best;
+                    return i;
+                }
+                if ((f & Origin) != 0)
+                {
+                    best = long.MaxValue;
+                    chosen = i;
+                    continue;
+                }
+            }
+            long b = pg[i];
+            if (b == long.MinValue) continue;
+            long points = b + ad[i] * unit;
+            // Ties go to the later task; a sum that lands on LONG_MIN is skipped as oom_evaluate_task skips it.
+            if (points >= best && points != long.MinValue)
+            {
+                best = points;
+                chosen = i;
+            }
+        }
+        chosenPoints = best;
+        return chosen;
+    }
+
+    /// <summary>
+    /// How many killable tasks rank before the task at <paramref name="order"/> with <paramref name="points"/>:
+    /// more points, or as many and later in the list (ties go to the later task). Killable as Get-OomBadness ranks:
+    /// every task oom_evaluate_task would score, a victim (unless SysRq) never; one O(n) pass, nothing sorted.
+    /// </summary>
+    internal int CountAhead(long totalPages, bool sysrq, long points, int order)
+    {
+        long unit = totalPages / 1000;
+        long[] pg = pages;
+        short[] ad = adj;
+        byte[] fl = flags;
+        if (ad.Length != pg.Length || fl.Length != pg.Length) throw new InvalidOperationException("score table arrays out of step");
+        int ahead = 0;
+        for (int i = 0; i < pg.Length; i++)
+        {
+            long p;
+            byte f = fl[i];
+            if (f != 0 && !sysrq && (f & Victim) != 0) continue;
+            if (f != 0 && (f & Origin) != 0)
+            {
+                p = long.MaxValue;
+            }
+            else
+            {
+                long b = pg[i];
+                if (b == long.MinValue) continue;
+                p = b + ad[i] * unit;
+            }
+            if (p > points || (p == points && i > order)) ahead++;
+        }
+        return ahead;
+    }
+}
