@@ -144,7 +144,7 @@ public class ScoreTableTests
             nodes: numa ? new[] { ram / 2, ram - ram / 2 } : null);
         if (rng.Next(4) == 0) m.UseKernel(new Version(rng.Next(2) == 0 ? "4.9" : "3.2"));
         if (rng.Next(3) == 0) { m.CreateCgroup("/a"); m.CreateCgroup("/a/b"); }
-        if (numa && rng.Next(3) == 0) m.CreateCpuset("/cs", new NodeMask(1));
+        if (numa && rng.Next(2) == 0) m.CreateCpuset("/cs", new NodeMask(1));
         int n = rng.Next(0, 40);
         for (int i = 0; i < n; i++) AddRandom(m, rng);
         return m;
@@ -195,8 +195,11 @@ public class ScoreTableTests
     {
         var tasks = m.Tasks.ToList();
         var t = tasks.Count > 0 ? tasks[rng.Next(tasks.Count)] : null;
-        switch (rng.Next(13))
+        switch (rng.Next(16))
         {
+            case 13: if (t is not null && m.Nodes.Count > 1) t.MempolicyBind = rng.Next(2) == 0 ? null : new NodeMask(1UL << rng.Next(m.Nodes.Count)); break;
+            case 14: if (t is not null && m.CpusetsEnabled) m.MoveTask(t, t.Cpuset.Path == "/" ? m.FindCpuset("/cs")! : m.RootCpuset); break;
+            case 15: if (m.CpusetsEnabled) m.FindCpuset("/cs")!.Mems = new NodeMask(1UL << rng.Next(m.Nodes.Count)); break;
             case 0: AddRandom(m, rng); break;
             case 1: if (t is not null) m.RemoveTask(t); break;
             case 2: if (t is not null) t.OomScoreAdj = OomScoreAdj.From(Adjs[rng.Next(Adjs.Length)]); break;

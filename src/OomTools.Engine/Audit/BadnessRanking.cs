@@ -82,7 +82,7 @@ public static class BadnessRanking
         {
             if (ScoreTable.Answers(machine, oc) && ScoreTable.For(machine) is var table && table.Ready(killer, machine, always: true))
             {
-                foreach (var c in killable) c.Rank = 1 + table.CountAhead(total, oc.IsSysrqOom, c.Points!.Value, c.Order);
+                foreach (var c in killable) c.Rank = 1 + table.CountAhead(killer, machine, oc, c.Points!.Value, c.Order);
             }
             else
             {

@@ -85,7 +85,7 @@ public sealed partial class OomKiller
 
     private void SelectFromTable(ScoreTable table, OomControl oc)
     {
-        int i = table.Select(oc.TotalPages.Value, oc.IsSysrqOom, out long points, out bool aborted);
+        int i = table.Select(this, m, oc, out long points, out bool aborted);
         var task = i >= 0 ? m.Tasks[i] : null;
         // As the task-by-task scan leaves it: an abort keeps the best points so far and names the victim.
         oc.Aborted = aborted;
@@ -96,8 +96,8 @@ public sealed partial class OomKiller
 
     /// <summary>
     /// select_bad_process task by task through <see cref="OomEvaluateTask"/>: the reference the score table is
-    /// tested against, and the path for memcg and node-constrained scans, the older eras' scoring and a scan whose
-    /// candidates are recorded.
+    /// tested against, and the path for memcg scans, the older eras' scoring, a scan whose candidates are recorded,
+    /// and a machine changed since its previous scan.
     /// </summary>
     internal void SelectBadProcessReference(OomControl oc)
     {

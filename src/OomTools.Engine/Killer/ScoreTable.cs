@@ -29,6 +29,10 @@ internal sealed class ScoreTable
     private short[] adj = Array.Empty<short>();
     private byte[] flags = Array.Empty<byte>();
     private long version, pageSize, slowSeen, declined;
+    // The tasks' nodes for oom_cpuset_eligible, made the first time a constrained scan asks (most never do), each
+    // stamped with the version it was read at: MPOL_BIND nodes (every node without a policy), cpuset mems.
+    private ulong[]? binds, mems;
+    private long bindsVersion, memsVersion;
 
     private ScoreTable() { }
 
@@ -37,11 +41,11 @@ internal sealed class ScoreTable
 
     /// <summary>
     /// The scans the table answers exactly: the seed's scoring (pages, no root bonus, no floor, ties to the later
-    /// task), no memcg (its subtree is scanned in cgroup order) and no nodes to check (no mempolicy nodemask, no
-    /// cpusets: oom_cpuset_eligible is then true for every task).
+    /// task) and no memcg (its subtree is scanned in cgroup order). A mempolicy nodemask (not empty) or cpusets add
+    /// oom_cpuset_eligible's test, on the tasks' nodes kept beside the table.
     /// </summary>
     internal static bool Answers(OomMachine m, OomControl oc) =>
-        oc.Memcg is null && oc.Nodemask is null && !m.CpusetsEnabled && m.Scoring.IsCurrent;
+        oc.Memcg is null && !(oc.Nodemask is { IsEmpty: true }) && m.Scoring.IsCurrent;
 
     /// <summary>Whether the table still holds what the machine's tasks would give (nothing the scan reads has changed).</summary>
     internal bool IsCurrent(OomMachine m) =>
@@ -105,11 +109,36 @@ internal sealed class ScoreTable
     }
 
     /// <summary>
-    /// select_bad_process over the table: the index of the task chosen (-1 for none) and its points, or, with
-    /// <paramref name="aborted"/>, the index of the earlier victim still exiting that stops the scan (and the best
-    /// points up to it, as oc-&gt;chosen_points is left).
+    /// select_bad_process over the table for <paramref name="oc"/>: the index of the task chosen (-1 for none) and
+    /// its points, or, with <paramref name="aborted"/>, the index of the earlier victim still exiting that stops the
+    /// scan (and the best points up to it, as oc-&gt;chosen_points is left).
     /// </summary>
-    internal int Select(long totalPages, bool sysrq, out long chosenPoints, out bool aborted)
+    internal int Select(OomKiller killer, OomMachine m, OomControl oc, out long chosenPoints, out bool aborted)
+    {
+        long total = oc.TotalPages.Value;
+        bool sysrq = oc.IsSysrqOom;
+        if (oc.Nodemask is { } mask) return Select(total, sysrq, new NodesMeet(Binds(m), mask.Bits), out chosenPoints, out aborted);
+        if (m.CpusetsEnabled) return Select(total, sysrq, new NodesMeet(Mems(m), killer.CurrentMemsAllowed(oc).Bits), out chosenPoints, out aborted);
+        return Select(total, sysrq, default(Everyone), out chosenPoints, out aborted);
+    }
+
+    /// <summary>
+    /// How many killable tasks of <paramref name="oc"/>'s scan rank before the task at <paramref name="order"/> with
+    /// <paramref name="points"/>: more points, or as many and later in the list (ties go to the later task). Killable
+    /// as Get-OomBadness ranks: every task oom_evaluate_task would score, a victim (unless SysRq) never; one O(n)
+    /// pass, nothing sorted.
+    /// </summary>
+    internal int CountAhead(OomKiller killer, OomMachine m, OomControl oc, long points, int order)
+    {
+        long total = oc.TotalPages.Value;
+        bool sysrq = oc.IsSysrqOom;
+        if (oc.Nodemask is { } mask) return CountAhead(total, sysrq, new NodesMeet(Binds(m), mask.Bits), points, order);
+        if (m.CpusetsEnabled) return CountAhead(total, sysrq, new NodesMeet(Mems(m), killer.CurrentMemsAllowed(oc).Bits), points, order);
+        return CountAhead(total, sysrq, default(Everyone), points, order);
+    }
+
+    private int Select<TEligible>(long totalPages, bool sysrq, TEligible eligible, out long chosenPoints, out bool aborted)
+        where TEligible : struct, IEligible
     {
         long unit = totalPages / 1000; // oom_badness's scale for oom_score_adj, the same for every task
         long[] pg = pages;
@@ -121,6 +150,8 @@ internal sealed class ScoreTable
         aborted = false;
         for (int i = 0; i < pg.Length; i++)
         {
+            // oom_cpuset_eligible comes after oom_unkillable_task, but both skip, so their order does not matter here.
+            if (!eligible.Allows(i)) continue;
             byte f = fl[i];
             if (f != 0)
             {
@@ -152,12 +183,8 @@ internal sealed class ScoreTable
         return chosen;
     }
 
-    /// <summary>
-    /// How many killable tasks rank before the task at <paramref name="order"/> with <paramref name="points"/>:
-    /// more points, or as many and later in the list (ties go to the later task). Killable as Get-OomBadness ranks:
-    /// every task oom_evaluate_task would score, a victim (unless SysRq) never; one O(n) pass, nothing sorted.
-    /// </summary>
-    internal int CountAhead(long totalPages, bool sysrq, long points, int order)
+    private int CountAhead<TEligible>(long totalPages, bool sysrq, TEligible eligible, long points, int order)
+        where TEligible : struct, IEligible
     {
         long unit = totalPages / 1000;
         long[] pg = pages;
@@ -169,6 +196,7 @@ internal sealed class ScoreTable
         int more = 0, tiedLater = 0;
         for (int i = 0; i < pg.Length; i++)
         {
+            if (!eligible.Allows(i)) continue;
             long p;
             byte f = fl[i];
             if (f != 0 && !sysrq && (f & Victim) != 0) continue;
@@ -186,5 +214,45 @@ internal sealed class ScoreTable
             if (p == points && i > order) tiedLater++;
         }
         return more + tiedLater;
+    }
+    private ulong[] Binds(OomMachine m)
+    {
+        if (binds is null || bindsVersion != version) binds = Nodes(m, binds, t => t.MempolicyBind is { } b ? b.Bits : ~0UL, out bindsVersion);
+        return binds;
+    }
+
+    private ulong[] Mems(OomMachine m)
+    {
+        if (mems is null || memsVersion != version) mems = Nodes(m, mems, t => t.Cpuset is { } cs ? cs.Mems.Bits : 0, out memsVersion);
+        return mems;
+    }
+
+    private ulong[] Nodes(OomMachine m, ulong[]? reuse, Func<OomTask, ulong> of, out long stamp)
+    {
+        var tasks = (List<OomTask>)m.Tasks;
+        var nodes = reuse is not null && reuse.Length == tasks.Count ? reuse : new ulong[tasks.Count];
+        for (int i = 0; i < nodes.Length; i++) nodes[i] = of(tasks[i]);
+        stamp = version;
+        return nodes;
+    }
+
+    // oom_cpuset_eligible as a type argument, so the unconstrained scan compiles to a loop without the test.
+    internal interface IEligible
+    {
+        bool Allows(int i);
+    }
+
+    private readonly struct Everyone : IEligible
+    {
+        public bool Allows(int i) => true;
+    }
+
+    /// <summary>The task's nodes (MPOL_BIND's, or its cpuset's mems) meet the OOM's.</summary>
+    private readonly struct NodesMeet : IEligible
+    {
+        private readonly ulong[] nodes;
+        private readonly ulong mask;
+        public NodesMeet(ulong[] nodes, ulong mask) { this.nodes = nodes; this.mask = mask; }
+        public bool Allows(int i) => (nodes[i] & mask) != 0;
     }
 }

@@ -118,9 +118,10 @@ public sealed class OomTask
     /// <summary>The memory cgroup the process is charged to (<c>mem_cgroup_from_task()</c>).</summary>
     public MemoryCgroup Memcg { get; internal set; } = null!;
     /// <summary>The cpuset the process belongs to (<c>task_cs()</c>), whose <c>mems_allowed</c> oom_cpuset_eligible reads.</summary>
-    public Cpuset Cpuset { get; internal set; } = null!;
+    public Cpuset Cpuset { get => cpuset; internal set { cpuset = value; ScoreVersion.Bump(); } }
+    private Cpuset cpuset = null!;
     /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
-    public NodeMask? MempolicyBind { get => hasMempolicyBind ? new NodeMask(mempolicyBind) : null; set { hasMempolicyBind = value.HasValue; mempolicyBind = value?.Bits ?? 0; } }
+    public NodeMask? MempolicyBind { get => hasMempolicyBind ? new NodeMask(mempolicyBind) : null; set { hasMempolicyBind = value.HasValue; mempolicyBind = value?.Bits ?? 0; ScoreVersion.Bump(); } }
 
     /// <summary>The threads, leader first (<c>for_each_thread</c> order).</summary>
     public IReadOnlyList<OomThread> ThreadList
