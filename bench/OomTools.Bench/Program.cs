@@ -13,12 +13,15 @@ namespace OomTools.Bench;
 /// <summary>
 /// Engine benchmarks, reported as figures and ratios measured in this run (never pass/fail):
 ///   select  OomKiller.SelectBadProcess over N tasks vs a plain loop over parallel arrays (goal: within 2x): the C
-///           loop of bench/baseline/select.c when --c-baseline names its executable, and always the same loop in C#
+///           loop of bench/baseline/select.c when --c-baseline names its executable, and always the same loop in C#;
+///           the task-by-task reference scan (what it was before the score table) timed beside them
+///   badness-pid  Get-OomBadness -Pid's engine call (BadnessRanking.RankedOnly) at N tasks vs the same plain loop
+///           (goal: within 5x), beside what the cmdlet did before (score and sort every task)
 ///   memory  engine bytes per task, GC.GetTotalMemory(true) around adding N tasks, 5% of them multi-threaded
 ///           (goal: at most 120)
 ///   json    export + import of N tasks as a machine file vs building the machine (goal: within 10x, peak <= 1 GiB);
 ///           only with --only json, so the peak working set is its own
-/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json] [--c-baseline EXE]
+/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json|badness-pid] [--c-baseline EXE]
 /// Exit code 0, or 3 when the engine and the plain loop chose different victims (or json imported another count).
 /// </summary>
 internal static class Program
@@ -40,7 +43,7 @@ internal static class Program
                 case "--only": only = args[++i]; break;
                 case "--c-baseline": cBaseline = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json] [--c-baseline EXE]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json|badness-pid] [--c-baseline EXE]");
                     return 64;
             }
         }
@@ -70,6 +73,12 @@ internal static class Program
         if (only is null or "select")
         {
             var (line, ok) = MeasureSelect(tasks, runs, cBaseline);
+            lines.Add(line);
+            if (!ok) exit = 3;
+        }
+        if (only is null or "badness-pid")
+        {
+            var (line, ok) = BadnessPidBench.Measure(tasks, runs, Seed);
             lines.Add(line);
             if (!ok) exit = 3;
         }
@@ -112,6 +121,7 @@ internal static class Program
         for (int i = 0; i < 5 || warm.ElapsedMilliseconds < 1500; i++)
         {
             RunEngine(killer, oc);
+            killer.SelectBadProcessReference(oc);
             plain.Select(totalPages, out _);
         }
         Thread.Sleep(300);
@@ -125,6 +135,7 @@ internal static class Program
         // Alternate the order so neither side always runs on a cache the other just warmed.
         var engineMs = new List<double>();
         var plainMs = new List<double>();
+        var referenceMs = new List<double>();
         for (int r = 0; r < runs; r++)
         {
             if (r % 2 == 0)
@@ -137,11 +148,17 @@ internal static class Program
                 plainMs.Add(Time(() => plain.Select(totalPages, out _)));
                 engineMs.Add(Time(() => RunEngine(killer, oc)));
             }
+            referenceMs.Add(Time(() => killer.SelectBadProcessReference(oc)));
         }
-        double e = Median(engineMs), p = Median(plainMs);
+        // The reference scan must still agree (it is what the table is tested against), and leaves oc as it found it.
+        if (!ReferenceEquals(oc.Chosen, engineTask) || oc.ChosenPoints != enginePoints) same = false;
+        RunEngine(killer, oc);
+        double e = Median(engineMs), p = Median(plainMs), byTask = Median(referenceMs);
         double ratio = e / p;
         Console.WriteLine($"# select: engine runs (ms) {Join(engineMs)}; allocated {allocated:N0} bytes per scan");
         Console.WriteLine($"# select: plain  runs (ms) {Join(plainMs)}");
+        Console.WriteLine($"# select: task-by-task reference scan (the engine before its score table) runs (ms) {Join(referenceMs)}: " +
+                          $"median {byTask:F1} ms, ratio {byTask / p:F2}x of the plain loop");
         Console.WriteLine($"# select: engine {e * 1e6 / n:F2} ns/task, plain loop {p * 1e6 / n:F2} ns/task");
 
         // Context only: the plain arrays (26 bytes a task) nearly fit a large last-level cache, the engine's
@@ -257,18 +274,18 @@ internal static class Program
         evictSink += sum;
     }
 
-    private static double Time(Action a)
+    internal static double Time(Action a)
     {
         long t0 = Stopwatch.GetTimestamp();
         a();
         return Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
     }
 
-    private static double Median(List<double> xs)
+    internal static double Median(List<double> xs)
     {
         var s = xs.OrderBy(x => x).ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 
-    private static string Join(IEnumerable<double> xs) => string.Join(" ", xs.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)));
+    internal static string Join(IEnumerable<double> xs) => string.Join(" ", xs.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)));
 }

@@ -31,6 +31,17 @@ public sealed partial class OomKiller
     /// <summary>oom_badness, or LONG_MIN and why the task is never chosen.</summary>
     internal long OomBadness(OomTask p, long totalPages, out OomSkipReason reason)
     {
+        long points = BadnessPages(p, out reason);
+        return reason != OomSkipReason.None ? long.MinValue : m.Scoring.Badness(points, p.oomScoreAdj, totalPages, p.HasCapSysAdmin);
+    }
+
+    /// <summary>
+    /// oom_badness's tests and its sum of pages (rss + swap entries + page-table pages), before oom_score_adj and
+    /// totalpages come in: what the score table keeps per task. <see cref="long.MinValue"/> with the reason when
+    /// the task is never chosen.
+    /// </summary>
+    internal long BadnessPages(OomTask p, out OomSkipReason reason)
+    {
         if (OomUnkillableTask(p))
         {
             reason = p.IsGlobalInit ? OomSkipReason.GlobalInit : OomSkipReason.KernelThread;
@@ -39,14 +50,12 @@ public sealed partial class OomKiller
         var mm = p.Mm;
         if (mm is null || FindLockTaskMm(p) < 0) { reason = OomSkipReason.NoMm; return long.MinValue; }
 
-        long adj = p.oomScoreAdj;
-        if (adj == OomScoreAdj.MinValue) { reason = OomSkipReason.OomScoreAdjMin; return long.MinValue; }
+        if (p.oomScoreAdj == OomScoreAdj.MinValue) { reason = OomSkipReason.OomScoreAdjMin; return long.MinValue; }
         if ((mm.Flags & MmFlags.OomSkip) != 0) { reason = OomSkipReason.MmOomSkip; return long.MinValue; }
         if (p.InVfork) { reason = OomSkipReason.InVfork; return long.MinValue; }
 
-        long points = mm.file + mm.anon + mm.shmem + mm.swapEnts + m.PageTablePages(mm.pgtablesBytes);
         reason = OomSkipReason.None;
-        return m.Scoring.Badness(points, adj, totalPages, p.HasCapSysAdmin);
+        return mm.file + mm.anon + mm.shmem + mm.swapEnts + m.PageTablePages(mm.pgtablesBytes);
     }
 
     /// <summary>

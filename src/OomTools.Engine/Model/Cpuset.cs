@@ -32,7 +32,8 @@ public sealed class Cpuset
     public IReadOnlyList<Cpuset> Children => children;
 
     /// <summary><c>cpuset.mems</c>: the tasks' <c>mems_allowed</c>.</summary>
-    public NodeMask Mems { get; set; }
+    public NodeMask Mems { get => mems; set { mems = value; ScoreVersion.Bump(); } }
+    private NodeMask mems; // read by the killer's score table for a cpuset OOM
 
     /// <summary><c>cpuset.mem_exclusive</c> or <c>cpuset.mem_hardwall</c>.</summary>
     public bool Hardwall { get; set; }

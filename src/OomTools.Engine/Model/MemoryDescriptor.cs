@@ -8,8 +8,15 @@ namespace OomTools.Engine.Model;
 /// </summary>
 public sealed class MemoryDescriptor
 {
-    // Raw page counts, kept as fields because select_bad_process reads them for every task.
-    internal long anon, file, shmem, swapEnts, pgtablesBytes, totalVm;
+    // Raw page counts, read by select_bad_process for every task. Every write moves ScoreVersion, so the
+    // killer's score table (a copy of what the scan reads) is rebuilt after any change; total_vm is not scored.
+    private long anonRaw, fileRaw, shmemRaw, swapRaw, pgtablesRaw;
+    internal long anon { get => anonRaw; set { anonRaw = value; ScoreVersion.Bump(); } }
+    internal long file { get => fileRaw; set { fileRaw = value; ScoreVersion.Bump(); } }
+    internal long shmem { get => shmemRaw; set { shmemRaw = value; ScoreVersion.Bump(); } }
+    internal long swapEnts { get => swapRaw; set { swapRaw = value; ScoreVersion.Bump(); } }
+    internal long pgtablesBytes { get => pgtablesRaw; set { pgtablesRaw = value; ScoreVersion.Bump(); } }
+    internal long totalVm;
 
     /// <summary><c>MM_ANONPAGES</c>.</summary>
     public Pages AnonPages { get => new(anon); set => anon = value.Value; }
@@ -28,7 +35,8 @@ public sealed class MemoryDescriptor
     public Pages Rss => new(file + anon + shmem);
 
     /// <summary><c>mm-&gt;flags</c>: the MMF_ bits the OOM killer reads and sets.</summary>
-    public MmFlags Flags { get; set; }
+    public MmFlags Flags { get => flags; set { flags = value; ScoreVersion.Bump(); } }
+    private MmFlags flags;
 
     /// <summary><c>mm_users</c>: threads (of every process sharing it) that have this mm attached.</summary>
     public int Users { get; internal set; }

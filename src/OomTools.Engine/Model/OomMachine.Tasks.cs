@@ -95,6 +95,7 @@ public sealed partial class OomMachine
         if (spec.OomVictim) MarkAddedVictim(task, spec, sharer);
 
         tasks.Add(task);
+        ScoreVersion.Bump();
         byPid[pid] = task;
         memcg.tasks.Add(task);
         if (pid >= nextPid) nextPid = (int)System.Math.Min((long)pid + spec.Threads, int.MaxValue);
@@ -223,6 +224,7 @@ public sealed partial class OomMachine
     internal void ReleaseTask(OomTask task)
     {
         tasks.Remove(task);
+        ScoreVersion.Bump();
         byPid.Remove(task.Pid);
         foreach (var thread in task.otherThreads) threadOwner.Remove(thread.Tid);
         task.Memcg.tasks.Remove(task);

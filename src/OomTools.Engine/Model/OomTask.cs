@@ -17,9 +17,15 @@ public sealed class OomTask
     private static readonly OomThread[] NoThreads = Array.Empty<OomThread>();
 
     // Extra threads after the leader; empty for the common single-threaded process.
-    internal OomThread[] otherThreads = NoThreads;
-    internal bool leaderHasMm = true;
-    internal short oomScoreAdj, oomScoreAdjMin;
+    // What select_bad_process reads of a task (threads, adj, the flags and mms below) is written through setters
+    // that move ScoreVersion, so the killer's score table is rebuilt after any change.
+    internal OomThread[] otherThreads { get => threadsRaw; set { threadsRaw = value; ScoreVersion.Bump(); } }
+    private OomThread[] threadsRaw = NoThreads;
+    internal bool leaderHasMm { get => leaderHasMmRaw; set { leaderHasMmRaw = value; ScoreVersion.Bump(); } }
+    private bool leaderHasMmRaw = true;
+    internal short oomScoreAdj { get => adjRaw; set { adjRaw = value; ScoreVersion.Bump(); } }
+    private short adjRaw;
+    internal short oomScoreAdjMin;
     // Nullable longs take 16 bytes each; these 8-byte fields use long.MinValue for "none" (bench/: bytes per task).
     private const long NoJiffy = long.MinValue;
     private long exitLatencyJiffies = NoJiffy, coreDumpUntil = NoJiffy, reaperTimerExpires = NoJiffy;
@@ -56,7 +62,8 @@ public sealed class OomTask
     public HostOrigin? HostOrigin { get; internal set; }
 
     /// <summary>The process's address space; null when every thread has dropped it.</summary>
-    public MemoryDescriptor? Mm { get; internal set; }
+    public MemoryDescriptor? Mm { get => mm; internal set { mm = value; ScoreVersion.Bump(); } }
+    private MemoryDescriptor? mm;
 
     /// <summary><c>signal-&gt;oom_score_adj</c>, -1000 (OOM_SCORE_ADJ_MIN: never killed) to 1000, as written to <c>/proc/PID/oom_score_adj</c>.</summary>
     public OomScoreAdj OomScoreAdj { get => OomScoreAdj.From(oomScoreAdj); set => oomScoreAdj = value.Value; }
@@ -64,9 +71,11 @@ public sealed class OomTask
     public OomScoreAdj OomScoreAdjMin { get => OomScoreAdj.From(oomScoreAdjMin); set => oomScoreAdjMin = value.Value; }
 
     /// <summary><c>PF_KTHREAD</c>.</summary>
-    public bool IsKernelThread { get; set; }
+    public bool IsKernelThread { get => kthread; set { kthread = value; ScoreVersion.Bump(); } }
+    private bool kthread;
     /// <summary><c>is_global_init()</c>: pid 1 of the initial pid namespace.</summary>
-    public bool IsGlobalInit { get; set; }
+    public bool IsGlobalInit { get => init; set { init = value; ScoreVersion.Bump(); } }
+    private bool init;
     /// <summary><c>PF_EXITING</c> on the task.</summary>
     public bool Exiting { get; set; }
     /// <summary><c>SIGNAL_GROUP_EXIT</c>: a fatal signal (such as the OOM killer's SIGKILL) is tearing the group down.</summary>
@@ -74,16 +83,19 @@ public sealed class OomTask
     /// <summary><c>sig-&gt;core_state</c> is set: the group is dumping core.</summary>
     public bool CoreDumping { get; set; }
     /// <summary><c>in_vfork()</c>: a vfork child still borrowing its parent's mm.</summary>
-    public bool InVfork { get; set; }
+    public bool InVfork { get => inVfork; set { inVfork = value; ScoreVersion.Bump(); } }
+    private bool inVfork;
     /// <summary><c>signal-&gt;oom_flag_origin</c> (swapoff, KSM unmerge): chosen first with LONG_MAX points.</summary>
-    public bool OomOrigin { get; set; }
+    public bool OomOrigin { get => origin; set { origin = value; ScoreVersion.Bump(); } }
+    private bool origin;
     /// <summary>Frozen by the cgroup freezer or suspend; mark_oom_victim thaws it.</summary>
     public bool Frozen { get; set; }
 
     /// <summary><c>TIF_MEMDIE</c>: an OOM victim with access to memory reserves.</summary>
     public bool MemDie { get; internal set; }
     /// <summary><c>signal-&gt;oom_mm</c>: set once by mark_oom_victim; <c>tsk_is_oom_victim()</c>.</summary>
-    public MemoryDescriptor? OomMm { get; internal set; }
+    public MemoryDescriptor? OomMm { get => oomMm; internal set { oomMm = value; ScoreVersion.Bump(); } }
+    private MemoryDescriptor? oomMm;
     /// <summary><c>tsk_is_oom_victim()</c>: <see cref="OomMm"/> is set.</summary>
     public bool IsOomVictim => OomMm is not null;
 
@@ -106,9 +118,10 @@ public sealed class OomTask
     /// <summary>The memory cgroup the process is charged to (<c>mem_cgroup_from_task()</c>).</summary>
     public MemoryCgroup Memcg { get; internal set; } = null!;
     /// <summary>The cpuset the process belongs to (<c>task_cs()</c>), whose <c>mems_allowed</c> oom_cpuset_eligible reads.</summary>
-    public Cpuset Cpuset { get; internal set; } = null!;
+    public Cpuset Cpuset { get => cpuset; internal set { cpuset = value; ScoreVersion.Bump(); } }
+    private Cpuset cpuset = null!;
     /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
-    public NodeMask? MempolicyBind { get => hasMempolicyBind ? new NodeMask(mempolicyBind) : null; set { hasMempolicyBind = value.HasValue; mempolicyBind = value?.Bits ?? 0; } }
+    public NodeMask? MempolicyBind { get => hasMempolicyBind ? new NodeMask(mempolicyBind) : null; set { hasMempolicyBind = value.HasValue; mempolicyBind = value?.Bits ?? 0; ScoreVersion.Bump(); } }
 
     /// <summary>The threads, leader first (<c>for_each_thread</c> order).</summary>
     public IReadOnlyList<OomThread> ThreadList

@@ -43,9 +43,11 @@ public sealed class GetOomBadnessCommand : OomDomainCmdlet
         var ranked = Locked(Machine, () =>
         {
             var oc = Request(Machine).ControlFor(Machine);
-            if (Pid is not null)
-                foreach (var pid in Pid) Machine.GetTask(pid);
-            return Engine.Audit.BadnessRanking.Ranked(Machine, oc);
+            if (Pid is null) return Engine.Audit.BadnessRanking.Ranked(Machine, oc);
+            // Only the tasks asked for are scored; their ranks are counted, not sorted out of every task's.
+            var asked = new System.Collections.Generic.List<OomTask>(Pid.Length);
+            foreach (var pid in Pid) asked.Add(Machine.GetTask(pid));
+            return Engine.Audit.BadnessRanking.RankedOnly(Machine, oc, asked);
         });
         foreach (var c in ranked)
         {
