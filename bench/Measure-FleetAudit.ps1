@@ -9,7 +9,7 @@
     five orders of magnitude with about one in seven at a non-zero oom_score_adj). Eight seeded templates are built
     with Add-OomTask; every machine of the fleet is a copy of one of them under its own name (building a million
     processes through the cmdlet would take longer than the audits).
-    Timed, alternating, -Runs times each (after an untimed warm-up of both on a few machines):
+    Timed, alternating, -Runs times each (after an untimed warm-up of both on 50 machines):
         sequential:  $fleet | ForEach-Object { Test-OomProtection -Machine $_ -Name postgres }
         parallel:    $fleet | ForEach-Object -Parallel { Test-OomProtection -Machine $_ -Name postgres } -ThrottleLimit <cores>
     The figure is the ratio of the medians (sequential / parallel). Both must give the same rows (compared sorted);
@@ -74,8 +74,9 @@ function Invoke-Sequential($machines) { $machines | ForEach-Object { Test-OomPro
 function Invoke-Parallel($machines) { $machines | ForEach-Object -Parallel { Test-OomProtection -Machine $_ -Name postgres } -ThrottleLimit $ThrottleLimit }
 function Get-RowKeys($rows) { @($rows | ForEach-Object { "$($_.Name) $($_.Rank) $($_.KillPosition) $($_.Protected) $($_.MaxSafeOomScoreAdj)" } | Sort-Object) -join ';' }
 
-# Warm-up, untimed: JIT and tiered compilation, the runspaces' module load.
-$warm = @($fleet | Select-Object -First ([Math]::Min(4 * $ThrottleLimit, $Machines)))
+# Warm-up, untimed: JIT and tiered compilation (a few audits leave the first run a third slower), the runspaces'
+# module load.
+$warm = @($fleet | Select-Object -First ([Math]::Min(50, $Machines)))
 $null = Invoke-Sequential $warm
 $null = Invoke-Parallel $warm
 

@@ -163,15 +163,21 @@ internal static class Json
     /// </summary>
     public static ulong Digest(object? value)
     {
-        var d = new DigestWriter();
+        // One writer per thread, reused: a machine document takes a digest of each of its mms.
+        var d = digestWriter ??= new DigestWriter();
+        d.Hash = Fnv1aBasis;
         WriteInline(d, value, compact: true);
         return d.Hash;
     }
 
+    private const ulong Fnv1aBasis = 14695981039346656037UL;
+
+    [ThreadStatic] private static DigestWriter? digestWriter;
+
     /// <summary>A writer that keeps only the FNV-1a hash of the characters written.</summary>
     private sealed class DigestWriter : System.IO.TextWriter
     {
-        public ulong Hash { get; private set; } = 14695981039346656037UL;
+        public ulong Hash { get; set; } = Fnv1aBasis;
         public override Encoding Encoding => Encoding.Unicode;
         public override void Write(char value) => Hash = (Hash ^ value) * 1099511628211UL;
         public override void Write(string? value)

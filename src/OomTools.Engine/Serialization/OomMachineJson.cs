@@ -259,8 +259,11 @@ public static partial class OomMachineJson
     {
         private readonly JsonObject doc;
         // The mms read with the tasks, by their id in the document (shared objects name their mappers by it).
-        // Each keeps a 64-bit digest of its fields, not their text: a million mms would otherwise hold their documents.
-        private readonly Dictionary<long, (MemoryDescriptor Mm, ulong Digest, string TaskAt, string Member)> mmsById = new();
+        // Each keeps a 64-bit digest of its fields, not their text: a million mms would otherwise hold their documents;
+        // and the index of the task that described it first, not its path (made again for an error).
+        private readonly Dictionary<long, (MemoryDescriptor Mm, ulong Digest, int Task, string Member)> mmsById = new();
+        // The index in tasks of the task being read: they are read in order, each once.
+        private int taskIndex = -1;
         private readonly Dictionary<MemoryCgroup, List<int>> taskOrders = new();
         private int? globalInit;
         private SettableClock? logClock;
@@ -391,7 +394,7 @@ public static partial class OomMachineJson
             if (mms.TryGetValue(id, out var known))
             {
                 if (known.Digest != digest)
-                    throw Invalid($"{where} has mm id {id} like {known.TaskAt}.{known.Member}, but different fields: processes sharing an mm must describe it the same way.", id);
+                    throw Invalid($"{where} has mm id {id} like $.tasks[{known.Task}].{known.Member}, but different fields: processes sharing an mm must describe it the same way.", id);
                 return known.Mm;
             }
             var mm = new MemoryDescriptor
@@ -421,13 +424,14 @@ public static partial class OomMachineJson
             mm.TotalVm = new Pages(NonNegative(o, "totalVm", where, mm.AnonPages.Value + mm.FilePages.Value + mm.ShmemPages.Value + mm.SwapEntries.Value));
             mm.OwnerPid = (int)Int(o, "ownerPid", where, Int(task, "pid", at, null, 1, int.MaxValue), 1, int.MaxValue);
             mm.Users = (int)Int(o, "users", where, 1, 0, int.MaxValue);
-            mms[id] = (mm, digest, at, member);
+            mms[id] = (mm, digest, taskIndex, member);
             return mm;
         }
 
         /// <summary>One of <c>tasks</c>, in task-list order.</summary>
         public void Task(OomMachine m, JsonObject o, string at)
         {
+            taskIndex++;
             int pid = (int)Int(o, "pid", at, null, 1, int.MaxValue);
             var threads = ReadThreads(o, at, pid);
             var spec = new OomTaskSpec
