@@ -60,6 +60,22 @@ public static class OomProtection
         return row;
     }
 
+    // The kill order as far as the last of the processes dies, or nothing is left to kill: the rows read no further.
+    // Asked for 16 steps, then for twice as many while one of them is alive at the end (a machine of a thousand
+    // processes whose service dies 16th was killed off entirely before, a thousand OOMs for an answer in 16). An
+    // order's first steps do not depend on how many it is asked for: it runs one OOM after another on its copy.
+    private static IReadOnlyList<KillOrderStep> KillOrderUntilDead(OomMachine machine, OomRequest request, HashSet<int> pids)
+    {
+        for (int max = 16; ; max = max >= int.MaxValue / 2 ? int.MaxValue : max * 2)
+        {
+            var order = OomAudit.KillOrder(machine, request, max);
+            if (order.Count < max || max == int.MaxValue) return order;
+            var alive = new HashSet<int>(pids);
+            foreach (var step in order) alive.ExceptWith(step.Killed);
+            if (alive.Count == 0) return order;
+        }
+    }
+
     private static ProtectionReport Row(OomMachine machine, OomTask task, IReadOnlyList<OomCandidate> ranking,
         IReadOnlyList<KillOrderStep> order, OomRequest request, int kills, int? safe)
     {
@@ -94,22 +110,6 @@ public static class OomProtection
         row.NeedsPages = row.Protected ? null : Gap(ranking, new HashSet<int> { task.Pid }, row, kills);
         row.Verdict = ProtectionVerdict.Describe(row);
         return row;
-    }
-
-    // The kill order as far as the last of the processes dies, or nothing is left to kill: the rows read no further.
-    // Asked for 16 steps, then for twice as many while one of them is alive at the end (a machine of a thousand
-    // processes whose service dies 16th was killed off entirely before, a thousand OOMs for an answer in 16). An
-    // order's first steps do not depend on how many it is asked for: it runs one OOM after another on its copy.
-    private static IReadOnlyList<KillOrderStep> KillOrderUntilDead(OomMachine machine, OomRequest request, HashSet<int> pids)
-    {
-        for (int max = 16; ; max = max >= int.MaxValue / 2 ? int.MaxValue : max * 2)
-        {
-            var order = OomAudit.KillOrder(machine, request, max);
-            if (order.Count < max || max == int.MaxValue) return order;
-            var alive = new HashSet<int>(pids);
-            foreach (var step in order) alive.ExceptWith(step.Killed);
-            if (alive.Count == 0) return order;
-        }
     }
 
     // The kill order with every process of the service at adj, on a copy; null when none of them dies in it.
