@@ -17,6 +17,23 @@ internal sealed class JsonObject
     private const int IndexFrom = 32;
     private readonly List<KeyValuePair<string, object?>> members = new();
     private Dictionary<string, object?>? index;
+    // A bit per name signature (length and end characters): a name whose bit is not set is not a member, and a member
+    // added under a new bit needs no look for a twin. Most lookups of a member that is absent stop here.
+    private ulong names;
+    // Where the last lookup found its member: a reader asks for the members in about the order they were written.
+    private int cursor;
+
+    private static ulong Bit(string name) =>
+        name.Length == 0 ? 1UL : 1UL << ((name.Length * 7 + name[0] + name[name.Length - 1] * 3) & 63);
+
+    /// <summary>Empties the object for another use (the streaming reader reuses its objects item after item).</summary>
+    public void Reset()
+    {
+        members.Clear();
+        index = null;
+        names = 0;
+        cursor = 0;
+    }
 
     public IReadOnlyList<KeyValuePair<string, object?>> Members => members;
 
@@ -43,7 +60,16 @@ internal sealed class JsonObject
 
     public JsonObject Add(string name, object? value)
     {
-        if (Has(name)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");
+        if (!TryAdd(name, value)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");
+        return this;
+    }
+
+    /// <summary>Adds the member; false (and nothing added) when the object has one of that name already.</summary>
+    public bool TryAdd(string name, object? value)
+    {
+        ulong bit = Bit(name);
+        if ((names & bit) != 0 && Has(name)) return false;
+        names |= bit;
         members.Add(new KeyValuePair<string, object?>(name, value));
         if (index is not null) index[name] = value;
         else if (members.Count >= IndexFrom)
@@ -51,18 +77,26 @@ internal sealed class JsonObject
             index = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var m in members) index[m.Key] = m.Value;
         }
-        return this;
+        return true;
     }
 
     public bool TryGet(string name, out object? value)
     {
         if (index is not null) return index.TryGetValue(name, out value);
-        foreach (var m in members)
+        if ((names & Bit(name)) != 0)
         {
-            if (string.Equals(m.Key, name, StringComparison.Ordinal))
+            // From the member after the last one found, round to it: names are unique, so the order does not matter.
+            int n = members.Count;
+            for (int k = 0, i = cursor; k < n; k++, i++)
             {
-                value = m.Value;
-                return true;
+                if (i >= n) i = 0;
+                var m = members[i];
+                if (string.Equals(m.Key, name, StringComparison.Ordinal))
+                {
+                    cursor = i + 1;
+                    value = m.Value;
+                    return true;
+                }
             }
         }
         value = null;
@@ -129,15 +163,21 @@ internal static class Json
     /// </summary>
     public static ulong Digest(object? value)
     {
-        var d = new DigestWriter();
+        // One writer per thread, reused: a machine document takes a digest of each of its mms.
+        var d = digestWriter ??= new DigestWriter();
+        d.Hash = Fnv1aBasis;
         WriteInline(d, value, compact: true);
         return d.Hash;
     }
 
+    private const ulong Fnv1aBasis = 14695981039346656037UL;
+
+    [ThreadStatic] private static DigestWriter? digestWriter;
+
     /// <summary>A writer that keeps only the FNV-1a hash of the characters written.</summary>
     private sealed class DigestWriter : System.IO.TextWriter
     {
-        public ulong Hash { get; private set; } = 14695981039346656037UL;
+        public ulong Hash { get; set; } = Fnv1aBasis;
         public override Encoding Encoding => Encoding.Unicode;
         public override void Write(char value) => Hash = (Hash ^ value) * 1099511628211UL;
         public override void Write(string? value)
@@ -145,6 +185,12 @@ internal static class Json
             if (value is null) return;
             ulong h = Hash;
             foreach (char c in value) h = (h ^ c) * 1099511628211UL;
+            Hash = h;
+        }
+        public override void Write(char[] buffer, int index, int count)
+        {
+            ulong h = Hash;
+            for (int i = index; i < index + count; i++) h = (h ^ buffer[i]) * 1099511628211UL;
             Hash = h;
         }
     }
@@ -159,7 +205,8 @@ internal static class Json
 
     private const int InlineWidth = 100;
 
-    private static void WriteValue(System.IO.TextWriter w, object? value, int indent)
+    /// <summary>Writes <paramref name="value"/> as an item or member value whose line is indented by <paramref name="indent"/>.</summary>
+    internal static void WriteValue(System.IO.TextWriter w, object? value, int indent)
     {
         switch (value)
         {
@@ -184,6 +231,13 @@ internal static class Json
                 // Not empty (an empty array fits): written item by item, each made as it is reached.
                 WriteItems(w, lazy.Items, indent);
                 break;
+            case JsonStreamedArray streamed when !streamed.IsEmpty:
+                w.Write('[');
+                streamed.WriteItems(w, indent + 2);
+                w.Write('\n');
+                Indent(w, indent);
+                w.Write(']');
+                break;
             default:
                 WriteInline(w, value, compact: false);
                 break;
@@ -196,14 +250,20 @@ internal static class Json
         bool first = true;
         foreach (var item in items)
         {
-            w.Write(first ? "\n" : ",\n");
+            ItemStart(w, first, indent + 2);
             first = false;
-            Indent(w, indent + 2);
             WriteValue(w, item, indent + 2);
         }
         w.Write('\n');
         Indent(w, indent);
         w.Write(']');
+    }
+
+    /// <summary>What comes before an array's item or an object's member: a line break (after a comma but for the first) and the indentation.</summary>
+    internal static void ItemStart(System.IO.TextWriter w, bool first, int indent)
+    {
+        w.Write(first ? "\n" : ",\n");
+        Indent(w, indent);
     }
 
     private static readonly string[] Spaces = MakeSpaces(64);
@@ -246,6 +306,11 @@ internal static class Json
                 return FitsItems(a, ref budget, depth);
             case JsonLazyArray lazy:
                 return FitsItems(lazy.Items, ref budget, depth);
+            case JsonStreamedArray streamed:
+                // Its items never fit on a line: only the empty array does.
+                if (depth > 1 || !streamed.IsEmpty) return false;
+                budget -= 2;
+                return budget >= 0;
             case string s:
                 budget -= s.Length + 4;
                 return budget >= 0;
@@ -296,12 +361,17 @@ internal static class Json
                 }
                 sb.Write(']');
                 break;
+            case JsonStreamedArray streamed:
+                if (!streamed.IsEmpty) throw new InvalidOperationException("A streamed array with items is written indented only.");
+                sb.Write("[]");
+                break;
             default:
                 throw new ArgumentException($"A {value.GetType().Name} is not a JSON value.", nameof(value));
         }
     }
 
-    private static void WriteString(System.IO.TextWriter sb, string s)
+    /// <summary>A string in double quotes, escaped where JSON (or a JavaScript reader) needs it.</summary>
+    internal static void WriteString(System.IO.TextWriter sb, string s)
     {
         sb.Write('"');
         if (!NeedsEscape(s))
@@ -334,7 +404,7 @@ internal static class Json
     [ThreadStatic] private static char[]? digits;
 
     /// <summary>A long in invariant digits, written without a string in between.</summary>
-    private static void WriteLong(System.IO.TextWriter w, long l)
+    internal static void WriteLong(System.IO.TextWriter w, long l)
     {
         if (l == long.MinValue) { w.Write("-9223372036854775808"); return; }
         var d = digits ??= new char[20];

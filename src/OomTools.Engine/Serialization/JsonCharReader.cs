@@ -18,8 +18,10 @@ internal sealed class JsonCharReader
     private readonly char[] buffer = new char[16 * 1024];
     private readonly StringBuilder text = new();
     private int length, index;
-    // Where the next character is: what an error names.
-    private int line = 1, column = 1;
+    // Where the next character is, what an error names: the line, and where it started (counted in characters from
+    // the start of the document, as is where the buffer starts), so only a line break updates anything.
+    private int line = 1;
+    private long bufferStart, lineStart;
 
     public JsonCharReader(TextReader source) => this.source = source ?? throw new ArgumentNullException(nameof(source));
 
@@ -29,6 +31,7 @@ internal sealed class JsonCharReader
     public int Peek()
     {
         if (index < length) return buffer[index];
+        bufferStart += length;
         length = source.Read(buffer, 0, buffer.Length);
         index = 0;
         return length > 0 ? buffer[0] : -1;
@@ -38,12 +41,19 @@ internal sealed class JsonCharReader
     {
         if (Peek() < 0) throw Error("the document ends too early");
         char c = buffer[index++];
-        if (c == '\n') { line++; column = 1; } else column++;
+        if (c == '\n') NewLine();
         return c;
     }
 
     /// <summary>The place of the next character, for an error about something that starts there.</summary>
-    public (int Line, int Column) Mark => (line, column);
+    public (int Line, int Column) Mark => (line, (int)(bufferStart + index - lineStart + 1));
+
+    // The character just passed (index - 1) was a line break.
+    private void NewLine()
+    {
+        line++;
+        lineStart = bufferStart + index;
+    }
 
     public FormatException Error(string what) => ErrorAt(Mark, what);
 
@@ -64,9 +74,14 @@ internal sealed class JsonCharReader
             while (index < length)
             {
                 char c = buffer[index];
-                if (c == '\n') { line++; column = 1; }
-                else if (c is ' ' or '\t' or '\r') column++;
-                else return;
+                if (c == ' ') { index++; continue; }
+                if (c == '\n')
+                {
+                    index++;
+                    NewLine();
+                    continue;
+                }
+                if (c is not ('\t' or '\r')) return;
                 index++;
             }
         }
@@ -108,6 +123,12 @@ internal sealed class JsonCharReader
 
     private void ExpectWord(string word)
     {
+        // The whole word within the buffer: taken at once.
+        if (index + word.Length <= length && SameChars(word, index))
+        {
+            index += word.Length;
+            return;
+        }
         var at = Mark;
         foreach (char w in word)
         {
@@ -118,7 +139,7 @@ internal sealed class JsonCharReader
 
     private JsonObject ReadObject(int depth)
     {
-        var obj = new JsonObject();
+        var obj = NewObject();
         Next(); // {
         SkipWhitespace();
         if (TryTake('}')) return obj;
@@ -132,8 +153,7 @@ internal sealed class JsonCharReader
             Expect(':', "expected ':' after a member name");
             SkipWhitespace();
             var value = ReadValue(depth + 1);
-            if (obj.Has(name)) throw ErrorAt(at, $"the member \"{name}\" appears twice in one object");
-            obj.Add(name, value);
+            if (!obj.TryAdd(name, value)) throw ErrorAt(at, $"the member \"{name}\" appears twice in one object");
             if (EndOfMember('}', "an object")) return obj;
         }
     }
@@ -150,7 +170,7 @@ internal sealed class JsonCharReader
 
     private List<object?> ReadArray(int depth)
     {
-        var list = new List<object?>();
+        var list = NewList();
         Next(); // [
         SkipWhitespace();
         if (TryTake(']')) return list;
@@ -160,6 +180,42 @@ internal sealed class JsonCharReader
             list.Add(ReadValue(depth + 1));
             if (EndOfMember(']', "an array")) return list;
         }
+    }
+
+    // The objects and arrays made since the last Recycle, kept for reuse: the streaming reader reads a million tasks
+    // of two objects and a few arrays each, and drops each task before it reads the next.
+    private List<JsonObject>? objects;
+    private List<List<object?>>? lists;
+    private int objectsUsed, listsUsed;
+
+    /// <summary>
+    /// From now on, objects and arrays are reused: each <see cref="ReadValue"/> after a <see cref="Recycle"/> may hand
+    /// back the ones of the values read before it, emptied. For a caller that is done with a value before it reads
+    /// the next; values read before this call are never reused.
+    /// </summary>
+    public void Recycle()
+    {
+        objects ??= new List<JsonObject>();
+        lists ??= new List<List<object?>>();
+        objectsUsed = listsUsed = 0;
+    }
+
+    private JsonObject NewObject()
+    {
+        if (objects is null) return new JsonObject();
+        if (objectsUsed == objects.Count) objects.Add(new JsonObject());
+        var o = objects[objectsUsed++];
+        o.Reset();
+        return o;
+    }
+
+    private List<object?> NewList()
+    {
+        if (lists is null) return new List<object?>();
+        if (listsUsed == lists.Count) lists.Add(new List<object?>());
+        var l = lists[listsUsed++];
+        l.Clear();
+        return l;
     }
 
     // Member names repeat in every object of a document: each is made into a string once.
@@ -178,7 +234,6 @@ internal sealed class JsonCharReader
                 int n = end - start;
                 ref string? slot = ref names[hash % (uint)names.Length];
                 if (slot is null || slot.Length != n || !SameChars(slot, start)) slot = new string(buffer, start, n);
-                column += n + 2;
                 index = end + 1;
                 return slot;
             }
@@ -188,6 +243,7 @@ internal sealed class JsonCharReader
 
     private bool SameChars(string s, int start)
     {
+        // Only within the buffer: callers check that start + s.Length <= length.
         for (int i = 0; i < s.Length; i++)
             if (buffer[start + i] != s[i]) return false;
         return true;
@@ -206,7 +262,6 @@ internal sealed class JsonCharReader
             if (index > start)
             {
                 text.Append(buffer, start, index - start);
-                column += index - start;
                 continue;
             }
             var at = Mark;
@@ -256,7 +311,6 @@ internal sealed class JsonCharReader
         while (p < length && buffer[p] >= '0' && buffer[p] <= '9' && p - digits < 18) v = v * 10 + (buffer[p++] - '0');
         if (p > digits && p < length && (buffer[p] is < '0' or > '9') && buffer[p] is not ('.' or 'e' or 'E') && !(buffer[digits] == '0' && p - digits > 1))
         {
-            column += p - index;
             index = p;
             if (minus) v = -v;
             return JsonObject.Box(v);

@@ -149,9 +149,11 @@ public static partial class OomMachineJson
         for (int i = 0; ; i++)
         {
             r.SkipWhitespace();
+            // The item is done with before the next is read: its objects and arrays are reused.
+            r.Recycle();
             var item = r.ReadValue(2);
             if (item is not JsonObject o) throw Invalid($"$.{name}[{i}] must be an object; it is {DocumentReader.Describe(item)}.", i);
-            read(m, o, $"$.{name}[{i}]");
+            read(m, o, "$." + name + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]");
             if (r.EndOfMember(']', "an array")) return;
         }
     }

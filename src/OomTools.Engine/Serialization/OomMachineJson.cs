@@ -120,65 +120,9 @@ public static partial class OomMachineJson
         doc.Add("cpusets", new JsonLazyArray(Lazy(CpusetsPreOrder(m.RootCpuset),
             cs => new JsonObject().Add("path", cpusetPaths.Of(cs)).Add("mems", cs.Mems.ToString()).Add("hardwall", cs.Hardwall))));
 
-        // mm ids in order of first appearance along the task list (mm before oom_mm).
+        // mm ids in order of first appearance along the task list (mm before oom_mm): the shared objects name them.
         var mmIds = new Dictionary<MemoryDescriptor, long>(ReferenceEqualityComparer.Instance);
-        object? Mm(MemoryDescriptor? mm)
-        {
-            if (mm is null) return null;
-            if (!mmIds.TryGetValue(mm, out var id)) mmIds[mm] = id = mmIds.Count + 1;
-            return new JsonObject()
-                .Add("id", id)
-                .Add("ownerPid", (long)mm.OwnerPid)
-                .Add("users", (long)mm.Users)
-                .Add("anonPages", mm.AnonPages.Value)
-                .Add("filePages", mm.FilePages.Value)
-                .Add("shmemPages", mm.ShmemPages.Value)
-                .Add("swapEntries", mm.SwapEntries.Value)
-                .Add("pageTableBytes", mm.PageTableBytes)
-                .Add("totalVm", mm.TotalVm.Value)
-                .Add("flags", Flags(mm.Flags))
-                .Add("mmapLockHeldForWrite", mm.MmapLockHeldForWrite)
-                .Add("mmapLockReleaseAt", mm.MmapLockRelease?.Value)
-                .Add("mmuNotifierBlocks", mm.MmuNotifierBlocks)
-                .Add("vmas", Map(mm.Vmas, v => new JsonObject()
-                    .Add("kind", v.Kind.ToString())
-                    .Add("residentPages", v.ResidentPages)
-                    .Add("swapPages", v.SwapPages)
-                    .Add("notifierBlocks", v.NotifierBlocks)));
-        }
-
-        JsonObject Task(OomTask t)
-        {
-            var o = new JsonObject()
-                .Add("pid", (long)t.Pid)
-                .Add("tgid", (long)t.Tgid)
-                .Add("comm", t.Comm)
-                .Add("uid", (long)t.Uid)
-                .Add("oomScoreAdj", (long)t.OomScoreAdj.Value)
-                .Add("oomScoreAdjMin", (long)t.OomScoreAdjMin.Value)
-                .Add("cgroup", memcgPaths.Of(t.Memcg))
-                .Add("cpuset", cpusetPaths.Of(t.Cpuset))
-                .Add("mempolicyBind", t.MempolicyBind?.ToString())
-                .Add("kernelThread", t.IsKernelThread)
-                .Add("globalInit", t.IsGlobalInit)
-                .Add("exiting", t.Exiting)
-                .Add("groupExiting", t.GroupExiting)
-                .Add("coreDumping", t.CoreDumping)
-                .Add("inVfork", t.InVfork)
-                .Add("oomOrigin", t.OomOrigin)
-                .Add("frozen", t.Frozen)
-                .Add("memDie", t.MemDie)
-                .Add("reaperTimerExpires", t.ReaperTimer?.Value)
-                .Add("exitLatencyJiffies", t.ExitLatency?.Value)
-                .Add("coreDumpUntil", t.CoreDumpEnd?.Value)
-                .Add("threads", Map(t.ThreadList, th => new JsonObject().Add("tid", (long)th.Tid).Add("hasMm", th.HasMm)))
-                .Add("mm", Mm(t.Mm))
-                .Add("oomMm", Mm(t.OomMm));
-            // Written only when known, so a machine without it exports as before.
-            if (t.CapSysAdmin is { } cap) o.Add("capSysAdmin", cap);
-            return o;
-        }
-        doc.Add("tasks", new JsonLazyArray(Lazy(m.Tasks, Task)));
+        doc.Add("tasks", new TaskArray(m, memcgPaths, cpusetPaths, mmIds));
         // Written only when there are any, so a machine without shared objects reads and writes as before.
         if (m.Shared.Count > 0)
         {
@@ -315,8 +259,11 @@ public static partial class OomMachineJson
     {
         private readonly JsonObject doc;
         // The mms read with the tasks, by their id in the document (shared objects name their mappers by it).
-        // Each keeps a 64-bit digest of its fields, not their text: a million mms would otherwise hold their documents.
-        private readonly Dictionary<long, (MemoryDescriptor Mm, ulong Digest, string TaskAt, string Member)> mmsById = new();
+        // Each keeps a 64-bit digest of its fields, not their text: a million mms would otherwise hold their documents;
+        // and the index of the task that described it first, not its path (made again for an error).
+        private readonly Dictionary<long, (MemoryDescriptor Mm, ulong Digest, int Task, string Member)> mmsById = new();
+        // The index in tasks of the task being read: they are read in order, each once.
+        private int taskIndex = -1;
         private readonly Dictionary<MemoryCgroup, List<int>> taskOrders = new();
         private int? globalInit;
         private SettableClock? logClock;
@@ -447,7 +394,7 @@ public static partial class OomMachineJson
             if (mms.TryGetValue(id, out var known))
             {
                 if (known.Digest != digest)
-                    throw Invalid($"{where} has mm id {id} like {known.TaskAt}.{known.Member}, but different fields: processes sharing an mm must describe it the same way.", id);
+                    throw Invalid($"{where} has mm id {id} like $.tasks[{known.Task}].{known.Member}, but different fields: processes sharing an mm must describe it the same way.", id);
                 return known.Mm;
             }
             var mm = new MemoryDescriptor
@@ -477,13 +424,14 @@ public static partial class OomMachineJson
             mm.TotalVm = new Pages(NonNegative(o, "totalVm", where, mm.AnonPages.Value + mm.FilePages.Value + mm.ShmemPages.Value + mm.SwapEntries.Value));
             mm.OwnerPid = (int)Int(o, "ownerPid", where, Int(task, "pid", at, null, 1, int.MaxValue), 1, int.MaxValue);
             mm.Users = (int)Int(o, "users", where, 1, 0, int.MaxValue);
-            mms[id] = (mm, digest, at, member);
+            mms[id] = (mm, digest, taskIndex, member);
             return mm;
         }
 
         /// <summary>One of <c>tasks</c>, in task-list order.</summary>
         public void Task(OomMachine m, JsonObject o, string at)
         {
+            taskIndex++;
             int pid = (int)Int(o, "pid", at, null, 1, int.MaxValue);
             var threads = ReadThreads(o, at, pid);
             var spec = new OomTaskSpec
@@ -498,7 +446,7 @@ public static partial class OomMachineJson
                 MempolicyBind = Mask(o, "mempolicyBind", at),
                 // Every thread "detached" so AddTask makes no mm: the document's mm is put in place below.
                 Threads = threads.Count,
-                ThreadIds = threads.Skip(1).Select(t => t.Tid).ToArray(),
+                ThreadIds = OtherTids(threads),
                 DetachedThreads = threads.Count,
                 KernelThread = Bool(o, "kernelThread", at, false),
                 GlobalInit = o.Has("globalInit") ? Bool(o, "globalInit", at, false) : null,
@@ -528,7 +476,7 @@ public static partial class OomMachineJson
             catch (OomEngineException e) { throw new OomEngineException(e.Error, $"{at} (pid {pid}): {e.Message}", e.Target); }
             task.Tgid = tgid;
             task.leaderHasMm = threads[0].HasMm;
-            var others = new OomThread[threads.Count - 1];
+            var others = threads.Count == 1 ? NoThreads : new OomThread[threads.Count - 1];
             for (int k = 1; k < threads.Count; k++) others[k - 1] = threads[k];
             m.ReplaceThreads(task, others);
             task.Mm = mm;
@@ -539,6 +487,18 @@ public static partial class OomMachineJson
             task.CoreDumpEnd = NullableJiffies(o, "coreDumpUntil", at);
             if (o.Has("capSysAdmin")) task.CapSysAdmin = Bool(o, "capSysAdmin", at, false);
         }
+
+        private static readonly OomThread[] NoThreads = new OomThread[0];
+
+        private static int[] OtherTids(List<OomThread> threads)
+        {
+            if (threads.Count == 1) return NoTids;
+            var tids = new int[threads.Count - 1];
+            for (int k = 1; k < threads.Count; k++) tids[k - 1] = threads[k].Tid;
+            return tids;
+        }
+
+        private static readonly int[] NoTids = new int[0];
 
         /// <summary>One of <c>shared</c>: after the tasks, whose mms it names.</summary>
         public void SharedObject(OomMachine m, JsonObject o, string at)
@@ -573,9 +533,13 @@ public static partial class OomMachineJson
             }
         }
 
-        private static List<OomThread> ReadThreads(JsonObject task, string at, int pid)
+        // Reused task after task: the threads are copied out before the next task is read.
+        private readonly List<OomThread> threads = new();
+        private readonly HashSet<long> seenTids = new();
+
+        private List<OomThread> ReadThreads(JsonObject task, string at, int pid)
         {
-            var threads = new List<OomThread>();
+            threads.Clear();
             var list = Arr(task, "threads", at, required: false);
             if (list is { Count: 0 }) throw Invalid($"{at}.threads is empty (pid {pid}): a process has at least its leader thread.", pid);
             if (list is null)
@@ -583,18 +547,38 @@ public static partial class OomMachineJson
                 threads.Add(new OomThread(pid, true));
                 return threads;
             }
-            var seen = new HashSet<long>();
+            seenTids.Clear();
             for (int i = 0; i < list.Count; i++)
             {
-                string where = $"{at}.threads[{i}]";
-                var t = Item(list, i, at + ".threads");
-                long tid = Int(t, "tid", where, i == 0 ? pid : null, 1, int.MaxValue);
-                if (i == 0 && tid != pid) throw Invalid($"{where}.tid is {tid}: the first thread is the leader, whose tid is the pid {pid}.", tid);
-                if (!seen.Add(tid)) throw Invalid($"{where}.tid {tid} appears twice in one process.", tid);
-                threads.Add(new OomThread((int)tid, Bool(t, "hasMm", where, true)));
+                // The thread's path is made only for an error: a million tasks have a million threads and more.
+                if (list[i] is JsonObject t && IsWholeNumber(t, "tid") && IsBoolOrAbsent(t, "hasMm"))
+                {
+                    long tid = Long(t, "tid", "", null);
+                    if (tid >= 1 && tid <= int.MaxValue && (i != 0 || tid == pid) && (list.Count == 1 || seenTids.Add(tid)))
+                    {
+                        threads.Add(new OomThread((int)tid, Bool(t, "hasMm", "", true)));
+                        continue;
+                    }
+                }
+                ReadThread(list, i, at, pid);
             }
             return threads;
         }
+
+        // A thread that is not plainly right: read again with its path, for the error it gives.
+        private void ReadThread(List<object?> list, int i, string at, int pid)
+        {
+            string where = $"{at}.threads[{i}]";
+            var t = Item(list, i, at + ".threads");
+            long tid = Int(t, "tid", where, i == 0 ? pid : null, 1, int.MaxValue);
+            if (i == 0 && tid != pid) throw Invalid($"{where}.tid is {tid}: the first thread is the leader, whose tid is the pid {pid}.", tid);
+            if (!seenTids.Add(tid)) throw Invalid($"{where}.tid {tid} appears twice in one process.", tid);
+            threads.Add(new OomThread((int)tid, Bool(t, "hasMm", where, true)));
+        }
+
+        private static bool IsWholeNumber(JsonObject o, string name) => o.TryGet(name, out var v) && v is long;
+
+        private static bool IsBoolOrAbsent(JsonObject o, string name) => !o.TryGet(name, out var v) || v is null or bool;
 
         private static void ApplyTaskOrders(OomMachine m, Dictionary<MemoryCgroup, List<int>> orders)
         {
@@ -602,6 +586,7 @@ public static partial class OomMachineJson
             {
                 var cg = pair.Key;
                 var wanted = pair.Value;
+                if (InOrder(cg.tasks, wanted)) continue; // as written: the pids, each once, in the order they are
                 var have = new Dictionary<int, OomTask>();
                 foreach (var t in cg.tasks) have[t.Pid] = t;
                 if (wanted.Count != have.Count || !wanted.TrueForAll(have.ContainsKey) || new HashSet<int>(wanted).Count != wanted.Count)
@@ -609,6 +594,14 @@ public static partial class OomMachineJson
                 cg.tasks.Clear();
                 foreach (var pid in wanted) cg.tasks.Add(have[pid]);
             }
+        }
+
+        private static bool InOrder(List<OomTask> tasks, List<int> pids)
+        {
+            if (tasks.Count != pids.Count) return false;
+            for (int i = 0; i < pids.Count; i++)
+                if (tasks[i].Pid != pids[i]) return false;
+            return true;
         }
 
         private static void ReadState(OomMachine m, JsonObject state)
