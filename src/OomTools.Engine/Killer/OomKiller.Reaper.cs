@@ -96,10 +96,10 @@ public sealed partial class OomKiller
         if (!ok && (mm.Flags & MmFlags.OomSkip) == 0)
         {
             m.Log.Info($"oom_reaper: unable to reap pid:{tsk.Pid} ({tsk.Comm})");
-            pass = new OomReapPass(tsk, attempt, OomReapPassResult.UnableToReap, 0, false, m.Log.Entries[m.Log.Count - 1].Text);
+            pass = new OomReapPass(tsk, attempt, OomReapPassResult.UnableToReap, 0, false, m.Log.Last!.Text);
         }
         else if (m.Log.Count > logBefore)
-            pass = new OomReapPass(tsk, attempt, OomReapPassResult.Reaped, before - ReapableHeld(mm), false, m.Log.Entries[m.Log.Count - 1].Text);
+            pass = new OomReapPass(tsk, attempt, OomReapPassResult.Reaped, before - ReapableHeld(mm), false, m.Log.Last!.Text);
         else
             pass = new OomReapPass(tsk, attempt, OomReapPassResult.NothingToReap, 0, false, null);
         // Hide the mm from the OOM killer: reaped, or someone holds mmap_lock for good.
