@@ -16,7 +16,10 @@ namespace OomTools.Bench;
 ///   memory  engine bytes per task, GC.GetTotalMemory(true) around adding N tasks (goal: at most 300)
 ///   json    export + import of N tasks as a machine file vs building the machine (goal: within 10x, peak <= 1 GiB);
 ///           only with --only json, so the peak working set is its own
-/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json]
+///   whatif  what Invoke-OutOfMemory -WhatIf does on N tasks vs the plain loop (goal: within 20x, <= 100 MB allocated)
+///   storm   1,000 OOM kills in a row on N tasks (100,000 unless --tasks) vs 1,000 plain scans (goal: within 20x)
+///           whatif and storm only with --only (each takes tens of seconds at their sizes)
+/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json|whatif|storm]
 /// Exit code 0, or 3 when the engine and the plain loop chose different victims (or json imported another count).
 /// </summary>
 internal static class Program
@@ -28,16 +31,17 @@ internal static class Program
     private static int Main(string[] args)
     {
         int tasks = 1_000_000, runs = 11;
+        bool tasksGiven = false, runsGiven = false;
         string? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--tasks": tasks = int.Parse(args[++i], NumberStyles.AllowThousands, CultureInfo.InvariantCulture); break;
-                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--tasks": tasks = int.Parse(args[++i], NumberStyles.AllowThousands, CultureInfo.InvariantCulture); tasksGiven = true; break;
+                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); runsGiven = true; break;
                 case "--only": only = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json|whatif|storm]");
                     return 64;
             }
         }
@@ -54,6 +58,13 @@ internal static class Program
             lines.Add(line);
             if (!ok) exit = 3;
         }
+        if (only is "whatif")
+        {
+            var (line, ok) = WhatIfBench.Measure(tasks, runsGiven ? runs : 5, Seed + 3);
+            lines.Add(line);
+            if (!ok) exit = 3;
+        }
+        if (only is "storm") lines.Add(StormBench.Measure(tasksGiven ? tasks : 100_000, 1000, runsGiven ? runs : 3, Seed + 4));
         if (only is null or "select")
         {
             var (line, ok) = MeasureSelect(tasks, runs);
@@ -215,18 +226,18 @@ internal static class Program
         evictSink += sum;
     }
 
-    private static double Time(Action a)
+    internal static double Time(Action a)
     {
         long t0 = Stopwatch.GetTimestamp();
         a();
         return Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
     }
 
-    private static double Median(List<double> xs)
+    internal static double Median(List<double> xs)
     {
         var s = xs.OrderBy(x => x).ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 
-    private static string Join(IEnumerable<double> xs) => string.Join(" ", xs.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)));
+    internal static string Join(IEnumerable<double> xs) => string.Join(" ", xs.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)));
 }

@@ -43,6 +43,7 @@ public sealed partial class OomKiller
     {
         var mm = tsk.OomMm;
         if (mm is null || (mm.Flags & MmFlags.OomReapQueued) != 0) return;
+        m.BeforeOomChange(tsk);
         mm.Flags |= MmFlags.OomReapQueued;
         var expires = m.Now + OomReaperDelay;
         tsk.ReaperTimer = expires;
