@@ -21,7 +21,10 @@ namespace OomTools.Bench;
 ///           (goal: at most 120)
 ///   json    export + import of N tasks as a machine file vs building the machine (goal: within 10x, peak <= 1 GiB);
 ///           only with --only json, so the peak working set is its own
-/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json|badness-pid] [--c-baseline EXE]
+///   whatif  what Invoke-OutOfMemory -WhatIf does on N tasks vs the plain loop (goal: within 20x, <= 100 MB allocated)
+///   storm   1,000 OOM kills in a row on N tasks (100,000 unless --tasks) vs 1,000 plain scans (goal: within 20x)
+///           whatif and storm only with --only (each takes tens of seconds at their sizes)
+/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json|badness-pid|whatif|storm] [--c-baseline EXE]
 /// Exit code 0, or 3 when the engine and the plain loop chose different victims (or json imported another count).
 /// </summary>
 internal static class Program
@@ -33,17 +36,18 @@ internal static class Program
     private static int Main(string[] args)
     {
         int tasks = 1_000_000, runs = 11;
+        bool tasksGiven = false, runsGiven = false;
         string? only = null, cBaseline = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--tasks": tasks = int.Parse(args[++i], NumberStyles.AllowThousands, CultureInfo.InvariantCulture); break;
-                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--tasks": tasks = int.Parse(args[++i], NumberStyles.AllowThousands, CultureInfo.InvariantCulture); tasksGiven = true; break;
+                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); runsGiven = true; break;
                 case "--only": only = args[++i]; break;
                 case "--c-baseline": cBaseline = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json|badness-pid] [--c-baseline EXE]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json|badness-pid|whatif|storm] [--c-baseline EXE]");
                     return 64;
             }
         }
@@ -70,6 +74,13 @@ internal static class Program
                           $"{e.GetType().Name}; ratio n/a; goal works, <= 10x and peak <= 1024 MiB — MISSES goal");
             }
         }
+        if (only is "whatif")
+        {
+            var (line, ok) = WhatIfBench.Measure(tasks, runsGiven ? runs : 5, Seed + 3);
+            lines.Add(line);
+            if (!ok) exit = 3;
+        }
+        if (only is "storm") lines.Add(StormBench.Measure(tasksGiven ? tasks : 100_000, 1000, runsGiven ? runs : 3, Seed + 4));
         if (only is null or "select")
         {
             var (line, ok) = MeasureSelect(tasks, runs, cBaseline);

@@ -663,6 +663,18 @@ Describe 'Invoke-OutOfMemory' {
             Get-OomLogText $real.Log | Should -Be (Get-OomLogText $whatIf.Log)
         }
 
+        It 'leaves the machine document byte for byte as it was, with a victim in flight and a memcg OOM' {
+            $null = Invoke-OutOfMemory -Machine $m
+            # The victims have exited; their oom_reaper timers are still queued.
+            Step-OomTime -Machine $m -Milliseconds 20 | Out-Null
+            $json = Export-OomMachine -Machine $m
+            $log = @(Get-OomLog -Machine $m -Raw)
+            @((Invoke-OutOfMemory -Machine $m -WhatIf).KilledPids) | Should -Be @(103)
+            $null = Invoke-OutOfMemory -Machine $m -Cgroup /svc -WhatIf
+            Export-OomMachine -Machine $m | Should -BeExactly $json
+            @(Get-OomLog -Machine $m -Raw) | Should -Be $log
+        }
+
         It 'does not panic the machine with vm.panic_on_oom set' {
             $p = New-OomMachine -PanicOnOom 1
             Add-OomTask -Machine $p -Pid 100 -Name big -AnonRss 1GB

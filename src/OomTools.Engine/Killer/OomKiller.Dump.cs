@@ -72,7 +72,8 @@ public sealed partial class OomKiller
         if (!oc.IsMemcgOom && !OomCpusetEligible(p, oc)) return false;
         int tid = FindLockTaskMm(p);
         if (tid < 0) return false;
-        m.Log.Info(OomMessages.TaskRow(tid, p, m.Kernel.Era.TaskTable));
+        // Kept as values: the text is made only if someone reads the row before the ring overwrites it.
+        m.Log.TaskRow(m.Kernel.Era.TaskTable, OomMessages.TaskRowValues(tid, p));
         return true;
     }
 

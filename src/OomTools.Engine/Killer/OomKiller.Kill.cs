@@ -112,6 +112,7 @@ public sealed partial class OomKiller
     /// </summary>
     private void SendSigkill(OomTask p, List<OomTask> killed)
     {
+        m.BeforeOomChange(p);
         if (!p.GroupExiting) m.ScheduleExit(p);
         p.GroupExiting = true;
         if (!killed.Contains(p)) killed.Add(p);

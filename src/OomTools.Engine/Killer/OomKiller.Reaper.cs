@@ -43,6 +43,7 @@ public sealed partial class OomKiller
     {
         var mm = tsk.OomMm;
         if (mm is null || (mm.Flags & MmFlags.OomReapQueued) != 0) return;
+        m.BeforeOomChange(tsk);
         mm.Flags |= MmFlags.OomReapQueued;
         var expires = m.Now + OomReaperDelay;
         tsk.ReaperTimer = expires;
@@ -96,10 +97,10 @@ public sealed partial class OomKiller
         if (!ok && (mm.Flags & MmFlags.OomSkip) == 0)
         {
             m.Log.Info($"oom_reaper: unable to reap pid:{tsk.Pid} ({tsk.Comm})");
-            pass = new OomReapPass(tsk, attempt, OomReapPassResult.UnableToReap, 0, false, m.Log.Entries[m.Log.Count - 1].Text);
+            pass = new OomReapPass(tsk, attempt, OomReapPassResult.UnableToReap, 0, false, m.Log.Last!.Text);
         }
         else if (m.Log.Count > logBefore)
-            pass = new OomReapPass(tsk, attempt, OomReapPassResult.Reaped, before - ReapableHeld(mm), false, m.Log.Entries[m.Log.Count - 1].Text);
+            pass = new OomReapPass(tsk, attempt, OomReapPassResult.Reaped, before - ReapableHeld(mm), false, m.Log.Last!.Text);
         else
             pass = new OomReapPass(tsk, attempt, OomReapPassResult.NothingToReap, 0, false, null);
         // Hide the mm from the OOM killer: reaped, or someone holds mmap_lock for good.

@@ -11,6 +11,7 @@ public sealed partial class OomKiller
     public void MarkOomVictim(OomTask tsk)
     {
         if (tsk.MemDie) return;
+        m.BeforeOomChange(tsk);
         tsk.MemDie = true;
         tsk.OomMm ??= tsk.Mm;
         tsk.Frozen = false;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OomTools.Engine.Kernels;
+using OomTools.Engine.Log;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
@@ -43,27 +44,20 @@ public static class OomMessages
     /// dump_task's row in <paramref name="layout"/>: 6.8+ adds rss_anon, rss_file and rss_shmem; 4.19 widened
     /// the pid to 7 columns.
     /// </summary>
-    public static string TaskRow(int tid, OomTask task, TaskTableFormat layout)
-    {
-        if (layout == TaskTableFormat.RssSplit) return TaskRow(tid, task);
-        var mm = task.Mm!;
-        var format = layout == TaskTableFormat.PgtablesBytesWidePid
-            ? "[{0,7}] {1,5} {2,5} {3,8} {4,8} {5,8} {6,8}         {7,5} {8}"
-            : "[{0,5}] {1,5} {2,5} {3,8} {4,8} {5,8} {6,8}         {7,5} {8}";
-        return string.Format(Inv, format, tid, task.Uid, task.Tgid, mm.totalVm, mm.file + mm.anon + mm.shmem,
-            mm.pgtablesBytes, mm.swapEnts, task.oomScoreAdj, task.Comm);
-    }
+    public static string TaskRow(int tid, OomTask task, TaskTableFormat layout) => TaskRowValues(tid, task).Format(layout);
 
     /// <summary>
     /// dump_task's row: <c>[%7d] %5d %5d %8lu %8lu %8lu %8lu %9lu %8ld %8lu         %5hd %s</c>, printed with the
     /// pid of the thread that still holds the mm.
     /// </summary>
-    public static string TaskRow(int tid, OomTask task)
+    public static string TaskRow(int tid, OomTask task) => TaskRow(tid, task, TaskTableFormat.RssSplit);
+
+    /// <summary>The values dump_task prints for <paramref name="task"/> through thread <paramref name="tid"/>, as they are now.</summary>
+    public static DumpTaskRow TaskRowValues(int tid, OomTask task)
     {
         var mm = task.Mm!;
-        return string.Format(Inv, "[{0,7}] {1,5} {2,5} {3,8} {4,8} {5,8} {6,8} {7,9} {8,8} {9,8}         {10,5} {11}",
-            tid, task.Uid, task.Tgid, mm.totalVm, mm.file + mm.anon + mm.shmem, mm.anon, mm.file, mm.shmem,
-            mm.pgtablesBytes, mm.swapEnts, task.oomScoreAdj, task.Comm);
+        return new DumpTaskRow(tid, task.Uid, task.Tgid, mm.totalVm, mm.anon, mm.file, mm.shmem, mm.pgtablesBytes,
+            mm.swapEnts, task.oomScoreAdj, task.Comm);
     }
 
     /// <summary>

@@ -1,25 +1,78 @@
+using System;
 using System.Collections.Generic;
+using OomTools.Engine.Kernels;
 using OomTools.Engine.Time;
 
 namespace OomTools.Engine.Log;
 
-/// <summary>The machine's kernel ring buffer: every message the simulated OOM killer printed, in order.</summary>
+/// <summary>
+/// The machine's kernel ring buffer (the printk buffer, <c>log_buf</c>): the messages the simulated kernel printed,
+/// in order, at most <see cref="Capacity"/> of them. When it is full the oldest record is overwritten, as the
+/// kernel's ring overwrites its oldest text; <see cref="Count"/> still counts every record written (the kernel's
+/// sequence numbers), and <see cref="Dropped"/> says how many are gone. Records are kept as data (a task-table row
+/// as its values) and turned into text when read.
+/// </summary>
 public sealed class KernelLog
 {
-    private readonly List<KernelLogEntry> entries = new();
+    /// <summary>
+    /// The default <see cref="Capacity"/>: 32,768 records, the number of record descriptors the kernel's printk ring
+    /// has at <c>log_buf_len=1M</c> (<c>CONFIG_LOG_BUF_SHIFT=20</c>; one descriptor per 32 bytes of text). An OOM's
+    /// task table of more processes than that keeps only its last rows, as on a real machine.
+    /// </summary>
+    public const int DefaultCapacity = 32_768;
+
+    private KernelLogRecord[] ring = Array.Empty<KernelLogRecord>();
+    private int head;      // index of the oldest record kept
+    private int kept;      // records kept
+    private int written;   // records ever written (the next record's sequence number)
+    private int capacity = DefaultCapacity;
     private readonly IClock clock;
 
     /// <summary>An empty log whose records are stamped with <paramref name="clock"/>'s time since boot.</summary>
     public KernelLog(IClock clock) => this.clock = clock;
 
-    /// <summary>Every record, oldest first (what <c>dmesg</c> reads back).</summary>
-    public IReadOnlyList<KernelLogEntry> Entries => entries;
-    /// <summary>How many records have been written; pass it to <see cref="Since"/> later to get what followed.</summary>
-    public int Count => entries.Count;
+    /// <summary>
+    /// The records kept, oldest first (what <c>dmesg</c> reads back): the last <see cref="Capacity"/> written.
+    /// A live view: it changes as the log is written.
+    /// </summary>
+    public IReadOnlyList<KernelLogEntry> Entries => new View(this);
+
+    /// <summary>How many records have been written, kept or not; pass it to <see cref="Since"/> later to get what followed.</summary>
+    public int Count => written;
+
+    /// <summary>How many of the records written have been overwritten (the kernel's dmesg reports them as dropped).</summary>
+    public int Dropped => written - kept;
+
+    /// <summary>
+    /// The most records the ring keeps (the log buffer's size, <c>log_buf_len</c>, counted in records), at least 1;
+    /// <see cref="DefaultCapacity"/> unless set. Making it smaller drops the oldest records at once.
+    /// </summary>
+    public int Capacity
+    {
+        get => capacity;
+        set
+        {
+            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "The log keeps at least one record.");
+            var records = Snapshot(written - kept);
+            int from = Math.Max(0, records.Length - value);
+            capacity = value;
+            ring = new KernelLogRecord[Math.Min(value, Math.Max(records.Length - from, 16))];
+            Array.Copy(records, from, ring, 0, records.Length - from);
+            head = 0;
+            kept = records.Length - from;
+        }
+    }
 
     /// <summary><c>printk</c> at <paramref name="level"/>: appends one record, stamped with the clock's current time.</summary>
     public void Write(KernelLogLevel level, string text) =>
-        entries.Add(new KernelLogEntry(clock.Nanoseconds, level, text));
+        Append(new KernelLogRecord(clock.Nanoseconds, level, text));
+
+    /// <summary>
+    /// <c>dump_task()</c>'s <c>pr_info</c>: appends one task-table row at <see cref="KernelLogLevel.Info"/>, kept as
+    /// its values and printed in <paramref name="layout"/> when read.
+    /// </summary>
+    public void TaskRow(TaskTableFormat layout, in DumpTaskRow row) =>
+        Append(new KernelLogRecord(clock.Nanoseconds, KernelLogLevel.Info, layout, row));
 
     /// <summary><c>pr_info()</c>: a record at <see cref="KernelLogLevel.Info"/>.</summary>
     public void Info(string text) => Write(KernelLogLevel.Info, text);
@@ -28,14 +81,76 @@ public sealed class KernelLog
     /// <summary><c>pr_err()</c>: a record at <see cref="KernelLogLevel.Err"/>.</summary>
     public void Err(string text) => Write(KernelLogLevel.Err, text);
 
-    /// <summary>The records written since <paramref name="start"/> (an earlier <see cref="Count"/>).</summary>
-    public IReadOnlyList<KernelLogEntry> Since(int start) =>
-        entries.GetRange(start, entries.Count - start);
+    /// <summary>
+    /// The records written since <paramref name="start"/> (an earlier <see cref="Count"/>) that the ring still keeps,
+    /// oldest first: a copy, not changed by later writes.
+    /// </summary>
+    public IReadOnlyList<KernelLogEntry> Since(int start)
+    {
+        if (start < 0 || start > written) throw new ArgumentOutOfRangeException(nameof(start), start, "Not a count this log has had.");
+        var records = Snapshot(Math.Max(start, written - kept));
+        var list = new List<KernelLogEntry>(records.Length);
+        foreach (var r in records) list.Add(new KernelLogEntry(r));
+        return list;
+    }
+
+    /// <summary>The newest record kept; null when the log is empty.</summary>
+    public KernelLogEntry? Last => kept == 0 ? null : new KernelLogEntry(At(kept - 1));
+
+    private void Append(in KernelLogRecord record)
+    {
+        if (kept < capacity)
+        {
+            if (kept == ring.Length) Grow();
+            ring[(head + kept) % ring.Length] = record;
+            kept++;
+        }
+        else
+        {
+            ring[head] = record;
+            head = (head + 1) % ring.Length;
+        }
+        written++;
+    }
+
+    // Grows like a list up to the capacity, so a small machine's log stays small.
+    private void Grow()
+    {
+        var bigger = new KernelLogRecord[Math.Min(capacity, Math.Max(16, ring.Length * 2))];
+        for (int i = 0; i < kept; i++) bigger[i] = ring[(head + i) % ring.Length];
+        ring = bigger;
+        head = 0;
+    }
+
+    private ref readonly KernelLogRecord At(int index) => ref ring[(head + index) % ring.Length];
+
+    // The records from sequence number seq (kept) to the newest.
+    private KernelLogRecord[] Snapshot(int seq)
+    {
+        int skip = seq - (written - kept);
+        var copy = new KernelLogRecord[kept - skip];
+        for (int i = 0; i < copy.Length; i++) copy[i] = At(skip + i);
+        return copy;
+    }
 
     internal KernelLog CloneWith(IClock newClock)
     {
-        var copy = new KernelLog(newClock);
-        copy.entries.AddRange(entries);
+        var copy = new KernelLog(newClock) { capacity = capacity, written = written, kept = kept, head = 0 };
+        copy.ring = Snapshot(written - kept);
         return copy;
+    }
+
+    private sealed class View : IReadOnlyList<KernelLogEntry>
+    {
+        private readonly KernelLog log;
+        public View(KernelLog log) => this.log = log;
+        public int Count => log.kept;
+        public KernelLogEntry this[int index] =>
+            (uint)index < (uint)log.kept ? new KernelLogEntry(log.At(index)) : throw new ArgumentOutOfRangeException(nameof(index));
+        public IEnumerator<KernelLogEntry> GetEnumerator()
+        {
+            for (int i = 0; i < log.kept; i++) yield return new KernelLogEntry(log.At(i));
+        }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

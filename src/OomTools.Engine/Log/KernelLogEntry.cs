@@ -2,15 +2,29 @@ using System.Globalization;
 
 namespace OomTools.Engine.Log;
 
-/// <summary>One printk record: when, at which level, and its text without the trailing newline.</summary>
+/// <summary>
+/// One printk record: when, at which level, and its text without the trailing newline (a task-table row's text is
+/// built from its values the first time it is read).
+/// </summary>
 public sealed class KernelLogEntry
 {
+    private readonly KernelLogRecord record;
+    private string? text;
+
     /// <summary>A record written at <paramref name="timestampNs"/> nanoseconds since boot.</summary>
     public KernelLogEntry(long timestampNs, KernelLogLevel level, string text)
     {
         TimestampNs = timestampNs;
         Level = level;
-        Text = text;
+        this.text = text;
+    }
+
+    internal KernelLogEntry(in KernelLogRecord record)
+    {
+        this.record = record;
+        TimestampNs = record.TimestampNs;
+        Level = record.Level;
+        text = record.Text;
     }
 
     /// <summary>When it was written, in nanoseconds since boot (the machine's clock, not the host's).</summary>
@@ -18,7 +32,7 @@ public sealed class KernelLogEntry
     /// <summary>The printk level it was written at (<c>KERN_ERR</c>, <c>KERN_INFO</c>, …).</summary>
     public KernelLogLevel Level { get; }
     /// <summary>The message, without the trailing newline.</summary>
-    public string Text { get; }
+    public string Text => text ??= record.Format()!;
 
     /// <summary>dmesg's stamp: <c>[%5lu.%06lu]</c> seconds and microseconds since boot.</summary>
     public string Timestamp

@@ -48,7 +48,7 @@ internal static class CloneVmFromStats
         OomMachine rebuilt;
         try { rebuilt = rebuild(hidden); }
         catch (OomEngineException) { return null; }
-        if (r.SelectedPid is not null && !ReportInference.Consistent(r, ReportInference.Replay(r, rebuilt.Clone(), record: false))) return null;
+        if (r.SelectedPid is not null && !ReportInference.Consistent(r, rebuilt.WhatIf(m => ReportInference.Replay(r, m, record: false)))) return null;
 
         r.Machine = rebuilt;
         foreach (var a in added)

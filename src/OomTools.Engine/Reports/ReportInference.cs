@@ -31,7 +31,7 @@ internal static class ReportInference
     public static HiddenState? Infer(OomReport r, Func<HiddenState, OomMachine> rebuild)
     {
         if (r.Machine is null || r.SelectedPid is not { } kernel) return null;
-        var plain = Replay(r, r.Machine.Clone(), record: true);
+        var plain = r.Machine.WhatIf(m => Replay(r, m, record: true));
         bool agreed = Consistent(r, plain);
         r.AgreedBeforeInference = agreed;
         var pairs = IdenticalPairs(r, kernel);

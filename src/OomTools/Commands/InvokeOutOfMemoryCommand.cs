@@ -59,17 +59,12 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
         // the first one's victim in flight.
         var outcome = Locked(Machine, () =>
         {
-            var target = Machine;
-            var oc = Build(target);
+            var oc = Build(Machine);
             bool real = ShouldProcess(Machine.Name, Cgroup is null ? "Invoke the OOM killer" : $"Invoke the OOM killer in memory cgroup {Cgroup}");
-            if (!real)
-            {
-                // -WhatIf: decide on a copy, so the answer is there and the machine is untouched.
-                target = Machine.Clone();
-                oc = Build(target);
-            }
             oc.RecordCandidates = true;
-            return target.Killer.Invoke(oc);
+            // -WhatIf: decide on the machine and undo what the decision marked, so the answer is there and the
+            // machine is as it was (no copy of it).
+            return real ? Machine.Killer.Invoke(oc) : Machine.WhatIf(m => m.Killer.Invoke(oc));
         });
         WriteVerbose(outcome.Reason);
         WriteObject(outcome);
