@@ -20,11 +20,15 @@ internal static class PipedRow
     /// parameter's type: the property's name, the parameter's name and the cell's text. (A value that converts but
     /// fails a parameter's validation is already a binding error of PowerShell's.)
     /// </summary>
-    public static List<(string Property, string Parameter, string Value)> Unbound(PSCmdlet cmdlet, PSObject row)
+    public static List<(string Property, string Parameter, string Value)> Unbound(PSCmdlet cmdlet, PSObject row) =>
+        Unbound(cmdlet, row.Properties);
+
+    /// <summary><see cref="Unbound(PSCmdlet, PSObject)"/> on a row's properties already enumerated.</summary>
+    public static List<(string Property, string Parameter, string Value)> Unbound(PSCmdlet cmdlet, IEnumerable<PSPropertyInfo> properties)
     {
         var byName = ByPropertyName(cmdlet.GetType());
         var result = new List<(string, string, string)>();
-        foreach (var property in row.Properties)
+        foreach (var property in properties)
         {
             if (!byName.TryGetValue(property.Name, out var parameter)) continue;
             object? value;
@@ -42,12 +46,18 @@ internal static class PipedRow
 
     /// <summary>
     /// Writes one InvalidPropertyValue error per cell of <paramref name="row"/> that cannot bind (see
-    /// <see cref="Unbound"/>); true when there was one, and the row must be left out whole: a record processed
+    /// <see cref="Unbound(PSCmdlet, PSObject)"/>); true when there was one, and the row must be left out whole: a record processed
     /// without the cell it was given would be wrong data.
     /// </summary>
-    public static bool Refuse(PSCmdlet cmdlet, PSObject? row, long index)
+    public static bool Refuse(PSCmdlet cmdlet, PSObject? row, long index) => Refuse(cmdlet, row, index, null);
+
+    /// <summary>
+    /// <see cref="Refuse(PSCmdlet, PSObject?, long)"/>, with the row's properties when they are already enumerated
+    /// (<paramref name="properties"/>; null to enumerate them here).
+    /// </summary>
+    public static bool Refuse(PSCmdlet cmdlet, PSObject? row, long index, IEnumerable<PSPropertyInfo>? properties)
     {
-        if (row is null || Unbound(cmdlet, row) is not { Count: > 0 } bad) return false;
+        if (row is null || Unbound(cmdlet, properties ?? row.Properties) is not { Count: > 0 } bad) return false;
         var where = Describe(row, index);
         foreach (var (property, parameter, value) in bad)
             cmdlet.WriteError(new ErrorRecord(
@@ -88,6 +98,7 @@ internal static class PipedRow
             {
                 bool byProperty = false;
                 foreach (var a in p.GetCustomAttributes<ParameterAttribute>()) byProperty |= a.ValueFromPipelineByPropertyName;
+                byProperty |= p.GetCustomAttribute<ByPropertyNameAttribute>() is not null;
                 if (!byProperty) continue;
                 var entry = (p.Name, Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType);
                 map[p.Name] = entry;
