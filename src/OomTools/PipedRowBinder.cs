@@ -83,15 +83,13 @@ internal sealed class PipedRowBinder
 
         var slots = shape.Slots;
         Array.Clear(found, 0, found.Length);
-        if (row.BaseObject is PSCustomObject && RowProperties.Of(row, shape.AllNames) is { } properties)
+        if (row.BaseObject is PSCustomObject && RowProperties.Of(row, shape.AllNames, cells))
         {
             // A row (pscustomobject, Import-Csv): its properties once, each matched by name. A property's name is
             // unique on the row; a parameter's own name outranks its aliases, as in the binder's lookup.
             cellsRead = true;
-            foreach (var member in properties)
+            foreach (var property in cells)
             {
-                if (member is not PSPropertyInfo property) continue;
-                cells.Add(property);
                 if (!shape.Names.TryGetValue(property.Name, out var at)) continue;
                 if (found[at.Slot] is null || at.Rank < rank[at.Slot])
                 {
@@ -124,7 +122,7 @@ internal sealed class PipedRowBinder
             object? value = property.Value;
             if (value == AutomationNull.Value) continue;
             if (!Transform(slots[i], value, row, out var transformed)) return false;
-            if (Uncoerced(slots[i].Type, ref transformed))
+            if (Uncoerced(slots[i], ref transformed))
             {
                 if (!Commit(i, transformed, row)) return false;
             }
@@ -162,10 +160,12 @@ internal sealed class PipedRowBinder
     }
 
     /// <summary>ShouldContinueUncoercedBind: the value is of the parameter's type already (a PSObject's base may be).</summary>
-    private static bool Uncoerced(Type type, ref object? value)
+    private static bool Uncoerced(Slot slot, ref object? value)
     {
+        var type = slot.Type;
         if (value is null) return !type.IsValueType && type != typeof(string);
-        if (type.IsInstanceOfType(value)) return true;
+        var valueType = value.GetType();
+        if (valueType == type || valueType == slot.Underlying || type.IsInstanceOfType(value)) return true;
         if (value is PSObject pso && type.IsInstanceOfType(pso.BaseObject))
         {
             value = pso.BaseObject;
@@ -205,8 +205,16 @@ internal sealed class PipedRowBinder
             result = type == typeof(SwitchParameter) ? new SwitchParameter(t) : t;
             return true;
         }
-        if ((value is PSObject wrapped ? wrapped.BaseObject : value) is System.Collections.IList && type != typeof(object) && !type.IsEnum)
+        var unwrapped = value is PSObject wrapped ? wrapped.BaseObject : value;
+        if (unwrapped is System.Collections.IList && type != typeof(object) && !type.IsEnum)
             return false;
+        // A whole number to a page count, as LanguagePrimitives converts it (Pages' explicit operator from long),
+        // without its conversion lookup: the common cell of a row of page counts.
+        if ((type == typeof(Engine.Units.Pages?) || type == typeof(Engine.Units.Pages)) && unwrapped is int or long)
+        {
+            result = new Engine.Units.Pages(Convert.ToInt64(unwrapped, CultureInfo.InvariantCulture));
+            return true;
+        }
         try
         {
             result = LanguagePrimitives.ConvertTo(value, type, CultureInfo.CurrentCulture);
@@ -272,6 +280,7 @@ internal sealed class PipedRowBinder
         {
             Name = property.Name;
             Type = property.PropertyType;
+            Underlying = Nullable.GetUnderlyingType(Type);
             var names = new List<string> { property.Name };
             foreach (var alias in property.GetCustomAttributes<AliasAttribute>()) names.AddRange(alias.AliasNames);
             Names = names.ToArray();
@@ -289,6 +298,7 @@ internal sealed class PipedRowBinder
 
         public string Name { get; }
         public Type Type { get; }
+        public Type? Underlying { get; }
         public string[] Names { get; }
         public ArgumentTransformationAttribute[] Transformations { get; }
         public ValidateArgumentsAttribute[] Validations { get; }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Specialized;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
@@ -17,7 +18,7 @@ namespace OomTools;
 /// </summary>
 internal static class RowProperties
 {
-    private static readonly Func<PSObject, IEnumerable<PSMemberInfo>>? instanceMembers = Getter<IEnumerable<PSMemberInfo>>("InstanceMembers");
+    private static readonly Func<PSObject, OrderedDictionary?>? instanceMembers = MembersGetter();
     private static readonly Func<PSObject, IList<string>>? typeNames = Getter<IList<string>>("InternalTypeNames");
     private static readonly Dictionary<string, bool> plainByKey = new();
 
@@ -26,13 +27,13 @@ internal static class RowProperties
     [ThreadStatic] private static bool lastPlain;
 
     /// <summary>
-    /// The instance members of <paramref name="row"/> (a pscustomobject), when they are all the properties that
-    /// <paramref name="names"/> (a cmdlet's parameter names and aliases, the same array each call) can find on it;
-    /// otherwise null.
+    /// Adds the properties of <paramref name="row"/> (a pscustomobject) to <paramref name="properties"/>, its
+    /// instance members, when they are all the properties that <paramref name="names"/> (a cmdlet's parameter names
+    /// and aliases, the same array each call) can find on it; otherwise adds nothing and returns false.
     /// </summary>
-    public static IEnumerable<PSMemberInfo>? Of(PSObject row, string[] names)
+    public static bool Of(PSObject row, string[] names, List<PSPropertyInfo> properties)
     {
-        if (instanceMembers is null || typeNames is null) return null;
+        if (instanceMembers is null || typeNames is null) return false;
         var types = typeNames(row);
         if (!ReferenceEquals(types, lastTypeNames) || !ReferenceEquals(names, lastNames))
         {
@@ -40,7 +41,15 @@ internal static class RowProperties
             lastTypeNames = types;
             lastNames = names;
         }
-        return lastPlain ? instanceMembers(row) : null;
+        if (!lastPlain) return false;
+        // The collection's own enumerator copies its members to a new list under this lock; read them in place.
+        if (instanceMembers(row) is { } members)
+        {
+            lock (members)
+                for (int i = 0; i < members.Count; i++)
+                    if (members[i] is PSPropertyInfo property) properties.Add(property);
+        }
+        return true;
     }
 
     /// <summary>No property of the names reaches an object of these type names from the type table or the adapter.</summary>
@@ -56,6 +65,23 @@ internal static class RowProperties
         foreach (var name in names) plain &= probe.Properties[name] is null;
         lock (plainByKey) plainByKey[key] = plain;
         return plain;
+    }
+
+    /// <summary>PSObject.InstanceMembers._members, the ordered dictionary of a row's own members (null when it has none).</summary>
+    private static Func<PSObject, OrderedDictionary?>? MembersGetter()
+    {
+        try
+        {
+            var info = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
+            var field = info?.PropertyType.GetField("_members", BindingFlags.Instance | BindingFlags.NonPublic);
+            if (info is null || field is null || field.FieldType != typeof(OrderedDictionary)) return null;
+            var row = Expression.Parameter(typeof(PSObject));
+            return Expression.Lambda<Func<PSObject, OrderedDictionary?>>(Expression.Field(Expression.Property(row, info), field), row).Compile();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
     }
 
     private static Func<PSObject, TResult>? Getter<TResult>(string property)

@@ -22,6 +22,7 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
     private long row;
     private PipedRowBinder? binder;
     private bool verbose = true;
+    private bool asks = true;
 
     /// <summary>
     /// The machine to add the process to; the current machine when omitted. A row binds it by its Machine property; a
@@ -225,7 +226,18 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
     {
         binder = PipedRowBinder.For(this, nameof(InputObject));
         verbose = MayWriteVerbose();
+        asks = verbose || MayAsk();
     }
+
+    /// <summary>
+    /// Whether ShouldProcess can do anything but return true (it formats its message first, for every record):
+    /// -WhatIf or -Confirm given, $WhatIfPreference set, or $ConfirmPreference at Medium (this cmdlet's impact) or
+    /// below; with -Verbose it also writes the message.
+    /// </summary>
+    private bool MayAsk() =>
+        MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm")
+        || !(GetVariableValue("WhatIfPreference") is bool or SwitchParameter && !LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")))
+        || GetVariableValue("ConfirmPreference") is not (ConfirmImpact.High or ConfirmImpact.None);
 
     /// <summary>
     /// Whether a verbose message can be shown, so a 100,000-row pipeline does not format 100,000 messages no one sees:
@@ -280,7 +292,7 @@ public sealed class AddOomTaskCommand : OomRowCmdlet
                 OomSkip = OomSkip,
                 OomVictim = OomVictim,
             };
-            if (!ShouldProcess($"{target} on {Machine.Name}", "Add process")) return;
+            if (asks && !ShouldProcess($"{target} on {Machine.Name}", "Add process")) return;
             var task = Locked(Machine, () => Machine.AddTask(spec));
             if (verbose) WriteVerbose($"Added {task} to {Machine.Name}.");
             if (PassThru) WriteObject(task);
