@@ -38,6 +38,7 @@ internal sealed class PipedRowBinder
     private readonly PSPropertyInfo?[] found;
     private readonly int[] rank;
     private readonly bool[] deferred;
+    private readonly bool[] boundNow;
     private readonly List<int> boundLast = new();
     private readonly List<PSPropertyInfo> cells = new();
     private bool cellsRead;
@@ -55,6 +56,7 @@ internal sealed class PipedRowBinder
         found = new PSPropertyInfo?[n];
         rank = new int[n];
         deferred = new bool[n];
+        boundNow = new bool[n];
     }
 
     /// <summary>
@@ -71,15 +73,16 @@ internal sealed class PipedRowBinder
     public bool Bind(PSObject? row)
     {
         var bound = cmdlet.MyInvocation.BoundParameters;
-        foreach (int i in boundLast)
-        {
-            shape.Slots[i].Set(cmdlet, defaults[i]);
-            bound.Remove(shape.Slots[i].Name);
-        }
-        boundLast.Clear();
+        // The previous record's parameters go back to their defaults: now those this one does not bind (below), at
+        // once when this record binds nothing.
+        foreach (int i in boundLast) bound.Remove(shape.Slots[i].Name);
         cells.Clear();
         cellsRead = false;
-        if (row is null || !fromPipeline) return true;
+        if (row is null || !fromPipeline)
+        {
+            Unbind();
+            return true;
+        }
 
         var slots = shape.Slots;
         Array.Clear(found, 0, found.Length);
@@ -121,20 +124,39 @@ internal sealed class PipedRowBinder
             if (found[i] is not { } property || bound.ContainsKey(slots[i].Name)) continue;
             object? value = property.Value;
             if (value == AutomationNull.Value) continue;
-            if (!Transform(slots[i], value, row, out var transformed)) return false;
+            if (!Transform(slots[i], value, row, out var transformed)) return Unbind();
             if (Uncoerced(slots[i], ref transformed))
             {
-                if (!Commit(i, transformed, row)) return false;
+                if (!Commit(i, transformed, row)) return Unbind();
             }
             else deferred[i] = true;
         }
         for (int i = slots.Length - 1; i >= 0; i--)
         {
             if (!deferred[i]) continue;
-            if (!Transform(slots[i], found[i]!.Value, row, out var transformed)) return false;
-            if (Coerce(slots[i].Type, transformed, out var coerced) && !Commit(i, coerced, row)) return false;
+            if (!Transform(slots[i], found[i]!.Value, row, out var transformed)) return Unbind();
+            if (Coerce(slots[i].Type, transformed, out var coerced) && !Commit(i, coerced, row)) return Unbind();
         }
+        Unbind();
         return true;
+    }
+
+    /// <summary>
+    /// Puts back the defaults of the parameters the previous record bound and this one did not; false, for a record
+    /// left out.
+    /// </summary>
+    private bool Unbind()
+    {
+        foreach (int i in boundLast)
+            if (!boundNow[i]) shape.Slots[i].Set(cmdlet, defaults[i]);
+        boundLast.Clear();
+        for (int i = 0; i < boundNow.Length; i++)
+        {
+            if (!boundNow[i]) continue;
+            boundLast.Add(i);
+            boundNow[i] = false;
+        }
+        return false;
     }
 
     /// <summary>
@@ -246,7 +268,7 @@ internal sealed class PipedRowBinder
             return true;   // SetValueException: the binder leaves the parameter unbound
         }
         cmdlet.MyInvocation.BoundParameters[slot.Name] = value;
-        boundLast.Add(i);
+        boundNow[i] = true;
         return true;
     }
 
