@@ -160,8 +160,8 @@ internal sealed class PipedRowBinder
     }
 
     /// <summary>
-    /// <see cref="PipedRow.Refuse(PSCmdlet, PSObject?, long)"/> for the record just bound, on the properties already read when the row is a
-    /// pscustomobject.
+    /// <see cref="PipedRow.Refuse(PSCmdlet, PSObject?, long)"/> for the record just bound, on the properties
+    /// already read when the row is a pscustomobject.
     /// </summary>
     public bool Refuse(PSObject? row, long index) => PipedRow.Refuse(cmdlet, row, index, cellsRead ? cells : null);
 

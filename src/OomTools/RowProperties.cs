@@ -14,7 +14,7 @@ namespace OomTools;
 /// instance members. They are the properties the binder's lookup finds as long as the type table adds none of the
 /// names asked for to the row's type names: that is checked once per list of type names, on an empty object with
 /// the same type names; when it adds one, or PowerShell's internals are not as expected, there is no fast answer
-/// (null) and the caller uses <c>PSObject.Properties</c>.
+/// (false) and the caller looks the names up through <c>PSObject.Properties</c>.
 /// </summary>
 internal static class RowProperties
 {
