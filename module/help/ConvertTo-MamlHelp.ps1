@@ -189,7 +189,9 @@ foreach ($cmd in $commands) {
         }
         $sets = @($pm.ParameterSets.Values)
         $positions = @($sets | Where-Object Position -ge 0 | ForEach-Object Position)
-        $pipe = @(if ($sets.ValueFromPipeline -contains $true) { 'ByValue' }; if ($sets.ValueFromPipelineByPropertyName -contains $true) { 'ByPropertyName' })
+        # [ByPropertyName]: bound by property name by the cmdlet itself (OomTools.PipedRowBinder), not by PowerShell.
+        $byName = [bool]($pm.Attributes | Where-Object { $_.GetType().FullName -eq 'OomTools.ByPropertyNameAttribute' })
+        $pipe = @(if ($sets.ValueFromPipeline -contains $true) { 'ByValue' }; if ($byName -or $sets.ValueFromPipelineByPropertyName -contains $true) { 'ByPropertyName' })
         $info[$name] = @{
             Name     = $name; Type = $pm.ParameterType; Help = $help
             Default  = if ($prose.Contains($name)) { $prose[$name].Default } else { $null }
@@ -218,7 +220,7 @@ foreach ($cmd in $commands) {
         $ps = @($set.Parameters | Where-Object { $_.Name -notin $skip } |
             Sort-Object { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }, { -not $_.IsMandatory }, { $order.IndexOf($_.Name) })
         foreach ($p in $ps) {
-            $pipe = @(if ($p.ValueFromPipeline) { 'ByValue' }; if ($p.ValueFromPipelineByPropertyName) { 'ByPropertyName' })
+            $pipe = @(if ($p.ValueFromPipeline) { 'ByValue' }; if ($p.ValueFromPipelineByPropertyName -or $info[$p.Name].Pipeline -like '*ByPropertyName*') { 'ByPropertyName' })
             $one = $info[$p.Name].Clone()
             $one.Required = $p.IsMandatory
             $one.Position = if ($p.Position -ge 0) { "$($p.Position)" } else { 'named' }

@@ -20,11 +20,15 @@ internal static class PipedRow
     /// parameter's type: the property's name, the parameter's name and the cell's text. (A value that converts but
     /// fails a parameter's validation is already a binding error of PowerShell's.)
     /// </summary>
-    public static List<(string Property, string Parameter, string Value)> Unbound(PSCmdlet cmdlet, PSObject row)
+    public static IReadOnlyList<(string Property, string Parameter, string Value)> Unbound(PSCmdlet cmdlet, PSObject row) =>
+        Unbound(cmdlet, row.Properties);
+
+    /// <summary><see cref="Unbound(PSCmdlet, PSObject)"/> on a row's properties already enumerated.</summary>
+    public static IReadOnlyList<(string Property, string Parameter, string Value)> Unbound(PSCmdlet cmdlet, IEnumerable<PSPropertyInfo> properties)
     {
         var byName = ByPropertyName(cmdlet.GetType());
-        var result = new List<(string, string, string)>();
-        foreach (var property in row.Properties)
+        List<(string, string, string)>? result = null;
+        foreach (var property in properties)
         {
             if (!byName.TryGetValue(property.Name, out var parameter)) continue;
             object? value;
@@ -33,21 +37,29 @@ internal static class PipedRow
             // Only text cells (Import-Csv, ConvertFrom-Csv): a blank one is "not given"; a typed value that does not
             // fit is another object's property that was never meant for this parameter.
             if (value is PSObject { BaseObject: var b }) value = b;
-            if (value is not string s || string.IsNullOrWhiteSpace(s)) continue;
+            if (value is not string s || string.IsNullOrWhiteSpace(s) || parameter.Type == typeof(string)) continue;
             if (!LanguagePrimitives.TryConvertTo(s, parameter.Type, System.Globalization.CultureInfo.InvariantCulture, out _))
-                result.Add((property.Name, parameter.Name, s));
+                (result ??= new()).Add((property.Name, parameter.Name, s));
         }
-        return result;
+        return (IReadOnlyList<(string, string, string)>?)result ?? NoCells;
     }
+
+    private static readonly (string Property, string Parameter, string Value)[] NoCells = Array.Empty<(string, string, string)>();
 
     /// <summary>
     /// Writes one InvalidPropertyValue error per cell of <paramref name="row"/> that cannot bind (see
-    /// <see cref="Unbound"/>); true when there was one, and the row must be left out whole: a record processed
+    /// <see cref="Unbound(PSCmdlet, PSObject)"/>); true when there was one, and the row must be left out whole: a record processed
     /// without the cell it was given would be wrong data.
     /// </summary>
-    public static bool Refuse(PSCmdlet cmdlet, PSObject? row, long index)
+    public static bool Refuse(PSCmdlet cmdlet, PSObject? row, long index) => Refuse(cmdlet, row, index, null);
+
+    /// <summary>
+    /// <see cref="Refuse(PSCmdlet, PSObject?, long)"/>, with the row's properties when they are already enumerated
+    /// (<paramref name="properties"/>; null to enumerate them here).
+    /// </summary>
+    public static bool Refuse(PSCmdlet cmdlet, PSObject? row, long index, IEnumerable<PSPropertyInfo>? properties)
     {
-        if (row is null || Unbound(cmdlet, row) is not { Count: > 0 } bad) return false;
+        if (row is null || Unbound(cmdlet, properties ?? row.Properties) is not { Count: > 0 } bad) return false;
         var where = Describe(row, index);
         foreach (var (property, parameter, value) in bad)
             cmdlet.WriteError(new ErrorRecord(
@@ -76,26 +88,25 @@ internal static class PipedRow
             : t.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(t)) : t.Name;
     }
 
-    private static readonly Dictionary<Type, Dictionary<string, (string Name, Type Type)>> cache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, (string Name, Type Type)>> cache = new();
 
-    private static Dictionary<string, (string Name, Type Type)> ByPropertyName(Type type)
+    /// <summary>Read for every piped record: a lock-free cache.</summary>
+    private static Dictionary<string, (string Name, Type Type)> ByPropertyName(Type type) => cache.GetOrAdd(type, MapOf);
+
+    private static Dictionary<string, (string Name, Type Type)> MapOf(Type type)
     {
-        lock (cache)
+        var map = new Dictionary<string, (string, Type)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (cache.TryGetValue(type, out var map)) return map;
-            map = new Dictionary<string, (string, Type)>(StringComparer.OrdinalIgnoreCase);
-            foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-            {
-                bool byProperty = false;
-                foreach (var a in p.GetCustomAttributes<ParameterAttribute>()) byProperty |= a.ValueFromPipelineByPropertyName;
-                if (!byProperty) continue;
-                var entry = (p.Name, Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType);
-                map[p.Name] = entry;
-                foreach (var alias in p.GetCustomAttributes<AliasAttribute>())
-                    foreach (var n in alias.AliasNames) map[n] = entry;
-            }
-            cache[type] = map;
-            return map;
+            bool byProperty = false;
+            foreach (var a in p.GetCustomAttributes<ParameterAttribute>()) byProperty |= a.ValueFromPipelineByPropertyName;
+            byProperty |= p.GetCustomAttribute<ByPropertyNameAttribute>() is not null;
+            if (!byProperty) continue;
+            var entry = (p.Name, Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType);
+            map[p.Name] = entry;
+            foreach (var alias in p.GetCustomAttributes<AliasAttribute>())
+                foreach (var n in alias.AliasNames) map[n] = entry;
         }
+        return map;
     }
 }

@@ -63,18 +63,14 @@ internal static class Sizes
         cmdlet.WriteWarning($"-{parameter} {n} is {n} bytes, {floorText}: did you mean {n}{likely}? Write the unit ({n}{likely} or '{n}{likely[0]}') to say so; {n} bytes is used.");
     }
 
-    private static readonly Dictionary<System.Type, Dictionary<string, SizeKind>> cache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<System.Type, Dictionary<string, SizeKind>> cache = new();
 
-    private static Dictionary<string, SizeKind> KindsOf(System.Type type)
+    /// <summary>Read for every record of a pipeline: a lock-free cache.</summary>
+    private static Dictionary<string, SizeKind> KindsOf(System.Type type) => cache.GetOrAdd(type, t =>
     {
-        lock (cache)
-        {
-            if (cache.TryGetValue(type, out var map)) return map;
-            map = new Dictionary<string, SizeKind>(System.StringComparer.OrdinalIgnoreCase);
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-                if (property.GetCustomAttribute<SizeAttribute>() is { } size) map[property.Name] = size.Kind;
-            cache[type] = map;
-            return map;
-        }
-    }
+        var map = new Dictionary<string, SizeKind>(System.StringComparer.OrdinalIgnoreCase);
+        foreach (var property in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            if (property.GetCustomAttribute<SizeAttribute>() is { } size) map[property.Name] = size.Kind;
+        return map;
+    });
 }

@@ -257,6 +257,59 @@ Describe 'Add-OomTask' {
             @($m.Tasks | ForEach-Object Pid) | Should -Be @(10)
         }
 
+        It 'refuses a row whose cell fails validation as PowerShell''s binder does, and adds the other rows' {
+            $m = New-OomMachine
+            @(
+                [pscustomobject]@{ Pid = 0; Name = 'zero' }
+                [pscustomobject]@{ Pid = 10; Name = '' }
+                [pscustomobject]@{ Pid = 11; Name = 'ok'; OomScoreAdj = '-1000' }
+            ) | Add-OomTask -Machine $m -ErrorVariable ev -ErrorAction SilentlyContinue
+            @($m.Tasks | ForEach-Object Pid) | Should -Be @(11)
+            [int]$m.FindTask(11).OomScoreAdj | Should -Be -1000
+            @($ev | ForEach-Object FullyQualifiedErrorId) | Should -Be (@('ParameterArgumentValidationError,OomTools.Commands.AddOomTaskCommand') * 2)
+            $ev[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $ev[0].Exception.Message | Should -BeLike "Cannot validate argument on parameter 'Pid'. The 0 argument is less than the minimum allowed range of 1*"
+            $ev[1].Exception.Message | Should -BeLike "Cannot validate argument on parameter 'Name'. The argument is null or empty*"
+        }
+
+        It 'takes a parameter''s own name before its aliases, and the first alias before the next' {
+            $m = New-OomMachine
+            [pscustomobject]@{ Comm = 'alias'; Name = 'own'; Pid = 10; RssAnon = '2M'; Rss = '1M' } | Add-OomTask -Machine $m
+            $m.FindTask(10).Comm | Should -Be 'own'
+            $m.FindTask(10).AnonPages.Value | Should -Be 256
+        }
+
+        It 'leaves a parameter given on the command line to the command line, and each row''s cells to that row' {
+            $m = New-OomMachine
+            @(
+                [pscustomobject]@{ Pid = 10; Uid = 7; Threads = 2; OomScoreAdj = 300 }
+                [pscustomobject]@{ Pid = 20 }
+            ) | Add-OomTask -Machine $m -Name fixed
+            @($m.Tasks | ForEach-Object Comm) | Should -Be @('fixed', 'fixed')
+            $m.FindTask(10).Uid | Should -Be 7
+            $m.FindTask(20).Uid | Should -Be 0
+            $m.FindTask(20).ThreadCount | Should -Be 1
+            [int]$m.FindTask(20).OomScoreAdj | Should -Be 0
+        }
+
+        It 'binds switches from booleans and numbers, and size text with units' {
+            $m = New-OomMachine -Swap 1GB
+            [pscustomobject]@{ Pid = 10; IsKernelThread = $true; Frozen = 0 } | Add-OomTask -Machine $m
+            [pscustomobject]@{ Pid = 11; Exiting = 1; AnonRss = '1.5M'; SwapPages = '8'; PgtablesBytes = '8k' } | Add-OomTask -Machine $m
+            $m.FindTask(10).IsKernelThread | Should -BeTrue
+            $m.FindTask(10).Frozen | Should -BeFalse
+            $m.FindTask(11).Exiting | Should -BeTrue
+            $m.FindTask(11).AnonPages.Value | Should -Be 384
+            $m.FindTask(11).SwapEntries.Value | Should -Be 8
+            $m.FindTask(11).PageTableBytes | Should -Be 8192
+        }
+
+        It 'says in its help that the parameters take pipeline input by property name' {
+            (Get-Help Add-OomTask -Parameter AnonRss).pipelineInput | Should -Be 'True (ByPropertyName)'
+            (Get-Help Add-OomTask -Parameter Name).pipelineInput | Should -Be 'True (ByPropertyName)'
+            (Get-Help Add-OomTask -Parameter PassThru).pipelineInput | Should -Be 'False'
+        }
+
         It 'still takes typed objects from Get-OomTask' {
             $a = New-OomMachine; $b = New-OomMachine
             Add-OomTask -Machine $a -Pid 10 -Name x -AnonRss 1MB
