@@ -213,5 +213,7 @@ public class ReportCompletionTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var stream = new PauseAwareStream(readEnd, OomReportParser.Quiet, () => { }, cancel.Token);
         Assert.ThrowsAny<OperationCanceledException>(() => stream.Read(new byte[16], 0, 16));
+        // The abandoned read still waits on the pipe: closing the writing end first ends it (EOF).
+        writer.Dispose();
     }
 }
