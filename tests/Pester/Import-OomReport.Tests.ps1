@@ -325,6 +325,74 @@ Describe 'Import-OomReport' {
         }
     }
 
+    Context 'streams: each report as soon as it is complete (issue 12)' -Skip:(-not $IsLinux) {
+        BeforeAll {
+            # The first event of a lab log, up to its Killed process line, as a file, and what a file import makes of it.
+            $script:StreamLines = @(Get-Content -LiteralPath (Join-Path $Memcg 'memcg-1000.log'))
+            $kill = [array]::FindIndex([string[]]$StreamLines, [Predicate[string]] { param($l) $l -match 'Killed process' })
+            $script:StreamLines = $StreamLines[0..$kill]
+            $script:StreamFile = Join-Path $TestDrive 'one-report.log'
+            Set-Content -LiteralPath $StreamFile -Value $StreamLines
+            $script:FromFile = Import-OomReport -LiteralPath $StreamFile
+        }
+
+        It 'writes the report from a FIFO while the writer still holds it open' {
+            $fifo = Join-Path $TestDrive 'kmsg.fifo'
+            $release = Join-Path $TestDrive 'release'
+            $closed = Join-Path $TestDrive 'writer-closed'
+            & mkfifo $fifo
+            $LASTEXITCODE | Should -Be 0
+            # The writer sends one report, then holds the FIFO open, sending nothing, until the test releases it (or
+            # 60 s pass); it marks that it is closing before it closes.
+            $psi = [System.Diagnostics.ProcessStartInfo]::new('bash')
+            $writerScript = 'exec 3>"$1"; cat "$2" >&3; for i in $(seq 600); do [ -e "$3" ] && break; sleep 0.1; done; touch "$4"; exec 3>&-'
+            foreach ($a in '-c', $writerScript, 'writer', $fifo, $StreamFile, $release, $closed) { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false
+            $writer = [System.Diagnostics.Process]::Start($psi)
+            try {
+                $arrivals = [System.Collections.Generic.List[object]]::new()
+                $reports = @(Import-OomReport -LiteralPath $fifo | ForEach-Object {
+                        $arrivals.Add([pscustomobject]@{ Pid = $_.SelectedPid; WriterOpen = -not (Test-Path -LiteralPath $closed) })
+                        $null = New-Item -ItemType File -Path $release -Force
+                        $_
+                    })
+                $writer.WaitForExit(60000) | Should -BeTrue
+            }
+            finally { if (-not $writer.HasExited) { $writer.Kill() } }
+            $arrivals.Count | Should -Be 1
+            $arrivals[0].WriterOpen | Should -BeTrue -Because 'the report is complete at its Killed process line: it comes out when the writer pauses, not when it closes'
+            $reports.Count | Should -Be 1
+            $reports[0].SelectedPid | Should -Be $FromFile.SelectedPid
+            @($reports[0].KilledPids) | Should -Be @($FromFile.KilledPids)
+            $reports[0].Lines.Count | Should -Be $FromFile.Lines.Count
+            $reports[0].Replayable | Should -Be $FromFile.Replayable
+            $reports[0].Source | Should -Be $fifo
+        }
+
+        It 'writes the report from /dev/stdin (an anonymous pipe) while the writer still holds it open' {
+            $child = "Import-Module '$ModuleManifestPath'; Import-OomReport -LiteralPath /dev/stdin | ForEach-Object { 'arrived ' + `$_.SelectedPid }"
+            $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+            foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-Command', $child) { $psi.ArgumentList.Add($a) }
+            $psi.WorkingDirectory = $RepoRoot
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.UseShellExecute = $false
+            $p = [System.Diagnostics.Process]::Start($psi)
+            try {
+                $p.StandardInput.Write((($StreamLines -join "`n") + "`n"))
+                $p.StandardInput.Flush()
+                # The pipe stays open and silent: the report must come out anyway.
+                $line = $p.StandardOutput.ReadLineAsync()
+                $line.Wait(120000) | Should -BeTrue -Because 'the report is written while stdin is still open'
+                $line.Result | Should -Be "arrived $($FromFile.SelectedPid)"
+                $p.StandardInput.Close()
+                $p.WaitForExit(60000) | Should -BeTrue
+                $p.StandardOutput.ReadToEnd().Trim() | Should -BeNullOrEmpty
+            }
+            finally { if (-not $p.HasExited) { $p.Kill($true) } }
+        }
+    }
+
     Context 'errors and odd input' {
         It 'writes a non-terminating FileNotFound (ObjectNotFound) for a missing file and goes on with the next' {
             $missing = Join-Path $TestDrive 'no-such.log'

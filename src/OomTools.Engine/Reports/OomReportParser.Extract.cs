@@ -123,6 +123,7 @@ public sealed partial class OomReportParser
         }
         if ((m = WouldHaveKilled.Match(t)).Success)
         {
+            endPrinted = true;
             r.SelectedPid ??= Num.Int(m.Groups["pid"].Value);
             if (m.Groups["comm"].Success) r.SelectedName ??= m.Groups["comm"].Value;
             return;

@@ -10,9 +10,17 @@ namespace OomTools.Engine.Reports;
 /// <summary>
 /// Reads kernel log text line by line and hands back one <see cref="OomReport"/> per OOM event, in order. An
 /// event starts at its <c>invoked oom-killer</c> line — or, when that line is missing, at the first line only an
-/// OOM report prints — and ends where the next one starts. A <c>Killed process</c> line with no report around it
-/// (the kernel rate-limits reports to 10 per 5 s) is an event of its own, kept but not replayable.
-/// Never throws on bad input: what does not parse is left out.
+/// OOM report prints — and ends where the next one starts, or where the input ends. A <c>Killed process</c> line
+/// with no report around it (the kernel rate-limits reports to 10 per 5 s) is an event of its own, kept but not
+/// replayable. Never throws on bad input: what does not parse is left out.
+/// <para>
+/// Completion on a live source (one rule for every reader of a followed log or a stream): once an event has
+/// printed its end (<see cref="HasPendingEnd"/>) and the input then pauses for <see cref="Quiet"/>, the event is
+/// complete (<see cref="CompleteKilled"/>). The kernel prints a report and what follows its kill in the same
+/// <c>out_of_memory</c> call under <c>oom_lock</c> (the memory.oom.group line and its kills, an mm pinned by
+/// init) in one burst; only the oom_reaper's line comes later, from another thread (two seconds later since
+/// 5.18), and it is attached as long as it arrives before the pause.
+/// </para>
 /// </summary>
 public sealed partial class OomReportParser
 {
@@ -43,10 +51,17 @@ public sealed partial class OomReportParser
     private static readonly Regex StatsFor = new(@"^Memory cgroup stats for (?<cg>\S{0,4096}?):(?<rest>.*)$", Opts);
     private static readonly Regex StatLine = new(@"^(?<key>[a-z_]{1,64}) (?<value>\d{1,20})$", Opts);
 
+    /// <summary>
+    /// How long a live source must stay silent after an event printed its end before the event is complete: the
+    /// lines <c>oom_kill_process</c> prints after the kill come microseconds apart, a writer that goes quiet for
+    /// this long after them has finished the report.
+    /// </summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(100);
+
     private readonly string source;
     private OomReport? current;
     private TaskTableLayout? layout;
-    private bool inTable, inGroupKill, inMemcgStats;
+    private bool inTable, inGroupKill, inMemcgStats, endPrinted;
     private int lineNumber, events;
     private int? pendingSuppressed;
     private readonly List<OomReport> finished = new();
@@ -99,13 +114,23 @@ public sealed partial class OomReportParser
     public bool HasPendingKill => current is { KilledPids.Count: > 0 };
 
     /// <summary>
-    /// Ends the event being read if its kill was printed, without waiting for the next event or the end of input;
-    /// returns it (or nothing). What the kernel prints after the kill (an oom_reaper line) then stands outside it.
+    /// Whether the event being read has printed the line that ends an OOM report in <c>out_of_memory</c>: the
+    /// victim's <c>Killed process</c> (<c>__oom_kill_process</c>; a rate-limited event has nothing else),
+    /// <c>Out of memory and no killable processes...</c> (nothing to kill: a memcg charge fails, a global OOM
+    /// panics), or a <c>would have killed</c> line. Only trailing lines can follow: after a pause the event is
+    /// complete (<see cref="Quiet"/>, <see cref="CompleteKilled"/>).
+    /// </summary>
+    public bool HasPendingEnd => current is not null && (endPrinted || current.KilledPids.Count > 0 || current.NoKillableProcesses);
+
+    /// <summary>
+    /// The input paused after the event being read printed its end (<see cref="HasPendingEnd"/>): ends that event
+    /// without waiting for the next one or the end of input, and returns it (or nothing when no end was printed).
+    /// What the kernel prints later (an oom_reaper line after the pause) then stands outside it.
     /// </summary>
     public IReadOnlyList<OomReport> CompleteKilled()
     {
         finished.Clear();
-        if (HasPendingKill) Close();
+        if (HasPendingEnd) Close();
         return finished;
     }
 
@@ -184,7 +209,7 @@ public sealed partial class OomReportParser
         current = new OomReport { Source = source, Index = ++events, Time = line.Stamp, SuppressedBefore = pendingSuppressed };
         pendingSuppressed = null;
         layout = null;
-        inTable = inGroupKill = inMemcgStats = false;
+        inTable = inGroupKill = inMemcgStats = endPrinted = false;
         preamble.Clear();
     }
 
@@ -193,7 +218,7 @@ public sealed partial class OomReportParser
         var r = current;
         current = null;
         layout = null;
-        inTable = inGroupKill = inMemcgStats = false;
+        inTable = inGroupKill = inMemcgStats = endPrinted = false;
         if (r is null) return;
         ReportMachineBuilder.Finish(r, killedEarlier, DefaultPageSize, InferSharingFromStats);
         foreach (var pid in r.KilledPids) killedEarlier.Add(pid);

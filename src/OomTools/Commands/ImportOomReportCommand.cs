@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using System.Threading;
 using OomTools.Engine.Reports;
 
 namespace OomTools.Commands;
@@ -9,7 +10,9 @@ namespace OomTools.Commands;
 /// <summary>
 /// Import-OomReport: reads kernel OOM reports from files or pipeline text (dmesg, dmesg -T, journalctl -k,
 /// /var/log/messages, a pasted ticket) and emits one report per OOM event, in order, each with the machine
-/// rebuilt from it and the kernel's choice.
+/// rebuilt from it and the kernel's choice. A report is written as soon as it is complete: at the start of the next
+/// one, at the end of the input, or, on a stream (a FIFO, /dev/stdin) that pauses after the report printed its end,
+/// at the pause (<see cref="OomReportParser.Quiet"/>), the rule Watch-OomEvent follows too.
 /// </summary>
 [Cmdlet(VerbsData.Import, "OomReport", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(OomReport))]
@@ -19,6 +22,7 @@ public sealed class ImportOomReportCommand : OomCmdlet
     private OomReportParser? pipelineParser;
     private long pipelineLines;
     private readonly CutLines pipelineCut = new();
+    private readonly CancellationTokenSource stop = new();
 
     /// <summary>Files to read; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
@@ -125,7 +129,9 @@ public sealed class ImportOomReportCommand : OomCmdlet
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var text = new StreamReader(stream);
+            // A stream (FIFO, pipe, terminal) can pause with a report complete but the writer still there: the report
+            // is written at the pause. A regular file is read to its end without waiting, so it never pauses.
+            using var text = new StreamReader(stream.CanSeek ? stream : new PauseAwareStream(stream, OomReportParser.Quiet, () => Emit(parser.CompleteKilled()), stop.Token));
             // A FIFO or /dev/stdin cannot tell its length: no percentage then.
             long length = stream.CanSeek ? Math.Max(1, stream.Length) : 0;
             var reader = new LogLineReader(text);
@@ -162,7 +168,15 @@ public sealed class ImportOomReportCommand : OomCmdlet
         {
             WriteError(new ErrorRecord(e, "FileReadError", ErrorCategory.ReadError, file));
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C while a stream was waiting for its writer.
+            throw new PipelineStoppedException();
+        }
     }
+
+    /// <summary>Ctrl+C: ends a read that waits on a stream (a FIFO or /dev/stdin whose writer is silent).</summary>
+    protected override void StopProcessing() => stop.Cancel();
 
     /// <summary>
     /// The lines of one source cut at <see cref="LogLineReader.MaxLineLength"/>: a warning for each of the first

@@ -18,8 +18,9 @@ public sealed class WatchOomEventCommand : OomCmdlet
 {
     private const string KmsgSet = "Kmsg", JournalSet = "Journal", PathSet = "Path", LiteralPathSet = "LiteralPath";
     // A report is complete once its kill is printed and no line of it followed for this long (an oom.group kill
-    // prints its other victims right after the first; an idle log after a kill means the report is over).
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(100);
+    // prints its other victims right after the first; an idle log after a kill means the report is over): the
+    // parser's one completion rule, which Import-OomReport follows on a stream too.
+    private static readonly TimeSpan Quiet = OomReportParser.Quiet;
     private readonly CancellationTokenSource stop = new();
 
     /// <summary>The kernel's message buffer device to read (/dev/kmsg unless given).</summary>
