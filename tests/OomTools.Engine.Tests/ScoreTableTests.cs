@@ -5,6 +5,7 @@ using OomTools.Engine.Audit;
 using OomTools.Engine.Exit;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
+using OomTools.Engine.Timeline;
 using OomTools.Engine.Units;
 using Xunit;
 
@@ -92,6 +93,31 @@ public class ScoreTableTests
 
         Assert.Equal(100, oc.Chosen!.Pid);
         Assert.Equal(300, oc.ChosenPoints);
+    }
+
+    [Fact]
+    public void MemoryInUse_KeptAcrossExitsAndKills_IsTheSum()
+    {
+        // The kept sum (Model/OomMachine.Memory) against the walk over every mm, read after every change, so that an
+        // exit finds it current and keeps it in step (Exit/TaskExit) instead of summing again.
+        for (int seed = 1; seed <= Seeds / 2; seed++)
+        {
+            var rng = new Random(seed * 104729);
+            var m = RandomMachine(rng);
+            m.UsedPages = null;
+            for (int round = 0; round < 12; round++)
+            {
+                Assert.True(m.SumMemoryInUse() == m.MemoryInUse().Value, $"seed {seed}, round {round}");
+                if (rng.Next(3) == 0 && m.PanicMessage is null)
+                {
+                    m.Killer.OutOfMemory(new OomControl());
+                    Assert.True(m.SumMemoryInUse() == m.MemoryInUse().Value, $"seed {seed}, round {round}, after the OOM");
+                    m.Timeline.StepUntilIdle();
+                }
+                else Mutate(m, rng);
+            }
+            Assert.Equal(m.SumMemoryInUse(), m.MemoryInUse().Value);
+        }
     }
 
     private static OomControl Prepare(OomMachine m, OomControl oc)

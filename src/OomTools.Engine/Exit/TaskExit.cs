@@ -29,6 +29,7 @@ public sealed class TaskExit
         if (!ReferenceEquals(m.FindTask(task.Pid), task))
             throw new OomEngineException(OomError.TaskNotFound, $"Process {task} is not on machine '{m.Name}'.", task.Pid);
         var release = MmRelease.None;
+        long? inUseAfter = InUseAfterExit(task);
         if (task.Mm is { } mm)
         {
             mm.Users -= task.ThreadsWithMm;
@@ -46,7 +47,23 @@ public sealed class TaskExit
         }
         if (task.MemDie) new OomKiller(m).ExitOomVictim(task);
         m.ReleaseTask(task);
+        if (inUseAfter is { } sum) m.KeepMemoryInUse(sum);
         return release;
+    }
+
+    /// <summary>
+    /// The machine's memory in use once <paramref name="task"/> has exited, worked out before the exit when that is
+    /// simple, so the next reader (the exit's timeline event, the next OOM) need not sum every mm again: the sum is
+    /// kept and current, and the task is the only one whose mm this is (no other task, dead or alive, has it), all
+    /// of whose users are its threads, mapping no shared object. Then its exit takes that mm's pages out of the sum
+    /// and changes nothing else the sum reads. Null otherwise (the sum is made again when next read).
+    /// </summary>
+    private long? InUseAfterExit(OomTask task)
+    {
+        if (m.KeptMemoryInUse() is not { } now) return null;
+        if (task.Mm is not { } mm) return now;
+        if (mm.processes != 1 || mm.Users > task.ThreadsWithMm || mm.shared is { Count: > 0 }) return null;
+        return now - (mm.anon + mm.shmem - mm.sharedAnon - mm.sharedShmem);
     }
 
     /// <summary>

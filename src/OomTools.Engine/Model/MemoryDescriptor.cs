@@ -10,10 +10,11 @@ public sealed class MemoryDescriptor
 {
     // Raw page counts, read by select_bad_process for every task. Every write moves ScoreVersion, so the
     // killer's score table (a copy of what the scan reads) is rebuilt after any change; total_vm is not scored.
+    // anon and shmem are in the machine's memory in use too (UsageVersion).
     private long anonRaw, fileRaw, shmemRaw, swapRaw, pgtablesRaw;
-    internal long anon { get => anonRaw; set { anonRaw = value; ScoreVersion.Bump(); } }
+    internal long anon { get => anonRaw; set { anonRaw = value; ScoreVersion.Bump(); UsageVersion.Bump(); } }
     internal long file { get => fileRaw; set { fileRaw = value; ScoreVersion.Bump(); } }
-    internal long shmem { get => shmemRaw; set { shmemRaw = value; ScoreVersion.Bump(); } }
+    internal long shmem { get => shmemRaw; set { shmemRaw = value; ScoreVersion.Bump(); UsageVersion.Bump(); } }
     internal long swapEnts { get => swapRaw; set { swapRaw = value; ScoreVersion.Bump(); } }
     internal long pgtablesBytes { get => pgtablesRaw; set { pgtablesRaw = value; ScoreVersion.Bump(); } }
     internal long totalVm;
@@ -39,7 +40,12 @@ public sealed class MemoryDescriptor
     private MmFlags flags;
 
     /// <summary><c>mm_users</c>: threads (of every process sharing it) that have this mm attached.</summary>
-    public int Users { get; internal set; }
+    public int Users { get => users; internal set { users = value; UsageVersion.Bump(); } }
+    private int users;
+
+    // How many tasks have this as their mm (task-&gt;mm), on the task list or not: 1 tells an exit that no other
+    // task's share of the memory in use depends on this mm (OomTask.Mm keeps it).
+    internal int processes;
 
     /// <summary><c>mm-&gt;owner</c>: the pid of the process that created it (handed on when that one exits).</summary>
     public int OwnerPid { get; internal set; }
@@ -86,7 +92,9 @@ public sealed class MemoryDescriptor
     // Null until the mm maps a shared object (most never do).
     internal System.Collections.Generic.List<SharedMemory>? shared;
     // Pages of MM_ANONPAGES and MM_SHMEMPAGES that belong to the shared objects above.
-    internal long sharedAnon, sharedShmem;
+    internal long sharedAnon { get => sharedAnonRaw; set { sharedAnonRaw = value; UsageVersion.Bump(); } }
+    internal long sharedShmem { get => sharedShmemRaw; set { sharedShmemRaw = value; UsageVersion.Bump(); } }
+    private long sharedAnonRaw, sharedShmemRaw;
 
     /// <summary>Pages of <see cref="AnonPages"/> in copy-on-write pools it shares with other mms.</summary>
     public Pages SharedAnonPages => new(sharedAnon);
@@ -107,6 +115,7 @@ public sealed class MemoryDescriptor
         copy.ShmemMappings = ShmemMappings is null ? null : new(ShmemMappings);
         copy.shared = null; // the machine's Clone maps the shared objects and their mappers again
         copy.sharedAnon = copy.sharedShmem = 0;
+        copy.processes = 0; // counted again as the copies of its tasks take it
         return copy;
     }
 }

@@ -93,12 +93,14 @@ public sealed partial class OomMachine
     private void Register(SharedMemory s)
     {
         shared.Add(s);
+        UsageVersion.Bump();
         (s.Memcg.sharedCharged ??= new List<SharedMemory>()).Add(s);
     }
 
     private void Unregister(SharedMemory s)
     {
         shared.Remove(s);
+        UsageVersion.Bump();
         s.Memcg.sharedCharged?.Remove(s);
     }
 

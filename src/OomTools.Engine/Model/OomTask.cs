@@ -19,9 +19,9 @@ public sealed class OomTask
     // Extra threads after the leader; empty for the common single-threaded process.
     // What select_bad_process reads of a task (threads, adj, the flags and mms below) is written through setters
     // that move ScoreVersion, so the killer's score table is rebuilt after any change.
-    internal OomThread[] otherThreads { get => threadsRaw; set { threadsRaw = value; ScoreVersion.Bump(); } }
+    internal OomThread[] otherThreads { get => threadsRaw; set { threadsRaw = value; ScoreVersion.Bump(); UsageVersion.Bump(); } }
     private OomThread[] threadsRaw = NoThreads;
-    internal bool leaderHasMm { get => leaderHasMmRaw; set { leaderHasMmRaw = value; ScoreVersion.Bump(); } }
+    internal bool leaderHasMm { get => leaderHasMmRaw; set { leaderHasMmRaw = value; ScoreVersion.Bump(); UsageVersion.Bump(); } }
     private bool leaderHasMmRaw = true;
     internal short oomScoreAdj { get => adjRaw; set { adjRaw = value; ScoreVersion.Bump(); } }
     private short adjRaw;
@@ -62,7 +62,18 @@ public sealed class OomTask
     public HostOrigin? HostOrigin { get; internal set; }
 
     /// <summary>The process's address space; null when every thread has dropped it.</summary>
-    public MemoryDescriptor? Mm { get => mm; internal set { mm = value; ScoreVersion.Bump(); } }
+    public MemoryDescriptor? Mm
+    {
+        get => mm;
+        internal set
+        {
+            if (mm is not null) mm.processes--;
+            mm = value;
+            if (value is not null) value.processes++;
+            ScoreVersion.Bump();
+            UsageVersion.Bump();
+        }
+    }
     private MemoryDescriptor? mm;
 
     /// <summary><c>signal-&gt;oom_score_adj</c>, -1000 (OOM_SCORE_ADJ_MIN: never killed) to 1000, as written to <c>/proc/PID/oom_score_adj</c>.</summary>
@@ -173,7 +184,13 @@ public sealed class OomTask
     public static string TruncateComm(string comm) =>
         comm.Length > CommLength ? comm.Substring(0, CommLength) : comm;
 
-    internal OomTask CloneShallow() => (OomTask)MemberwiseClone();
+    /// <summary>A copy of the task's fields without its mm (the caller sets the copy's, so each mm counts its tasks).</summary>
+    internal OomTask CloneShallow()
+    {
+        var copy = (OomTask)MemberwiseClone();
+        copy.mm = null;
+        return copy;
+    }
 
     /// <summary><c>PID (comm)</c>.</summary>
     public override string ToString() => $"{Pid} ({Comm})";

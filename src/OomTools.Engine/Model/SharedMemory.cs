@@ -56,7 +56,8 @@ public sealed class SharedMemory
     /// <summary>Copy-on-write anon, shared anon or a shmem file.</summary>
     public SharedMemoryKind Kind { get; }
     /// <summary>Resident pages of the object, each counted once (what freeing it gives back).</summary>
-    public Pages Pages { get; internal set; }
+    public Pages Pages { get => pages; internal set { pages = value; UsageVersion.Bump(); } }
+    private Pages pages;
     /// <summary><see cref="Pages"/> as a number of pages (what PowerShell reads).</summary>
     public long PageCount => Pages.Value;
     /// <summary>The memory cgroup its pages are charged to, and uncharged from when they are freed.</summary>
