@@ -15,8 +15,6 @@ internal struct CandidateRecord
     internal OomTask Task;
     /// <summary>get_mm_rss, MM_SWAPENTS and the page-table pages of its mm (0 without one).</summary>
     internal long RssPages, SwapPages, PageTablePages;
-    /// <summary>oom_badness's points when <see cref="Scored"/>.</summary>
-    internal long Points;
     /// <summary>/proc/PID/oom_score at the scan.</summary>
     internal long OomScore;
     /// <summary>Position in scan order.</summary>
@@ -25,8 +23,13 @@ internal struct CandidateRecord
     internal short OomScoreAdj;
     /// <summary>Why the task was passed over (<see cref="OomSkipReason.None"/> when scored).</summary>
     internal OomSkipReason Reason;
-    /// <summary>The task was scored: <see cref="Points"/> holds its points.</summary>
+    /// <summary>
+    /// The task was scored. Its points are not kept: oom_badness is a function of the sum, the adj, the root
+    /// capability and totalpages, all kept, so they are worked out again when read (LONG_MAX when <see cref="Origin"/>).
+    /// </summary>
     internal bool Scored;
+    /// <summary>An oom_task_origin task, scored LONG_MAX without oom_badness.</summary>
+    internal bool Origin;
     /// <summary>The breakdown was filled (not for init and kernel threads, which oom_badness never looks at).</summary>
     internal bool Described;
     /// <summary>The task had CAP_SYS_ADMIN (the root bonus of the older eras).</summary>

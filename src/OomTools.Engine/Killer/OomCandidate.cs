@@ -55,8 +55,9 @@ public sealed class OomCandidate
     public int Rank { get; internal set; }
 
     /// <summary>
-    /// The candidate a scan recorded flat: the breakdown's terms worked out again from the recorded sum, adj and
-    /// root capability under the scan's rules, as <see cref="OomKiller.Describe"/> fills them.
+    /// The candidate a scan recorded flat: the breakdown's terms and the points worked out again from the recorded
+    /// sum, adj and root capability under the scan's rules (oom_badness's own arithmetic), as
+    /// <see cref="OomKiller.Describe"/> fills them.
     /// </summary>
     internal static OomCandidate From(in CandidateRecord r, long totalPages, Kernels.KernelRules scoring)
     {
@@ -79,7 +80,7 @@ public sealed class OomCandidate
         AdjPages = terms.AdjTerm;
         RootBonus = terms.RootTerm;
         OomScore = r.OomScore;
-        if (r.Scored) Points = r.Points;
+        if (r.Scored) Points = r.Origin ? long.MaxValue : scoring.Badness(RssPages + SwapPages + PageTablePages, r.OomScoreAdj, totalPages, r.IsRoot);
     }
 
     /// <summary><c>PID (comm) points</c>, or <c>PID (comm) reason</c> for a task passed over.</summary>

@@ -29,12 +29,12 @@ public sealed partial class OomKiller
         if (task.OomOrigin)
         {
             points = long.MaxValue;
-            if (log is not null) log.Add(Record(task, order, points, OomSkipReason.None), oc.TotalPages.Value, m.Scoring);
+            if (log is not null) log.Add(Record(task, order, OomSkipReason.None, origin: true), oc.TotalPages.Value, m.Scoring);
         }
         else
         {
             points = OomBadness(task, oc.TotalPages.Value, out var reason);
-            if (log is not null) log.Add(Record(task, order, points, reason), oc.TotalPages.Value, m.Scoring);
+            if (log is not null) log.Add(Record(task, order, reason, badness: points, totalPages: oc.TotalPages.Value), oc.TotalPages.Value, m.Scoring);
             if (points == long.MinValue || !m.Scoring.Displaces(points, oc.ChosenPoints, oc.Chosen is not null)) return false;
         }
         oc.Chosen = task;
@@ -120,8 +120,12 @@ public sealed partial class OomKiller
     /// up, so the parts shown are the parts scored (shown also for a task passed over: what it would weigh), and
     /// its <c>/proc/PID/oom_score</c>, which proc_oom_score works out whatever the OOM's domain or nodes.
     /// </summary>
-    internal void Describe(OomCandidate c, OomTask task, long totalPages, long points, OomSkipReason reason) =>
-        c.Fill(Record(task, c.Order, points, reason), totalPages, m.Scoring);
+    internal void Describe(OomCandidate c, OomTask task, long totalPages, long points, OomSkipReason reason)
+    {
+        // points are oom_badness's against totalPages, or LONG_MAX for an oom_task_origin task.
+        bool origin = points == long.MaxValue && task.OomOrigin && reason == OomSkipReason.None;
+        c.Fill(Record(task, c.Order, reason, origin, origin ? null : points, totalPages), totalPages, m.Scoring);
+    }
 
     /// <summary>
     /// A candidate passed over before oom_badness: init and kernel threads show no parts (oom_badness never looks
@@ -132,9 +136,11 @@ public sealed partial class OomKiller
 
     /// <summary>
     /// What <see cref="Describe"/> shows of a weighed task, read from it now: its mm's counters, oom_score_adj, root
-    /// capability and /proc oom_score, and the points when <paramref name="reason"/> is none.
+    /// capability and /proc oom_score; scored when <paramref name="reason"/> is none. A caller that has just run
+    /// oom_badness against <paramref name="totalPages"/> passes its <paramref name="badness"/>: when that is the
+    /// global totalpages, proc_oom_score's own oom_badness would give the same, so it is not run twice.
     /// </summary>
-    private CandidateRecord Record(OomTask task, int order, long points, OomSkipReason reason)
+    private CandidateRecord Record(OomTask task, int order, OomSkipReason reason, bool origin = false, long? badness = null, long totalPages = 0)
     {
         var r = new CandidateRecord { Task = task, Order = order, Reason = reason, Described = true, OomScoreAdj = task.oomScoreAdj };
         if (task.Mm is { } mm)
@@ -144,12 +150,10 @@ public sealed partial class OomKiller
             r.PageTablePages = m.PageTablePages(mm.pgtablesBytes);
         }
         r.IsRoot = task.HasCapSysAdmin;
-        r.OomScore = ProcOomScore(task);
-        if (reason == OomSkipReason.None)
-        {
-            r.Scored = true;
-            r.Points = points;
-        }
+        long global = m.TotalRamPages.Value + m.TotalSwapPages.Value;
+        r.OomScore = badness is { } b && totalPages == global ? (b == long.MinValue ? 0 : m.Scoring.ProcOomScore(b, global)) : ProcOomScore(task);
+        r.Scored = reason == OomSkipReason.None;
+        r.Origin = origin;
         return r;
     }
 
@@ -157,5 +161,5 @@ public sealed partial class OomKiller
     private CandidateRecord RecordPassedOver(OomTask task, int order, OomSkipReason reason) =>
         reason is OomSkipReason.GlobalInit or OomSkipReason.KernelThread
             ? new CandidateRecord { Task = task, Order = order, Reason = reason }
-            : Record(task, order, long.MinValue, reason);
+            : Record(task, order, reason);
 }
