@@ -16,7 +16,7 @@ public class SelectBadProcessTests
         // as out_of_memory() does: constraint first, the nodemask kept only for a mempolicy OOM
         oc.Constraint = m.Killer.ConstrainedAlloc(oc);
         if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
-        oc.Candidates = new List<OomCandidate>(); // what out_of_memory does when RecordCandidates is set
+        oc.Candidates = new CandidateLog(); // what out_of_memory does when RecordCandidates is set
         m.Killer.SelectBadProcess(oc);
         return oc;
     }
@@ -209,7 +209,7 @@ public class SelectBadProcessTests
 
         var oc = TestMachines.Global(current: cur, nodemask: NodeMask.Of(1));
         Assert.Equal(OomConstraint.MemoryPolicy, m.Killer.ConstrainedAlloc(oc));
-        oc.Candidates = new List<OomCandidate>();
+        oc.Candidates = new CandidateLog();
         m.Killer.SelectBadProcess(oc);
 
         Assert.Equal(102, oc.Chosen!.Pid);
@@ -227,7 +227,7 @@ public class SelectBadProcessTests
 
         var oc = TestMachines.Global(current: cur, nodemask: NodeMask.Of(1));
         Assert.Equal(OomConstraint.MemoryPolicy, m.Killer.ConstrainedAlloc(oc));
-        oc.Candidates = new List<OomCandidate>();
+        oc.Candidates = new CandidateLog();
         m.Killer.SelectBadProcess(oc);
 
         Assert.Equal(103, oc.Chosen!.Pid);

@@ -54,6 +54,35 @@ public sealed class OomCandidate
     /// <summary>1 for the task the kernel would choose; 0 when not killable.</summary>
     public int Rank { get; internal set; }
 
+    /// <summary>
+    /// The candidate a scan recorded flat: the breakdown's terms and the points worked out again from the recorded
+    /// sum, adj and root capability under the scan's rules (oom_badness's own arithmetic), as
+    /// <see cref="OomKiller.Describe"/> fills them.
+    /// </summary>
+    internal static OomCandidate From(in CandidateRecord r, long totalPages, Kernels.KernelRules scoring)
+    {
+        var c = new OomCandidate(r.Task, r.Order);
+        c.Fill(r, totalPages, scoring);
+        return c;
+    }
+
+    /// <summary>Sets the values of a record (a task passed over as init or a kernel thread has its reason only).</summary>
+    internal void Fill(in CandidateRecord r, long totalPages, Kernels.KernelRules scoring)
+    {
+        Reason = r.Reason;
+        if (!r.Described) return;
+        TotalPages = totalPages;
+        OomScoreAdj = r.OomScoreAdj;
+        RssPages = r.RssPages;
+        SwapPages = r.SwapPages;
+        PageTablePages = r.PageTablePages;
+        var terms = scoring.Score(RssPages + SwapPages + PageTablePages, r.OomScoreAdj, totalPages, r.IsRoot);
+        AdjPages = terms.AdjTerm;
+        RootBonus = terms.RootTerm;
+        OomScore = r.OomScore;
+        if (r.Scored) Points = r.Origin ? long.MaxValue : scoring.Badness(RssPages + SwapPages + PageTablePages, r.OomScoreAdj, totalPages, r.IsRoot);
+    }
+
     /// <summary><c>PID (comm) points</c>, or <c>PID (comm) reason</c> for a task passed over.</summary>
     public override string ToString() => Points is { } p ? $"{Pid} ({Name}) {p}" : $"{Pid} ({Name}) {Reason}";
 

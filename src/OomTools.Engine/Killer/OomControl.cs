@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using OomTools.Engine.Model;
 using OomTools.Engine.Units;
 
@@ -44,7 +43,7 @@ public sealed class OomControl
     /// <summary>vm.oom_kill_allocating_task chose current without scoring anyone.</summary>
     public bool ChoseAllocatingTask { get; internal set; }
 
-    internal List<OomCandidate>? Candidates;
+    internal CandidateLog? Candidates;
     internal OomTask? AbortedBy;
 
     /// <summary><c>is_memcg_oom()</c>: the OOM is a memory cgroup's (<see cref="Memcg"/> is set).</summary>

@@ -16,7 +16,8 @@ public sealed partial class OomKiller
         var result = new OutOfMemoryResult();
         if (m.PanicMessage is not null)
             throw new OomEngineException(OomError.InvalidState, $"Machine '{m.Name}' has panicked ({m.PanicMessage}); it runs no more OOMs.", m);
-        if (oc.Candidates is null && oc.RecordCandidates) oc.Candidates = new System.Collections.Generic.List<OomCandidate>();
+        // A global scan weighs every task: room for all of them up front.
+        if (oc.Candidates is null && oc.RecordCandidates) oc.Candidates = new CandidateLog(oc.IsMemcgOom ? 0 : m.Tasks.Count);
 
         if (m.OomKillerDisabled) return result.Return(false, "the OOM killer is disabled (oom_killer_disable)");
 
@@ -56,7 +57,7 @@ public sealed partial class OomKiller
         }
 
         SelectBadProcess(oc);
-        if (oc.Candidates is not null) OomCandidate.RankAll(oc.Candidates, m.Scoring.TiesToLater);
+        oc.Candidates?.Rank(m.Scoring.TiesToLater);
 
         if (oc.Chosen is null && !oc.Aborted)
         {

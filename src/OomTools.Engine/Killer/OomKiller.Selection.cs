@@ -13,13 +13,11 @@ public sealed partial class OomKiller
     /// </summary>
     internal bool OomEvaluateTask(OomTask task, OomControl oc, int order)
     {
-        OomCandidate? c = null;
-        if (oc.Candidates is not null) oc.Candidates.Add(c = new OomCandidate(task, order));
-
+        var log = oc.Candidates;
         var skip = PassOver(task, oc);
         if (skip != OomSkipReason.None)
         {
-            if (c is not null) DescribePassedOver(c, task, oc.TotalPages.Value, skip);
+            if (log is not null) log.Add(RecordPassedOver(task, order, skip), oc.TotalPages.Value, m.Scoring);
             if (skip != OomSkipReason.VictimExiting) return false;
             oc.Chosen = null;
             oc.Aborted = true;
@@ -31,14 +29,14 @@ public sealed partial class OomKiller
         if (task.OomOrigin)
         {
             points = long.MaxValue;
+            if (log is not null) log.Add(Record(task, order, OomSkipReason.None, origin: true), oc.TotalPages.Value, m.Scoring);
         }
         else
         {
             points = OomBadness(task, oc.TotalPages.Value, out var reason);
-            if (c is not null) Describe(c, task, oc.TotalPages.Value, points, reason);
+            if (log is not null) log.Add(Record(task, order, reason, badness: points, totalPages: oc.TotalPages.Value), oc.TotalPages.Value, m.Scoring);
             if (points == long.MinValue || !m.Scoring.Displaces(points, oc.ChosenPoints, oc.Chosen is not null)) return false;
         }
-        if (c is not null && task.OomOrigin) Describe(c, task, oc.TotalPages.Value, points, OomSkipReason.None);
         oc.Chosen = task;
         oc.ChosenPoints = points;
         return false;
@@ -124,29 +122,44 @@ public sealed partial class OomKiller
     /// </summary>
     internal void Describe(OomCandidate c, OomTask task, long totalPages, long points, OomSkipReason reason)
     {
-        c.Reason = reason;
-        c.TotalPages = totalPages;
-        c.OomScoreAdj = task.oomScoreAdj;
-        if (task.Mm is { } mm)
-        {
-            c.RssPages = mm.file + mm.anon + mm.shmem;
-            c.SwapPages = mm.swapEnts;
-            c.PageTablePages = m.PageTablePages(mm.pgtablesBytes);
-        }
-        var terms = m.Scoring.Score(c.RssPages + c.SwapPages + c.PageTablePages, task.oomScoreAdj, totalPages, task.HasCapSysAdmin);
-        c.AdjPages = terms.AdjTerm;
-        c.RootBonus = terms.RootTerm;
-        c.OomScore = ProcOomScore(task);
-        if (reason == OomSkipReason.None) c.Points = points;
+        // points are oom_badness's against totalPages, or LONG_MAX for an oom_task_origin task.
+        bool origin = points == long.MaxValue && task.OomOrigin && reason == OomSkipReason.None;
+        c.Fill(Record(task, c.Order, reason, origin, origin ? null : points, totalPages), totalPages, m.Scoring);
     }
 
     /// <summary>
     /// A candidate passed over before oom_badness: init and kernel threads show no parts (oom_badness never looks
     /// at them); a task outside the nodes or an earlier victim shows what it would weigh and its /proc oom_score.
     /// </summary>
-    internal void DescribePassedOver(OomCandidate c, OomTask task, long totalPages, OomSkipReason reason)
+    internal void DescribePassedOver(OomCandidate c, OomTask task, long totalPages, OomSkipReason reason) =>
+        c.Fill(RecordPassedOver(task, c.Order, reason), totalPages, m.Scoring);
+
+    /// <summary>
+    /// What <see cref="Describe"/> shows of a weighed task, read from it now: its mm's counters, oom_score_adj, root
+    /// capability and /proc oom_score; scored when <paramref name="reason"/> is none. A caller that has just run
+    /// oom_badness against <paramref name="totalPages"/> passes its <paramref name="badness"/>: when that is the
+    /// global totalpages, proc_oom_score's own oom_badness would give the same, so it is not run twice.
+    /// </summary>
+    private CandidateRecord Record(OomTask task, int order, OomSkipReason reason, bool origin = false, long? badness = null, long totalPages = 0)
     {
-        if (reason is OomSkipReason.GlobalInit or OomSkipReason.KernelThread) c.Reason = reason;
-        else Describe(c, task, totalPages, long.MinValue, reason);
+        var r = new CandidateRecord { Task = task, Order = order, Reason = reason, Described = true, OomScoreAdj = task.oomScoreAdj };
+        if (task.Mm is { } mm)
+        {
+            r.RssPages = mm.file + mm.anon + mm.shmem;
+            r.SwapPages = mm.swapEnts;
+            r.PageTablePages = m.PageTablePages(mm.pgtablesBytes);
+        }
+        r.IsRoot = task.HasCapSysAdmin;
+        long global = m.TotalRamPages.Value + m.TotalSwapPages.Value;
+        r.OomScore = badness is { } b && totalPages == global ? (b == long.MinValue ? 0 : m.Scoring.ProcOomScore(b, global)) : ProcOomScore(task);
+        r.Scored = reason == OomSkipReason.None;
+        r.Origin = origin;
+        return r;
     }
+
+    /// <summary>What <see cref="DescribePassedOver"/> shows: the reason alone for init and kernel threads, otherwise what the task would weigh.</summary>
+    private CandidateRecord RecordPassedOver(OomTask task, int order, OomSkipReason reason) =>
+        reason is OomSkipReason.GlobalInit or OomSkipReason.KernelThread
+            ? new CandidateRecord { Task = task, Order = order, Reason = reason }
+            : Record(task, order, reason);
 }

@@ -27,7 +27,7 @@ public class OomOutcome
         AbortedBy = oc.AbortedBy;
         Panic = machine.PanicMessage;
         Result = result.Result;
-        Candidates = (IReadOnlyList<OomCandidate>?)oc.Candidates ?? new List<OomCandidate>();
+        recorded = oc.Candidates;
         Log = log;
         Memcg = oc.Memcg;
         Current = oc.Current;
@@ -55,7 +55,7 @@ public class OomOutcome
         AbortedBy = other.AbortedBy;
         Panic = other.Panic;
         Result = other.Result;
-        Candidates = other.Candidates;
+        recorded = other.recorded;
         Log = other.Log;
         Memcg = other.Memcg;
         Current = other.Current;
@@ -103,8 +103,13 @@ public class OomOutcome
     public string? Panic { get; }
     /// <summary>out_of_memory's return value.</summary>
     public bool Result { get; }
+    // The scan's candidates as recorded (null when none were): the objects are made when Candidates is first read.
+    private readonly CandidateLog? recorded;
+    private List<OomCandidate>? none;
+
     /// <summary>Every task the scan weighed, ranked (empty unless the control asked to record them).</summary>
-    public IReadOnlyList<OomCandidate> Candidates { get; }
+    public IReadOnlyList<OomCandidate> Candidates =>
+        recorded?.Objects ?? System.Threading.LazyInitializer.EnsureInitialized(ref none, () => new List<OomCandidate>())!;
     /// <summary>The log lines the call printed.</summary>
     public IReadOnlyList<KernelLogEntry> Log { get; }
     /// <summary>The memory cgroup of a memcg OOM; null for a global one.</summary>
