@@ -5,20 +5,11 @@
 BeforeAll {
     . $PSScriptRoot/common.ps1
     # A fresh pwsh (this one's pwsh.dll), from the clone's root, on the module already staged by build.ps1.
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'bench/Invoke-Bench.ps1'), '-Quick', '-NoBuild') {
-        $psi.ArgumentList.Add($a)
-    }
-    $psi.WorkingDirectory = $RepoRoot
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.UseShellExecute = $false
-    $p = [System.Diagnostics.Process]::Start($psi)
-    $stderr = $p.StandardError.ReadToEndAsync()
-    $script:BenchOutput = $p.StandardOutput.ReadToEnd()
-    $p.WaitForExit()
-    $script:BenchErrors = $stderr.Result
-    $script:BenchExit = $p.ExitCode
+    $run = Invoke-ChildProcess -FilePath dotnet -ArgumentList (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'bench/Invoke-Bench.ps1'), '-Quick', '-NoBuild' `
+        -TimeoutSeconds 1800
+    $script:BenchOutput = $run.StdOut
+    $script:BenchErrors = $run.StdErr
+    $script:BenchExit = $run.ExitCode
     $script:BenchLines = @($BenchOutput -split "`r?`n")
 }
 

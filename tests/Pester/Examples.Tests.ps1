@@ -12,21 +12,10 @@ BeforeAll {
     function Invoke-Example {
         <# Runs one example in a fresh `dotnet pwsh -NoProfile -File` from the repo root; returns exit code and output. #>
         param([string]$Path, [int]$TimeoutSeconds = 300)
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-File', $Path) { $psi.ArgumentList.Add($a) }
-        $psi.WorkingDirectory = $RepoRoot
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $stdout = $p.StandardOutput.ReadToEndAsync()
-        $stderr = $p.StandardError.ReadToEndAsync()
-        if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
-            try { $p.Kill($true) } catch { }
-            return [pscustomobject]@{ ExitCode = -1; Output = "timed out after $TimeoutSeconds s`n$($stdout.Result)`n$($stderr.Result)" }
-        }
-        $p.WaitForExit()
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Output = "$($stdout.Result)`n$($stderr.Result)" }
+        $run = Invoke-ChildProcess -FilePath dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $Path -TimeoutSeconds $TimeoutSeconds
+        $output = "$($run.StdOut)`n$($run.StdErr)"
+        if ($run.TimedOut) { $output = "timed out after $TimeoutSeconds s`n$output" }
+        [pscustomobject]@{ ExitCode = $run.ExitCode; Output = $output }
     }
 }
 

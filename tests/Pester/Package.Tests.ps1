@@ -19,18 +19,10 @@ BeforeAll {
     function Invoke-Outside([string]$Script) {
         <# A fresh pwsh (this one's pwsh.dll, so no tool manifest is needed) in a folder outside the clone, whose
            module path is only the install folder. #>
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $Script) { $psi.ArgumentList.Add($a) }
-        $psi.WorkingDirectory = $outside
-        $psi.Environment['PSModulePath'] = $install
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
-        if (-not $p.WaitForExit(300000)) { try { $p.Kill($true) } catch { }; return [pscustomobject]@{ ExitCode = -1; Output = 'timed out' } }
-        $p.WaitForExit()
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Output = "$($out.Result)`n$($err.Result)" }
+        $run = Invoke-ChildProcess -FilePath dotnet -ArgumentList (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $Script `
+            -WorkingDirectory $outside -Environment @{ PSModulePath = $install }
+        if ($run.TimedOut) { return [pscustomobject]@{ ExitCode = -1; Output = 'timed out' } }
+        [pscustomobject]@{ ExitCode = $run.ExitCode; Output = "$($run.StdOut)`n$($run.StdErr)" }
     }
 }
 

@@ -45,3 +45,38 @@ function Get-OomLogText {
     param([Parameter(Mandatory)] $Entries)
     @($Entries | ForEach-Object { $_.Text })
 }
+
+function Invoke-ChildProcess {
+    <#
+    .SYNOPSIS
+        Runs a program to its end with its output captured: ExitCode, StdOut, StdErr and TimedOut (the process tree
+        is killed after -TimeoutSeconds; ExitCode is then -1). The one way the tests start a child process.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        [string[]] $ArgumentList = @(),
+        [string] $WorkingDirectory = $script:RepoRoot,
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSeconds = 300
+    )
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.WorkingDirectory = $WorkingDirectory
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = $Environment[$k] }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $p = [System.Diagnostics.Process]::Start($psi)
+    # Both pipes drained at once, so neither fills up while the other is read.
+    $stdout = $p.StandardOutput.ReadToEndAsync()
+    $stderr = $p.StandardError.ReadToEndAsync()
+    $timedOut = -not $p.WaitForExit($TimeoutSeconds * 1000)
+    if ($timedOut) { try { $p.Kill($true) } catch { } }
+    $p.WaitForExit()
+    [pscustomobject]@{
+        ExitCode = if ($timedOut) { -1 } else { $p.ExitCode }
+        StdOut   = $stdout.Result
+        StdErr   = $stderr.Result
+        TimedOut = $timedOut
+    }
+}

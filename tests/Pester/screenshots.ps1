@@ -109,19 +109,12 @@ function Invoke-ChromiumScreenshot([string]$Path, [string]$Png, [int]$Width = 13
     $profileDir = Join-Path ([System.IO.Path]::GetTempPath()) "oomtools-chromium-$([guid]::NewGuid().ToString('N'))"
     $null = New-Item -ItemType Directory -Path $profileDir
     try {
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($browser.Source)
-        foreach ($a in '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', '--hide-scrollbars', "--user-data-dir=$profileDir", "--screenshot=$Png",
-            "--window-size=$Width,$Height", [System.Uri]::new($Path, [System.UriKind]::Absolute).AbsoluteUri) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $stdout = $p.StandardOutput.ReadToEndAsync()
-        $stderr = $p.StandardError.ReadToEndAsync()
-        if (-not $p.WaitForExit(120000)) { try { $p.Kill($true) } catch { }; throw "chromium did not finish in 120 s: $($stderr.Result)" }
-        $p.WaitForExit()
-        if (-not (Test-Path -LiteralPath $Png)) { throw "chromium exited $($p.ExitCode) without a screenshot:`n$($stdout.Result)`n$($stderr.Result)" }
+        $url = [System.Uri]::new($Path, [System.UriKind]::Absolute).AbsoluteUri
+        $run = Invoke-ChildProcess -FilePath $browser.Source -TimeoutSeconds 120 -ArgumentList '--headless', '--no-sandbox', '--disable-gpu',
+            '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+            '--hide-scrollbars', "--user-data-dir=$profileDir", "--screenshot=$Png", "--window-size=$Width,$Height", $url
+        if ($run.TimedOut) { throw "chromium did not finish in 120 s: $($run.StdErr)" }
+        if (-not (Test-Path -LiteralPath $Png)) { throw "chromium exited $($run.ExitCode) without a screenshot:`n$($run.StdOut)`n$($run.StdErr)" }
     }
     finally { Remove-Item -LiteralPath $profileDir -Recurse -Force -ErrorAction Ignore }
     [OomToolsTests.PngProbe]::Read($Png)
