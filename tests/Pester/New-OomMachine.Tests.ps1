@@ -180,4 +180,28 @@ Describe 'New-OomMachine' {
             $err.Exception.Message | Should -Match '-1'
         }
     }
+
+    Context '-LogCapacity (the printk ring, log_buf_len)' {
+        It 'keeps 32768 records unless told, as a 1 MiB kernel log buffer does' {
+            (New-OomMachine).Log.Capacity | Should -Be 32768
+        }
+
+        It 'keeps only the last N records, counts the rest as dropped, and keeps its size through Export-OomMachine' {
+            $m = New-OomMachine -Memory 1GB -LogCapacity 12
+            1..30 | ForEach-Object { Add-OomTask -Machine $m -Pid (100 + $_) -Name "w$_" -AnonPages (1000 * $_) }
+            $null = Invoke-OutOfMemory -Machine $m -Confirm:$false
+            $m.Log.Entries.Count | Should -Be 12
+            $m.Log.Dropped | Should -BeGreaterThan 0
+            @(Get-OomLog -Machine $m)[-1].Text | Should -BeLike '*Killed process 130 (w30)*'
+            $file = Join-Path $TestDrive 'small-log.json'
+            Export-OomMachine -Machine $m -LiteralPath $file
+            $back = Import-OomMachine -LiteralPath $file
+            $back.Log.Capacity | Should -Be 12
+            @($back.Log.Entries.Text) | Should -Be @($m.Log.Entries.Text)
+        }
+
+        It 'refuses a size below one record, naming the value' {
+            { New-OomMachine -LogCapacity 0 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,OomTools.Commands.NewOomMachineCommand'
+        }
+    }
 }

@@ -12,7 +12,7 @@ public static partial class OomMachineJson
     private static readonly HashSet<string> HeaderMembers = new(StringComparer.Ordinal)
     {
         "schema", "name", "pageSize", "ramPages", "swapPages", "nodes", "kernelVersion", "scoringVersion", "hz",
-        "defaultExitLatencyJiffies", "cgroupVersion", "sysctls", "usedPages", "slabUnreclaimablePages", "lruPages", "state",
+        "defaultExitLatencyJiffies", "cgroupVersion", "sysctls", "usedPages", "slabUnreclaimablePages", "lruPages", "logCapacity", "state",
     };
 
     // The arrays read item by item, and those that must be read before each (a task names its cgroup and cpuset,

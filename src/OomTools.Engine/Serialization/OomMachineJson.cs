@@ -86,6 +86,7 @@ public static partial class OomMachineJson
             .Add("usedPages", m.UsedPages?.Value)
             .Add("slabUnreclaimablePages", m.SlabUnreclaimablePages.Value)
             .Add("lruPages", m.LruPages.Value)
+            .Add("logCapacity", (long)m.Log.Capacity)
             .Add("state", WithVmstat(m, new JsonObject()
                 .Add("clockNs", m.Clock.Nanoseconds)
                 .Add("nextPid", (long)m.NextPid)
@@ -319,6 +320,7 @@ public static partial class OomMachineJson
             m.UsedPages = NullablePages(doc, "usedPages", "$");
             m.SlabUnreclaimablePages = new Pages(NonNegative(doc, "slabUnreclaimablePages", "$", 0));
             m.LruPages = new Pages(NonNegative(doc, "lruPages", "$", 0));
+            m.Log.Capacity = (int)Int(doc, "logCapacity", "$", KernelLog.DefaultCapacity, 1, int.MaxValue);
             return m;
         }
 
@@ -657,7 +659,8 @@ public static partial class OomMachineJson
         public void LogEntry(OomMachine m, JsonObject e, string at)
         {
             logClock ??= new SettableClock();
-            log ??= new KernelLog(logClock);
+            // The entries are read into the capacity the header gave (a log larger than the default keeps them all).
+            log ??= new KernelLog(logClock) { Capacity = m.Log.Capacity };
             logClock.Nanoseconds = NonNegative(e, "ns", at, 0);
             string levelText = Str(e, "level", at, "Info")!;
             if (!Enum.TryParse<KernelLogLevel>(levelText, ignoreCase: true, out var level) || !Enum.IsDefined(typeof(KernelLogLevel), level))

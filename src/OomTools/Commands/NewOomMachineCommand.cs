@@ -84,6 +84,14 @@ public sealed class NewOomMachineCommand : OomRowCmdlet
     public int Hz { get; set; } = 250;
 
     /// <summary>
+    /// How many records the machine's kernel log keeps (the printk ring's size, log_buf_len, in records: 32,768 is a
+    /// 1 MiB buffer); older records are overwritten.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int LogCapacity { get; set; } = Engine.Log.KernelLog.DefaultCapacity;
+
+    /// <summary>
     /// Builds one machine per input record (NUMA layout from -NumaNodeCount or -NumaNodeMemory) and writes it.
     /// </summary>
     protected override void ProcessRecord()
@@ -112,6 +120,7 @@ public sealed class NewOomMachineCommand : OomRowCmdlet
                 Hz = Hz,
             };
             if (KernelVersion is not null) machine.UseKernel(KernelVersion);
+            machine.Log.Capacity = LogCapacity;
             MakeCurrent(machine);
             WriteObject(machine);
         }

@@ -77,6 +77,37 @@ public class KernelLogRingTests
     }
 
     [Fact]
+    public void TheRingsSizeTravelsWithTheMachineFile()
+    {
+        // log_buf_len is a machine setting: an exported machine keeps its ring's size, and a log larger than the
+        // default is read back whole, not cut to the default.
+        var small = TestMachines.Machine();
+        small.Log.Capacity = 5;
+        for (int i = 0; i < 8; i++) small.Log.Info("line " + i);
+        var back = OomTools.Engine.Serialization.OomMachineJson.Read(OomTools.Engine.Serialization.OomMachineJson.Write(small));
+        Assert.Equal(5, back.Log.Capacity);
+        Assert.Equal(new[] { "line 3", "line 4", "line 5", "line 6", "line 7" }, back.Log.Entries.Select(e => e.Text));
+        back.Log.Info("line 8");
+        Assert.Equal(5, back.Log.Entries.Count);
+
+        var large = TestMachines.Machine();
+        large.Log.Capacity = KernelLog.DefaultCapacity + 10;
+        for (int i = 0; i < KernelLog.DefaultCapacity + 5; i++) large.Log.Info("x");
+        var largeBack = OomTools.Engine.Serialization.OomMachineJson.Read(OomTools.Engine.Serialization.OomMachineJson.Write(large));
+        Assert.Equal(KernelLog.DefaultCapacity + 10, largeBack.Log.Capacity);
+        Assert.Equal(KernelLog.DefaultCapacity + 5, largeBack.Log.Entries.Count);
+    }
+
+    [Fact]
+    public void AMachineFileWithoutARingSizeGetsTheDefault()
+    {
+        var json = OomTools.Engine.Serialization.OomMachineJson.Write(TestMachines.Machine());
+        var without = System.Text.RegularExpressions.Regex.Replace(json, "\"logCapacity\":\\s*\\d+,\\s*", "");
+        Assert.DoesNotContain("logCapacity", without);
+        Assert.Equal(KernelLog.DefaultCapacity, OomTools.Engine.Serialization.OomMachineJson.Read(without).Log.Capacity);
+    }
+
+    [Fact]
     public void ATaskRowKeepsTheValuesItWasPrintedWith()
     {
         var m = TestMachines.Machine();
