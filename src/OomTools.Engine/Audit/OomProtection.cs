@@ -60,19 +60,16 @@ public static class OomProtection
         return row;
     }
 
-    // The kill order as far as the last of the processes dies, or nothing is left to kill: the rows read no further.
-    // It ends at 16 steps, or at the first of 32, 64, ... by which all of them have died (a machine of a thousand
-    // processes whose service dies 16th was killed off entirely before, a thousand OOMs for an answer in 16), as
-    // asking for 16 steps and then for twice as many while one of them is alive at the end did; one run on one copy
-    // gives those steps, since an order's first steps do not depend on how many it is asked for.
+    // The kill order as far as the last of the processes dies, or nothing is left to kill: the rows read no further
+    // (each stops at its process's step), so the run stops there, on one copy. (A machine of a thousand processes
+    // whose service dies 16th was killed off entirely before, a thousand OOMs for an answer in 16.)
     private static IReadOnlyList<KillOrderStep> KillOrderUntilDead(OomMachine machine, OomRequest request, HashSet<int> pids)
     {
         var alive = new HashSet<int>(pids);
         return OomAudit.Run(machine.Clone(), request, int.MaxValue, null, steps =>
         {
             alive.ExceptWith(steps[steps.Count - 1].Killed);
-            int n = steps.Count;
-            return n >= 16 && (n & (n - 1)) == 0 && alive.Count == 0;
+            return alive.Count == 0;
         });
     }
 
