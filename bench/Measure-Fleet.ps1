@@ -107,7 +107,9 @@ $null = & $parallel $few
 # ForEach-Object -Parallel itself: the same items through a block that only reads a property, both ways.
 $emptySequential = { param($items) $items | ForEach-Object { $_.Pid } }
 $emptyParallel = { param($items) $items | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel { $_.Pid } }
-$null = & $emptyParallel $few
+# Warmed on the whole fleet, untimed: a few hundred items in, the per-item cost is still falling (a cold first pass
+# read twice the warm one).
+$null = & $emptyParallel $fleet
 $empty = @{}
 foreach ($kind in 'sequential', 'parallel') {
     Invoke-Collect
@@ -125,15 +127,20 @@ $parCpu = [Collections.Generic.List[double]]::new()
 $key = { '{0}|{1}|{2}|{3}|{4}|{5}|{6}' -f $_.Service, $_.Pid, $_.Rank, $_.Points, $_.KillPosition, $_.Protected, $_.MaxSafeOomScoreAdj }
 $reference = $null
 $void = $null
+$gcNote = @{}
 for ($r = 0; $r -lt $Runs; $r++) {
     # Alternate which goes first.
     foreach ($kind in @(if ($r % 2) { 'parallel', 'sequential' } else { 'sequential', 'parallel' })) {
         Invoke-Collect
+        $a0 = [GC]::GetTotalAllocatedBytes($true)
+        $p0 = [GC]::GetTotalPauseDuration()
         $c0 = Get-Cpu
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $out = if ($kind -eq 'sequential') { @(& $sequential $fleet) } else { @(& $parallel $fleet) }
         $wall = $sw.Elapsed.TotalSeconds
         $cpu = (Get-Cpu) - $c0
+        $gcNote[$kind] = '{0:F2} MB allocated and {1:F2} ms of GC pauses an audit' -f `
+            (([GC]::GetTotalAllocatedBytes($true) - $a0) / 1MB / $Machines), (([GC]::GetTotalPauseDuration() - $p0).TotalMilliseconds / $Machines)
         if ($kind -eq 'sequential') { $seqRuns.Add($wall); $seqCpu.Add($cpu) } else { $parRuns.Add($wall); $parCpu.Add($cpu) }
         $keys = @($out | ForEach-Object $key | Sort-Object) -join "`n"
         if ($out.Count -lt $Machines) {
@@ -164,6 +171,7 @@ Write-Host ("# fleet: ForEach-Object alone (a block that reads one property, the
     ($empty.sequential.Cpu * $perItem), ($empty.parallel.Cpu * $perItem), ($empty.sequential.Wall * $perItem), ($empty.parallel.Wall * $perItem))
 Write-Host ("# fleet: processor time one after another / parallel {0:F2} (1.00: the parallel run does no extra work); times {1} cores: up to {2:F2}x faster on idle cores" -f `
     $cpuRatio, $useCores, ($cpuRatio * $useCores))
+Write-Host "# fleet: last run one after another: $($gcNote.sequential); parallel: $($gcNote.parallel)"
 Write-Host "# fleet: load average $loadBefore before the runs, $loadAfter after, on $cores cores"
 Format-Row ("fleet {0:N0} machines of {1:N0} processes, {2}" -f $Machines, $Processes, $audit) `
     ("ForEach-Object -Parallel {0:F2} s, one after another {1:F2} s (medians of {2}, {3} cores, ThrottleLimit {4}, load average {5}), processor time ratio {6:F2}, x{7}: {8:F2}x on idle cores" -f `
