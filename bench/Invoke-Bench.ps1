@@ -19,8 +19,10 @@
     7. storm   - 1,000 OOM kills (Invoke-OutOfMemory, then Remove-OomTask of the killed) on 100,000 tasks vs 1,000
                  plain-loop scans each taking its victim out; every victim checked (<= 20x)
     8. memory  - engine bytes a task at 1,000,000 tasks, 5% multi-threaded (<= 120)
-    9. fleet   - 1,000 machines of 1,000 processes, Test-OomProtection through ForEach-Object -Parallel
-                 (ThrottleLimit = core count) vs the same audits one after another (>= 1.6x faster on 2 cores)
+    9. fleet   - 1,000 machines of 1,000 processes, Test-OomProtection -Pid through ForEach-Object -Parallel
+                 (ThrottleLimit = core count) vs the same audits one after another, median of 3 each, the same
+                 reports both ways (>= 1.6x faster on 2 cores); the processor-time ratio is printed with it
+                 (bench/Measure-Fleet.ps1; its -ByName switch runs the -Name audits of Add-OomTask templates)
     Context rows, with their own goals (not in -Quick unless named in -Only): journal (Import-OomReport on a 100 MB
     journal of 1,000 reports among unrelated lines), snapshot (Get-OomSnapshot on a saved /proc tree), crafted
     (crafted 10 MB lines).
@@ -153,7 +155,7 @@ try {
         $results.Add((Invoke-Pwsh "Import-OomReport: $ReportsMB MB of OOM reports against the Python parser (child pwsh)" 'Measure-ImportOomReport.ps1' (@('-NoFiller', '-JournalMB', $ReportsMB) + $runArgs)))
     }
     if (Test-Row 'fleet') {
-        $results.Add((Invoke-Pwsh "fleet: $FleetMachines machines of $FleetProcesses processes, Test-OomProtection (child pwsh)" 'Measure-Fleet.ps1' (@('-BenchDll', $benchDll, '-Machines', $FleetMachines, '-Processes', $FleetProcesses) + $runArgs)))
+        $results.Add((Invoke-Pwsh "fleet: $FleetMachines machines of $FleetProcesses processes, Test-OomProtection -Pid, one after another and -Parallel (child pwsh)" 'Measure-Fleet.ps1' (@('-BenchDll', $benchDll, '-Machines', $FleetMachines, '-Processes', $FleetProcesses) + $runArgs)))
     }
     if (Test-Row 'journal') {
         $results.Add((Invoke-Pwsh "Import-OomReport: $JournalMB MB journal, $JournalEvents OOM events among unrelated lines (child pwsh)" 'Measure-ImportOomReport.ps1' (@('-JournalMB', $JournalMB, '-Events', $JournalEvents) + $runArgs)))

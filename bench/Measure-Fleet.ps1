@@ -4,16 +4,26 @@
     Measures a fleet audit: -Machines machines of -Processes processes each, audited with Test-OomProtection through
     `ForEach-Object -Parallel` against the same audits one after another (issue 13, row 9).
 .DESCRIPTION
-    Run by Invoke-Bench.ps1 in a fresh `dotnet pwsh -NoProfile`. Not timed: the machines, each the bench's seeded
-    process mix (OomTools.Bench.dll, TaskMix, a seed per machine). Timed, after a warm-up of both on a few machines,
-    alternating, median of -Runs (1 by default):
-      sequential - $machines | ForEach-Object { Test-OomProtection -Machine $_.Machine -Pid $_.Pid } (one process a
-                   machine: the second with an mm of its own)
-      parallel   - $machines | ForEach-Object -Parallel { ... } -ThrottleLimit <core count> (the module imported
-                   once per runspace; runspaces are reused)
-    Both must give the same reports (count, and rank and points of each); a loud line says when not.
-    Goal: parallel at least 1.6x faster on 2 cores. On a shared machine the other processes' load decides much of
-    it: the core count and the load average are printed with the figure.
+    Run by Invoke-Bench.ps1 (or alone) in a fresh `dotnet pwsh -NoProfile`. Not timed, the fleet:
+      by default (row 9) - each machine the bench's seeded process mix (OomTools.Bench.dll, TaskMix, a seed per
+                   machine), audited with -Pid <its second process with an mm of its own> (the first is init);
+      -ByName    - eight seeded templates built with Add-OomTask (init, one `postgres` with a large rss, the rest
+                   spread over five orders of magnitude, about one in seven at a non-zero oom_score_adj), the fleet
+                   copies of them under their own names, audited with -Name postgres.
+    Timed, after an untimed warm-up of both ways on a few machines (JIT, the parallel runspaces and their module
+    load), -Runs times each, alternating which goes first, a full collection before each:
+      one after another - $fleet | ForEach-Object { Test-OomProtection -Machine $_.Machine -Pid $_.Pid }
+      parallel          - $fleet | ForEach-Object -Parallel { Test-OomProtection ... } -ThrottleLimit <-ThrottleLimit>
+    The runspaces find the module by name through PSModulePath (its folder is put first), as a runbook's would.
+    Both must give the same reports (Service, Pid, Rank, Points, kill position, protected, safe adj, compared
+    sorted: -Parallel does not keep the order); a loud line says when not.
+    The figure is the ratio of the wall-time medians. It prints, per run and as medians, the processor time of this
+    process for each way too, and the processor time of ForEach-Object -Parallel itself (the same items through a
+    block that only reads a property, against the same through ForEach-Object): on a machine that others keep busy,
+    two threads of one process get more of the cores than one, and less when the others take them, so the wall
+    ratio moves with their load; the processor-time ratio times the cores is the better guess of an idle machine's
+    figure. The load average before and after is printed with the figure.
+    Goal: parallel at least 1.6x faster on 2 cores.
 #>
 [CmdletBinding()]
 param(
@@ -21,75 +31,149 @@ param(
     [string]$BenchDll = (Join-Path $PSScriptRoot 'OomTools.Bench/bin/Release/net10.0/OomTools.Bench.dll'),
     [int]$Machines = 1000,
     [int]$Processes = 1000,
-    # One run of each by default: at full size each side is minutes long.
-    [int]$Runs = 1,
-    [int]$Seed = 20240611
+    [int]$Runs = 3,
+    [int]$Seed = 20240611,
+    [int]$ThrottleLimit = [Environment]::ProcessorCount,
+    # The companion's audits: -Name postgres on copies of eight templates built with Add-OomTask.
+    [switch]$ByName
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'Common.ps1')
 
+$ModulePath = (Resolve-Path $ModulePath).Path
+# The parallel runspaces load the module by name, as a fleet runbook's would from its module path.
+$env:PSModulePath = (Split-Path (Split-Path $ModulePath)) + [IO.Path]::PathSeparator + $env:PSModulePath
 Import-Module $ModulePath -Force
-Add-Type -Path $BenchDll
 $GoalSpeedup = 1.6
 $cores = [Environment]::ProcessorCount
-$modulePath = (Get-Module OomTools).Path
+$useCores = [Math]::Min($cores, $ThrottleLimit)
+
+function Get-Load { ((Get-Content -LiteralPath /proc/loadavg -ErrorAction Ignore) -split ' ' | Select-Object -First 3) -join ' ' }
+$self = [Diagnostics.Process]::GetCurrentProcess()
+function Get-Cpu { $self.Refresh(); $self.TotalProcessorTime.TotalSeconds }
+
+$gc = if ([Runtime.GCSettings]::IsServerGC) { 'server' } else { 'workstation' }
+Write-Host "# fleet: PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version), $cores cores, $gc GC (the runtime's defaults), load average $(Get-Load)"
 
 $build = [Diagnostics.Stopwatch]::StartNew()
-# Each machine with the process audited on it: its second process with an mm of its own (the first is init).
-$fleet = foreach ($i in 0..($Machines - 1)) {
-    $m = [OomTools.Bench.TaskMix]::Generate($Processes, $Seed + 100 + $i, $true).BuildMachine()
-    $audited = 0
-    for ($t = 1; $t -lt $m.Tasks.Count; $t++) { if ($null -ne $m.Tasks[$t].Mm) { $audited = $m.Tasks[$t].Pid; break } }
-    [pscustomobject]@{ Machine = $m; Pid = $audited }
-}
-Write-Host ("# fleet: {0:N0} machines of {1:N0} processes built in {2:F1} s (not timed); {3} cores, ThrottleLimit {3}" -f $Machines, $Processes, $build.Elapsed.TotalSeconds, $cores)
-
-$sequential = {
-    param($machines)
-    $machines | ForEach-Object { Test-OomProtection -Machine $_.Machine -Pid $_.Pid }
-}
-$parallel = {
-    param($machines)
-    $machines | ForEach-Object -ThrottleLimit $cores -Parallel {
-        if (-not (Get-Module OomTools)) { Import-Module $using:modulePath }
-        Test-OomProtection -Machine $_.Machine -Pid $_.Pid
+if ($ByName) {
+    $names = 'bash', 'sshd', 'java', 'chrome', 'nginx', 'python3', 'node', 'containerd-shim', 'dockerd', 'redis-server',
+             'php-fpm', 'rsyslogd', 'cron', 'Web Content', 'gunicorn'
+    function New-Template([int]$seed) {
+        $rng = [Random]::new($seed)
+        $critical = 2 + $rng.Next($Processes - 2)
+        $objs = foreach ($p in 1..$Processes) {
+            $name = if ($p -eq 1) { 'systemd' } elseif ($p -eq $critical) { 'postgres' } else { $names[$rng.Next($names.Count)] }
+            $pages = if ($p -eq $critical) { 400000 + $rng.Next(400000) } else { [long][Math]::Pow(10, 1 + 4 * $rng.NextDouble()) }
+            $adj = switch ($rng.Next(14)) { 0 { 500 } 1 { -500 } default { 0 } }
+            [pscustomobject]@{ Pid = $p; Name = $name; AnonPages = $pages; OomScoreAdj = $adj }
+        }
+        $m = New-OomMachine -Name "template$seed" -Memory 64GB -Swap 8GB
+        $objs | Add-OomTask -Machine $m
+        $m
     }
+    $templates = foreach ($s in 1..8) { New-Template $s }
+    $fleet = foreach ($i in 1..$Machines) {
+        $copy = $templates[$i % $templates.Count].Clone()
+        $copy.Name = "host$i"
+        [pscustomobject]@{ Machine = $copy; Pid = 0 }
+    }
+    $audit = 'Test-OomProtection -Name postgres'
+    $sequential = { param($items) $items | ForEach-Object { Test-OomProtection -Machine $_.Machine -Name postgres } }
+    $parallel = { param($items) $items | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel { Test-OomProtection -Machine $_.Machine -Name postgres } }
+} else {
+    Add-Type -Path $BenchDll
+    # Each machine with the process audited on it: its second process with an mm of its own (the first is init).
+    $fleet = foreach ($i in 0..($Machines - 1)) {
+        $m = [OomTools.Bench.TaskMix]::Generate($Processes, $Seed + 100 + $i, $true).BuildMachine()
+        $audited = 0
+        for ($t = 1; $t -lt $m.Tasks.Count; $t++) { if ($null -ne $m.Tasks[$t].Mm) { $audited = $m.Tasks[$t].Pid; break } }
+        [pscustomobject]@{ Machine = $m; Pid = $audited }
+    }
+    $audit = 'Test-OomProtection -Pid'
+    $sequential = { param($items) $items | ForEach-Object { Test-OomProtection -Machine $_.Machine -Pid $_.Pid } }
+    $parallel = { param($items) $items | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel { Test-OomProtection -Machine $_.Machine -Pid $_.Pid } }
 }
+$fleet = @($fleet)
+Write-Host ("# fleet: {0:N0} machines of {1:N0} processes built in {2:F1} s (not timed); {3}; ThrottleLimit {4}" -f $Machines, $Processes, $build.Elapsed.TotalSeconds, $audit, $ThrottleLimit)
 
-# Warm-up on a few machines (JIT, the runspaces of the parallel pool, their module imports).
-$few = @($fleet | Select-Object -First ([Math]::Min(20, $Machines)))
+# Warm-up, untimed: JIT and tiered compilation, the runspaces of the parallel pool and their module load.
+$few = @($fleet | Select-Object -First ([Math]::Min(30, $Machines)))
 $null = & $sequential $few
 $null = & $parallel $few
 
+# ForEach-Object -Parallel itself: the same items through a block that only reads a property, both ways.
+$emptySequential = { param($items) $items | ForEach-Object { $_.Pid } }
+$emptyParallel = { param($items) $items | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel { $_.Pid } }
+# Warmed on the whole fleet, untimed: a few hundred items in, the per-item cost is still falling (a cold first pass
+# read twice the warm one).
+$null = & $emptyParallel $fleet
+$empty = @{}
+foreach ($kind in 'sequential', 'parallel') {
+    Invoke-Collect
+    $c0 = Get-Cpu
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $null = if ($kind -eq 'sequential') { & $emptySequential $fleet } else { & $emptyParallel $fleet }
+    $empty[$kind] = @{ Wall = $sw.Elapsed.TotalSeconds; Cpu = (Get-Cpu) - $c0 }
+}
+
+$loadBefore = Get-Load
 $seqRuns = [Collections.Generic.List[double]]::new()
 $parRuns = [Collections.Generic.List[double]]::new()
-$seqOut = $parOut = $null
+$seqCpu = [Collections.Generic.List[double]]::new()
+$parCpu = [Collections.Generic.List[double]]::new()
+$key = { '{0}|{1}|{2}|{3}|{4}|{5}|{6}' -f $_.Service, $_.Pid, $_.Rank, $_.Points, $_.KillPosition, $_.Protected, $_.MaxSafeOomScoreAdj }
+$reference = $null
+$void = $null
+$gcNote = @{}
 for ($r = 0; $r -lt $Runs; $r++) {
     # Alternate which goes first.
     foreach ($kind in @(if ($r % 2) { 'parallel', 'sequential' } else { 'sequential', 'parallel' })) {
         Invoke-Collect
+        $a0 = [GC]::GetTotalAllocatedBytes($true)
+        $p0 = [GC]::GetTotalPauseDuration()
+        $c0 = Get-Cpu
         $sw = [Diagnostics.Stopwatch]::StartNew()
-        if ($kind -eq 'sequential') { $seqOut = @(& $sequential $fleet); $seqRuns.Add($sw.Elapsed.TotalSeconds) }
-        else { $parOut = @(& $parallel $fleet); $parRuns.Add($sw.Elapsed.TotalSeconds) }
+        $out = if ($kind -eq 'sequential') { @(& $sequential $fleet) } else { @(& $parallel $fleet) }
+        $wall = $sw.Elapsed.TotalSeconds
+        $cpu = (Get-Cpu) - $c0
+        $gcNote[$kind] = '{0:F2} MB allocated and {1:F2} ms of GC pauses an audit' -f `
+            (([GC]::GetTotalAllocatedBytes($true) - $a0) / 1MB / $Machines), (([GC]::GetTotalPauseDuration() - $p0).TotalMilliseconds / $Machines)
+        if ($kind -eq 'sequential') { $seqRuns.Add($wall); $seqCpu.Add($cpu) } else { $parRuns.Add($wall); $parCpu.Add($cpu) }
+        $keys = @($out | ForEach-Object $key | Sort-Object) -join "`n"
+        if ($out.Count -lt $Machines) {
+            $void = 'RESULT MISMATCH'
+            Write-Shout "RESULT MISMATCH: $kind run $($r + 1) gave $($out.Count) reports for $Machines machines"
+        } elseif ($null -eq $reference) {
+            $reference = $keys
+        } elseif ($keys -ne $reference) {
+            $void = 'RESULT MISMATCH'
+            Write-Shout "RESULT MISMATCH: $kind run $($r + 1) gave other reports than the first run"
+        }
     }
+    Write-Host ("# fleet: run {0}: one after another {1:F2} s ({2:F2} s of processor time), parallel {3:F2} s ({4:F2} s of processor time), load average {5}" -f `
+        ($r + 1), $seqRuns[$r], $seqCpu[$r], $parRuns[$r], $parCpu[$r], (Get-Load))
 }
-$load = (Get-Content -LiteralPath /proc/loadavg -ErrorAction Ignore) -split ' ' | Select-Object -First 3
+$loadAfter = Get-Load
 
-# Same audits: ForEach-Object -Parallel does not keep the order, so compare them sorted.
-$key = { '{0}|{1}|{2}|{3}' -f $_.Service, $_.Pid, $_.Rank, $_.Points }
-$a = @($seqOut | ForEach-Object $key | Sort-Object)
-$b = @($parOut | ForEach-Object $key | Sort-Object)
-$void = $null
-if ($a.Count -ne $b.Count -or $a.Count -lt $Machines -or (Compare-Object $a $b -SyncWindow 0)) {
-    $void = 'RESULT MISMATCH'
-    Write-Shout "RESULT MISMATCH: the sequential audits gave $($a.Count) reports, the parallel ones $($b.Count), and they differ"
-}
 $seq = Get-Median $seqRuns
 $par = Get-Median $parRuns
 $speedup = $seq / $par
-Write-Host ("# fleet: sequential runs (s) {0}; parallel runs (s) {1}; {2:N0} reports each; load average {3}" -f (Format-Runs $seqRuns), (Format-Runs $parRuns), $a.Count, ($load -join ' '))
-Format-Row ("fleet {0:N0} machines of {1:N0} processes, Test-OomProtection -Pid" -f $Machines, $Processes) `
-    ("ForEach-Object -Parallel {0:F2} s, one after another {1:F2} s ({2} cores, ThrottleLimit {2}, load average {3})" -f $par, $seq, $cores, ($load -join ' ')) `
+$cpuSeq = Get-Median $seqCpu
+$cpuPar = Get-Median $parCpu
+$cpuRatio = $cpuSeq / $cpuPar
+$perItem = 1000 / $Machines
+Write-Host ("# fleet: an audit {0:F1} ms one after another, {1:F1} ms in parallel (wall); {2:F1} ms and {3:F1} ms of processor time" -f `
+    ($seq * $perItem), ($par * $perItem), ($cpuSeq * $perItem), ($cpuPar * $perItem))
+Write-Host ("# fleet: ForEach-Object alone (a block that reads one property, the same items): {0:F2} ms of processor time a machine one after another, {1:F2} ms through -Parallel (wall {2:F2} and {3:F2} ms)" -f `
+    ($empty.sequential.Cpu * $perItem), ($empty.parallel.Cpu * $perItem), ($empty.sequential.Wall * $perItem), ($empty.parallel.Wall * $perItem))
+Write-Host ("# fleet: processor time one after another / parallel {0:F2} (1.00: the parallel run does no extra work); times {1} cores: up to {2:F2}x faster on idle cores" -f `
+    $cpuRatio, $useCores, ($cpuRatio * $useCores))
+Write-Host "# fleet: last run one after another: $($gcNote.sequential); parallel: $($gcNote.parallel)"
+Write-Host "# fleet: load average $loadBefore before the runs, $loadAfter after, on $cores cores"
+Format-Row ("fleet {0:N0} machines of {1:N0} processes, {2}" -f $Machines, $Processes, $audit) `
+    ("ForEach-Object -Parallel {0:F2} s, one after another {1:F2} s (medians of {2}, {3} cores, ThrottleLimit {4}, load average {5}), processor time ratio {6:F2}, x{7}: {8:F2}x on idle cores" -f `
+        $par, $seq, $Runs, $cores, $ThrottleLimit, $loadAfter, $cpuRatio, $useCores, ($cpuRatio * $useCores)) `
     ("{0:F2}x faster" -f $speedup) (">= {0:0.0}x faster on 2 cores" -f $GoalSpeedup) ($speedup -ge $GoalSpeedup) $void

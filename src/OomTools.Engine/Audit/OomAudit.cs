@@ -22,32 +22,73 @@ public static class OomAudit
     public static IReadOnlyList<KillOrderStep> KillOrder(OomMachine machine, OomRequest request, int maxKills, Pages? untilFreed = null)
     {
         if (maxKills < 1) throw new OomEngineException(OomError.InvalidArgument, $"The number of kills must be at least 1; {maxKills} is not.", maxKills);
-        var sim = machine.Clone();
+        return Run(machine.Clone(), request, maxKills, untilFreed, null);
+    }
+
+    /// <summary>
+    /// The kill order run on <paramref name="sim"/> itself (a copy the caller made and gives up: its processes are
+    /// killed and exit), as <see cref="KillOrder"/> runs it; <paramref name="stop"/>, when given, ends it after the
+    /// first step it holds for. An order's steps do not depend on how many are asked for: the run is one OOM after
+    /// another, so stopping early gives the first steps of a longer run.
+    /// </summary>
+    internal static List<KillOrderStep> Run(OomMachine sim, OomRequest request, int maxKills, Pages? untilFreed, Func<List<KillOrderStep>, bool>? stop)
+    {
         sim.OomDumpTasks = false; // the audit wants decisions, not task tables
         var steps = new List<KillOrderStep>();
         long total = 0;
         while (steps.Count < maxKills && (untilFreed is null || total < untilFreed.Value.Value))
         {
-            var oc = request.ControlFor(sim);
-            var result = sim.Killer.OutOfMemory(oc);
-            var killed = result.AllKilled;
-            if (!result.Result || oc.Chosen is null || killed.Count == 0 || sim.PanicMessage is not null) break;
-            long freed = Exit(sim, killed);
+            var step = Oom(sim, request, steps.Count + 1);
+            if (step is null) break;
+            long freed = Exit(sim, step.Killed);
             total += freed;
-            steps.Add(new KillOrderStep
-            {
-                Step = steps.Count + 1,
-                Pid = oc.Chosen.Pid,
-                Name = oc.Chosen.Comm,
-                Points = oc.ChoseAllocatingTask ? null : oc.ChosenPoints,
-                Killed = killed.Select(t => t.Pid).ToList(),
-                Freed = new Pages(freed),
-                TotalFreed = new Pages(total),
-                Cgroup = oc.Chosen.Memcg.Path,
-                PageSize = sim.PageSize,
-            });
+            step.Freed = new Pages(freed);
+            step.TotalFreed = new Pages(total);
+            steps.Add(step);
+            if (stop is not null && stop(steps)) break;
         }
         return steps;
+    }
+
+    /// <summary>
+    /// The first step of the kill order decided on <paramref name="machine"/> itself and undone
+    /// (<see cref="OomMachine.WhatIf{T}"/>), without a copy: whom the first OOM chooses and kills, null when it kills
+    /// nobody (the order is empty). Its <see cref="KillOrderStep.Freed"/> is not known (no one exits): zero.
+    /// </summary>
+    internal static KillOrderStep? FirstStep(OomMachine machine, OomRequest request) =>
+        machine.WhatIf(m =>
+        {
+            bool dump = m.OomDumpTasks;
+            m.OomDumpTasks = false;
+            try
+            {
+                return Oom(m, request, 1);
+            }
+            finally
+            {
+                m.OomDumpTasks = dump;
+            }
+        });
+
+    // One out_of_memory call: the step it makes (exits not yet run), or null when it killed nobody or panicked.
+    private static KillOrderStep? Oom(OomMachine sim, OomRequest request, int number)
+    {
+        var oc = request.ControlFor(sim);
+        var result = sim.Killer.OutOfMemory(oc);
+        var killed = result.AllKilled;
+        if (!result.Result || oc.Chosen is null || killed.Count == 0 || sim.PanicMessage is not null) return null;
+        var pids = new List<int>(killed.Count);
+        foreach (var t in killed) pids.Add(t.Pid);
+        return new KillOrderStep
+        {
+            Step = number,
+            Pid = oc.Chosen.Pid,
+            Name = oc.Chosen.Comm,
+            Points = oc.ChoseAllocatingTask ? null : oc.ChosenPoints,
+            Killed = pids,
+            Cgroup = oc.Chosen.Memcg.Path,
+            PageSize = sim.PageSize,
+        };
     }
 
     /// <summary>
@@ -55,13 +96,13 @@ public static class OomAudit
     /// shared objects no survivor maps (<see cref="TaskExit.ExitMmap"/>): pages shared copy-on-write with a survivor,
     /// shared buffers another process still maps and linked tmpfs files are not freed by this kill.
     /// </summary>
-    private static long Exit(OomMachine sim, IReadOnlyList<OomTask> killed)
+    private static long Exit(OomMachine sim, IReadOnlyList<int> killed)
     {
         long freed = 0;
         var exit = sim.Exit;
-        foreach (var t in killed)
+        foreach (var pid in killed)
         {
-            if (sim.FindTask(t.Pid) is null) continue;
+            if (sim.FindTask(pid) is not { } t) continue;
             freed += exit.DoExit(t).Released.Value;
         }
         return freed;

@@ -60,20 +60,17 @@ public static class OomProtection
         return row;
     }
 
-    // The kill order as far as the last of the processes dies, or nothing is left to kill: the rows read no further.
-    // Asked for 16 steps, then for twice as many while one of them is alive at the end (a machine of a thousand
-    // processes whose service dies 16th was killed off entirely before, a thousand OOMs for an answer in 16). An
-    // order's first steps do not depend on how many it is asked for: it runs one OOM after another on its copy.
+    // The kill order as far as the last of the processes dies, or nothing is left to kill: the rows read no further
+    // (each stops at its process's step), so the run stops there, on one copy. (A machine of a thousand processes
+    // whose service dies 16th was killed off entirely before, a thousand OOMs for an answer in 16.)
     private static IReadOnlyList<KillOrderStep> KillOrderUntilDead(OomMachine machine, OomRequest request, HashSet<int> pids)
     {
-        for (int max = 16; ; max = max >= int.MaxValue / 2 ? int.MaxValue : max * 2)
+        var alive = new HashSet<int>(pids);
+        return OomAudit.Run(machine.Clone(), request, int.MaxValue, null, steps =>
         {
-            var order = OomAudit.KillOrder(machine, request, max);
-            if (order.Count < max || max == int.MaxValue) return order;
-            var alive = new HashSet<int>(pids);
-            foreach (var step in order) alive.ExceptWith(step.Killed);
-            if (alive.Count == 0) return order;
-        }
+            alive.ExceptWith(steps[steps.Count - 1].Killed);
+            return alive.Count == 0;
+        });
     }
 
     private static ProtectionReport Row(OomMachine machine, OomTask task, IReadOnlyList<OomCandidate> ranking,
@@ -112,13 +109,40 @@ public static class OomProtection
         return row;
     }
 
-    // The kill order with every process of the service at adj, on a copy; null when none of them dies in it.
+    // The kill order with every process of the service at adj, as far as the first of them dies; null when none of
+    // them dies in the first kills OOMs. The first OOM is decided on the machine itself, the adj given and taken back
+    // and the OOM undone (OomMachine.WhatIf): a bisection step whose service dies first, or that asks for one kill,
+    // needs no copy. The OOMs after it need the victims' exits: those run on a copy.
     private static KillOrderStep? FirstDeath(OomMachine machine, HashSet<int> pids, OomRequest request, int kills, int adj, out List<KillOrderStep> before)
     {
+        before = new List<KillOrderStep>();
+        KillOrderStep? first;
+        lock (machine.SyncRoot)
+        {
+            var tasks = new List<(OomTask Task, OomScoreAdj Adj)>(pids.Count);
+            foreach (var pid in pids) { var t = machine.GetTask(pid); tasks.Add((t, t.OomScoreAdj)); }
+            try
+            {
+                foreach (var (t, _) in tasks) t.OomScoreAdj = OomScoreAdj.From(adj);
+                first = OomAudit.FirstStep(machine, request);
+            }
+            finally
+            {
+                foreach (var (t, old) in tasks) t.OomScoreAdj = old;
+            }
+        }
+        if (first is null) return null;
+        if (first.Killed.Any(pids.Contains)) return first;
+        if (kills == 1)
+        {
+            before.Add(first);
+            return null;
+        }
+
         var copy = machine.Clone();
         foreach (var pid in pids) copy.GetTask(pid).OomScoreAdj = OomScoreAdj.From(adj);
-        before = new List<KillOrderStep>();
-        foreach (var step in OomAudit.KillOrder(copy, request, kills))
+        var order = OomAudit.Run(copy, request, kills, null, steps => steps[steps.Count - 1].Killed.Any(pids.Contains));
+        foreach (var step in order)
         {
             if (step.Killed.Any(pids.Contains)) return step;
             before.Add(step);
