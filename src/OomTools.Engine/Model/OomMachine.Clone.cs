@@ -60,7 +60,7 @@ public sealed partial class OomMachine
         var taskMap = new Dictionary<OomTask, OomTask>(tasks.Count);
         copy.tasks = new List<OomTask>(tasks.Count);
         copy.byPid = new PidTable();
-        copy.threadOwner = new Dictionary<int, int>(threadOwner);
+        copy.threadOwner = threadOwner.Clone();
         foreach (var t in tasks)
         {
             var twin = t.CloneShallow();
