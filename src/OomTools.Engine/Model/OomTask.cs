@@ -163,10 +163,11 @@ public sealed class OomTask
     private static Jiffies? Of(long raw) => raw == NoJiffy ? null : new Jiffies(raw);
 
     /// <summary>The memory cgroup the process is charged to (<c>mem_cgroup_from_task()</c>).</summary>
-    public MemoryCgroup Memcg { get; internal set; } = null!;
+    public MemoryCgroup Memcg { get => placement?.Memcg!; internal set => placement = TaskPlacement.Of(value, placement?.Cpuset); }
     /// <summary>The cpuset the process belongs to (<c>task_cs()</c>), whose <c>mems_allowed</c> oom_cpuset_eligible reads.</summary>
-    public Cpuset Cpuset { get => cpuset; internal set { cpuset = value; ScoreVersion.Bump(); } }
-    private Cpuset cpuset = null!;
+    public Cpuset Cpuset { get => placement?.Cpuset!; internal set { placement = TaskPlacement.Of(placement?.Memcg, value); ScoreVersion.Bump(); } }
+    // The memory cgroup and cpuset, shared with the other processes of the same pair.
+    private TaskPlacement? placement;
     /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
     public NodeMask? MempolicyBind
     {
