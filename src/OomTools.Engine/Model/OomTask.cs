@@ -49,7 +49,7 @@ public sealed class OomTask
     internal OomTask(int pid, string comm)
     {
         Pid = pid;
-        Comm = TruncateComm(comm);
+        placement = TaskPlacement.Of(TruncateComm(comm), null, null);
     }
 
     /// <summary>The process id (<c>task-&gt;pid</c> of the thread-group leader, the tgid).</summary>
@@ -65,7 +65,7 @@ public sealed class OomTask
         }
     }
     /// <summary><c>task-&gt;comm</c>, cut to 15 characters.</summary>
-    public string Comm { get; internal set; }
+    public string Comm => placement.Comm;
     /// <summary>The uid (<c>task_uid()</c>) printed in the task table and the oom-kill line; uid 0 stands for CAP_SYS_ADMIN in the root bonus before 4.17.</summary>
     public int Uid { get; set; }
     /// <summary>
@@ -163,11 +163,11 @@ public sealed class OomTask
     private static Jiffies? Of(long raw) => raw == NoJiffy ? null : new Jiffies(raw);
 
     /// <summary>The memory cgroup the process is charged to (<c>mem_cgroup_from_task()</c>).</summary>
-    public MemoryCgroup Memcg { get => placement?.Memcg!; internal set => placement = TaskPlacement.Of(value, placement?.Cpuset); }
+    public MemoryCgroup Memcg { get => placement.Memcg!; internal set => placement = TaskPlacement.Of(placement.Comm, value, placement.Cpuset); }
     /// <summary>The cpuset the process belongs to (<c>task_cs()</c>), whose <c>mems_allowed</c> oom_cpuset_eligible reads.</summary>
-    public Cpuset Cpuset { get => placement?.Cpuset!; internal set { placement = TaskPlacement.Of(placement?.Memcg, value); ScoreVersion.Bump(); } }
-    // The memory cgroup and cpuset, shared with the other processes of the same pair.
-    private TaskPlacement? placement;
+    public Cpuset Cpuset { get => placement.Cpuset!; internal set { placement = TaskPlacement.Of(placement.Comm, placement.Memcg, value); ScoreVersion.Bump(); } }
+    // The comm, memory cgroup and cpuset, shared with the other processes of the same triple.
+    private TaskPlacement placement;
     /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
     public NodeMask? MempolicyBind
     {
