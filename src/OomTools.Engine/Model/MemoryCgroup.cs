@@ -13,8 +13,8 @@ public sealed class MemoryCgroup
 {
     private readonly List<MemoryCgroup> children = new();
     internal readonly List<OomTask> tasks = new();
-    // The (comm, memcg, cpuset) triples of this cgroup's processes, by cpuset and comm (OomTask keeps one reference for the three).
-    internal Dictionary<(Cpuset?, string), TaskPlacement>? placements;
+    // What this cgroup's processes share (comm, cpuset, uid, oom_score_adj_min: OomTask keeps one reference for them).
+    internal Dictionary<(Cpuset?, string, int, short), TaskPlacement>? placements;
     // Shared objects (OomMachine.Shared) whose pages are charged here; null until one is.
     internal List<SharedMemory>? sharedCharged;
 

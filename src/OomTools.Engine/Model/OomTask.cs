@@ -43,13 +43,13 @@ public sealed class OomTask
     internal bool leaderHasMm { get => Bit(LeaderHasMmBit); set { SetBit(LeaderHasMmBit, value); ScoreVersion.Bump(); UsageVersion.Bump(); } }
     internal short oomScoreAdj { get => adjRaw; set { adjRaw = value; ScoreVersion.Bump(); } }
     private short adjRaw;
-    internal short oomScoreAdjMin;
+    internal short oomScoreAdjMin { get => placement.AdjMin; set => placement = placement.WithAdjMin(value); }
     private const long NoJiffy = OomTaskCold.NoJiffy;
 
     internal OomTask(int pid, string comm)
     {
         Pid = pid;
-        placement = TaskPlacement.Of(TruncateComm(comm), null, null);
+        placement = TaskPlacement.Of(TruncateComm(comm), null, null, 0, 0);
     }
 
     /// <summary>The process id (<c>task-&gt;pid</c> of the thread-group leader, the tgid).</summary>
@@ -67,7 +67,7 @@ public sealed class OomTask
     /// <summary><c>task-&gt;comm</c>, cut to 15 characters.</summary>
     public string Comm => placement.Comm;
     /// <summary>The uid (<c>task_uid()</c>) printed in the task table and the oom-kill line; uid 0 stands for CAP_SYS_ADMIN in the root bonus before 4.17.</summary>
-    public int Uid { get; set; }
+    public int Uid { get => placement.Uid; set => placement = placement.WithUid(value); }
     /// <summary>
     /// <c>has_capability_noaudit(p, CAP_SYS_ADMIN)</c>, which the root bonus before 4.17 reads; null lets uid 0 stand
     /// for it. False for root in a container that dropped the capability (Docker's default).
@@ -163,10 +163,10 @@ public sealed class OomTask
     private static Jiffies? Of(long raw) => raw == NoJiffy ? null : new Jiffies(raw);
 
     /// <summary>The memory cgroup the process is charged to (<c>mem_cgroup_from_task()</c>).</summary>
-    public MemoryCgroup Memcg { get => placement.Memcg!; internal set => placement = TaskPlacement.Of(placement.Comm, value, placement.Cpuset); }
+    public MemoryCgroup Memcg { get => placement.Memcg!; internal set => placement = placement.WithMemcg(value); }
     /// <summary>The cpuset the process belongs to (<c>task_cs()</c>), whose <c>mems_allowed</c> oom_cpuset_eligible reads.</summary>
-    public Cpuset Cpuset { get => placement.Cpuset!; internal set { placement = TaskPlacement.Of(placement.Comm, placement.Memcg, value); ScoreVersion.Bump(); } }
-    // The comm, memory cgroup and cpuset, shared with the other processes of the same triple.
+    public Cpuset Cpuset { get => placement.Cpuset!; internal set { placement = placement.WithCpuset(value); ScoreVersion.Bump(); } }
+    // The comm, memory cgroup, cpuset, uid and oom_score_adj_min, shared with the other processes of the same values.
     private TaskPlacement placement;
     /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
     public NodeMask? MempolicyBind

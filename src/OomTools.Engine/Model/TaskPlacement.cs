@@ -3,17 +3,20 @@ using System.Collections.Generic;
 namespace OomTools.Engine.Model;
 
 /// <summary>
-/// What a process shares with many others of its machine: its command name, memory cgroup and cpuset, one object
-/// for every process of the same triple (a machine has few of them), so a task keeps one reference for the three
-/// (bench/: bytes per task). Immutable: a move takes another triple's placement. Interned per memory cgroup.
+/// What a process shares with many others of its machine: its command name, memory cgroup, cpuset, uid and
+/// oom_score_adj_min, one object for every process of the same values (a machine has few such sets), so a task keeps
+/// one reference for the five (bench/: bytes per task). Immutable: a change takes another set's placement. Interned
+/// per memory cgroup.
 /// </summary>
 internal sealed class TaskPlacement
 {
-    private TaskPlacement(string comm, MemoryCgroup? memcg, Cpuset? cpuset)
+    private TaskPlacement(string comm, MemoryCgroup? memcg, Cpuset? cpuset, int uid, short adjMin)
     {
         Comm = comm;
         Memcg = memcg;
         Cpuset = cpuset;
+        Uid = uid;
+        AdjMin = adjMin;
     }
 
     /// <summary><c>task-&gt;comm</c>, already cut to 15 characters.</summary>
@@ -22,13 +25,27 @@ internal sealed class TaskPlacement
     internal MemoryCgroup? Memcg { get; }
     /// <summary>The cpuset (null only while a task is being made).</summary>
     internal Cpuset? Cpuset { get; }
+    /// <summary>The uid (<c>task_uid()</c>).</summary>
+    internal int Uid { get; }
+    /// <summary><c>signal-&gt;oom_score_adj_min</c>.</summary>
+    internal short AdjMin { get; }
 
-    /// <summary>The placement of the triple, the one already made for it if there is one.</summary>
-    internal static TaskPlacement Of(string comm, MemoryCgroup? memcg, Cpuset? cpuset)
+    /// <summary>The placement of these values, the one already made for them if there is one.</summary>
+    internal static TaskPlacement Of(string comm, MemoryCgroup? memcg, Cpuset? cpuset, int uid, short adjMin)
     {
-        if (memcg is null) return new TaskPlacement(comm, null, cpuset);
-        var cache = memcg.placements ??= new Dictionary<(Cpuset?, string), TaskPlacement>();
-        if (!cache.TryGetValue((cpuset, comm), out var p)) cache[(cpuset, comm)] = p = new TaskPlacement(comm, memcg, cpuset);
+        if (memcg is null) return new TaskPlacement(comm, null, cpuset, uid, adjMin);
+        var cache = memcg.placements ??= new Dictionary<(Cpuset?, string, int, short), TaskPlacement>();
+        var key = (cpuset, comm, uid, adjMin);
+        if (!cache.TryGetValue(key, out var p)) cache[key] = p = new TaskPlacement(comm, memcg, cpuset, uid, adjMin);
         return p;
     }
+
+    /// <summary>This placement with another memory cgroup.</summary>
+    internal TaskPlacement WithMemcg(MemoryCgroup memcg) => ReferenceEquals(memcg, Memcg) ? this : Of(Comm, memcg, Cpuset, Uid, AdjMin);
+    /// <summary>This placement with another cpuset.</summary>
+    internal TaskPlacement WithCpuset(Cpuset cpuset) => ReferenceEquals(cpuset, Cpuset) ? this : Of(Comm, Memcg, cpuset, Uid, AdjMin);
+    /// <summary>This placement with another uid.</summary>
+    internal TaskPlacement WithUid(int uid) => uid == Uid ? this : Of(Comm, Memcg, Cpuset, uid, AdjMin);
+    /// <summary>This placement with another oom_score_adj_min.</summary>
+    internal TaskPlacement WithAdjMin(short adjMin) => adjMin == AdjMin ? this : Of(Comm, Memcg, Cpuset, Uid, adjMin);
 }
