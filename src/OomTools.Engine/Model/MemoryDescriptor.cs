@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Model;
@@ -30,9 +31,22 @@ public sealed class MemoryDescriptor
     internal long pgtablesBytes { get => Read(pgtablesRaw, PgtablesSlot); set { pgtablesRaw = Store(value, PgtablesSlot); ScoreVersion.Bump(); } }
     internal long totalVm { get => Read(totalVmRaw, TotalVmSlot); set => totalVmRaw = Store(value, TotalVmSlot); }
 
-    // The rarely set fields (mmap_lock, notifier, mappings, smaps, shared objects): null until one is set.
-    private MemoryDescriptorCold? cold;
-    private MemoryDescriptorCold Cold => cold ??= new MemoryDescriptorCold();
+    // The rarely set fields (mmap_lock, notifier, mappings, smaps, shared objects, wide counters): none until one is
+    // set. They live in a table beside the mm, not in a field of it: the field would cost 8 bytes on every mm
+    // (bench/: bytes per task); the low bit of processesRaw says whether the table has this mm's, so an mm without
+    // them never looks.
+    private static readonly ConditionalWeakTable<MemoryDescriptor, MemoryDescriptorCold> Colds = new();
+    private MemoryDescriptorCold? cold => (processesRaw & 1) != 0 && Colds.TryGetValue(this, out var c) ? c : null;
+    private MemoryDescriptorCold Cold
+    {
+        get
+        {
+            if (cold is { } c) return c;
+            c = Colds.GetValue(this, _ => new MemoryDescriptorCold());
+            processesRaw |= 1;
+            return c;
+        }
+    }
 
     /// <summary><c>MM_ANONPAGES</c>.</summary>
     public Pages AnonPages { get => new(anon); set => anon = value.Value; }
@@ -60,7 +74,9 @@ public sealed class MemoryDescriptor
 
     // How many tasks have this as their mm (task-&gt;mm), on the task list or not: 1 tells an exit that no other
     // task's share of the memory in use depends on this mm (OomTask.Mm keeps it).
-    internal int processes;
+    // Kept doubled, so the low bit can say whether the mm has cold fields (see Colds).
+    internal int processes { get => processesRaw >> 1; set => processesRaw = (value << 1) | (processesRaw & 1); }
+    private int processesRaw;
 
     /// <summary><c>mm-&gt;owner</c>: the pid of the process that created it (handed on when that one exits).</summary>
     public int OwnerPid { get; internal set; }
@@ -132,9 +148,14 @@ public sealed class MemoryDescriptor
     internal MemoryDescriptor Clone()
     {
         var copy = (MemoryDescriptor)MemberwiseClone();
-        copy.cold = cold?.Copy(); // without the shared objects: the machine's Clone maps them and their mappers again
+        copy.processesRaw = 0; // no cold fields yet; processes is counted again as the copies of its tasks take it
+        // The cold fields without the shared objects: the machine's Clone maps them and their mappers again.
+        if (cold is { } c)
+        {
+            Colds.Add(copy, c.Copy());
+            copy.processesRaw |= 1;
+        }
         UsageVersion.Bump();
-        copy.processes = 0; // counted again as the copies of its tasks take it
         return copy;
     }
 }
