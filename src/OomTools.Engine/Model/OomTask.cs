@@ -20,8 +20,21 @@ public sealed class OomTask
     // processes leave at their defaults in a side object (OomTaskCold) created on the first other value.
     // What select_bad_process reads of a task (threads, adj, the flags and mms below) is written through setters
     // that move ScoreVersion, so the killer's score table is rebuilt after any change.
-    private OomTaskCold? cold;
-    private OomTaskCold Cold => cold ??= new OomTaskCold();
+    // The other threads of a multi-threaded process that sets no cold field (an OomThread[]), or the cold side object,
+    // which then holds them; null for a single-threaded process with every cold field at its default.
+    private object? extra;
+    private OomTaskCold? cold => extra as OomTaskCold;
+    private OomTaskCold Cold
+    {
+        get
+        {
+            if (extra is OomTaskCold c) return c;
+            c = new OomTaskCold();
+            if (extra is OomThread[] threads) c.threads = threads;
+            extra = c;
+            return c;
+        }
+    }
     private ushort bits = LeaderHasMmBit;
     private const ushort LeaderHasMmBit = 1, KthreadBit = 2, InitBit = 4, ExitingBit = 8, GroupExitingBit = 16, CoreDumpingBit = 32,
         InVforkBit = 64, OriginBit = 128, FrozenBit = 256, MemDieBit = 512, CapKnownBit = 1024, CapBit = 2048, OwnTgidBit = 4096;
@@ -32,10 +45,11 @@ public sealed class OomTask
     // Extra threads after the leader; empty for the common single-threaded process.
     internal OomThread[] otherThreads
     {
-        get => cold?.threads ?? NoThreads;
+        get => extra is null ? NoThreads : extra as OomThread[] ?? ((OomTaskCold)extra).threads;
         set
         {
-            if (cold is not null || value.Length != 0) Cold.threads = value;
+            if (extra is OomTaskCold c) c.threads = value;
+            else extra = value.Length == 0 ? null : value;
             ScoreVersion.Bump();
             UsageVersion.Bump();
         }
@@ -238,7 +252,7 @@ public sealed class OomTask
     {
         var copy = (OomTask)MemberwiseClone();
         copy.mm = null;
-        copy.cold = cold?.Copy();
+        copy.extra = extra is OomTaskCold c ? c.Copy() : extra; // a thread array is shared: it is only ever replaced whole
         return copy;
     }
 
