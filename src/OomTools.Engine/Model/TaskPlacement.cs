@@ -30,13 +30,19 @@ internal sealed class TaskPlacement
     /// <summary><c>signal-&gt;oom_score_adj_min</c>.</summary>
     internal short AdjMin { get; }
 
+    private const int MaxCached = 1 << 16;
+
     /// <summary>The placement of these values, the one already made for them if there is one.</summary>
     internal static TaskPlacement Of(string comm, MemoryCgroup? memcg, Cpuset? cpuset, int uid, short adjMin)
     {
         if (memcg is null) return new TaskPlacement(comm, null, cpuset, uid, adjMin);
         var cache = memcg.placements ??= new Dictionary<(Cpuset?, string, int, short), TaskPlacement>();
         var key = (cpuset, comm, uid, adjMin);
-        if (!cache.TryGetValue(key, out var p)) cache[key] = p = new TaskPlacement(comm, memcg, cpuset, uid, adjMin);
+        if (cache.TryGetValue(key, out var p)) return p;
+        // The cache keeps every set it has seen, in use or not: forgotten past a bound, so processes that come and go
+        // with ever new names do not grow it for good (the placements in use stay valid; new ones are shared again).
+        if (cache.Count >= MaxCached) cache.Clear();
+        cache[key] = p = new TaskPlacement(comm, memcg, cpuset, uid, adjMin);
         return p;
     }
 
