@@ -35,7 +35,8 @@ internal sealed class TaskPlacement
     /// <summary>The placement of these values, the one already made for them if there is one.</summary>
     internal static TaskPlacement Of(string comm, MemoryCgroup? memcg, Cpuset? cpuset, int uid, short adjMin)
     {
-        if (memcg is null) return new TaskPlacement(comm, null, cpuset, uid, adjMin);
+        // A task being made has no memcg or no cpuset yet: that passing placement is its own, not looked up.
+        if (memcg is null || cpuset is null) return new TaskPlacement(comm, memcg, cpuset, uid, adjMin);
         var cache = memcg.placements ??= new Dictionary<(Cpuset?, string, int, short), TaskPlacement>();
         var key = (cpuset, comm, uid, adjMin);
         if (cache.TryGetValue(key, out var p)) return p;
