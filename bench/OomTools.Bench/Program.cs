@@ -258,7 +258,7 @@ internal static class Program
         Console.WriteLine($"# memory: {n:N0} tasks ({withMm:N0} with their own mm, {mix.MultiThreaded:N0} multi-threaded, {TaskMix.Names.Length} distinct names), " +
                           $"heap grew {after - before:N0} bytes ({(after - before) / 1048576.0:F1} MiB)");
         Console.WriteLine($"# memory: per task: OomTask {taskBytes} B, MemoryDescriptor {mmBytes} B, " +
-                          $"the rest (pid index, task lists, their spare capacity) {rest:F1} B");
+                          $"the rest (pid and thread-id pages, task lists and their spare capacity, thread arrays, side objects) {rest:F1} B");
         string verdict = perTask <= BytesPerTaskGoal ? "meets goal" : "MISSES goal";
         return $"memory {n:N0} tasks, 5% multi-threaded: figure {perTask:F1} bytes/task; ratio {ratio:F2}x of goal; goal <= {BytesPerTaskGoal:0} bytes/task — {verdict}";
     }

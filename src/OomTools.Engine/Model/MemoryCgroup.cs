@@ -13,6 +13,8 @@ public sealed class MemoryCgroup
 {
     private readonly List<MemoryCgroup> children = new();
     internal readonly List<OomTask> tasks = new();
+    // What this cgroup's processes share (comm, cpuset, uid, oom_score_adj_min: OomTask keeps one reference for them).
+    internal Dictionary<(Cpuset?, string, int, short), TaskPlacement>? placements;
     // Shared objects (OomMachine.Shared) whose pages are charged here; null until one is.
     internal List<SharedMemory>? sharedCharged;
 

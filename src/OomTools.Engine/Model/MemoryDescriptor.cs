@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Model;
@@ -11,13 +12,41 @@ public sealed class MemoryDescriptor
     // Raw page counts, read by select_bad_process for every task. Every write moves ScoreVersion, so the
     // killer's score table (a copy of what the scan reads) is rebuilt after any change; total_vm is not scored.
     // anon and shmem are in the machine's memory in use too (UsageVersion).
-    private long anonRaw, fileRaw, shmemRaw, swapRaw, pgtablesRaw;
-    internal long anon { get => anonRaw; set { anonRaw = value; ScoreVersion.Bump(); UsageVersion.Bump(); } }
-    internal long file { get => fileRaw; set { fileRaw = value; ScoreVersion.Bump(); } }
-    internal long shmem { get => shmemRaw; set { shmemRaw = value; ScoreVersion.Bump(); UsageVersion.Bump(); } }
-    internal long swapEnts { get => swapRaw; set { swapRaw = value; ScoreVersion.Bump(); } }
-    internal long pgtablesBytes { get => pgtablesRaw; set { pgtablesRaw = value; ScoreVersion.Bump(); } }
-    internal long totalVm;
+    // Each is kept in 32 bits when it fits (bench/: bytes per task); int.MinValue marks one whose full 64-bit value
+    // is in the cold side object. Reads return long, so every sum over them stays signed 64-bit as the kernel's.
+    private int anonRaw, fileRaw, shmemRaw, swapRaw, pgtablesRaw, totalVmRaw;
+    private const int Wide = int.MinValue;
+    private const int AnonSlot = 0, FileSlot = 1, ShmemSlot = 2, SwapSlot = 3, PgtablesSlot = 4, TotalVmSlot = 5;
+    private long Read(int raw, int slot) => raw != Wide ? raw : cold!.wide![slot];
+    private int Store(long value, int slot)
+    {
+        if (value > int.MinValue && value <= int.MaxValue) return (int)value;
+        (Cold.wide ??= new long[6])[slot] = value;
+        return Wide;
+    }
+    internal long anon { get => Read(anonRaw, AnonSlot); set { anonRaw = Store(value, AnonSlot); ScoreVersion.Bump(); UsageVersion.Bump(); } }
+    internal long file { get => Read(fileRaw, FileSlot); set { fileRaw = Store(value, FileSlot); ScoreVersion.Bump(); } }
+    internal long shmem { get => Read(shmemRaw, ShmemSlot); set { shmemRaw = Store(value, ShmemSlot); ScoreVersion.Bump(); UsageVersion.Bump(); } }
+    internal long swapEnts { get => Read(swapRaw, SwapSlot); set { swapRaw = Store(value, SwapSlot); ScoreVersion.Bump(); } }
+    internal long pgtablesBytes { get => Read(pgtablesRaw, PgtablesSlot); set { pgtablesRaw = Store(value, PgtablesSlot); ScoreVersion.Bump(); } }
+    internal long totalVm { get => Read(totalVmRaw, TotalVmSlot); set => totalVmRaw = Store(value, TotalVmSlot); }
+
+    // The rarely set fields (mmap_lock, notifier, mappings, smaps, shared objects, wide counters): none until one is
+    // set. They live in a table beside the mm, not in a field of it: the field would cost 8 bytes on every mm
+    // (bench/: bytes per task); the low bit of processesRaw says whether the table has this mm's, so an mm without
+    // them never looks.
+    private static readonly ConditionalWeakTable<MemoryDescriptor, MemoryDescriptorCold> Colds = new();
+    private MemoryDescriptorCold? cold => (processesRaw & 1) != 0 && Colds.TryGetValue(this, out var c) ? c : null;
+    private MemoryDescriptorCold Cold
+    {
+        get
+        {
+            if (cold is { } c) return c;
+            c = Colds.GetValue(this, _ => new MemoryDescriptorCold());
+            processesRaw |= 1;
+            return c;
+        }
+    }
 
     /// <summary><c>MM_ANONPAGES</c>.</summary>
     public Pages AnonPages { get => new(anon); set => anon = value.Value; }
@@ -45,17 +74,22 @@ public sealed class MemoryDescriptor
 
     // How many tasks have this as their mm (task-&gt;mm), on the task list or not: 1 tells an exit that no other
     // task's share of the memory in use depends on this mm (OomTask.Mm keeps it).
-    internal int processes;
+    // Kept doubled, so the low bit can say whether the mm has cold fields (see Colds).
+    internal int processes { get => processesRaw >> 1; set => processesRaw = (value << 1) | (processesRaw & 1); }
+    private int processesRaw;
 
     /// <summary><c>mm-&gt;owner</c>: the pid of the process that created it (handed on when that one exits).</summary>
     public int OwnerPid { get; internal set; }
 
     /// <summary>A writer holds <c>mmap_lock</c> (the reaper's trylock and process_mrelease's wait fail).</summary>
-    public bool MmapLockHeldForWrite { get; set; }
+    public bool MmapLockHeldForWrite { get => cold?.mmapLockHeldForWrite ?? false; set { if (cold is not null || value) Cold.mmapLockHeldForWrite = value; } }
 
     /// <summary>A writer holds <c>mmap_lock</c> until this jiffy (a task stuck in uninterruptible sleep).</summary>
-    public Jiffies? MmapLockRelease { get => mmapLockReleaseAt == long.MinValue ? null : new Jiffies(mmapLockReleaseAt); set => mmapLockReleaseAt = value?.Value ?? long.MinValue; }
-    private long mmapLockReleaseAt = long.MinValue;
+    public Jiffies? MmapLockRelease
+    {
+        get => cold is null || cold.mmapLockReleaseAt == long.MinValue ? null : new Jiffies(cold.mmapLockReleaseAt);
+        set { if (cold is not null || value.HasValue) Cold.mmapLockReleaseAt = value?.Value ?? long.MinValue; }
+    }
 
     /// <summary><see cref="MmapLockRelease"/> as a bare count of jiffies (what PowerShell reads).</summary>
     public long? MmapLockReleaseAt { get => MmapLockRelease?.Value; set => MmapLockRelease = value is { } v ? new Jiffies(v) : null; }
@@ -64,24 +98,28 @@ public sealed class MemoryDescriptor
     public bool IsMmapLockHeld(Jiffies now) => MmapLockHeldForWrite || (MmapLockRelease is { } t && now < t);
 
     /// <summary>The mappings, when modelled; empty means the counters alone describe the mm.</summary>
-    public System.Collections.Generic.List<Vma> Vmas => vmas ??= new();
+    public System.Collections.Generic.List<Vma> Vmas => Cold.vmas ??= new();
     // Allocated on first use: most mms are modelled by their counters alone, and a million empty lists cost 32 MB.
-    internal System.Collections.Generic.List<Vma>? vmas;
+    internal System.Collections.Generic.List<Vma>? vmas => cold?.vmas;
 
     /// <summary>
     /// What <c>/proc/PID/smaps_rollup</c> said of this mm when a host snapshot read it (private, shared and
     /// proportional pages, swap); null when it was not read. Not used in scoring.
     /// </summary>
-    public SmapsRollup? SmapsRollup { get; set; }
+    public SmapsRollup? SmapsRollup { get => cold?.smapsRollup; set { if (cold is not null || value is not null) Cold.smapsRollup = value; } }
 
     /// <summary>
     /// The shared mappings of shmem pages a host snapshot found in <c>/proc/PID/smaps</c> (tmpfs files linked or
     /// unlinked, memfd, System V, shared anonymous); null when they were not read. Not used in scoring.
     /// </summary>
-    public System.Collections.Generic.List<ShmemMapping>? ShmemMappings { get; set; }
+    public System.Collections.Generic.List<ShmemMapping>? ShmemMappings
+    {
+        get => cold?.shmemMappings;
+        set { if (cold is not null || value is not null) Cold.shmemMappings = value; }
+    }
 
     /// <summary>An MMU notifier that cannot run non-blocking covers the anonymous mappings, so reaping is partial.</summary>
-    public bool MmuNotifierBlocks { get; set; }
+    public bool MmuNotifierBlocks { get => cold?.mmuNotifierBlocks ?? false; set { if (cold is not null || value) Cold.mmuNotifierBlocks = value; } }
 
     /// <summary>
     /// The shared objects this mm maps (copy-on-write pools, shared anon regions, shmem files): pages its counters
@@ -90,11 +128,10 @@ public sealed class MemoryDescriptor
     public System.Collections.Generic.IReadOnlyList<SharedMemory> Shared =>
         (System.Collections.Generic.IReadOnlyList<SharedMemory>?)shared ?? System.Array.Empty<SharedMemory>();
     // Null until the mm maps a shared object (most never do).
-    internal System.Collections.Generic.List<SharedMemory>? shared;
+    internal System.Collections.Generic.List<SharedMemory>? shared { get => cold?.shared; set { if (cold is not null || value is not null) Cold.shared = value; } }
     // Pages of MM_ANONPAGES and MM_SHMEMPAGES that belong to the shared objects above.
-    internal long sharedAnon { get => sharedAnonRaw; set { sharedAnonRaw = value; UsageVersion.Bump(); } }
-    internal long sharedShmem { get => sharedShmemRaw; set { sharedShmemRaw = value; UsageVersion.Bump(); } }
-    private long sharedAnonRaw, sharedShmemRaw;
+    internal long sharedAnon { get => cold?.sharedAnon ?? 0; set { if (cold is not null || value != 0) Cold.sharedAnon = value; UsageVersion.Bump(); } }
+    internal long sharedShmem { get => cold?.sharedShmem ?? 0; set { if (cold is not null || value != 0) Cold.sharedShmem = value; UsageVersion.Bump(); } }
 
     /// <summary>Pages of <see cref="AnonPages"/> in copy-on-write pools it shares with other mms.</summary>
     public Pages SharedAnonPages => new(sharedAnon);
@@ -111,11 +148,14 @@ public sealed class MemoryDescriptor
     internal MemoryDescriptor Clone()
     {
         var copy = (MemoryDescriptor)MemberwiseClone();
-        copy.vmas = vmas?.ConvertAll(v => v.Clone());
-        copy.ShmemMappings = ShmemMappings is null ? null : new(ShmemMappings);
-        copy.shared = null; // the machine's Clone maps the shared objects and their mappers again
-        copy.sharedAnon = copy.sharedShmem = 0;
-        copy.processes = 0; // counted again as the copies of its tasks take it
+        copy.processesRaw = 0; // no cold fields yet; processes is counted again as the copies of its tasks take it
+        // The cold fields without the shared objects: the machine's Clone maps them and their mappers again.
+        if (cold is { } c)
+        {
+            Colds.Add(copy, c.Copy());
+            copy.processesRaw |= 1;
+        }
+        UsageVersion.Bump();
         return copy;
     }
 }

@@ -60,7 +60,6 @@ public sealed partial class OomMachine
         var taskMap = new Dictionary<OomTask, OomTask>(tasks.Count);
         copy.tasks = new List<OomTask>(tasks.Count);
         copy.byPid = new PidTable();
-        copy.threadOwner = new Dictionary<int, int>(threadOwner);
         foreach (var t in tasks)
         {
             var twin = t.CloneShallow();

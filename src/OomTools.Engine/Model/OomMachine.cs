@@ -18,7 +18,7 @@ public sealed partial class OomMachine
     private List<OomTask> tasks = new();
     private PidTable byPid = new();
     // The other threads' ids, each to its process's pid: pids and thread ids are one number space (alloc_pid).
-    private Dictionary<int, int> threadOwner = new();
+    private ThreadOwnerTable threadOwner => byPid.Threads;
     private Dictionary<string, MemoryCgroup> memcgs = new(StringComparer.Ordinal);
     private Dictionary<string, Cpuset> cpusets = new(StringComparer.Ordinal);
     private List<NumaNode> nodes;

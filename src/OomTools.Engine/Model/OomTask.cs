@@ -14,44 +14,87 @@ public sealed class OomTask
     /// <summary>The kernel keeps 15 characters of a command name (TASK_COMM_LEN 16 with the NUL).</summary>
     public const int CommLength = 15;
 
-    private static readonly OomThread[] NoThreads = Array.Empty<OomThread>();
+    private static readonly OomThread[] NoThreads = System.Array.Empty<OomThread>();
 
-    // Extra threads after the leader; empty for the common single-threaded process.
+    // The layout is kept small (bench/: bytes per task at 1,000,000 tasks): the flags in one field, the fields most
+    // processes leave at their defaults in a side object (OomTaskCold) created on the first other value.
     // What select_bad_process reads of a task (threads, adj, the flags and mms below) is written through setters
     // that move ScoreVersion, so the killer's score table is rebuilt after any change.
-    internal OomThread[] otherThreads { get => threadsRaw; set { threadsRaw = value; ScoreVersion.Bump(); UsageVersion.Bump(); } }
-    private OomThread[] threadsRaw = NoThreads;
-    internal bool leaderHasMm { get => leaderHasMmRaw; set { leaderHasMmRaw = value; ScoreVersion.Bump(); UsageVersion.Bump(); } }
-    private bool leaderHasMmRaw = true;
+    // The other threads of a multi-threaded process that sets no cold field (an OomThread[]), or the cold side object,
+    // which then holds them; null for a single-threaded process with every cold field at its default.
+    private object? extra;
+    private OomTaskCold? cold => extra as OomTaskCold;
+    private OomTaskCold Cold
+    {
+        get
+        {
+            if (extra is OomTaskCold c) return c;
+            c = new OomTaskCold();
+            if (extra is OomThread[] threads) c.threads = threads;
+            extra = c;
+            return c;
+        }
+    }
+    private ushort bits = LeaderHasMmBit;
+    private const ushort LeaderHasMmBit = 1, KthreadBit = 2, InitBit = 4, ExitingBit = 8, GroupExitingBit = 16, CoreDumpingBit = 32,
+        InVforkBit = 64, OriginBit = 128, FrozenBit = 256, MemDieBit = 512, CapKnownBit = 1024, CapBit = 2048, OwnTgidBit = 4096;
+
+    private bool Bit(ushort bit) => (bits & bit) != 0;
+    private void SetBit(ushort bit, bool on) => bits = on ? (ushort)(bits | bit) : (ushort)(bits & ~bit);
+
+    // Extra threads after the leader; empty for the common single-threaded process.
+    internal OomThread[] otherThreads
+    {
+        get => extra is null ? NoThreads : extra as OomThread[] ?? ((OomTaskCold)extra).threads;
+        set
+        {
+            if (extra is OomTaskCold c) c.threads = value;
+            else extra = value.Length == 0 ? null : value;
+            ScoreVersion.Bump();
+            UsageVersion.Bump();
+        }
+    }
+    internal bool leaderHasMm { get => Bit(LeaderHasMmBit); set { SetBit(LeaderHasMmBit, value); ScoreVersion.Bump(); UsageVersion.Bump(); } }
     internal short oomScoreAdj { get => adjRaw; set { adjRaw = value; ScoreVersion.Bump(); } }
     private short adjRaw;
-    internal short oomScoreAdjMin;
-    // Nullable longs take 16 bytes each; these 8-byte fields use long.MinValue for "none" (bench/: bytes per task).
-    private const long NoJiffy = long.MinValue;
-    private long exitLatencyJiffies = NoJiffy, coreDumpUntil = NoJiffy, reaperTimerExpires = NoJiffy;
-    private ulong mempolicyBind;
-    private bool hasMempolicyBind;
+    internal short oomScoreAdjMin { get => placement.AdjMin; set => placement = placement.WithAdjMin(value); }
+    private const long NoJiffy = OomTaskCold.NoJiffy;
 
     internal OomTask(int pid, string comm)
     {
         Pid = pid;
-        Tgid = pid;
-        Comm = TruncateComm(comm);
+        placement = TaskPlacement.Of(TruncateComm(comm), null, null, 0, 0);
     }
 
     /// <summary>The process id (<c>task-&gt;pid</c> of the thread-group leader, the tgid).</summary>
     public int Pid { get; }
     /// <summary>The thread-group id printed in the task table; the pid of the leader.</summary>
-    public int Tgid { get; internal set; }
+    public int Tgid
+    {
+        get => Bit(OwnTgidBit) ? cold!.tgid : Pid;
+        internal set
+        {
+            if (value != Pid) Cold.tgid = value;
+            SetBit(OwnTgidBit, value != Pid);
+        }
+    }
     /// <summary><c>task-&gt;comm</c>, cut to 15 characters.</summary>
-    public string Comm { get; internal set; }
+    public string Comm => placement.Comm;
     /// <summary>The uid (<c>task_uid()</c>) printed in the task table and the oom-kill line; uid 0 stands for CAP_SYS_ADMIN in the root bonus before 4.17.</summary>
-    public int Uid { get; set; }
+    public int Uid { get => placement.Uid; set => placement = placement.WithUid(value); }
     /// <summary>
     /// <c>has_capability_noaudit(p, CAP_SYS_ADMIN)</c>, which the root bonus before 4.17 reads; null lets uid 0 stand
     /// for it. False for root in a container that dropped the capability (Docker's default).
     /// </summary>
-    public bool? CapSysAdmin { get; set; }
+    public bool? CapSysAdmin
+    {
+        get => Bit(CapKnownBit) ? Bit(CapBit) : null;
+        set
+        {
+            SetBit(CapKnownBit, value.HasValue);
+            SetBit(CapBit, value == true);
+        }
+    }
     /// <summary>Whether the root bonus applies: <see cref="CapSysAdmin"/>, or uid 0 when it is not known.</summary>
     public bool HasCapSysAdmin => CapSysAdmin ?? Uid == 0;
 
@@ -59,7 +102,11 @@ public sealed class OomTask
     /// The host process this task was read from (Get-OomSnapshot of this host's /proc): its boot id and start time;
     /// null for a task made by hand, imported, or read from a saved tree without a boot id.
     /// </summary>
-    public HostOrigin? HostOrigin { get; internal set; }
+    public HostOrigin? HostOrigin
+    {
+        get => cold?.hostOrigin;
+        internal set { if (cold is not null || value is not null) Cold.hostOrigin = value; }
+    }
 
     /// <summary>The process's address space; null when every thread has dropped it.</summary>
     public MemoryDescriptor? Mm
@@ -82,57 +129,73 @@ public sealed class OomTask
     public OomScoreAdj OomScoreAdjMin { get => OomScoreAdj.From(oomScoreAdjMin); set => oomScoreAdjMin = value.Value; }
 
     /// <summary><c>PF_KTHREAD</c>.</summary>
-    public bool IsKernelThread { get => kthread; set { kthread = value; ScoreVersion.Bump(); } }
-    private bool kthread;
+    public bool IsKernelThread { get => Bit(KthreadBit); set { SetBit(KthreadBit, value); ScoreVersion.Bump(); } }
     /// <summary><c>is_global_init()</c>: pid 1 of the initial pid namespace.</summary>
-    public bool IsGlobalInit { get => init; set { init = value; ScoreVersion.Bump(); } }
-    private bool init;
+    public bool IsGlobalInit { get => Bit(InitBit); set { SetBit(InitBit, value); ScoreVersion.Bump(); } }
     /// <summary><c>PF_EXITING</c> on the task.</summary>
-    public bool Exiting { get; set; }
+    public bool Exiting { get => Bit(ExitingBit); set => SetBit(ExitingBit, value); }
     /// <summary><c>SIGNAL_GROUP_EXIT</c>: a fatal signal (such as the OOM killer's SIGKILL) is tearing the group down.</summary>
-    public bool GroupExiting { get; set; }
+    public bool GroupExiting { get => Bit(GroupExitingBit); set => SetBit(GroupExitingBit, value); }
     /// <summary><c>sig-&gt;core_state</c> is set: the group is dumping core.</summary>
-    public bool CoreDumping { get; set; }
+    public bool CoreDumping { get => Bit(CoreDumpingBit); set => SetBit(CoreDumpingBit, value); }
     /// <summary><c>in_vfork()</c>: a vfork child still borrowing its parent's mm.</summary>
-    public bool InVfork { get => inVfork; set { inVfork = value; ScoreVersion.Bump(); } }
-    private bool inVfork;
+    public bool InVfork { get => Bit(InVforkBit); set { SetBit(InVforkBit, value); ScoreVersion.Bump(); } }
     /// <summary><c>signal-&gt;oom_flag_origin</c> (swapoff, KSM unmerge): chosen first with LONG_MAX points.</summary>
-    public bool OomOrigin { get => origin; set { origin = value; ScoreVersion.Bump(); } }
-    private bool origin;
+    public bool OomOrigin { get => Bit(OriginBit); set { SetBit(OriginBit, value); ScoreVersion.Bump(); } }
     /// <summary>Frozen by the cgroup freezer or suspend; mark_oom_victim thaws it.</summary>
-    public bool Frozen { get; set; }
+    public bool Frozen { get => Bit(FrozenBit); set => SetBit(FrozenBit, value); }
 
     /// <summary><c>TIF_MEMDIE</c>: an OOM victim with access to memory reserves.</summary>
-    public bool MemDie { get; internal set; }
+    public bool MemDie { get => Bit(MemDieBit); internal set => SetBit(MemDieBit, value); }
     /// <summary><c>signal-&gt;oom_mm</c>: set once by mark_oom_victim; <c>tsk_is_oom_victim()</c>.</summary>
-    public MemoryDescriptor? OomMm { get => oomMm; internal set { oomMm = value; ScoreVersion.Bump(); } }
-    private MemoryDescriptor? oomMm;
+    public MemoryDescriptor? OomMm
+    {
+        get => cold?.oomMm;
+        internal set
+        {
+            if (cold is not null || value is not null) Cold.oomMm = value;
+            ScoreVersion.Bump();
+        }
+    }
     /// <summary><c>tsk_is_oom_victim()</c>: <see cref="OomMm"/> is set.</summary>
     public bool IsOomVictim => OomMm is not null;
 
     /// <summary>How long after SIGKILL it takes this process to exit (null: the machine's default).</summary>
-    public Jiffies? ExitLatency { get => Of(exitLatencyJiffies); set => exitLatencyJiffies = value?.Value ?? NoJiffy; }
+    public Jiffies? ExitLatency { get => Of(cold?.exitLatencyJiffies ?? NoJiffy); set { if (cold is not null || value.HasValue) Cold.exitLatencyJiffies = value?.Value ?? NoJiffy; } }
     /// <summary><see cref="ExitLatency"/> as a bare count of jiffies (what PowerShell reads).</summary>
     public long? ExitLatencyJiffies { get => ExitLatency?.Value; set => ExitLatency = Of(value ?? NoJiffy); }
     /// <summary>The jiffy its core dump finishes (while <see cref="CoreDumping"/>); null dumps forever.</summary>
-    public Jiffies? CoreDumpEnd { get => Of(coreDumpUntil); set => coreDumpUntil = value?.Value ?? NoJiffy; }
+    public Jiffies? CoreDumpEnd { get => Of(cold?.coreDumpUntil ?? NoJiffy); set { if (cold is not null || value.HasValue) Cold.coreDumpUntil = value?.Value ?? NoJiffy; } }
     /// <summary><see cref="CoreDumpEnd"/> as a bare count of jiffies (what PowerShell reads).</summary>
     public long? CoreDumpUntil { get => CoreDumpEnd?.Value; set => CoreDumpEnd = Of(value ?? NoJiffy); }
 
     /// <summary>The jiffy the oom_reaper timer fires (<c>timer.expires</c>, set by queue_oom_reaper), if queued.</summary>
-    public Jiffies? ReaperTimer { get => Of(reaperTimerExpires); internal set => reaperTimerExpires = value?.Value ?? NoJiffy; }
+    public Jiffies? ReaperTimer { get => Of(cold?.reaperTimerExpires ?? NoJiffy); internal set { if (cold is not null || value.HasValue) Cold.reaperTimerExpires = value?.Value ?? NoJiffy; } }
     /// <summary><see cref="ReaperTimer"/> as a bare count of jiffies (what PowerShell reads).</summary>
     public long? ReaperTimerExpires => ReaperTimer?.Value;
 
     private static Jiffies? Of(long raw) => raw == NoJiffy ? null : new Jiffies(raw);
 
     /// <summary>The memory cgroup the process is charged to (<c>mem_cgroup_from_task()</c>).</summary>
-    public MemoryCgroup Memcg { get; internal set; } = null!;
+    public MemoryCgroup Memcg { get => placement.Memcg!; internal set => placement = placement.WithMemcg(value); }
     /// <summary>The cpuset the process belongs to (<c>task_cs()</c>), whose <c>mems_allowed</c> oom_cpuset_eligible reads.</summary>
-    public Cpuset Cpuset { get => cpuset; internal set { cpuset = value; ScoreVersion.Bump(); } }
-    private Cpuset cpuset = null!;
+    public Cpuset Cpuset { get => placement.Cpuset!; internal set { placement = placement.WithCpuset(value); ScoreVersion.Bump(); } }
+    // The comm, memory cgroup, cpuset, uid and oom_score_adj_min, shared with the other processes of the same values.
+    private TaskPlacement placement;
     /// <summary>An MPOL_BIND mempolicy's nodes; null for the default policy.</summary>
-    public NodeMask? MempolicyBind { get => hasMempolicyBind ? new NodeMask(mempolicyBind) : null; set { hasMempolicyBind = value.HasValue; mempolicyBind = value?.Bits ?? 0; ScoreVersion.Bump(); } }
+    public NodeMask? MempolicyBind
+    {
+        get => cold is { hasMempolicyBind: true } c ? new NodeMask(c.mempolicyBind) : null;
+        set
+        {
+            if (cold is not null || value.HasValue)
+            {
+                Cold.hasMempolicyBind = value.HasValue;
+                Cold.mempolicyBind = value?.Bits ?? 0;
+            }
+            ScoreVersion.Bump();
+        }
+    }
 
     /// <summary>The threads, leader first (<c>for_each_thread</c> order).</summary>
     public IReadOnlyList<OomThread> ThreadList
@@ -189,6 +252,7 @@ public sealed class OomTask
     {
         var copy = (OomTask)MemberwiseClone();
         copy.mm = null;
+        copy.extra = extra is OomTaskCold c ? c.Copy() : extra; // a thread array is shared: it is only ever replaced whole
         return copy;
     }
 
