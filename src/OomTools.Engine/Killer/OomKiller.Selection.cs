@@ -69,19 +69,26 @@ public sealed partial class OomKiller
     /// </summary>
     public void SelectBadProcess(OomControl oc)
     {
-        if (oc.Candidates is null && ScoreTable.Answers(m, oc))
+        var log = oc.Candidates;
+        // Recorded candidates come from the table's rows too, on a scan over every task (no nodes to test): the
+        // table is then built on the first such scan, as a recording walk costs about what a build does.
+        bool recordable = log is { Count: 0 } && oc.Nodemask is null && !m.CpusetsEnabled;
+        if ((log is null || recordable) && ScoreTable.Answers(m, oc))
         {
             var table = ScoreTable.For(m);
-            if (table.Ready(this, m, always: false))
+            if (table.Ready(this, m, always: log is not null))
             {
-                SelectFromTable(table, oc);
+                int i = SelectFromTable(table, oc);
+                // The scan weighs every task up to the one that stops it (an earlier victim still exiting).
+                log?.Record(table.Share(), oc.Aborted ? i + 1 : m.Tasks.Count, oc.IsSysrqOom,
+                    m.TotalRamPages.Value + m.TotalSwapPages.Value, oc.TotalPages.Value, m.Scoring);
                 return;
             }
         }
         SelectBadProcessReference(oc);
     }
 
-    private void SelectFromTable(ScoreTable table, OomControl oc)
+    private int SelectFromTable(ScoreTable table, OomControl oc)
     {
         int i = table.Select(this, m, oc, out long points, out bool aborted);
         var task = i >= 0 ? m.Tasks[i] : null;
@@ -90,6 +97,7 @@ public sealed partial class OomKiller
         if (aborted) oc.AbortedBy = task;
         oc.Chosen = aborted ? null : task;
         oc.ChosenPoints = points;
+        return i;
     }
 
     /// <summary>

@@ -74,6 +74,21 @@ public sealed class KernelLog
     public void TaskRow(TaskTableFormat layout, in DumpTaskRow row) =>
         Append(new KernelLogRecord(clock.Nanoseconds, KernelLogLevel.Info, layout, row));
 
+    /// <summary>
+    /// Counts <paramref name="records"/> records as written without keeping them, for a writer about to write at least
+    /// <see cref="Capacity"/> more right after (dump_tasks over more tasks than the ring holds): those would overwrite
+    /// them, and everything before, so the ring ends as if they had been written — the same records kept, the same
+    /// <see cref="Count"/> and <see cref="Dropped"/> — without the rows that no one could have read being made.
+    /// </summary>
+    internal void WriteOverwritten(int records)
+    {
+        if (records <= 0) return;
+        written += records;
+        // The records kept now are overwritten by the ones to come: the ring starts over.
+        head = 0;
+        kept = 0;
+    }
+
     /// <summary><c>pr_info()</c>: a record at <see cref="KernelLogLevel.Info"/>.</summary>
     public void Info(string text) => Write(KernelLogLevel.Info, text);
     /// <summary><c>pr_warn()</c>: a record at <see cref="KernelLogLevel.Warning"/>.</summary>

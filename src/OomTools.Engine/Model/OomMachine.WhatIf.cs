@@ -9,6 +9,9 @@ public sealed partial class OomMachine
 {
     private OomUndoLog? undo;
 
+    /// <summary>The changes that mark or remove a few tasks, recorded for the killer's score table (kept in step with them).</summary>
+    internal ScoreJournal ScoreChanges { get; } = new();
+
     /// <summary>
     /// A what-if (what <c>Invoke-OutOfMemory -WhatIf</c> and a report's replay under -WhatIf answer): runs
     /// <paramref name="decide"/> on this machine under its lock, then puts the machine back as it was, without
@@ -35,9 +38,18 @@ public sealed partial class OomMachine
             }
             finally
             {
-                undo.Rollback();
-                undo = null;
-                saved.Restore(this);
+                // The undo touches only the tasks the decision marked: recorded, so the score table follows it.
+                ScoreChanges.Begin();
+                try
+                {
+                    undo.Rollback(ScoreChanges);
+                }
+                finally
+                {
+                    ScoreChanges.End();
+                    undo = null;
+                    saved.Restore(this);
+                }
             }
         }
     }
@@ -45,9 +57,13 @@ public sealed partial class OomMachine
     /// <summary>
     /// Called by the OOM killer's functions before they mark <paramref name="task"/> or change its mm's flags
     /// (<c>mark_oom_victim</c>, the SIGKILL, <c>queue_oom_reaper</c>): during a <see cref="WhatIf{T}"/> the task's
-    /// state is saved to be put back; otherwise nothing.
+    /// state is saved to be put back. Inside a recorded change (<see cref="ScoreChanges"/>) the task is named there too.
     /// </summary>
-    internal void BeforeOomChange(OomTask task) => undo?.Save(task);
+    internal void BeforeOomChange(OomTask task)
+    {
+        undo?.Save(task);
+        ScoreChanges.Touch(task);
+    }
 
     /// <summary>The machine-wide state an OOM decision can change, taken whole before a what-if (it is small).</summary>
     private sealed class SavedState
