@@ -148,13 +148,14 @@ internal sealed class ScoreTable
             if (reason == OomSkipReason.None && p == long.MinValue) return false;
             a = t.oomScoreAdj;
             why = (byte)reason;
-            if (t.Mm is { } mm)
-            {
-                r = mm.file + mm.anon + mm.shmem;
-                s = mm.swapEnts;
-                g = killer.Machine.PageTablePages(mm.pgtablesBytes);
-            }
             if (t.HasCapSysAdmin) why |= RootBit;
+        }
+        // Kept for every task with an mm, init's too: show_mem's swap sum counts it, and an exit takes it out.
+        if (t.Mm is { } mm)
+        {
+            r = mm.file + mm.anon + mm.shmem;
+            s = mm.swapEnts;
+            g = killer.Machine.PageTablePages(mm.pgtablesBytes);
         }
         if (pages[i] == p && adj[i] == a && flags[i] == f && reasons[i] == why && rss[i] == r && swap[i] == s &&
             pgtables[i] == g && ReferenceEquals(tasks[i], t))
