@@ -134,6 +134,7 @@ public class ScoreTableTests
             var rng = new Random(seed * 31337);
             var m = RandomMachine(rng);
             var table = ScoreTable.For(m);
+            var pending = new List<(CandidateLog Log, List<string> Rows, int Round)>();
             for (int round = 0; round < 12; round++)
             {
                 table.Ready(m.Killer, m, always: true);
@@ -177,7 +178,16 @@ public class ScoreTableTests
                 expected.Candidates = new CandidateLog();
                 m.Killer.SelectBadProcess(recorded);
                 m.Killer.SelectBadProcessReference(expected);
-                Assert.True(expected.Candidates.Select(Row).SequenceEqual(recorded.Candidates.Select(Row)), $"{where}: candidates differ");
+                // Read one or two rounds later, after more kills, exits and undos: the table has changed its rows since,
+                // and the log sees them as they were at its scan.
+                foreach (var (log, rows, at) in pending.Where(p => p.Round < round).ToList())
+                {
+                    Assert.True(rows.SequenceEqual(log.Select(Row)), $"{where}: candidates recorded in round {at} differ");
+                    pending.RemoveAll(p => ReferenceEquals(p.Log, log));
+                }
+                if (rng.Next(2) == 0)
+                    Assert.True(expected.Candidates.Select(Row).SequenceEqual(recorded.Candidates.Select(Row)), $"{where}: candidates differ");
+                else pending.Add((recorded.Candidates, expected.Candidates.Select(Row).ToList(), round));
                 if (table.SwapUsed(m) is { } swap)
                     Assert.True(OomMachine.DistinctMms(m.Tasks).Sum(mm => mm.SwapEntries.Value) == swap, $"{where}: swap in use");
                 AssertSameTaskTable(m, where);

@@ -19,6 +19,7 @@ internal sealed class CandidateLog : IReadOnlyList<OomCandidate>
     private ScoreTable.Rows rows;
     private bool fromRows, sysrq;
     private long globalPages;
+    private object? machineLock;
     private long totalPages;
     private KernelRules? scoring;
     private bool ranked, tiesToLater;
@@ -46,8 +47,9 @@ internal sealed class CandidateLog : IReadOnlyList<OomCandidate>
     /// nothing is copied unless the candidates are read. <paramref name="globalPages"/> is RAM + swap (for /proc
     /// oom_score), <paramref name="total"/> the OOM's totalpages.
     /// </summary>
-    internal void Record(ScoreTable.Rows table, int weighed, bool isSysrq, long globalPages, long total, KernelRules rules)
+    internal void Record(ScoreTable.Rows table, int weighed, bool isSysrq, long globalPages, long total, KernelRules rules, object syncRoot)
     {
+        machineLock = syncRoot;
         rows = table;
         fromRows = true;
         count = weighed;
@@ -71,15 +73,23 @@ internal sealed class CandidateLog : IReadOnlyList<OomCandidate>
     {
         get
         {
-            lock (gate)
-            {
-                if (objects is not null) return objects;
-                var list = new List<OomCandidate>(count);
-                for (int i = 0; i < count; i++)
-                    list.Add(OomCandidate.From(fromRows ? rows.Record(i, sysrq, globalPages, scoring!) : records![i], totalPages, scoring!));
-                if (ranked) OomCandidate.RankAll(list, tiesToLater);
-                return objects = list;
-            }
+            // The rows of a score table are read under the machine's lock (the table may be changing them).
+            lock (machineLock ?? gate)
+                lock (gate)
+                {
+                    if (objects is not null) return objects;
+                    var list = new List<OomCandidate>(count);
+                    if (fromRows)
+                    {
+                        var snapshot = rows.Snapshot();
+                        for (int i = 0; i < count; i++)
+                            list.Add(OomCandidate.From(ScoreTable.Rows.Record(snapshot[i], i, sysrq, globalPages, scoring!), totalPages, scoring!));
+                    }
+                    else
+                        for (int i = 0; i < count; i++) list.Add(OomCandidate.From(records![i], totalPages, scoring!));
+                    if (ranked) OomCandidate.RankAll(list, tiesToLater);
+                    return objects = list;
+                }
         }
     }
 

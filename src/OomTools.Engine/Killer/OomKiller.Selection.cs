@@ -81,7 +81,7 @@ public sealed partial class OomKiller
                 int i = SelectFromTable(table, oc);
                 // The scan weighs every task up to the one that stops it (an earlier victim still exiting).
                 log?.Record(table.Share(), oc.Aborted ? i + 1 : m.Tasks.Count, oc.IsSysrqOom,
-                    m.TotalRamPages.Value + m.TotalSwapPages.Value, oc.TotalPages.Value, m.Scoring);
+                    m.TotalRamPages.Value + m.TotalSwapPages.Value, oc.TotalPages.Value, m.Scoring, m.SyncRoot);
                 return;
             }
         }

@@ -17,6 +17,10 @@ internal sealed class ScoreTable
 {
     private static readonly ConditionalWeakTable<OomMachine, ScoreTable> Tables = new();
 
+    // MethodImplOptions.AggressiveOptimization (not in netstandard2.0's enum): the loops over every row are compiled
+    // optimized at once. A cmdlet runs each a few times, mostly before tiered compilation would have got to them.
+    private const MethodImplOptions Hot = (MethodImplOptions)512;
+
     /// <summary>signal-&gt;oom_flag_origin: chosen with LONG_MAX once past the victim test.</summary>
     internal const byte Origin = 1;
     /// <summary>An earlier victim whose oom_mm has no MMF_OOM_SKIP yet: the scan stops (-1) unless SysRq.</summary>
@@ -39,8 +43,12 @@ internal sealed class ScoreTable
     // show_mem's swap in use: MM_SWAPENTS of each distinct mm, summed at the build and kept in step with exits; null
     // once a change the table followed moved a row's swap in a way it cannot account for.
     private long? swapUsed;
-    // The arrays are shared with a candidate log that recorded from them: copied before the next change.
-    private bool shared;
+    // Set once a candidate log recorded from the arrays (Share): every row written since is first kept there as it was,
+    // so each log can see its rows as they were at its scan without the arrays being copied (a copy of every row an
+    // OOM, in a storm, was a large-object allocation an OOM and a full collection every few).
+    private RowHistory? history;
+    // Past this many kept rows the arrays are left to the logs and the table takes copies (a new history).
+    private const int HistoryLimit = 4096;
     private long version, pageSize, slowSeen, declined;
     // The tasks' nodes for oom_cpuset_eligible, made the first time a constrained scan asks (most never do), each
     // stamped with the version it was read at: MPOL_BIND nodes (every node without a policy), cpuset mems.
@@ -93,13 +101,14 @@ internal sealed class ScoreTable
         return false;
     }
 
+    [MethodImpl(Hot)]
     private bool Build(OomKiller killer, OomMachine m, long stamp)
     {
         var list = (List<OomTask>)m.Tasks;
         int n = list.Count;
         version = 0;
-        if (shared || pages.Length != n) Allocate(n);
-        shared = false;
+        if (history is not null || pages.Length != n) Allocate(n);
+        history = null;
         list.CopyTo(tasks, 0);
         count = n;
         for (int i = 0; i < n; i++)
@@ -159,8 +168,8 @@ internal sealed class ScoreTable
         }
         if (pages[i] == p && adj[i] == a && flags[i] == f && reasons[i] == why && rss[i] == r && swap[i] == s &&
             pgtables[i] == g && ReferenceEquals(tasks[i], t))
-            return true; // unchanged: a what-if's kill and its undo leave the rows as they were, and a shared table uncopied
-        Own();
+            return true; // unchanged: a what-if's kill and its undo leave the rows as they were, and nothing is kept
+        Keep(RowHistory.Set, i);
         if (swap[i] != s || !ReferenceEquals(tasks[i], t)) swapUsed = null;
         pages[i] = p;
         adj[i] = a;
@@ -173,11 +182,22 @@ internal sealed class ScoreTable
         return true;
     }
 
-    // Before a change to rows a candidate log still reads: the log keeps the old arrays, the table takes copies.
-    private void Own()
+    // Before row i is written or taken out: kept as it was for the logs sharing the arrays (none: nothing to keep).
+    private void Keep(byte kind, int i)
     {
-        if (!shared) return;
-        shared = false;
+        if (history is null) return;
+        if (history.Changes.Count >= HistoryLimit)
+        {
+            Detach();
+            return;
+        }
+        history.Changes.Add(new RowHistory.Change(kind, i, new RowHistory.Row(tasks[i], pages[i], adj[i], flags[i], reasons[i], rss[i], swap[i], pgtables[i])));
+    }
+
+    // The arrays and their history are left to the logs that share them; the table goes on with copies.
+    private void Detach()
+    {
+        history = null;
         pages = (long[])pages.Clone();
         adj = (short[])adj.Clone();
         flags = (byte[])flags.Clone();
@@ -250,6 +270,7 @@ internal sealed class ScoreTable
         return true;
     }
 
+    [MethodImpl(Hot)]
     private int IndexOf(OomTask t, int hint)
     {
         for (int i = hint; i < count; i++) if (ReferenceEquals(tasks[i], t)) return i;
@@ -259,7 +280,7 @@ internal sealed class ScoreTable
 
     private void RemoveRow(int i)
     {
-        Own();
+        Keep(RowHistory.Remove, i);
         int rest = count - i - 1;
         Array.Copy(pages, i + 1, pages, i, rest);
         Array.Copy(adj, i + 1, adj, i, rest);
@@ -270,6 +291,7 @@ internal sealed class ScoreTable
         Array.Copy(pgtables, i + 1, pgtables, i, rest);
         Array.Copy(reasons, i + 1, reasons, i, rest);
         count--;
+        if (history is not null) history.Rows = count;
         // The freed last row becomes a sentinel the scans pass over (they run to the arrays' length).
         tasks[count] = null!;
         pages[count] = long.MinValue;
@@ -289,6 +311,7 @@ internal sealed class ScoreTable
     /// <paramref name="keep"/> of them start. The rows before that index would leave a ring of <paramref name="keep"/>
     /// records before anyone could read them.
     /// </summary>
+    [MethodImpl(Hot)]
     internal int DumpRows(int keep, out int start)
     {
         int printed = 0;
@@ -308,48 +331,69 @@ internal sealed class ScoreTable
     }
 
     /// <summary>
-    /// The rows as they are now, for a candidate log to read later: the arrays themselves, which the table copies
-    /// before its next change (so the log keeps the scan's values at no cost when nothing changes).
+    /// The rows as they are now, for a candidate log to read later: the arrays themselves and the point reached in
+    /// their history, from which the table keeps every row it writes after as it was (<see cref="Rows.Snapshot"/>).
     /// </summary>
     internal Rows Share()
     {
-        shared = true;
-        return new Rows(tasks, pages, adj, flags, reasons, rss, swap, pgtables);
+        history ??= new RowHistory { Rows = count };
+        return new Rows(tasks, pages, adj, flags, reasons, rss, swap, pgtables, history, history.Changes.Count);
     }
 
-    /// <summary>The rows a candidate log recorded (<see cref="Share"/>): never written after.</summary>
+    /// <summary>The rows a candidate log recorded (<see cref="Share"/>): the arrays, and how far their history had got.</summary>
     internal readonly struct Rows
     {
-        internal Rows(OomTask[] tasks, long[] pages, short[] adj, byte[] flags, byte[] reasons, long[] rss, long[] swap, long[] pgtables)
+        internal Rows(OomTask[] tasks, long[] pages, short[] adj, byte[] flags, byte[] reasons, long[] rss, long[] swap, long[] pgtables,
+            RowHistory history, int from)
         {
             this.tasks = tasks; this.pages = pages; this.adj = adj; this.flags = flags; this.reasons = reasons;
-            this.rss = rss; this.swap = swap; this.pgtables = pgtables;
+            this.rss = rss; this.swap = swap; this.pgtables = pgtables; this.history = history; this.from = from;
         }
 
         private readonly OomTask[] tasks;
         private readonly long[] pages, rss, swap, pgtables;
         private readonly short[] adj;
         private readonly byte[] flags, reasons;
+        private readonly RowHistory history;
+        private readonly int from;
 
         /// <summary>
-        /// Row <paramref name="i"/> as the task-by-task scan records it (OomEvaluateTask): passed over as init or a
-        /// kernel thread (reason only), as an earlier victim (unless <paramref name="sysrq"/>), or weighed; its /proc
-        /// oom_score against <paramref name="globalPages"/> under <paramref name="scoring"/>.
+        /// The rows as they were when shared: the arrays now, with every change kept since undone, newest first (a row
+        /// written is put back, a row taken out is put back in its place). Read under the machine's lock.
         /// </summary>
-        internal CandidateRecord Record(int i, bool sysrq, long globalPages, Kernels.KernelRules scoring)
+        internal List<RowHistory.Row> Snapshot()
         {
-            var reason = (OomSkipReason)(reasons[i] & ~RootBit);
+            var rows = new List<RowHistory.Row>(history.Rows + history.Changes.Count - from);
+            for (int i = 0; i < history.Rows; i++)
+                rows.Add(new RowHistory.Row(tasks[i], pages[i], adj[i], flags[i], reasons[i], rss[i], swap[i], pgtables[i]));
+            for (int c = history.Changes.Count - 1; c >= from; c--)
+            {
+                var change = history.Changes[c];
+                if (change.Kind == RowHistory.Remove) rows.Insert(change.Index, change.Old);
+                else rows[change.Index] = change.Old;
+            }
+            return rows;
+        }
+
+        /// <summary>
+        /// Row <paramref name="i"/> of a <see cref="Snapshot"/> as the task-by-task scan records it (OomEvaluateTask):
+        /// passed over as init or a kernel thread (reason only), as an earlier victim (unless <paramref name="sysrq"/>),
+        /// or weighed; its /proc oom_score against <paramref name="globalPages"/> under <paramref name="scoring"/>.
+        /// </summary>
+        internal static CandidateRecord Record(in RowHistory.Row row, int i, bool sysrq, long globalPages, Kernels.KernelRules scoring)
+        {
+            var reason = (OomSkipReason)(row.Reason & ~RootBit);
             if (reason is OomSkipReason.GlobalInit or OomSkipReason.KernelThread)
-                return new CandidateRecord { Task = tasks[i], Order = i, Reason = reason };
-            bool root = (reasons[i] & RootBit) != 0;
+                return new CandidateRecord { Task = row.Task, Order = i, Reason = reason };
+            bool root = (row.Reason & RootBit) != 0;
             var r = new CandidateRecord
             {
-                Task = tasks[i], Order = i, Described = true, OomScoreAdj = adj[i], IsRoot = root,
-                RssPages = rss[i], SwapPages = swap[i], PageTablePages = pgtables[i],
+                Task = row.Task, Order = i, Described = true, OomScoreAdj = row.Adj, IsRoot = root,
+                RssPages = row.Rss, SwapPages = row.Swap, PageTablePages = row.Pgtables,
             };
-            long badness = reason == OomSkipReason.None ? scoring.Badness(pages[i], adj[i], globalPages, root) : long.MinValue;
+            long badness = reason == OomSkipReason.None ? scoring.Badness(row.Pages, row.Adj, globalPages, root) : long.MinValue;
             r.OomScore = badness == long.MinValue ? 0 : scoring.ProcOomScore(badness, globalPages);
-            byte f = flags[i];
+            byte f = row.Flags;
             if (!sysrq && (f & Victim) != 0) r.Reason = (f & VictimExiting) != 0 ? OomSkipReason.VictimExiting : OomSkipReason.ReapedVictim;
             else if ((f & Origin) != 0)
             {
@@ -394,6 +438,7 @@ internal sealed class ScoreTable
         return CountAhead(total, sysrq, default(Everyone), points, order);
     }
 
+    [MethodImpl(Hot)]
     private int Select<TEligible>(long totalPages, bool sysrq, TEligible eligible, out long chosenPoints, out bool aborted)
         where TEligible : struct, IEligible
     {
@@ -442,6 +487,7 @@ internal sealed class ScoreTable
         return chosen;
     }
 
+    [MethodImpl(Hot)]
     private int CountAhead<TEligible>(long totalPages, bool sysrq, TEligible eligible, long points, int order)
         where TEligible : struct, IEligible
     {
