@@ -31,7 +31,7 @@ public sealed partial class OomMachine
             if (undo is not null) return decide(Clone());
             var saved = new SavedState(this);
             undo = new OomUndoLog();
-            Log = new KernelLog(Clock) { Capacity = saved.Log.Capacity };
+            Log = WhatIfLog(saved.Log.Capacity);
             try
             {
                 return decide(this);
@@ -52,6 +52,17 @@ public sealed partial class OomMachine
                 }
             }
         }
+    }
+
+    // The log a what-if writes to, kept for the next one: its lines leave it only as copies (an outcome's Log), and a
+    // new log each time grew a ring of up to 32,768 records again, a large allocation a call.
+    private KernelLog? whatIfLog;
+
+    private KernelLog WhatIfLog(int capacity)
+    {
+        if (whatIfLog is null || !whatIfLog.Uses(Clock)) whatIfLog = new KernelLog(Clock) { Capacity = capacity };
+        else whatIfLog.Reset(capacity);
+        return whatIfLog;
     }
 
     /// <summary>
