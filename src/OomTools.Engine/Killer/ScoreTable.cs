@@ -81,10 +81,9 @@ internal sealed class ScoreTable
     }
 
     /// <summary>
-    /// Makes the table current for a scan: already so, or rebuilt when <paramref name="always"/> or when the machine
-    /// has not changed since the previous scan that did without it (a machine scanned again and again; one changed
-    /// between every scan by something the table cannot follow keeps the object walk, which costs the same as a
-    /// rebuild). False when the scan is to walk the objects.
+    /// Makes the table current for a scan: already so (following the recorded changes), or rebuilt when
+    /// <paramref name="always"/> (what select_bad_process and Get-OomBadness ask) or when the machine has not changed
+    /// since the previous scan that did without it. False when the scan is to walk the objects.
     /// </summary>
     internal bool Ready(OomKiller killer, OomMachine m, bool always)
     {
