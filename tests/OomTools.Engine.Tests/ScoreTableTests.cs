@@ -4,6 +4,7 @@ using System.Linq;
 using OomTools.Engine.Audit;
 using OomTools.Engine.Exit;
 using OomTools.Engine.Killer;
+using OomTools.Engine.Log;
 using OomTools.Engine.Model;
 using OomTools.Engine.Timeline;
 using OomTools.Engine.Units;
@@ -118,6 +119,122 @@ public class ScoreTableTests
             }
             Assert.Equal(m.SumMemoryInUse(), m.MemoryInUse().Value);
         }
+    }
+
+    [Fact]
+    public void Table_KeptInStepWithKillsExitsAndUndo_GivesWhatTheReferenceGives()
+    {
+        // The rows a kill marks, a what-if's undo puts back and an exit takes out are followed one by one
+        // (Model/ScoreJournal) instead of the table being built again: after random OOMs (what-if or not), exits and
+        // other changes, the table — current without a rebuild whenever it followed — chooses as the reference does,
+        // records the same candidates, keeps show_mem's swap sum and prints the same task table into a small ring.
+        int followed = 0;
+        for (int seed = 1; seed <= Seeds / 2; seed++)
+        {
+            var rng = new Random(seed * 31337);
+            var m = RandomMachine(rng);
+            var table = ScoreTable.For(m);
+            var pending = new List<(CandidateLog Log, List<string> Rows, int Round)>();
+            for (int round = 0; round < 12; round++)
+            {
+                table.Ready(m.Killer, m, always: true);
+                bool before = table.IsCurrent(m);
+                var tasks = m.Tasks.ToList();
+                switch (rng.Next(6))
+                {
+                    case 0:
+                    case 1:
+                        if (m.PanicMessage is null) m.Killer.OutOfMemory(new OomControl { Order = rng.Next(3) == 0 ? -1 : 0 });
+                        break;
+                    case 2:
+                        if (m.PanicMessage is null) m.WhatIf(w => w.Killer.Invoke(new OomControl { RecordCandidates = true }));
+                        break;
+                    case 3:
+                        // A victim's exit (or any task's).
+                        var dying = tasks.Where(t => t.GroupExiting).ToList();
+                        if (dying.Count == 0) dying = tasks;
+                        if (dying.Count > 0) m.RemoveTask(dying[rng.Next(dying.Count)]);
+                        break;
+                    case 4:
+                        m.Timeline.StepBy(m.DefaultExitLatency);
+                        break;
+                    default:
+                        Mutate(m, rng);
+                        break;
+                }
+                string where = $"seed {seed}, round {round}";
+                if (before && table.IsCurrent(m)) followed++;
+                foreach (var make in Requests(m, rng))
+                {
+                    var reference = Prepare(m, make());
+                    m.Killer.SelectBadProcessReference(reference);
+                    var fast = Prepare(m, make());
+                    m.Killer.SelectBadProcess(fast);
+                    AssertSameChoice(seed, round, reference, fast);
+                }
+                var recorded = Prepare(m, new OomControl { Order = rng.Next(4) == 0 ? -1 : 0 });
+                recorded.Candidates = new CandidateLog();
+                var expected = Prepare(m, new OomControl { Order = recorded.Order });
+                expected.Candidates = new CandidateLog();
+                m.Killer.SelectBadProcess(recorded);
+                m.Killer.SelectBadProcessReference(expected);
+                // Read one or two rounds later, after more kills, exits and undos: the table has changed its rows since,
+                // and the log sees them as they were at its scan.
+                foreach (var (log, rows, at) in pending.Where(p => p.Round < round).ToList())
+                {
+                    Assert.True(rows.SequenceEqual(log.Select(Row)), $"{where}: candidates recorded in round {at} differ");
+                    pending.RemoveAll(p => ReferenceEquals(p.Log, log));
+                }
+                if (rng.Next(2) == 0)
+                    Assert.True(expected.Candidates.Select(Row).SequenceEqual(recorded.Candidates.Select(Row)), $"{where}: candidates differ");
+                else pending.Add((recorded.Candidates, expected.Candidates.Select(Row).ToList(), round));
+                if (table.SwapUsed(m) is { } swap)
+                    Assert.True(OomMachine.DistinctMms(m.Tasks).Sum(mm => mm.SwapEntries.Value) == swap, $"{where}: swap in use");
+                AssertSameTaskTable(m, where);
+            }
+        }
+        Assert.True(followed > Seeds, $"the table followed only {followed} changes");
+    }
+
+    [Fact]
+    public void WhatIf_KillAndUndo_LeaveTheTableCurrent()
+    {
+        var m = TestMachines.Machine();
+        for (int i = 0; i < 50; i++) m.Add(100 + i, anon: 100 + i * 10);
+        var table = ScoreTable.For(m);
+        Assert.True(table.Ready(m.Killer, m, always: true));
+        var o = m.WhatIf(w => w.Killer.Invoke(new OomControl { RecordCandidates = true }));
+        Assert.Equal(149, o.Victim!.Pid);
+        Assert.Equal(50, o.Candidates.Count);
+        Assert.True(table.IsCurrent(m), "the what-if's kill and undo were followed");
+        var real = m.Killer.Invoke(new OomControl());
+        m.RemoveTask(real.Victim!);
+        Assert.True(table.IsCurrent(m), "the kill and the exit were followed");
+        var next = Prepare(m, new OomControl());
+        m.Killer.SelectBadProcess(next);
+        Assert.Equal(148, next.Chosen!.Pid);
+    }
+
+    // dump_tasks into a ring smaller than the table, with the score table (rows only counted until the last ones)
+    // and on a copy without it (every row written): the same records kept, the same counts.
+    private static void AssertSameTaskTable(OomMachine m, string where)
+    {
+        if (m.Tasks.Count < 3) return;
+        var copy = m.Clone();
+        // Making the copy moved the version: the table is built again (the copy has none: it writes every row).
+        Assert.True(ScoreTable.For(m).Ready(m.Killer, m, always: true), $"{where}: table not built");
+        int capacity = 1 + m.Tasks.Count / 3;
+        var oc = Prepare(m, new OomControl());
+        var ocCopy = Prepare(copy, new OomControl());
+        var log = m.Log;
+        var logCopy = copy.Log;
+        log.Capacity = capacity;
+        logCopy.Capacity = capacity;
+        m.Killer.DumpTasks(oc);
+        copy.Killer.DumpTasks(ocCopy);
+        Assert.True(log.Count == logCopy.Count && log.Dropped == logCopy.Dropped, $"{where}: log counts {log.Count}/{log.Dropped} vs {logCopy.Count}/{logCopy.Dropped}");
+        Assert.True(log.Entries.Select(e => e.ToString()).SequenceEqual(logCopy.Entries.Select(e => e.ToString())), $"{where}: task table rows differ");
+        log.Capacity = KernelLog.DefaultCapacity;
     }
 
     private static OomControl Prepare(OomMachine m, OomControl oc)

@@ -28,6 +28,24 @@ public sealed class TaskExit
         if (task is null) throw new System.ArgumentNullException(nameof(task));
         if (!ReferenceEquals(m.FindTask(task.Pid), task))
             throw new OomEngineException(OomError.TaskNotFound, $"Process {task} is not on machine '{m.Name}'.", task.Pid);
+        // Recorded for the score table: the task's row leaves; when its mm is its own and maps no shared object, no
+        // other task's row reads what the exit changes (the rows naming it as their oom_mm are checked by the table).
+        m.ScoreChanges.Begin();
+        try
+        {
+            m.ScoreChanges.Touch(task);
+            if (task.Mm is { } own && (own.processes != 1 || own.Users > task.ThreadsWithMm || own.shared is { Count: > 0 }))
+                m.ScoreChanges.MakeOpaque();
+            return Exit(task);
+        }
+        finally
+        {
+            m.ScoreChanges.End();
+        }
+    }
+
+    private MmRelease Exit(OomTask task)
+    {
         var release = MmRelease.None;
         long? inUseAfter = InUseAfterExit(task);
         if (task.Mm is { } mm)

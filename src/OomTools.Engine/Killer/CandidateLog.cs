@@ -12,8 +12,14 @@ namespace OomTools.Engine.Killer;
 /// </summary>
 internal sealed class CandidateLog : IReadOnlyList<OomCandidate>
 {
-    private CandidateRecord[] records;
+    private CandidateRecord[]? records;
+    private readonly int capacity;
     private int count;
+    // Or the rows of the score table the scan walked (ScoreTable.Share), made into records when read.
+    private ScoreTable.Rows rows;
+    private bool fromRows, sysrq;
+    private long globalPages;
+    private object? machineLock;
     private long totalPages;
     private KernelRules? scoring;
     private bool ranked, tiesToLater;
@@ -21,13 +27,34 @@ internal sealed class CandidateLog : IReadOnlyList<OomCandidate>
     private readonly object gate = new();
 
     /// <summary>An empty log with room for <paramref name="capacity"/> tasks (the task count of a global scan).</summary>
-    internal CandidateLog(int capacity = 0) => records = new CandidateRecord[capacity > 0 ? capacity : 4];
+    internal CandidateLog(int capacity = 0) => this.capacity = capacity > 0 ? capacity : 4;
 
     /// <summary>Appends what the scan found about one task, scored against <paramref name="total"/> pages under <paramref name="rules"/>.</summary>
     internal void Add(in CandidateRecord record, long total, KernelRules rules)
     {
+        // Made on the first record: a scan over the score table records its rows instead (Record).
+        records ??= new CandidateRecord[capacity];
         if (count == records.Length) System.Array.Resize(ref records, records.Length * 2);
         records[count++] = record;
+        totalPages = total;
+        scoring = rules;
+        objects = null;
+    }
+
+    /// <summary>
+    /// Records the first <paramref name="weighed"/> rows of the score table a scan walked (scan order = row order), as
+    /// the task-by-task scan records those tasks: the rows are the table's arrays, which it no longer writes, so
+    /// nothing is copied unless the candidates are read. <paramref name="globalPages"/> is RAM + swap (for /proc
+    /// oom_score), <paramref name="total"/> the OOM's totalpages.
+    /// </summary>
+    internal void Record(ScoreTable.Rows table, int weighed, bool isSysrq, long globalPages, long total, KernelRules rules, object syncRoot)
+    {
+        machineLock = syncRoot;
+        rows = table;
+        fromRows = true;
+        count = weighed;
+        sysrq = isSysrq;
+        this.globalPages = globalPages;
         totalPages = total;
         scoring = rules;
         objects = null;
@@ -46,14 +73,23 @@ internal sealed class CandidateLog : IReadOnlyList<OomCandidate>
     {
         get
         {
-            lock (gate)
-            {
-                if (objects is not null) return objects;
-                var list = new List<OomCandidate>(count);
-                for (int i = 0; i < count; i++) list.Add(OomCandidate.From(records[i], totalPages, scoring!));
-                if (ranked) OomCandidate.RankAll(list, tiesToLater);
-                return objects = list;
-            }
+            // The rows of a score table are read under the machine's lock (the table may be changing them).
+            lock (machineLock ?? gate)
+                lock (gate)
+                {
+                    if (objects is not null) return objects;
+                    var list = new List<OomCandidate>(count);
+                    if (fromRows)
+                    {
+                        var snapshot = rows.Snapshot();
+                        for (int i = 0; i < count; i++)
+                            list.Add(OomCandidate.From(ScoreTable.Rows.Record(snapshot[i], i, sysrq, globalPages, scoring!), totalPages, scoring!));
+                    }
+                    else
+                        for (int i = 0; i < count; i++) list.Add(OomCandidate.From(records![i], totalPages, scoring!));
+                    if (ranked) OomCandidate.RankAll(list, tiesToLater);
+                    return objects = list;
+                }
         }
     }
 

@@ -40,7 +40,9 @@ public sealed partial class OomKiller
     {
         long present = 0, swapUsed = 0;
         foreach (var n in m.Nodes) present += n.PresentPages.Value;
-        foreach (var mm in OomMachine.DistinctMms(m.Tasks)) swapUsed += mm.swapEnts;
+        // Kept by the score table when it is current (summed at its build, followed through exits): no walk.
+        if (ScoreTable.For(m).SwapUsed(m) is { } kept) swapUsed = kept;
+        else foreach (var mm in OomMachine.DistinctMms(m.Tasks)) swapUsed += mm.swapEnts;
         m.Log.Warn("Mem-Info:");
         m.Log.Warn($"Free swap  = {m.K(System.Math.Max(0, m.TotalSwapPages.Value - swapUsed))}kB");
         m.Log.Warn($"Total swap = {m.K(m.TotalSwapPages.Value)}kB");
@@ -58,8 +60,26 @@ public sealed partial class OomKiller
         var layout = m.Kernel.Era.TaskTable;
         if (OomMessages.PrintsTasksState(layout)) m.Log.Info(OomMessages.TasksStateHeader);
         m.Log.Info(OomMessages.TaskTableHeaderFor(layout));
-        var scan = oc.Memcg is { } oomMemcg ? MemCgroups.ScanTasks(oomMemcg) : m.Tasks;
-        foreach (var p in scan) DumpTask(p, oc);
+        if (oc.Memcg is { } oomMemcg)
+        {
+            foreach (var p in MemCgroups.ScanTasks(oomMemcg)) DumpTask(p, oc);
+            return;
+        }
+        var tasks = (System.Collections.Generic.List<OomTask>)m.Tasks;
+        int from = 0;
+        int keep = m.Log.Capacity;
+        // More rows than the ring keeps: the first ones would be overwritten by the rest of the table before anyone
+        // could read them, so they are only counted (the score table knows which tasks print a row).
+        if (tasks.Count > keep && oc.Nodemask is null && !m.CpusetsEnabled && ScoreTable.For(m) is var table && table.IsCurrent(m))
+        {
+            int rows = table.DumpRows(keep, out int start);
+            if (rows > keep)
+            {
+                m.Log.WriteOverwritten(rows - keep);
+                from = start;
+            }
+        }
+        for (int i = from; i < tasks.Count; i++) DumpTask(tasks[i], oc);
     }
 
     /// <summary>

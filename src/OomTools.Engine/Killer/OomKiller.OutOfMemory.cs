@@ -31,6 +31,21 @@ public sealed partial class OomKiller
             if (freed > 0 && !oc.IsSysrqOom) return result.Return(true, $"an OOM notifier freed {freed} pages");
         }
 
+        // From here on out_of_memory changes only the tasks it marks (through BeforeOomChange): recorded, so the
+        // score table is kept in step with the kill instead of built again.
+        m.ScoreChanges.Begin();
+        try
+        {
+            return Decide(oc, result);
+        }
+        finally
+        {
+            m.ScoreChanges.End();
+        }
+    }
+
+    private OutOfMemoryResult Decide(OomControl oc, OutOfMemoryResult result)
+    {
         // A dying allocator gets the reserves so it can exit quickly and free its memory.
         if (oc.Current is { } current && TaskWillFreeMem(current))
         {

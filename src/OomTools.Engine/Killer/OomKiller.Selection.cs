@@ -62,26 +62,35 @@ public sealed partial class OomKiller
 
     /// <summary>
     /// <c>select_bad_process()</c>: scans a memcg OOM's subtree (cgroups in pre-order, each one's tasks in
-    /// arrival order) or every process in creation order, and leaves the winner in <c>oc.Chosen</c>. When nobody
-    /// reads the candidates and the scan is a global one the machine's score table answers
-    /// (<see cref="ScoreTable.Answers"/>), it walks that table instead of the tasks: the same decisions, at the
-    /// speed of a loop over arrays.
+    /// arrival order) or every process in creation order, and leaves the winner in <c>oc.Chosen</c>. When the scan
+    /// is a global one the machine's score table answers (<see cref="ScoreTable.Answers"/>) and its candidates, if
+    /// recorded, are every task's (no mempolicy or cpuset nodes), it walks that table instead of the tasks and records
+    /// its rows: the same decisions and candidates, at the speed of a loop over arrays.
     /// </summary>
     public void SelectBadProcess(OomControl oc)
     {
-        if (oc.Candidates is null && ScoreTable.Answers(m, oc))
+        var log = oc.Candidates;
+        // Recorded candidates come from the table's rows too, on a scan over every task (no nodes to test). A table
+        // that is not current is built at once (not only on the second scan of an unchanged machine): a build costs
+        // about what a walk over the objects does, and a current table also spares dump_tasks the rows a small log
+        // ring would overwrite and show_mem its pass over the mms (in a storm, 4x the OOMs' cost with the walk).
+        bool recordable = log is { Count: 0 } && oc.Nodemask is null && !m.CpusetsEnabled;
+        if ((log is null || recordable) && ScoreTable.Answers(m, oc))
         {
             var table = ScoreTable.For(m);
-            if (table.Ready(this, m, always: false))
+            if (table.Ready(this, m, always: true))
             {
-                SelectFromTable(table, oc);
+                int i = SelectFromTable(table, oc);
+                // The scan weighs every task up to the one that stops it (an earlier victim still exiting).
+                log?.Record(table.Share(), oc.Aborted ? i + 1 : m.Tasks.Count, oc.IsSysrqOom,
+                    m.TotalRamPages.Value + m.TotalSwapPages.Value, oc.TotalPages.Value, m.Scoring, m.SyncRoot);
                 return;
             }
         }
         SelectBadProcessReference(oc);
     }
 
-    private void SelectFromTable(ScoreTable table, OomControl oc)
+    private int SelectFromTable(ScoreTable table, OomControl oc)
     {
         int i = table.Select(this, m, oc, out long points, out bool aborted);
         var task = i >= 0 ? m.Tasks[i] : null;
@@ -90,12 +99,13 @@ public sealed partial class OomKiller
         if (aborted) oc.AbortedBy = task;
         oc.Chosen = aborted ? null : task;
         oc.ChosenPoints = points;
+        return i;
     }
 
     /// <summary>
     /// select_bad_process task by task through <see cref="OomEvaluateTask"/>: the reference the score table is
-    /// tested against, and the path for memcg scans, the older eras' scoring, a scan whose candidates are recorded,
-    /// and a machine changed since its previous scan.
+    /// tested against, and the path for memcg scans, the older eras' scoring, a mempolicy or cpuset scan whose
+    /// candidates are recorded, and a machine the table cannot hold.
     /// </summary>
     internal void SelectBadProcessReference(OomControl oc)
     {

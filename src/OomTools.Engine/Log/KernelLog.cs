@@ -74,6 +74,21 @@ public sealed class KernelLog
     public void TaskRow(TaskTableFormat layout, in DumpTaskRow row) =>
         Append(new KernelLogRecord(clock.Nanoseconds, KernelLogLevel.Info, layout, row));
 
+    /// <summary>
+    /// Counts <paramref name="records"/> records as written without keeping them, for a writer about to write at least
+    /// <see cref="Capacity"/> more right after (dump_tasks over more tasks than the ring holds): those would overwrite
+    /// them, and everything before, so the ring ends as if they had been written — the same records kept, the same
+    /// <see cref="Count"/> and <see cref="Dropped"/> — without the rows that no one could have read being made.
+    /// </summary>
+    internal void WriteOverwritten(int records)
+    {
+        if (records <= 0) return;
+        written += records;
+        // The records kept now are overwritten by the ones to come: the ring starts over.
+        head = 0;
+        kept = 0;
+    }
+
     /// <summary><c>pr_info()</c>: a record at <see cref="KernelLogLevel.Info"/>.</summary>
     public void Info(string text) => Write(KernelLogLevel.Info, text);
     /// <summary><c>pr_warn()</c>: a record at <see cref="KernelLogLevel.Warning"/>.</summary>
@@ -88,9 +103,10 @@ public sealed class KernelLog
     public IReadOnlyList<KernelLogEntry> Since(int start)
     {
         if (start < 0 || start > written) throw new ArgumentOutOfRangeException(nameof(start), start, "Not a count this log has had.");
-        var records = Snapshot(Math.Max(start, written - kept));
-        var list = new List<KernelLogEntry>(records.Length);
-        foreach (var r in records) list.Add(new KernelLogEntry(r));
+        // Straight from the ring: no intermediate copy of the records (a what-if's task table is 32,768 of them).
+        int skip = Math.Max(start, written - kept) - (written - kept);
+        var list = new List<KernelLogEntry>(kept - skip);
+        for (int i = skip; i < kept; i++) list.Add(new KernelLogEntry(At(i)));
         return list;
     }
 
@@ -131,6 +147,26 @@ public sealed class KernelLog
         var copy = new KernelLogRecord[kept - skip];
         for (int i = 0; i < copy.Length; i++) copy[i] = At(skip + i);
         return copy;
+    }
+
+    /// <summary>
+    /// Whether this log stamps its records with <paramref name="other"/>'s time (a log kept for reuse must).
+    /// </summary>
+    internal bool Uses(IClock other) => ReferenceEquals(clock, other);
+
+    /// <summary>
+    /// Empties the log for reuse as a new one of <paramref name="newCapacity"/> records, keeping its ring's array (a
+    /// what-if's own log, made again for every what-if, grew it to the capacity each time).
+    /// </summary>
+    internal void Reset(int newCapacity)
+    {
+        if (newCapacity < 1) throw new ArgumentOutOfRangeException(nameof(newCapacity), newCapacity, "The log keeps at least one record.");
+        Array.Clear(ring, 0, ring.Length);
+        if (ring.Length > newCapacity) ring = Array.Empty<KernelLogRecord>();
+        capacity = newCapacity;
+        head = 0;
+        kept = 0;
+        written = 0;
     }
 
     internal KernelLog CloneWith(IClock newClock)

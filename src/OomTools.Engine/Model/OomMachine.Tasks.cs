@@ -224,7 +224,9 @@ public sealed partial class OomMachine
     /// </summary>
     internal void ReleaseTask(OomTask task)
     {
-        RemoveSame(tasks, task);
+        int at = IndexOfSame(tasks, task);
+        ScoreChanges.Removing(task, at);
+        if (at >= 0) tasks.RemoveAt(at);
         ScoreVersion.Bump();
         UsageVersion.Bump();
         byPid.Remove(task.Pid);

@@ -9,6 +9,9 @@ public sealed partial class OomMachine
 {
     private OomUndoLog? undo;
 
+    /// <summary>The changes that mark or remove a few tasks, recorded for the killer's score table (kept in step with them).</summary>
+    internal ScoreJournal ScoreChanges { get; } = new();
+
     /// <summary>
     /// A what-if (what <c>Invoke-OutOfMemory -WhatIf</c> and a report's replay under -WhatIf answer): runs
     /// <paramref name="decide"/> on this machine under its lock, then puts the machine back as it was, without
@@ -28,26 +31,50 @@ public sealed partial class OomMachine
             if (undo is not null) return decide(Clone());
             var saved = new SavedState(this);
             undo = new OomUndoLog();
-            Log = new KernelLog(Clock) { Capacity = saved.Log.Capacity };
+            Log = WhatIfLog(saved.Log.Capacity);
             try
             {
                 return decide(this);
             }
             finally
             {
-                undo.Rollback();
-                undo = null;
-                saved.Restore(this);
+                // The undo touches only the tasks the decision marked: recorded, so the score table follows it.
+                ScoreChanges.Begin();
+                try
+                {
+                    undo.Rollback(ScoreChanges);
+                }
+                finally
+                {
+                    ScoreChanges.End();
+                    undo = null;
+                    saved.Restore(this);
+                }
             }
         }
+    }
+
+    // The log a what-if writes to, kept for the next one: its lines leave it only as copies (an outcome's Log), and a
+    // new log each time grew a ring of up to 32,768 records again, a large allocation a call.
+    private KernelLog? whatIfLog;
+
+    private KernelLog WhatIfLog(int capacity)
+    {
+        if (whatIfLog is null || !whatIfLog.Uses(Clock)) whatIfLog = new KernelLog(Clock) { Capacity = capacity };
+        else whatIfLog.Reset(capacity);
+        return whatIfLog;
     }
 
     /// <summary>
     /// Called by the OOM killer's functions before they mark <paramref name="task"/> or change its mm's flags
     /// (<c>mark_oom_victim</c>, the SIGKILL, <c>queue_oom_reaper</c>): during a <see cref="WhatIf{T}"/> the task's
-    /// state is saved to be put back; otherwise nothing.
+    /// state is saved to be put back. Inside a recorded change (<see cref="ScoreChanges"/>) the task is named there too.
     /// </summary>
-    internal void BeforeOomChange(OomTask task) => undo?.Save(task);
+    internal void BeforeOomChange(OomTask task)
+    {
+        undo?.Save(task);
+        ScoreChanges.Touch(task);
+    }
 
     /// <summary>The machine-wide state an OOM decision can change, taken whole before a what-if (it is small).</summary>
     private sealed class SavedState

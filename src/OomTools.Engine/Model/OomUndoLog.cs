@@ -47,9 +47,10 @@ internal sealed class OomUndoLog
         mms.Add((mm, mm.Flags));
     }
 
-    /// <summary>Puts back everything saved, newest first.</summary>
-    public void Rollback()
+    /// <summary>Puts back everything saved, newest first, naming each task in <paramref name="changes"/> before it changes.</summary>
+    public void Rollback(ScoreJournal changes)
     {
+        foreach (var s in tasks) changes.Touch(s.Task);
         for (int i = mms.Count - 1; i >= 0; i--) mms[i].Mm.Flags = mms[i].Flags;
         for (int i = tasks.Count - 1; i >= 0; i--)
         {

@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+
+namespace OomTools.Engine.Model;
+
+/// <summary>
+/// What the few changes that mark or remove a handful of tasks did to a machine (an OOM's kill marks, their undo after
+/// a what-if, an exit), each recorded with the <see cref="ScoreVersion"/> before and after it, so that the killer's
+/// score table can be kept in step — those tasks' rows updated, a removed task's row taken out — instead of being
+/// rebuilt from every task. A change is recorded between <see cref="Begin"/> and <see cref="End"/>, which the code
+/// making it calls under the machine's lock; the tasks it touches are named with <see cref="Touch"/> before they
+/// change. The table trusts an entry only when its "before" is the version the table was stamped with and its
+/// "after" leads, entry by entry, to the version now: any change made outside an entry breaks the chain and the table
+/// is built again. Inside an entry, only the code recording it changes this machine (the lock), and whatever else
+/// it changes (the counters, the queue, the log) is not read by the scan.
+/// </summary>
+internal sealed class ScoreJournal
+{
+    // Enough for the changes between two scans of a storm or a what-if; an older entry is of no use to a table.
+    private const int Kept = 32;
+
+    /// <summary>One recorded change.</summary>
+    internal sealed class Entry
+    {
+        /// <summary>The version before and after the change.</summary>
+        internal long Before, After;
+        /// <summary>The tasks whose rows may have changed (each once), in the order touched.</summary>
+        internal readonly List<OomTask> Tasks = new();
+        /// <summary>The mms whose MMF_OOM_SKIP the change turned on or off (every row reading them may have changed).</summary>
+        internal readonly List<MemoryDescriptor> SkipChanged = new();
+        /// <summary>The task taken off the task list and its index there when it left; null when none.</summary>
+        internal OomTask? Removed;
+        internal int RemovedIndex = -1;
+        /// <summary>The change did something the table cannot follow row by row: it is built again.</summary>
+        internal bool Opaque;
+        // The mms the tasks had when touched, with their flags then (to find an MMF_OOM_SKIP that moved).
+        internal readonly List<(MemoryDescriptor Mm, MmFlags Flags)> Mms = new();
+        internal readonly HashSet<object> Seen = new();
+    }
+
+    private readonly List<Entry> entries = new();
+    private Entry? open;
+    private int depth;
+
+    /// <summary>The recorded changes, oldest first (at most the last 32).</summary>
+    internal IReadOnlyList<Entry> Entries => entries;
+
+    /// <summary>Starts recording a change (nested calls join the outer one).</summary>
+    internal void Begin()
+    {
+        if (depth++ > 0) return;
+        open = new Entry { Before = ScoreVersion.Observe() };
+    }
+
+    /// <summary>Names a task about to change (its kill marks, its oom_mm, its mm's flags); nothing outside a change.</summary>
+    internal void Touch(OomTask task)
+    {
+        var e = open;
+        if (e is null || !e.Seen.Add(task)) return;
+        e.Tasks.Add(task);
+        Remember(e, task.Mm);
+        Remember(e, task.OomMm);
+    }
+
+    /// <summary>The task about to be taken off the task list, at <paramref name="index"/> there.</summary>
+    internal void Removing(OomTask task, int index)
+    {
+        var e = open;
+        if (e is null) return;
+        if (e.Removed is not null) e.Opaque = true;
+        e.Removed = task;
+        e.RemovedIndex = index;
+        Touch(task);
+    }
+
+    /// <summary>The change does something a row-by-row update cannot follow (the table is built again).</summary>
+    internal void MakeOpaque()
+    {
+        if (open is { } e) e.Opaque = true;
+    }
+
+    private static void Remember(Entry e, MemoryDescriptor? mm)
+    {
+        if (mm is not null && e.Seen.Add(mm)) e.Mms.Add((mm, mm.Flags));
+    }
+
+    /// <summary>Ends the change begun by the matching <see cref="Begin"/> and keeps it when it changed anything.</summary>
+    internal void End()
+    {
+        if (depth == 0 || --depth > 0) return;
+        var e = open!;
+        open = null;
+        e.After = ScoreVersion.Observe();
+        if (e.After == e.Before) return;
+        foreach (var (mm, flags) in e.Mms)
+            if (((mm.Flags ^ flags) & MmFlags.OomSkip) != 0) e.SkipChanged.Add(mm);
+        e.Mms.Clear();
+        e.Seen.Clear();
+        if (entries.Count == Kept) entries.RemoveAt(0);
+        entries.Add(e);
+    }
+}
