@@ -12,8 +12,8 @@ namespace OomTools.Commands;
 /// <summary>
 /// Invoke-OutOfMemory: runs the kernel's out_of_memory() on a machine — globally, in a memory cgroup, for a
 /// cpuset or a mempolicy nodemask, or as SysRq-f — and returns the outcome: the victim, everyone killed, the
-/// ranked candidates and the kernel's log lines. With -WhatIf the decision is made on a copy and the machine
-/// is left as it was.
+/// ranked candidates and the kernel's log lines. With -WhatIf the decision is made on the machine itself and
+/// undone (its kill marks, counters and log), so the machine is left as it was without being copied.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "OutOfMemory", SupportsShouldProcess = true, DefaultParameterSetName = MachineSet)]
 [OutputType(typeof(OomOutcome))]
@@ -48,7 +48,7 @@ public sealed class InvokeOutOfMemoryCommand : OomDomainCmdlet
     public int Order { get; set; }
 
     /// <summary>
-    /// Runs out_of_memory once per piped machine (on a copy under -WhatIf), or replays each piped report, and writes
+    /// Runs out_of_memory once per piped machine (undone under -WhatIf), or replays each piped report, and writes
     /// the outcome.
     /// </summary>
     protected override void ProcessRecord() => Try(() =>
