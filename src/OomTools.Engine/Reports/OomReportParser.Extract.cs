@@ -43,8 +43,13 @@ public sealed partial class OomReportParser
 
         if (TakeMemcgStats(r, t)) return;
 
+        // Each pattern runs only on a line holding the literal text it needs (a first character, a prefix or a
+        // phrase, found by a vectorised search): most lines of a report match none, and a failed match of a pattern
+        // that starts with a bounded lazy run (KilledProcess, OldCpuset) tries every position of it.
         Match m;
-        if ((m = CpuLine.Match(t)).Success || (m = OldPidLine.Match(t)).Success)
+        char first = t[0];
+        if ((first == 'C' && t.StartsWith("CPU: ", StringComparison.Ordinal) && (m = CpuLine.Match(t)).Success)
+            || (first == 'P' && t.StartsWith("Pid: ", StringComparison.Ordinal) && (m = OldPidLine.Match(t)).Success))
         {
             r.TriggerPid ??= Num.Int(m.Groups["pid"].Value);
             r.TriggerName ??= m.Groups["comm"].Value;
@@ -58,7 +63,7 @@ public sealed partial class OomReportParser
         if (t.StartsWith("Free swap", StringComparison.Ordinal)) { r.FreeSwap = KbAfter(t, "="); return; }
         if (t.Contains("hugepages_total=")) { r.hugepages.Add(t); return; }
 
-        if ((m = MemcgLine.Match(t)).Success)
+        if ((first is 'm' or 's' or 'k') && (m = MemcgLine.Match(t)).Success)
         {
             var usage = new Kibibytes(Num.Long(m.Groups["usage"].Value));
             var limit = new Kibibytes(Num.Long(m.Groups["limit"].Value));
@@ -72,14 +77,14 @@ public sealed partial class OomReportParser
             r.Constraint ??= OomConstraint.Memcg;
             return;
         }
-        if ((m = TaskIn.Match(t)).Success)
+        if (first == 'T' && t.StartsWith("Task in ", StringComparison.Ordinal) && (m = TaskIn.Match(t)).Success)
         {
             r.TaskMemcg = m.Groups["task"].Value;
             r.OomMemcg = m.Groups["limit"].Value;
             r.Constraint = OomConstraint.Memcg;
             return;
         }
-        if ((m = OldCpuset.Match(t)).Success)
+        if (t.IndexOf(" cpuset=", StringComparison.Ordinal) > 0 && (m = OldCpuset.Match(t)).Success)
         {
             r.Cpuset ??= m.Groups["cs"].Value;
             r.MemsAllowed ??= m.Groups["mems"].Value;
@@ -98,7 +103,7 @@ public sealed partial class OomReportParser
             r.SelectedName ??= m.Groups["task"].Value;
             return;
         }
-        if ((m = KillProcess.Match(t)).Success)
+        if (t.IndexOf("Kill process ", StringComparison.Ordinal) >= 0 && (m = KillProcess.Match(t)).Success)
         {
             // Before 5.1: the chosen one; a child of it may be killed instead ("or sacrifice child").
             r.SelectedPid = Num.Int(m.Groups["pid"].Value);
@@ -107,7 +112,7 @@ public sealed partial class OomReportParser
             SetKillMessage(r, t.Substring(0, m.Index));
             return;
         }
-        if ((m = KilledProcess.Match(t)).Success)
+        if (t.IndexOf("Killed process ", StringComparison.Ordinal) >= 0 && (m = KilledProcess.Match(t)).Success)
         {
             int pid = Num.Int(m.Groups["pid"].Value);
             if (!r.killedPids.Contains(pid)) r.killedPids.Add(pid);
@@ -121,15 +126,15 @@ public sealed partial class OomReportParser
             if (m.Groups["msg"].Success) SetKillMessage(r, m.Groups["msg"].Value);
             return;
         }
-        if ((m = WouldHaveKilled.Match(t)).Success)
+        if (t.IndexOf("would have killed ", StringComparison.Ordinal) >= 0 && (m = WouldHaveKilled.Match(t)).Success)
         {
             endPrinted = true;
             r.SelectedPid ??= Num.Int(m.Groups["pid"].Value);
             if (m.Groups["comm"].Success) r.SelectedName ??= m.Groups["comm"].Value;
             return;
         }
-        if ((m = GroupLine.Match(t)).Success) { r.OomGroup = m.Groups["cg"].Value; inGroupKill = true; return; }
-        if ((m = Reaped.Match(t)).Success) { r.reapedPids.Add(Num.Int(m.Groups["pid"].Value)); return; }
+        if (first == 'T' && t.StartsWith("Tasks in ", StringComparison.Ordinal) && (m = GroupLine.Match(t)).Success) { r.OomGroup = m.Groups["cg"].Value; inGroupKill = true; return; }
+        if (first == 'o' && t.StartsWith("oom_reaper: reaped process ", StringComparison.Ordinal) && (m = Reaped.Match(t)).Success) { r.reapedPids.Add(Num.Int(m.Groups["pid"].Value)); return; }
         if (t.StartsWith("Out of memory and no killable processes", StringComparison.Ordinal)) r.NoKillableProcesses = true;
     }
 
@@ -150,10 +155,10 @@ public sealed partial class OomReportParser
             return true;
         }
         if (!inMemcgStats) return false;
-        if ((m = StatLine.Match(t)).Success && r.MemcgStats is { } s)
+        if (StatLineKeyLength(t) is > 0 and var keyLength && r.MemcgStats is { } s)
         {
-            long bytes = Num.Long(m.Groups["value"].Value);
-            if (bytes >= 0) s.Take(m.Groups["key"].Value, new Bytes(bytes));
+            long bytes = Num.Long(t.Substring(keyLength + 1));
+            if (bytes >= 0) s.Take(t.Substring(0, keyLength), new Bytes(bytes));
             return true;
         }
         inMemcgStats = false;
@@ -176,6 +181,21 @@ public sealed partial class OomReportParser
             long kb = Num.Long(rest.Substring(colon + 1, digits - colon - 1));
             if (kb <= long.MaxValue / 1024) stats.TakeOldLine(rest.Substring(keyStart, colon - keyStart), new Bytes(kb * 1024), first);
         }
+    }
+
+    /// <summary>
+    /// The length of the key of a <c>key value</c> stat line (<c>^[a-z_]{1,64} \d{1,20}$</c>, read by hand: a block
+    /// has dozens of them), or 0 when the line has another shape.
+    /// </summary>
+    private static int StatLineKeyLength(string t)
+    {
+        int key = 0;
+        while (key < t.Length && key <= 64 && IsKeyChar(t[key])) key++;
+        if (key == 0 || key > 64 || key >= t.Length || t[key] != ' ') return 0;
+        int digits = t.Length - key - 1;
+        if (digits < 1 || digits > 20) return 0;
+        for (int i = key + 1; i < t.Length; i++) if (!char.IsDigit(t[i])) return 0;
+        return key;
     }
 
     private static bool IsKeyChar(char c) => (c >= 'a' && c <= 'z') || c == '_';

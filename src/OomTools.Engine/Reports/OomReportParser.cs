@@ -49,7 +49,6 @@ public sealed partial class OomReportParser
     private static readonly Regex TotalVmKb = new(@"total-vm:(?<kb>\d{1,20})kB", Opts);
     private static readonly Regex Reaped = new(@"^oom_reaper: reaped process (?<pid>\d{1,10}) ", Opts);
     private static readonly Regex StatsFor = new(@"^Memory cgroup stats for (?<cg>\S{0,4096}?):(?<rest>.*)$", Opts);
-    private static readonly Regex StatLine = new(@"^(?<key>[a-z_]{1,64}) (?<value>\d{1,20})$", Opts);
 
     /// <summary>
     /// How long a live source must stay silent after an event printed its end before the event is complete: the
@@ -158,7 +157,7 @@ public sealed partial class OomReportParser
             }
         }
 
-        if (Suppressed.Match(t) is { Success: true } sup)
+        if (t[0] == 'o' && t.StartsWith("oom_kill_process: ", StringComparison.Ordinal) && Suppressed.Match(t) is { Success: true } sup)
         {
             Close();
             pendingSuppressed = Num.Int(sup.Groups["n"].Value);
