@@ -16,7 +16,8 @@ public sealed partial class OomReportParser
         var t = line.Text;
         // After its kill an event has only trailing lines (more kills for oom.group or a sacrificed child, the
         // reaper, a pinned mm); anything else is the log going on, not the event's.
-        if (r.killedPids.Count > 0 && !inGroupKill && !inTable && !IsTrailing(t)) return;
+        bool kill = line.MayNameKill;
+        if (r.killedPids.Count > 0 && !inGroupKill && !inTable && !IsTrailing(t, kill)) return;
         r.lines.Add(line);
         r.Time ??= line.Stamp;
 
@@ -28,7 +29,7 @@ public sealed partial class OomReportParser
                 return; // a cut row is skipped
             }
             // Another CPU's message may land between rows; only what follows a table in a report ends it.
-            if (!EndsTable(t)) return;
+            if (!EndsTable(t, kill)) return;
             inTable = false;
         }
 
@@ -61,7 +62,7 @@ public sealed partial class OomReportParser
         if (t.EndsWith(" pages reserved", StringComparison.Ordinal) && !t.Contains("cma")) { r.Reserved = LeadingPages(t); return; }
         if (t.StartsWith("Total swap = ", StringComparison.Ordinal)) { r.TotalSwap = KbAfter(t, "Total swap = "); return; }
         if (t.StartsWith("Free swap", StringComparison.Ordinal)) { r.FreeSwap = KbAfter(t, "="); return; }
-        if (t.Contains("hugepages_total=")) { r.hugepages.Add(t); return; }
+        if (line.MayHoldEquals && t.Contains("hugepages_total=")) { r.hugepages.Add(t); return; }
 
         if ((first is 'm' or 's' or 'k') && (m = MemcgLine.Match(t)).Success)
         {
@@ -84,7 +85,7 @@ public sealed partial class OomReportParser
             r.Constraint = OomConstraint.Memcg;
             return;
         }
-        if (t.IndexOf(" cpuset=", StringComparison.Ordinal) > 0 && (m = OldCpuset.Match(t)).Success)
+        if (line.MayHoldEquals && t.IndexOf(" cpuset=", StringComparison.Ordinal) > 0 && (m = OldCpuset.Match(t)).Success)
         {
             r.Cpuset ??= m.Groups["cs"].Value;
             r.MemsAllowed ??= m.Groups["mems"].Value;
@@ -103,7 +104,7 @@ public sealed partial class OomReportParser
             r.SelectedName ??= m.Groups["task"].Value;
             return;
         }
-        if (t.IndexOf("Kill process ", StringComparison.Ordinal) >= 0 && (m = KillProcess.Match(t)).Success)
+        if (kill && t.IndexOf("Kill process ", StringComparison.Ordinal) >= 0 && (m = KillProcess.Match(t)).Success)
         {
             // Before 5.1: the chosen one; a child of it may be killed instead ("or sacrifice child").
             r.SelectedPid = Num.Int(m.Groups["pid"].Value);
@@ -112,7 +113,7 @@ public sealed partial class OomReportParser
             SetKillMessage(r, t.Substring(0, m.Index));
             return;
         }
-        if (t.IndexOf("Killed process ", StringComparison.Ordinal) >= 0 && (m = KilledProcess.Match(t)).Success)
+        if (kill && t.IndexOf("Killed process ", StringComparison.Ordinal) >= 0 && (m = KilledProcess.Match(t)).Success)
         {
             int pid = Num.Int(m.Groups["pid"].Value);
             if (!r.killedPids.Contains(pid)) r.killedPids.Add(pid);
@@ -126,7 +127,7 @@ public sealed partial class OomReportParser
             if (m.Groups["msg"].Success) SetKillMessage(r, m.Groups["msg"].Value);
             return;
         }
-        if (t.IndexOf("would have killed ", StringComparison.Ordinal) >= 0 && (m = WouldHaveKilled.Match(t)).Success)
+        if (kill && t.IndexOf("would have killed ", StringComparison.Ordinal) >= 0 && (m = WouldHaveKilled.Match(t)).Success)
         {
             endPrinted = true;
             r.SelectedPid ??= Num.Int(m.Groups["pid"].Value);
@@ -200,15 +201,15 @@ public sealed partial class OomReportParser
 
     private static bool IsKeyChar(char c) => (c >= 'a' && c <= 'z') || c == '_';
 
-    private static bool IsTrailing(string t) =>
-        t.StartsWith("oom_reaper:", StringComparison.Ordinal) || t.Contains("Killed process ") || t.Contains("Kill process ") ||
-        t.Contains("would have killed") || t.StartsWith("Tasks in ", StringComparison.Ordinal) || t.Contains(" has mm pinned by ");
+    private static bool IsTrailing(string t, bool kill) =>
+        t.StartsWith("oom_reaper:", StringComparison.Ordinal) || (kill && (t.Contains("Killed process ") || t.Contains("Kill process ") ||
+        t.Contains("would have killed"))) || t.StartsWith("Tasks in ", StringComparison.Ordinal) || t.Contains(" has mm pinned by ");
 
-    private static bool EndsTable(string t) =>
-        t.StartsWith("oom-kill:", StringComparison.Ordinal) || t.Contains("Kill process ") || t.Contains("Killed process ") ||
+    private static bool EndsTable(string t, bool kill) =>
+        t.StartsWith("oom-kill:", StringComparison.Ordinal) || (kill && (t.Contains("Kill process ") || t.Contains("Killed process "))) ||
         t.StartsWith("Out of memory", StringComparison.Ordinal) || t.StartsWith("Memory cgroup out of memory", StringComparison.Ordinal) ||
-        t.StartsWith("Tasks in ", StringComparison.Ordinal) || t.Contains(" invoked oom-killer: ") || t.StartsWith("oom_reaper:", StringComparison.Ordinal) ||
-        t.Contains("would have killed");
+        t.StartsWith("Tasks in ", StringComparison.Ordinal) || (kill && t.Contains(" invoked oom-killer: ")) || t.StartsWith("oom_reaper:", StringComparison.Ordinal) ||
+        (kill && t.Contains("would have killed"));
 
     private static void SetKillMessage(OomReport r, string prefix)
     {
