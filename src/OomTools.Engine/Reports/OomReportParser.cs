@@ -96,9 +96,9 @@ public sealed partial class OomReportParser
 
     private void Take(string part)
     {
-        var text = LineNormalizer.Normalize(part, out var stamp);
-        if (text is null || text.Length == 0) return;
-        Handle(new ReportLine(lineNumber, part, text, stamp));
+        if (!LineNormalizer.Locate(part, out int start, out int length, out int stampStart, out int stampLength, out var stampText) || length == 0) return;
+        var text = part.Substring(start, length);
+        Handle(stampText is null ? new ReportLine(lineNumber, part, text, stampStart, stampLength) : new ReportLine(lineNumber, part, text, stampText));
     }
 
     /// <summary>Ends the input: returns the last event, if any.</summary>
