@@ -158,8 +158,10 @@ public sealed partial class OomReportParser
         if (!inMemcgStats) return false;
         if (StatLineKeyLength(t) is > 0 and var keyLength && r.MemcgStats is { } s)
         {
-            long bytes = Num.Long(t.Substring(keyLength + 1));
-            if (bytes >= 0) s.Take(t.Substring(0, keyLength), new Bytes(bytes));
+            // A block has dozens of lines and keeps a few of them: the number is read in place, the key only made
+            // for a line that is kept.
+            long bytes = AsciiNumber(t, keyLength + 1) ?? Num.Long(t.Substring(keyLength + 1));
+            if (bytes >= 0 && MemcgStatLines.Keeps(t, keyLength)) s.Take(t.Substring(0, keyLength), new Bytes(bytes));
             return true;
         }
         inMemcgStats = false;
@@ -197,6 +199,20 @@ public sealed partial class OomReportParser
         if (digits < 1 || digits > 20) return 0;
         for (int i = key + 1; i < t.Length; i++) if (!char.IsDigit(t[i])) return 0;
         return key;
+    }
+
+    /// <summary>The number from <paramref name="start"/> to the end when it is up to 18 ASCII digits; else null.</summary>
+    private static long? AsciiNumber(string t, int start)
+    {
+        if (t.Length - start is < 1 or > 18) return null;
+        long value = 0;
+        for (int i = start; i < t.Length; i++)
+        {
+            int d = t[i] - '0';
+            if ((uint)d > 9) return null;
+            value = value * 10 + d;
+        }
+        return value;
     }
 
     private static bool IsKeyChar(char c) => (c >= 'a' && c <= 'z') || c == '_';
