@@ -78,21 +78,49 @@ public sealed class LogLineReader
                     return Finish(length);
                 }
             }
-            char c = buffer[position++];
             if (skipLineFeed)
             {
                 skipLineFeed = false;
-                if (c == '\n') continue;
+                if (buffer[position] == '\n') { position++; continue; }
             }
-            if (c == '\n') return Finish(length);
-            if (c == '\r') { skipLineFeed = true; return Finish(length); }
-            if (length < MaxLineLength) line[length] = c;
-            length++;
-            Count(c);
+            // The buffer is read a run at a time up to the next line end (vectorised searches), never past the
+            // character that makes the line too long, so every bound stops at the character it stopped at before.
+            int count = filled - position;
+            if (count > MaxUnendedLine + 1 - length) count = (int)(MaxUnendedLine + 1 - length);
+            int end = Array.IndexOf(buffer, '\n', position, count);
+            int stop = end < 0 ? position + count : end;
+            int cr = Array.IndexOf(buffer, '\r', position, stop - position);
+            if (cr >= 0) end = stop = cr;
+            int n = stop - position;
+            Count(position, stop);
+            if (length == 0 && end >= 0 && n <= MaxLineLength)
+            {
+                // The whole line stands in the buffer: made from it, not copied first.
+                var whole = new string(buffer, position, n);
+                EndLine(end);
+                LineNumber++;
+                LastLineLength = n;
+                return whole;
+            }
+            if (length < MaxLineLength) Array.Copy(buffer, position, line, (int)length, (int)Math.Min(n, MaxLineLength - length));
+            length += n;
+            position = stop;
             if (length > MaxUnendedLine)
                 throw new LogLineTooLongException(
                     FormattableString.Invariant($"line {LineNumber + 1} has no line end in {MaxUnendedLine:N0} characters: an endless stream or not a line-oriented log."));
+            if (end >= 0)
+            {
+                EndLine(end);
+                return Finish(length);
+            }
         }
+    }
+
+    /// <summary>Past the line end at <paramref name="end"/>; a <c>\r</c> may be followed by the <c>\n</c> of a <c>\r\n</c>.</summary>
+    private void EndLine(int end)
+    {
+        position = end + 1;
+        if (buffer[end] == '\r') skipLineFeed = true;
     }
 
     private string Finish(long length)
@@ -103,16 +131,28 @@ public sealed class LogLineReader
     }
 
     // NULs, U+FFFD (what the decoder makes of bytes that are not UTF-8) and control characters other than tab,
-    // vertical tab, form feed and escape (colour codes) never stand in a text log.
-    private void Count(char c)
+    // vertical tab, form feed and escape (colour codes) never stand in a text log. Counted a window at a time.
+    private void Count(int from, int to)
     {
-        if (c < ' ' ? c != '\t' && c != '\v' && c != '\f' && c != '\x1b' : c == '\uFFFD') windowBinary++;
-        if (++windowChars < Window) return;
-        binaryRun = windowBinary * 4 > windowChars ? binaryRun + windowChars : 0;
-        windowChars = windowBinary = 0;
-        if (binaryRun >= MaxBinaryRun)
-            throw new InvalidDataException(
-                FormattableString.Invariant($"{binaryRun:N0} characters in a row before line {LineNumber + 1} are mostly NULs, undecodable bytes or control characters: not a text log (a journald file reads with journalctl --file)."));
+        while (from < to)
+        {
+            int take = (int)Math.Min(to - from, Window - windowChars);
+            int binary = 0;
+            for (int i = from, last = from + take; i < last; i++)
+            {
+                char c = buffer[i];
+                if (c < ' ' ? c != '\t' && c != '\v' && c != '\f' && c != '\x1b' : c == '\uFFFD') binary++;
+            }
+            windowBinary += binary;
+            windowChars += take;
+            from += take;
+            if (windowChars < Window) continue;
+            binaryRun = windowBinary * 4 > windowChars ? binaryRun + windowChars : 0;
+            windowChars = windowBinary = 0;
+            if (binaryRun >= MaxBinaryRun)
+                throw new InvalidDataException(
+                    FormattableString.Invariant($"{binaryRun:N0} characters in a row before line {LineNumber + 1} are mostly NULs, undecodable bytes or control characters: not a text log (a journald file reads with journalctl --file)."));
+        }
     }
 
     /// <summary>

@@ -32,6 +32,16 @@ public sealed class MemcgStatLines
     /// </summary>
     public Bytes? ChargedAnon => TotalAnon ?? Anon;
 
+    /// <summary>Whether <see cref="Take"/> keeps the key that is the first <paramref name="keyLength"/> characters of <paramref name="text"/>.</summary>
+    internal static bool Keeps(string text, int keyLength)
+    {
+        foreach (var key in KeptKeys)
+            if (key.Length == keyLength && string.CompareOrdinal(text, 0, key, 0, keyLength) == 0) return true;
+        return false;
+    }
+
+    private static readonly string[] KeptKeys = { "rss", "anon", "cache", "file", "shmem", "total_rss", "total_cache", "total_shmem" };
+
     /// <summary>Takes one <c>key value</c> line of the block; false when the key is not one kept here.</summary>
     internal bool Take(string key, Bytes value)
     {

@@ -202,23 +202,24 @@ public sealed class OomReport
     /// the kernel's choice) does not stop a replay: it is named in <see cref="Assumptions"/>, and the replay runs
     /// without it. When false, <see cref="NotReplayableReasons"/> says why.
     /// </summary>
-    public bool Replayable => notReplayable.Count == 0 && Machine is not null;
+    public bool Replayable { get { EnsureRebuilt(); return notReplayable.Count == 0 && machine is not null; } }
     /// <summary>Why the event cannot be replayed: what is missing for a machine (empty when it can be).</summary>
-    public IReadOnlyList<string> NotReplayableReasons => notReplayable;
+    public IReadOnlyList<string> NotReplayableReasons { get { EnsureRebuilt(); return notReplayable; } }
     /// <summary><see cref="NotReplayableReasons"/> joined with <c>"; "</c>; null when the event is replayable.</summary>
-    public string? NotReplayableReason => notReplayable.Count == 0 ? null : string.Join("; ", notReplayable);
+    public string? NotReplayableReason { get { EnsureRebuilt(); return notReplayable.Count == 0 ? null : string.Join("; ", notReplayable); } }
 
     /// <summary>The lines of this event with their line numbers.</summary>
     public IReadOnlyList<ReportLine> Lines => lines;
 
     /// <summary>The machine rebuilt from the report (null when it cannot be).</summary>
-    public OomMachine? Machine { get; internal set; }
+    public OomMachine? Machine { get { EnsureRebuilt(); return machine; } internal set => machine = value; }
+    private OomMachine? machine;
     /// <summary>
     /// Every guess the rebuild made, one sentence each: what the report does not show and the machine still needs
     /// (the page size, swap, the kernel version, the processes' cgroups, root's CAP_SYS_ADMIN, the allocation),
     /// and what was inferred from the kernel's own output (<see cref="Inferred"/>).
     /// </summary>
-    public IReadOnlyList<string> Assumptions => assumptions;
+    public IReadOnlyList<string> Assumptions { get { EnsureRebuilt(); return assumptions; } }
     internal readonly List<string> assumptions = new();
     internal readonly List<string> inferenceNotes = new();
 
@@ -229,19 +230,42 @@ public sealed class OomReport
     /// choice); empty when nothing was inferred. The <see cref="Machine"/> has it applied; each is also named in
     /// <see cref="Assumptions"/>.
     /// </summary>
-    public IReadOnlyList<string> Inferred => inferred;
+    public IReadOnlyList<string> Inferred { get { EnsureRebuilt(); return inferred; } }
     internal readonly List<string> inferred = new();
     /// <summary>
     /// Whether the machine as first rebuilt, before anything was inferred, replayed to the kernel's choice (and
     /// printed score); null when the report names no choice or has no machine.
     /// </summary>
-    public bool? AgreedBeforeInference { get; internal set; }
+    public bool? AgreedBeforeInference { get { EnsureRebuilt(); return agreedBeforeInference; } internal set => agreedBeforeInference = value; }
+    private bool? agreedBeforeInference;
 
     // For pipeline binding into Invoke-OutOfMemory.
     /// <summary>The memcg to replay in (<see cref="OomMemcg"/> for a memcg OOM).</summary>
     public string? Cgroup => Constraint == OomConstraint.Memcg ? OomMemcg : null;
     /// <summary>The trigger's pid when it is in the rebuilt machine.</summary>
     public int? Current => TriggerPid is { } p && Machine?.FindTask(p) is not null ? p : null;
+
+    // The machine is rebuilt (and the replay that checks it run) the first time a property that shows it is read:
+    // an import that only counts or filters its reports never pays for machines no one looks at. What the rebuild
+    // reads is fixed when the parser closes the event, so a late rebuild makes the same machine.
+    private volatile Action<OomReport>? rebuild;
+    private bool rebuilding;
+
+    /// <summary>Leaves the machine's rebuild to the first read of <see cref="Machine"/> and the properties that depend on it.</summary>
+    internal void RebuildLater(Action<OomReport> build) => rebuild = build;
+
+    private void EnsureRebuilt()
+    {
+        if (rebuild is null) return;
+        lock (notReplayable)
+        {
+            // A read from inside the rebuild itself (it replays this report) sees the machine as built so far.
+            if (rebuild is not { } build || rebuilding) return;
+            rebuilding = true;
+            try { build(this); }
+            finally { rebuild = null; rebuilding = false; }
+        }
+    }
 
     internal void NotReplayable(string why)
     {

@@ -16,7 +16,8 @@ public sealed partial class OomReportParser
         var t = line.Text;
         // After its kill an event has only trailing lines (more kills for oom.group or a sacrificed child, the
         // reaper, a pinned mm); anything else is the log going on, not the event's.
-        if (r.killedPids.Count > 0 && !inGroupKill && !inTable && !IsTrailing(t)) return;
+        bool kill = line.MayNameKill;
+        if (r.killedPids.Count > 0 && !inGroupKill && !inTable && !IsTrailing(t, kill)) return;
         r.lines.Add(line);
         r.Time ??= line.Stamp;
 
@@ -28,7 +29,7 @@ public sealed partial class OomReportParser
                 return; // a cut row is skipped
             }
             // Another CPU's message may land between rows; only what follows a table in a report ends it.
-            if (!EndsTable(t)) return;
+            if (!EndsTable(t, kill)) return;
             inTable = false;
         }
 
@@ -43,8 +44,13 @@ public sealed partial class OomReportParser
 
         if (TakeMemcgStats(r, t)) return;
 
+        // Each pattern runs only on a line holding the literal text it needs (a first character, a prefix or a
+        // phrase, found by a vectorised search): most lines of a report match none, and a failed match of a pattern
+        // that starts with a bounded lazy run (KilledProcess, OldCpuset) tries every position of it.
         Match m;
-        if ((m = CpuLine.Match(t)).Success || (m = OldPidLine.Match(t)).Success)
+        char first = t[0];
+        if ((first == 'C' && t.StartsWith("CPU: ", StringComparison.Ordinal) && (m = CpuLine.Match(t)).Success)
+            || (first == 'P' && t.StartsWith("Pid: ", StringComparison.Ordinal) && (m = OldPidLine.Match(t)).Success))
         {
             r.TriggerPid ??= Num.Int(m.Groups["pid"].Value);
             r.TriggerName ??= m.Groups["comm"].Value;
@@ -56,9 +62,9 @@ public sealed partial class OomReportParser
         if (t.EndsWith(" pages reserved", StringComparison.Ordinal) && !t.Contains("cma")) { r.Reserved = LeadingPages(t); return; }
         if (t.StartsWith("Total swap = ", StringComparison.Ordinal)) { r.TotalSwap = KbAfter(t, "Total swap = "); return; }
         if (t.StartsWith("Free swap", StringComparison.Ordinal)) { r.FreeSwap = KbAfter(t, "="); return; }
-        if (t.Contains("hugepages_total=")) { r.hugepages.Add(t); return; }
+        if (line.MayHoldEquals && t.Contains("hugepages_total=")) { r.hugepages.Add(t); return; }
 
-        if ((m = MemcgLine.Match(t)).Success)
+        if ((first is 'm' or 's' or 'k') && (m = MemcgLine.Match(t)).Success)
         {
             var usage = new Kibibytes(Num.Long(m.Groups["usage"].Value));
             var limit = new Kibibytes(Num.Long(m.Groups["limit"].Value));
@@ -72,14 +78,14 @@ public sealed partial class OomReportParser
             r.Constraint ??= OomConstraint.Memcg;
             return;
         }
-        if ((m = TaskIn.Match(t)).Success)
+        if (first == 'T' && t.StartsWith("Task in ", StringComparison.Ordinal) && (m = TaskIn.Match(t)).Success)
         {
             r.TaskMemcg = m.Groups["task"].Value;
             r.OomMemcg = m.Groups["limit"].Value;
             r.Constraint = OomConstraint.Memcg;
             return;
         }
-        if ((m = OldCpuset.Match(t)).Success)
+        if (line.MayHoldEquals && t.IndexOf(" cpuset=", StringComparison.Ordinal) > 0 && (m = OldCpuset.Match(t)).Success)
         {
             r.Cpuset ??= m.Groups["cs"].Value;
             r.MemsAllowed ??= m.Groups["mems"].Value;
@@ -98,7 +104,7 @@ public sealed partial class OomReportParser
             r.SelectedName ??= m.Groups["task"].Value;
             return;
         }
-        if ((m = KillProcess.Match(t)).Success)
+        if (kill && t.IndexOf("Kill process ", StringComparison.Ordinal) >= 0 && (m = KillProcess.Match(t)).Success)
         {
             // Before 5.1: the chosen one; a child of it may be killed instead ("or sacrifice child").
             r.SelectedPid = Num.Int(m.Groups["pid"].Value);
@@ -107,7 +113,7 @@ public sealed partial class OomReportParser
             SetKillMessage(r, t.Substring(0, m.Index));
             return;
         }
-        if ((m = KilledProcess.Match(t)).Success)
+        if (kill && t.IndexOf("Killed process ", StringComparison.Ordinal) >= 0 && (m = KilledProcess.Match(t)).Success)
         {
             int pid = Num.Int(m.Groups["pid"].Value);
             if (!r.killedPids.Contains(pid)) r.killedPids.Add(pid);
@@ -121,15 +127,15 @@ public sealed partial class OomReportParser
             if (m.Groups["msg"].Success) SetKillMessage(r, m.Groups["msg"].Value);
             return;
         }
-        if ((m = WouldHaveKilled.Match(t)).Success)
+        if (kill && t.IndexOf("would have killed ", StringComparison.Ordinal) >= 0 && (m = WouldHaveKilled.Match(t)).Success)
         {
             endPrinted = true;
             r.SelectedPid ??= Num.Int(m.Groups["pid"].Value);
             if (m.Groups["comm"].Success) r.SelectedName ??= m.Groups["comm"].Value;
             return;
         }
-        if ((m = GroupLine.Match(t)).Success) { r.OomGroup = m.Groups["cg"].Value; inGroupKill = true; return; }
-        if ((m = Reaped.Match(t)).Success) { r.reapedPids.Add(Num.Int(m.Groups["pid"].Value)); return; }
+        if (first == 'T' && t.StartsWith("Tasks in ", StringComparison.Ordinal) && (m = GroupLine.Match(t)).Success) { r.OomGroup = m.Groups["cg"].Value; inGroupKill = true; return; }
+        if (first == 'o' && t.StartsWith("oom_reaper: reaped process ", StringComparison.Ordinal) && (m = Reaped.Match(t)).Success) { r.reapedPids.Add(Num.Int(m.Groups["pid"].Value)); return; }
         if (t.StartsWith("Out of memory and no killable processes", StringComparison.Ordinal)) r.NoKillableProcesses = true;
     }
 
@@ -150,10 +156,12 @@ public sealed partial class OomReportParser
             return true;
         }
         if (!inMemcgStats) return false;
-        if ((m = StatLine.Match(t)).Success && r.MemcgStats is { } s)
+        if (StatLineKeyLength(t) is > 0 and var keyLength && r.MemcgStats is { } s)
         {
-            long bytes = Num.Long(m.Groups["value"].Value);
-            if (bytes >= 0) s.Take(m.Groups["key"].Value, new Bytes(bytes));
+            // A block has dozens of lines and keeps a few of them: the number is read in place, the key only made
+            // for a line that is kept.
+            long bytes = AsciiNumber(t, keyLength + 1) ?? Num.Long(t.Substring(keyLength + 1));
+            if (bytes >= 0 && MemcgStatLines.Keeps(t, keyLength)) s.Take(t.Substring(0, keyLength), new Bytes(bytes));
             return true;
         }
         inMemcgStats = false;
@@ -178,17 +186,46 @@ public sealed partial class OomReportParser
         }
     }
 
+    /// <summary>
+    /// The length of the key of a <c>key value</c> stat line (<c>^[a-z_]{1,64} \d{1,20}$</c>, read by hand: a block
+    /// has dozens of them), or 0 when the line has another shape.
+    /// </summary>
+    private static int StatLineKeyLength(string t)
+    {
+        int key = 0;
+        while (key < t.Length && key <= 64 && IsKeyChar(t[key])) key++;
+        if (key == 0 || key > 64 || key >= t.Length || t[key] != ' ') return 0;
+        int digits = t.Length - key - 1;
+        if (digits < 1 || digits > 20) return 0;
+        for (int i = key + 1; i < t.Length; i++) if (!char.IsDigit(t[i])) return 0;
+        return key;
+    }
+
+    /// <summary>The number from <paramref name="start"/> to the end when it is up to 18 ASCII digits; else null.</summary>
+    private static long? AsciiNumber(string t, int start)
+    {
+        if (t.Length - start is < 1 or > 18) return null;
+        long value = 0;
+        for (int i = start; i < t.Length; i++)
+        {
+            int d = t[i] - '0';
+            if ((uint)d > 9) return null;
+            value = value * 10 + d;
+        }
+        return value;
+    }
+
     private static bool IsKeyChar(char c) => (c >= 'a' && c <= 'z') || c == '_';
 
-    private static bool IsTrailing(string t) =>
-        t.StartsWith("oom_reaper:", StringComparison.Ordinal) || t.Contains("Killed process ") || t.Contains("Kill process ") ||
-        t.Contains("would have killed") || t.StartsWith("Tasks in ", StringComparison.Ordinal) || t.Contains(" has mm pinned by ");
+    private static bool IsTrailing(string t, bool kill) =>
+        t.StartsWith("oom_reaper:", StringComparison.Ordinal) || (kill && (t.Contains("Killed process ") || t.Contains("Kill process ") ||
+        t.Contains("would have killed"))) || t.StartsWith("Tasks in ", StringComparison.Ordinal) || t.Contains(" has mm pinned by ");
 
-    private static bool EndsTable(string t) =>
-        t.StartsWith("oom-kill:", StringComparison.Ordinal) || t.Contains("Kill process ") || t.Contains("Killed process ") ||
+    private static bool EndsTable(string t, bool kill) =>
+        t.StartsWith("oom-kill:", StringComparison.Ordinal) || (kill && (t.Contains("Kill process ") || t.Contains("Killed process "))) ||
         t.StartsWith("Out of memory", StringComparison.Ordinal) || t.StartsWith("Memory cgroup out of memory", StringComparison.Ordinal) ||
-        t.StartsWith("Tasks in ", StringComparison.Ordinal) || t.Contains(" invoked oom-killer: ") || t.StartsWith("oom_reaper:", StringComparison.Ordinal) ||
-        t.Contains("would have killed");
+        t.StartsWith("Tasks in ", StringComparison.Ordinal) || (kill && t.Contains(" invoked oom-killer: ")) || t.StartsWith("oom_reaper:", StringComparison.Ordinal) ||
+        (kill && t.Contains("would have killed"));
 
     private static void SetKillMessage(OomReport r, string prefix)
     {

@@ -49,7 +49,6 @@ public sealed partial class OomReportParser
     private static readonly Regex TotalVmKb = new(@"total-vm:(?<kb>\d{1,20})kB", Opts);
     private static readonly Regex Reaped = new(@"^oom_reaper: reaped process (?<pid>\d{1,10}) ", Opts);
     private static readonly Regex StatsFor = new(@"^Memory cgroup stats for (?<cg>\S{0,4096}?):(?<rest>.*)$", Opts);
-    private static readonly Regex StatLine = new(@"^(?<key>[a-z_]{1,64}) (?<value>\d{1,20})$", Opts);
 
     /// <summary>
     /// How long a live source must stay silent after an event printed its end before the event is complete: the
@@ -90,13 +89,16 @@ public sealed partial class OomReportParser
         if (raw is null) return finished;
         // No kernel line is this long (see LogLineReader.MaxLineLength); what fits is still read.
         if (raw.Length > LogLineReader.MaxLineLength) raw = raw.Substring(0, LogLineReader.MaxLineLength);
-        foreach (var part in LineNormalizer.SplitEscapes(raw))
-        {
-            var text = LineNormalizer.Normalize(part, out var stamp);
-            if (text is null || text.Length == 0) continue;
-            Handle(new ReportLine(lineNumber, part, text, stamp));
-        }
+        if (!LineNormalizer.HasEscapes(raw)) Take(raw);
+        else foreach (var part in LineNormalizer.SplitEscapes(raw)) Take(part);
         return finished;
+    }
+
+    private void Take(string part)
+    {
+        if (!LineNormalizer.Locate(part, out int start, out int length, out int stampStart, out int stampLength, out var stampText) || length == 0) return;
+        var text = part.Substring(start, length);
+        Handle(stampText is null ? new ReportLine(lineNumber, part, text, stampStart, stampLength) : new ReportLine(lineNumber, part, text, stampText));
     }
 
     /// <summary>Ends the input: returns the last event, if any.</summary>
@@ -137,7 +139,8 @@ public sealed partial class OomReportParser
     private void Handle(ReportLine line)
     {
         var t = line.Text;
-        if (t.IndexOf(" invoked oom-killer: ", StringComparison.Ordinal) > 0)
+        bool kill = line.MayNameKill;
+        if (kill && t.IndexOf(" invoked oom-killer: ", StringComparison.Ordinal) > 0)
         {
             var m = Invoked.Match(t);
             if (m.Success)
@@ -158,26 +161,27 @@ public sealed partial class OomReportParser
             }
         }
 
-        if (Suppressed.Match(t) is { Success: true } sup)
+        if (t[0] == 'o' && t.StartsWith("oom_kill_process: ", StringComparison.Ordinal) && Suppressed.Match(t) is { Success: true } sup)
         {
             Close();
             pendingSuppressed = Num.Int(sup.Groups["n"].Value);
             return;
         }
 
-        bool killedLine = t.IndexOf("Killed process ", StringComparison.Ordinal) >= 0;
-        if (current is not null && current.KilledPids.Count > 0 && !inGroupKill && !killedLine && !t.Contains("Kill process "))
+        bool killedLine = kill && t.IndexOf("Killed process ", StringComparison.Ordinal) >= 0;
+        bool killLine = kill && t.IndexOf("Kill process ", StringComparison.Ordinal) >= 0;
+        if (current is not null && current.KilledPids.Count > 0 && !inGroupKill && !killedLine && !killLine)
         {
             // After its kill an event only has trailing lines (reaper, oom.group); a stack dump or a report part
             // belongs to what comes next, even when that next report lost its invoked line.
             if (t.StartsWith("CPU: ", StringComparison.Ordinal) || t.StartsWith("Pid: ", StringComparison.Ordinal)) Close();
-            else if (StartsEventWithoutHeader(t, false)) { Close(); }
+            else if (StartsEventWithoutHeader(t, false, killLine)) { Close(); }
         }
         if (current is null)
         {
             // No invoked line: remember a preamble (the CPU line tells the trigger and the kernel; it stands above
             // a whole call trace) and start an event at the first line that only an OOM report prints.
-            if (!StartsEventWithoutHeader(t, killedLine))
+            if (!StartsEventWithoutHeader(t, killedLine, killLine))
             {
                 if (preamble.Count == PreambleLines) preamble.Dequeue();
                 preamble.Enqueue(line);
@@ -187,7 +191,7 @@ public sealed partial class OomReportParser
             Start(line);
             foreach (var p in before) Extract(p);
         }
-        else if ((killedLine || t.Contains("Kill process ")) && current.SelectedPid is not null && current.KilledPids.Count > 0 && !inGroupKill)
+        else if ((killedLine || killLine) && current.SelectedPid is not null && current.KilledPids.Count > 0 && !inGroupKill)
         {
             // Before 5.0 the rate limit only silenced the header: "Kill process" and "Killed process" still came.
             // A second kill with no report around it: the rate limit suppressed that event's report.
@@ -198,10 +202,10 @@ public sealed partial class OomReportParser
         Extract(line);
     }
 
-    private static bool StartsEventWithoutHeader(string t, bool killedLine) =>
+    private static bool StartsEventWithoutHeader(string t, bool killedLine, bool killLine) =>
         killedLine || t.StartsWith("Tasks state", StringComparison.Ordinal) || t.StartsWith("oom-kill:", StringComparison.Ordinal) ||
         t.StartsWith("memory: usage ", StringComparison.Ordinal) || t.StartsWith("Task in ", StringComparison.Ordinal) ||
-        t.IndexOf("Kill process ", StringComparison.Ordinal) >= 0 || t.StartsWith("Out of memory and no killable", StringComparison.Ordinal) ||
+        killLine || t.StartsWith("Out of memory and no killable", StringComparison.Ordinal) ||
         TaskTableLayout.FromHeader(t) is not null;
 
     private void Start(ReportLine line)

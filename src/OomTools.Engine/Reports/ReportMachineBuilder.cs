@@ -38,6 +38,31 @@ internal static class ReportMachineBuilder
         ReportIdentities.Resolve(r);
         if (!r.HasTaskTable || (memcg ? r.MemcgLimit is null : r.Ram is null)) return;
 
+        // The parser's set of earlier victims grows with the events after this one: keep what this table's rows
+        // find in it now, for the rebuild the first read of the machine runs.
+        ISet<int> earlier = EmptyPids;
+        foreach (var t in r.tasks)
+        {
+            if (killedEarlier.Contains(t.Pid)) Add(ref earlier, t.Pid);
+            if (killedEarlier.Contains(t.Tid)) Add(ref earlier, t.Tid);
+        }
+        r.RebuildLater(report => Rebuild(report, earlier, pageSize, defaultPageSize, memcg, sharingFromStats));
+    }
+
+    private static readonly ISet<int> EmptyPids = new HashSet<int>();
+
+    private static void Add(ref ISet<int> set, int pid)
+    {
+        if (set == EmptyPids) set = new HashSet<int>();
+        set.Add(pid);
+    }
+
+    /// <summary>
+    /// Rebuilds the report's machine, replays it to infer what the report cannot show, and notes every guess: the
+    /// part of <see cref="Finish"/> that only a reader of the machine, its assumptions or its replayability needs.
+    /// </summary>
+    private static void Rebuild(OomReport r, ISet<int> killedEarlier, int pageSize, int defaultPageSize, bool memcg, bool sharingFromStats)
+    {
         var notes = new List<string>();
         try
         {

@@ -39,27 +39,71 @@ internal sealed class TaskTableLayout
     {
         int close = text.IndexOf(']');
         if (!text.StartsWith("[", StringComparison.Ordinal) || close < 0) return null;
-        if (!int.TryParse(text.Substring(1, close - 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return null;
-        var rest = text.Substring(close + 1);
+        if (!TryPid(text, close, out var pid)) return null;
         var row = new OomReportTask { Pid = pid, Tid = pid, LineNumber = lineNumber };
-        int pos = 0;
+        // The columns are read in place, by index: a table has a row per process and every row as many numbers.
+        int pos = close + 1;
         for (int i = 0; i < columns.Length; i++)
         {
-            while (pos < rest.Length && rest[pos] == ' ') pos++;
+            while (pos < text.Length && text[pos] == ' ') pos++;
             if (columns[i] == "name")
             {
-                if (pos >= rest.Length) return null;
-                row.Name = rest.Substring(pos).TrimEnd();
+                if (pos >= text.Length) return null;
+                row.Name = text.Substring(pos).TrimEnd();
                 // The process is the tgid; the printed pid is the thread holding the mm (the leader, unless it exited).
                 if (row.Tgid > 0) row.Pid = row.Tgid;
                 return row;
             }
             int start = pos;
-            while (pos < rest.Length && rest[pos] != ' ') pos++;
-            if (!long.TryParse(rest.Substring(start, pos - start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return null;
+            while (pos < text.Length && text[pos] != ' ') pos++;
+            if (!TryColumn(text, start, pos, out var v)) return null;
             Assign(row, columns[i], v);
         }
         return null;
+    }
+
+    /// <summary>
+    /// The pid between the brackets, as <c>int.TryParse</c> of its trimmed text with no sign reads it: plain ASCII
+    /// digits are read here, anything else goes to int.TryParse itself.
+    /// </summary>
+    private static bool TryPid(string text, int close, out int pid)
+    {
+        int a = 1, b = close;
+        while (a < b && char.IsWhiteSpace(text[a])) a++;
+        while (b > a && char.IsWhiteSpace(text[b - 1])) b--;
+        if (b > a && b - a <= 9 && AsciiDigits(text, a, b, out long value))
+        {
+            pid = (int)value;
+            return true;
+        }
+        return int.TryParse(text.Substring(1, close - 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out pid);
+    }
+
+    /// <summary>
+    /// A column's number, as <c>long.TryParse</c> with a leading sign reads it: an optional sign and up to 18 ASCII
+    /// digits are read here, anything else goes to long.TryParse itself.
+    /// </summary>
+    private static bool TryColumn(string text, int start, int end, out long value)
+    {
+        int digits = start < end && (text[start] == '-' || text[start] == '+') ? start + 1 : start;
+        if (end > digits && end - digits <= 18 && AsciiDigits(text, digits, end, out value))
+        {
+            if (text[start] == '-') value = -value;
+            return true;
+        }
+        return long.TryParse(text.Substring(start, end - start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool AsciiDigits(string text, int start, int end, out long value)
+    {
+        value = 0;
+        for (int i = start; i < end; i++)
+        {
+            int d = text[i] - '0';
+            if ((uint)d > 9) return false;
+            value = value * 10 + d;
+        }
+        return true;
     }
 
     private static void Assign(OomReportTask row, string column, long v)

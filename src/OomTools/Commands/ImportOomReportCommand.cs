@@ -23,6 +23,7 @@ public sealed class ImportOomReportCommand : OomCmdlet
     private long pipelineLines;
     private readonly CutLines pipelineCut = new();
     private readonly CancellationTokenSource stop = new();
+    private bool? mayWriteVerbose;
 
     /// <summary>Files to read; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
@@ -175,6 +176,11 @@ public sealed class ImportOomReportCommand : OomCmdlet
         }
     }
 
+    /// <summary>Whether a verbose message can be shown: -Verbose or -Debug given, or $VerbosePreference neither SilentlyContinue nor Ignore.</summary>
+    private bool MayWriteVerbose() =>
+        MyInvocation.BoundParameters.ContainsKey("Verbose") || MyInvocation.BoundParameters.ContainsKey("Debug")
+        || GetVariableValue("VerbosePreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
+
     /// <summary>Ctrl+C: ends a read that waits on a stream (a FIFO or /dev/stdin whose writer is silent).</summary>
     protected override void StopProcessing() => stop.Cancel();
 
@@ -204,7 +210,8 @@ public sealed class ImportOomReportCommand : OomCmdlet
     {
         foreach (var r in reports)
         {
-            if (!r.Replayable) WriteVerbose($"{r}: not replayable: {r.NotReplayableReason}");
+            // Replayable rebuilds the machine (OomReport builds it when first read): only asked when the message shows.
+            if ((mayWriteVerbose ??= MayWriteVerbose()) && !r.Replayable) WriteVerbose($"{r}: not replayable: {r.NotReplayableReason}");
             WriteObject(r);
         }
     }
