@@ -39,9 +39,11 @@ internal sealed class PipedRowBinder
     private readonly int[] rank;
     private readonly bool[] deferred;
     private readonly bool[] boundNow;
+    private readonly int[] candidates;
     private readonly List<int> boundLast = new();
     private readonly List<PSPropertyInfo> cells = new();
     private bool cellsRead;
+    private RowShape? rowShape;
 
     private PipedRowBinder(PSCmdlet cmdlet, Shape shape, string inputParameter)
     {
@@ -57,6 +59,7 @@ internal sealed class PipedRowBinder
         rank = new int[n];
         deferred = new bool[n];
         boundNow = new bool[n];
+        candidates = new int[n];
     }
 
     /// <summary>
@@ -85,32 +88,32 @@ internal sealed class PipedRowBinder
         }
 
         var slots = shape.Slots;
-        Array.Clear(found, 0, found.Length);
+        int count = 0;
         if (row.BaseObject is PSCustomObject && RowProperties.Of(row, shape.AllNames, cells))
         {
-            // A row (pscustomobject, Import-Csv): its properties once, each matched by name. A property's name is
-            // unique on the row; a parameter's own name outranks its aliases, as in the binder's lookup.
+            // A row (pscustomobject, Import-Csv): its properties once, matched by name once for its shape (a
+            // parameter's own name outranks its aliases, as in the binder's lookup).
             cellsRead = true;
-            foreach (var property in cells)
+            if (rowShape is null || !rowShape.Fits(cells)) rowShape = RowShape.Of(cells, shape.Names, cmdlet.GetType());
+            var map = rowShape;
+            for (int k = 0; k < map.Slots.Length; k++)
             {
-                if (!shape.Names.TryGetValue(property.Name, out var at)) continue;
-                if (found[at.Slot] is null || at.Rank < rank[at.Slot])
-                {
-                    found[at.Slot] = property;
-                    rank[at.Slot] = at.Rank;
-                }
+                found[map.Slots[k]] = cells[map.Cells[k]];
+                candidates[count++] = map.Slots[k];
             }
         }
         else
         {
             // Any other object (an OomTask, a class instance): the binder's own lookup, name then aliases.
-            for (int i = 0; i < slots.Length; i++)
+            for (int i = slots.Length - 1; i >= 0; i--)
             {
+                found[i] = null;
                 foreach (var name in slots[i].Names)
                 {
                     if (row.Properties[name] is { } property)
                     {
                         found[i] = property;
+                        candidates[count++] = i;
                         break;
                     }
                 }
@@ -118,10 +121,12 @@ internal sealed class PipedRowBinder
         }
 
         // Without coercion first, then with it; each pass in the binder's order (the unbound parameters, last first).
-        for (int i = slots.Length - 1; i >= 0; i--)
+        for (int k = 0; k < count; k++)
         {
+            int i = candidates[k];
             deferred[i] = false;
-            if (found[i] is not { } property || bound.ContainsKey(slots[i].Name)) continue;
+            var property = found[i]!;
+            if (bound.ContainsKey(slots[i].Name)) continue;
             object? value = property.Value;
             if (value == AutomationNull.Value) continue;
             if (!Transform(slots[i], value, row, out var transformed)) return Unbind();
@@ -131,8 +136,9 @@ internal sealed class PipedRowBinder
             }
             else deferred[i] = true;
         }
-        for (int i = slots.Length - 1; i >= 0; i--)
+        for (int k = 0; k < count; k++)
         {
+            int i = candidates[k];
             if (!deferred[i]) continue;
             if (!Transform(slots[i], found[i]!.Value, row, out var transformed)) return Unbind();
             if (Coerce(slots[i].Type, transformed, out var coerced) && !Commit(i, coerced, row)) return Unbind();
@@ -163,7 +169,25 @@ internal sealed class PipedRowBinder
     /// <see cref="PipedRow.Refuse(PSCmdlet, PSObject?, long)"/> for the record just bound, on the properties
     /// already read when the row is a pscustomobject.
     /// </summary>
-    public bool Refuse(PSObject? row, long index) => PipedRow.Refuse(cmdlet, row, index, cellsRead ? cells : null);
+    public bool Refuse(PSObject? row, long index) =>
+        (!cellsRead || HasText(rowShape!.Checked)) && PipedRow.Refuse(cmdlet, row, index, cellsRead ? cells : null);
+
+    /// <summary>
+    /// Whether one of the row's cells at <paramref name="positions"/> holds text that is not blank, the only cells
+    /// <see cref="PipedRow.Unbound(PSCmdlet, IEnumerable{PSPropertyInfo})"/> may find that cannot bind.
+    /// </summary>
+    private bool HasText(int[] positions)
+    {
+        foreach (int c in positions)
+        {
+            object? value;
+            try { value = cells[c].Value; }
+            catch (GetValueException) { continue; }
+            if (value is PSObject { BaseObject: var b }) value = b;
+            if (value is string s && !string.IsNullOrWhiteSpace(s)) return true;
+        }
+        return false;
+    }
 
     private bool Transform(Slot slot, object? value, PSObject row, out object? result)
     {
