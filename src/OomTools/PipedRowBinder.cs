@@ -60,6 +60,9 @@ internal sealed class PipedRowBinder
         deferred = new bool[n];
         boundNow = new bool[n];
         candidates = new int[n];
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var slot in shape.Slots) names.Add(slot.Name);
+        BinderUnboundList.Remove(cmdlet, names);
     }
 
     /// <summary>
