@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
@@ -8,29 +7,28 @@ using System.Reflection;
 namespace OomTools;
 
 /// <summary>
-/// Takes the parameters that <see cref="PipedRowBinder"/> binds out of PowerShell's list of a command's unbound
-/// parameters (CmdletParameterBinderController.UnboundParameters), in BeginProcessing. For every piped object
-/// PowerShell's binder walks that list about eight times (four binding passes, the pipeline-input and mandatory checks,
-/// and a search on putting -InputObject back), so its cost an object grows with every parameter the command has
-/// (30 on Add-OomTask). It only ever binds, from the pipeline, parameters that take pipeline input, and asks only
-/// mandatory ones for: a parameter that is neither is never read from that list once the command line is bound, so
-/// one is taken out only when it is neither (and in every parameter set). When PowerShell's internals are not as
-/// expected, nothing is taken out.
+/// Takes the parameters that no piped object can bind out of PowerShell's list of a command's unbound parameters
+/// (CmdletParameterBinderController.UnboundParameters), in BeginProcessing. For every piped object PowerShell's binder
+/// walks that list about eight times (four binding passes, the pipeline-input and mandatory checks, and a search on
+/// putting -InputObject back), so its cost an object grows with every parameter the command has (56 on Add-OomTask,
+/// common parameters included, whose by-property-name ones <see cref="PipedRowBinder"/> binds). After the command line,
+/// PowerShell reads that list only for parameters that take pipeline input or are mandatory (and for the parameter
+/// sets, which a parameter in all of them does not narrow); $PSDefaultParameterValues go by the bound arguments. A
+/// parameter that is none of these is taken out; when PowerShell's internals are not as expected, none is.
 /// </summary>
 internal static class BinderUnboundList
 {
     private static readonly Func<Cmdlet, IList?>? unbound = UnboundGetter();
     private static readonly Func<object, bool>? leaveOut = LeaveOutTest();
-    private static readonly Func<object, string>? nameOf = NameGetter();
 
     /// <summary>
-    /// Removes the parameters named <paramref name="names"/> from <paramref name="cmdlet"/>'s unbound parameters, each
-    /// one only if it takes no pipeline input, is mandatory in no parameter set and is in all of them. Called from
-    /// BeginProcessing (when the command being begun is <paramref name="cmdlet"/>).
+    /// Removes from <paramref name="cmdlet"/>'s unbound parameters each one that takes no pipeline input, is mandatory
+    /// in no parameter set and is in all of them. Called from BeginProcessing (when the command being begun is
+    /// <paramref name="cmdlet"/>).
     /// </summary>
-    public static void Remove(Cmdlet cmdlet, ICollection<string> names)
+    public static void Remove(Cmdlet cmdlet)
     {
-        if (unbound is null || leaveOut is null || nameOf is null) return;
+        if (unbound is null || leaveOut is null) return;
         IList? list;
         try { list = unbound(cmdlet); }
         catch (Exception e) when (e is InvalidCastException or NullReferenceException or TargetInvocationException)
@@ -39,7 +37,7 @@ internal static class BinderUnboundList
         }
         if (list is null) return;
         for (int i = list.Count - 1; i >= 0; i--)
-            if (list[i] is { } parameter && names.Contains(nameOf(parameter)) && leaveOut(parameter)) list.RemoveAt(i);
+            if (list[i] is { } parameter && leaveOut(parameter)) list.RemoveAt(i);
     }
 
     /// <summary>
@@ -83,10 +81,6 @@ internal static class BinderUnboundList
             return null;
         }
     }
-
-    /// <summary>MergedCompiledCommandParameter.Parameter.Name.</summary>
-    private static Func<object, string>? NameGetter() =>
-        ParameterGetter<string>((p, compiled) => Expression.Property(p, compiled.GetProperty("Name", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!));
 
     /// <summary>
     /// MergedCompiledCommandParameter.Parameter: not IsPipelineParameterInSomeParameterSet, not

@@ -60,9 +60,7 @@ internal sealed class PipedRowBinder
         deferred = new bool[n];
         boundNow = new bool[n];
         candidates = new int[n];
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var slot in shape.Slots) names.Add(slot.Name);
-        BinderUnboundList.Remove(cmdlet, names);
+        BinderUnboundList.Remove(cmdlet);
     }
 
     /// <summary>
@@ -279,10 +277,10 @@ internal sealed class PipedRowBinder
     private bool Commit(int i, object? value, PSObject row)
     {
         var slot = shape.Slots[i];
-        foreach (var validation in slot.Validations)
+        for (int v = 0; v < slot.Validations.Length; v++)
         {
-            if (Passes(validation, value)) continue;
-            try { Validate(validation, value, engine!); }
+            if (slot.Quick[v].Passes(value)) continue;
+            try { Validate(slot.Validations[v], value, engine!); }
             catch (Exception e)
             {
                 Fail(slot, e, row, "Cannot validate argument on parameter '{0}'. {1}", "ParameterArgumentValidationError");
@@ -302,14 +300,33 @@ internal sealed class PipedRowBinder
     /// <summary>
     /// The common cases that pass without asking the attribute (whose Validate converts and compares through
     /// LanguagePrimitives): an int inside an int [ValidateRange], text that is not empty for [ValidateNotNullOrEmpty].
-    /// Anything else is asked; a failure always is, for the attribute's own message.
+    /// Anything else is asked; a failure always is, for the attribute's own message. Worked out once per attribute.
     /// </summary>
-    private static bool Passes(ValidateArgumentsAttribute validation, object? value) => validation switch
+    private readonly struct QuickCheck
     {
-        ValidateRangeAttribute { MinRange: int min, MaxRange: int max } => value is int v && v >= min && v <= max,
-        ValidateNotNullOrEmptyAttribute => value is string { Length: > 0 },
-        _ => false,
-    };
+        private readonly int kind, min, max;
+
+        private QuickCheck(int kind, int min, int max)
+        {
+            this.kind = kind;
+            this.min = min;
+            this.max = max;
+        }
+
+        public static QuickCheck Of(ValidateArgumentsAttribute validation) => validation switch
+        {
+            ValidateRangeAttribute { MinRange: int min, MaxRange: int max } => new QuickCheck(1, min, max),
+            ValidateNotNullOrEmptyAttribute => new QuickCheck(2, 0, 0),
+            _ => default,
+        };
+
+        public bool Passes(object? value) => kind switch
+        {
+            1 => value is int v && v >= min && v <= max,
+            2 => value is string { Length: > 0 },
+            _ => false,
+        };
+    }
 
     private void Fail(Slot slot, Exception e, PSObject row, string format, string errorId)
     {
@@ -336,6 +353,7 @@ internal sealed class PipedRowBinder
             Transformations = new List<ArgumentTransformationAttribute>(property.GetCustomAttributes<ArgumentTransformationAttribute>()).ToArray();
             Validations = new List<ValidateArgumentsAttribute>(property.GetCustomAttributes<ValidateArgumentsAttribute>()).ToArray();
             foreach (var v in Validations) CannotBeNull |= v is ValidateNotNullAttribute or ValidateNotNullOrEmptyAttribute;
+            Quick = Array.ConvertAll(Validations, QuickCheck.Of);
 
             var target = Expression.Parameter(typeof(object));
             var value = Expression.Parameter(typeof(object));
@@ -351,6 +369,7 @@ internal sealed class PipedRowBinder
         public string[] Names { get; }
         public ArgumentTransformationAttribute[] Transformations { get; }
         public ValidateArgumentsAttribute[] Validations { get; }
+        public QuickCheck[] Quick { get; }
         public bool CannotBeNull { get; }
         public Func<object, object?> Get { get; }
         public Action<object, object?> Set { get; }
