@@ -29,15 +29,16 @@ internal static class BinderUnboundList
     public static void Remove(Cmdlet cmdlet)
     {
         if (unbound is null || leaveOut is null) return;
-        IList? list;
-        try { list = unbound(cmdlet); }
-        catch (Exception e) when (e is InvalidCastException or NullReferenceException or TargetInvocationException)
+        try
         {
-            return;
+            if (unbound(cmdlet) is not { } list) return;
+            for (int i = list.Count - 1; i >= 0; i--)
+                if (list[i] is { } parameter && leaveOut(parameter)) list.RemoveAt(i);
         }
-        if (list is null) return;
-        for (int i = list.Count - 1; i >= 0; i--)
-            if (list[i] is { } parameter && leaveOut(parameter)) list.RemoveAt(i);
+        catch (Exception)
+        {
+            // Only a shortcut: whatever PowerShell's internals do, the command goes on without it.
+        }
     }
 
     /// <summary>
