@@ -90,6 +90,14 @@ internal static class PipedRow
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, (string Name, Type Type)>> cache = new();
 
+    /// <summary>
+    /// Whether <see cref="Unbound(PSCmdlet, IEnumerable{PSPropertyInfo})"/> looks at the value of a property named
+    /// <paramref name="property"/> on a row piped to a cmdlet of type <paramref name="cmdlet"/>: it names a
+    /// by-property-name parameter (by name or alias, case ignored) whose type is not text.
+    /// </summary>
+    public static bool Checks(Type cmdlet, string property) =>
+        ByPropertyName(cmdlet).TryGetValue(property, out var parameter) && parameter.Type != typeof(string);
+
     /// <summary>Read for every piped record: a lock-free cache.</summary>
     private static Dictionary<string, (string Name, Type Type)> ByPropertyName(Type type) => cache.GetOrAdd(type, MapOf);
 

@@ -39,9 +39,11 @@ internal sealed class PipedRowBinder
     private readonly int[] rank;
     private readonly bool[] deferred;
     private readonly bool[] boundNow;
+    private readonly int[] candidates;
     private readonly List<int> boundLast = new();
     private readonly List<PSPropertyInfo> cells = new();
     private bool cellsRead;
+    private RowShape? rowShape;
 
     private PipedRowBinder(PSCmdlet cmdlet, Shape shape, string inputParameter)
     {
@@ -57,6 +59,8 @@ internal sealed class PipedRowBinder
         rank = new int[n];
         deferred = new bool[n];
         boundNow = new bool[n];
+        candidates = new int[n];
+        BinderUnboundList.Remove(cmdlet);
     }
 
     /// <summary>
@@ -85,32 +89,32 @@ internal sealed class PipedRowBinder
         }
 
         var slots = shape.Slots;
-        Array.Clear(found, 0, found.Length);
+        int count = 0;
         if (row.BaseObject is PSCustomObject && RowProperties.Of(row, shape.AllNames, cells))
         {
-            // A row (pscustomobject, Import-Csv): its properties once, each matched by name. A property's name is
-            // unique on the row; a parameter's own name outranks its aliases, as in the binder's lookup.
+            // A row (pscustomobject, Import-Csv): its properties once, matched by name once for its shape (a
+            // parameter's own name outranks its aliases, as in the binder's lookup).
             cellsRead = true;
-            foreach (var property in cells)
+            if (rowShape is null || !rowShape.Fits(cells)) rowShape = RowShape.Of(cells, shape.Names, cmdlet.GetType());
+            var map = rowShape;
+            for (int k = 0; k < map.Slots.Length; k++)
             {
-                if (!shape.Names.TryGetValue(property.Name, out var at)) continue;
-                if (found[at.Slot] is null || at.Rank < rank[at.Slot])
-                {
-                    found[at.Slot] = property;
-                    rank[at.Slot] = at.Rank;
-                }
+                found[map.Slots[k]] = cells[map.Cells[k]];
+                candidates[count++] = map.Slots[k];
             }
         }
         else
         {
             // Any other object (an OomTask, a class instance): the binder's own lookup, name then aliases.
-            for (int i = 0; i < slots.Length; i++)
+            for (int i = slots.Length - 1; i >= 0; i--)
             {
+                found[i] = null;
                 foreach (var name in slots[i].Names)
                 {
                     if (row.Properties[name] is { } property)
                     {
                         found[i] = property;
+                        candidates[count++] = i;
                         break;
                     }
                 }
@@ -118,10 +122,12 @@ internal sealed class PipedRowBinder
         }
 
         // Without coercion first, then with it; each pass in the binder's order (the unbound parameters, last first).
-        for (int i = slots.Length - 1; i >= 0; i--)
+        for (int k = 0; k < count; k++)
         {
+            int i = candidates[k];
             deferred[i] = false;
-            if (found[i] is not { } property || bound.ContainsKey(slots[i].Name)) continue;
+            var property = found[i]!;
+            if (bound.ContainsKey(slots[i].Name)) continue;
             object? value = property.Value;
             if (value == AutomationNull.Value) continue;
             if (!Transform(slots[i], value, row, out var transformed)) return Unbind();
@@ -131,8 +137,9 @@ internal sealed class PipedRowBinder
             }
             else deferred[i] = true;
         }
-        for (int i = slots.Length - 1; i >= 0; i--)
+        for (int k = 0; k < count; k++)
         {
+            int i = candidates[k];
             if (!deferred[i]) continue;
             if (!Transform(slots[i], found[i]!.Value, row, out var transformed)) return Unbind();
             if (Coerce(slots[i].Type, transformed, out var coerced) && !Commit(i, coerced, row)) return Unbind();
@@ -163,7 +170,25 @@ internal sealed class PipedRowBinder
     /// <see cref="PipedRow.Refuse(PSCmdlet, PSObject?, long)"/> for the record just bound, on the properties
     /// already read when the row is a pscustomobject.
     /// </summary>
-    public bool Refuse(PSObject? row, long index) => PipedRow.Refuse(cmdlet, row, index, cellsRead ? cells : null);
+    public bool Refuse(PSObject? row, long index) =>
+        (!cellsRead || HasText(rowShape!.Checked)) && PipedRow.Refuse(cmdlet, row, index, cellsRead ? cells : null);
+
+    /// <summary>
+    /// Whether one of the row's cells at <paramref name="positions"/> holds text that is not blank, the only cells
+    /// <see cref="PipedRow.Unbound(PSCmdlet, IEnumerable{PSPropertyInfo})"/> may find that cannot bind.
+    /// </summary>
+    private bool HasText(int[] positions)
+    {
+        foreach (int c in positions)
+        {
+            object? value;
+            try { value = cells[c].Value; }
+            catch (GetValueException) { continue; }
+            if (value is PSObject { BaseObject: var b }) value = b;
+            if (value is string s && !string.IsNullOrWhiteSpace(s)) return true;
+        }
+        return false;
+    }
 
     private bool Transform(Slot slot, object? value, PSObject row, out object? result)
     {
@@ -252,10 +277,10 @@ internal sealed class PipedRowBinder
     private bool Commit(int i, object? value, PSObject row)
     {
         var slot = shape.Slots[i];
-        foreach (var validation in slot.Validations)
+        for (int v = 0; v < slot.Validations.Length; v++)
         {
-            if (Passes(validation, value)) continue;
-            try { Validate(validation, value, engine!); }
+            if (slot.Quick[v].Passes(value)) continue;
+            try { Validate(slot.Validations[v], value, engine!); }
             catch (Exception e)
             {
                 Fail(slot, e, row, "Cannot validate argument on parameter '{0}'. {1}", "ParameterArgumentValidationError");
@@ -275,14 +300,33 @@ internal sealed class PipedRowBinder
     /// <summary>
     /// The common cases that pass without asking the attribute (whose Validate converts and compares through
     /// LanguagePrimitives): an int inside an int [ValidateRange], text that is not empty for [ValidateNotNullOrEmpty].
-    /// Anything else is asked; a failure always is, for the attribute's own message.
+    /// Anything else is asked; a failure always is, for the attribute's own message. Worked out once per attribute.
     /// </summary>
-    private static bool Passes(ValidateArgumentsAttribute validation, object? value) => validation switch
+    private readonly struct QuickCheck
     {
-        ValidateRangeAttribute { MinRange: int min, MaxRange: int max } => value is int v && v >= min && v <= max,
-        ValidateNotNullOrEmptyAttribute => value is string { Length: > 0 },
-        _ => false,
-    };
+        private readonly int kind, min, max;
+
+        private QuickCheck(int kind, int min, int max)
+        {
+            this.kind = kind;
+            this.min = min;
+            this.max = max;
+        }
+
+        public static QuickCheck Of(ValidateArgumentsAttribute validation) => validation switch
+        {
+            ValidateRangeAttribute { MinRange: int min, MaxRange: int max } => new QuickCheck(1, min, max),
+            ValidateNotNullOrEmptyAttribute => new QuickCheck(2, 0, 0),
+            _ => default,
+        };
+
+        public bool Passes(object? value) => kind switch
+        {
+            1 => value is int v && v >= min && v <= max,
+            2 => value is string { Length: > 0 },
+            _ => false,
+        };
+    }
 
     private void Fail(Slot slot, Exception e, PSObject row, string format, string errorId)
     {
@@ -309,6 +353,7 @@ internal sealed class PipedRowBinder
             Transformations = new List<ArgumentTransformationAttribute>(property.GetCustomAttributes<ArgumentTransformationAttribute>()).ToArray();
             Validations = new List<ValidateArgumentsAttribute>(property.GetCustomAttributes<ValidateArgumentsAttribute>()).ToArray();
             foreach (var v in Validations) CannotBeNull |= v is ValidateNotNullAttribute or ValidateNotNullOrEmptyAttribute;
+            Quick = Array.ConvertAll(Validations, QuickCheck.Of);
 
             var target = Expression.Parameter(typeof(object));
             var value = Expression.Parameter(typeof(object));
@@ -324,6 +369,7 @@ internal sealed class PipedRowBinder
         public string[] Names { get; }
         public ArgumentTransformationAttribute[] Transformations { get; }
         public ValidateArgumentsAttribute[] Validations { get; }
+        public QuickCheck[] Quick { get; }
         public bool CannotBeNull { get; }
         public Func<object, object?> Get { get; }
         public Action<object, object?> Set { get; }

@@ -33,8 +33,9 @@ public sealed partial class OomMachine
             throw new OomEngineException(OomError.InvalidArgument, $"Process {existing} is already the global init: a machine has one init process (is_global_init), so pid {pid} cannot be another.", pid);
         if (spec.DetachedThreads < 0 || spec.DetachedThreads > spec.Threads)
             throw new OomEngineException(OomError.InvalidArgument, $"Detached threads must be between 0 and the thread count {spec.Threads}; {spec.DetachedThreads} is not.", spec.DetachedThreads);
-        var memcg = GetCgroup(spec.Cgroup ?? "/");
-        var cpuset = GetCpuset(spec.Cpuset ?? "/");
+        // No path is the root, found without canonicalising "/" (a path walk per process on a bulk add).
+        var memcg = spec.Cgroup is null ? RootMemcg : GetCgroup(spec.Cgroup);
+        var cpuset = spec.Cpuset is null ? RootCpuset : GetCpuset(spec.Cpuset);
         OomTask? sharer = null;
         if (spec.SharesMemoryWith is { } other)
         {
@@ -165,7 +166,8 @@ public sealed partial class OomMachine
     {
         if (threadOwner.TryGetValue(pid, out var owner))
             throw new OomEngineException(OomError.DuplicatePid, $"Machine '{Name}' already uses {pid} as a thread id of process {owner}: pids and thread ids are one number space.", pid);
-        var tids = new int[Math.Max(0, spec.Threads - 1)];
+        if (spec.Threads <= 1) return Array.Empty<int>();
+        var tids = new int[spec.Threads - 1];
         var taken = new HashSet<int> { pid };
         long next = pid;
         for (int i = 0; i < tids.Length; i++)
