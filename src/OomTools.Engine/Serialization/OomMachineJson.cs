@@ -886,11 +886,16 @@ public static partial class OomMachineJson
     }
     #endregion
 
-    /// <summary>Reference identity for the mm table (netstandard2.0 has no ReferenceEqualityComparer).</summary>
+    /// <summary>
+    /// Reference identity for the mm table (netstandard2.0 has no ReferenceEqualityComparer), hashed by the mm's owner
+    /// and sizes rather than the object's identity hash: the first identity hash of each of a million mms was a
+    /// tenth of an export. Nothing changes an mm while the machine is written, so its hash stays the same.
+    /// </summary>
     private sealed class ReferenceEqualityComparer : IEqualityComparer<MemoryDescriptor>
     {
         public static readonly ReferenceEqualityComparer Instance = new();
         public bool Equals(MemoryDescriptor? x, MemoryDescriptor? y) => ReferenceEquals(x, y);
-        public int GetHashCode(MemoryDescriptor obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        public int GetHashCode(MemoryDescriptor obj) =>
+            unchecked(((obj.OwnerPid * 397) ^ obj.AnonPages.Value.GetHashCode()) * 397 ^ obj.FilePages.Value.GetHashCode());
     }
 }
