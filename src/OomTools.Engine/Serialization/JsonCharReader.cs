@@ -333,6 +333,9 @@ internal sealed class JsonCharReader
         }
     }
 
+    private long lastBig;
+    private object? lastBigBox;
+
     private object ReadNumber()
     {
         // A plain integer within the buffer, without a string in between.
@@ -346,7 +349,15 @@ internal sealed class JsonCharReader
         {
             index = p;
             if (minus) v = -v;
-            return JsonObject.Box(v);
+            // A task repeats its pid (tgid, its leader's tid, its mm's owner): the last big number's box is shared.
+            if (v == lastBig && lastBigBox is not null) return lastBigBox;
+            var box = JsonObject.Box(v);
+            if (v is < -1024 or >= 1024)
+            {
+                lastBig = v;
+                lastBigBox = box;
+            }
+            return box;
         }
         text.Clear();
         if (Peek() == '-') text.Append(Next());
