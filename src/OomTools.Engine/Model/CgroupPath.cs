@@ -18,6 +18,9 @@ public static class CgroupPath
     /// </summary>
     public static string Canonical(string? path)
     {
+        // Most paths are canonical already (a machine document's, every task's): returned as they are, made anew
+        // only when something changes (an import of a million tasks made two paths for each).
+        if (IsCanonical(path)) return path!;
         var p = (path ?? "/").Trim();
         var sb = new StringBuilder(p.Length + 1);
         foreach (var part in p.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
@@ -28,5 +31,22 @@ public static class CgroupPath
             sb.Append('/').Append(part);
         }
         return sb.Length == 0 ? "/" : sb.ToString();
+    }
+
+    // What Canonical would return unchanged: "/", or "/a/b" with no empty, "." or ".." part and no blank at the end.
+    private static bool IsCanonical(string? path)
+    {
+        if (path is null || path.Length == 0 || path[0] != '/') return false;
+        if (path.Length == 1) return true;
+        if (char.IsWhiteSpace(path[path.Length - 1])) return false;
+        int start = 1;
+        for (int i = 1; i <= path.Length; i++)
+        {
+            if (i < path.Length && path[i] != '/') continue;
+            int n = i - start;
+            if (n == 0 || (path[start] == '.' && (n == 1 || (n == 2 && path[start + 1] == '.')))) return false;
+            start = i + 1;
+        }
+        return true;
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace OomTools.Engine.Serialization;
@@ -28,9 +29,12 @@ internal sealed class JsonCharReader
     public bool AtEnd => Peek() < 0;
 
     /// <summary>The next character, or -1 at the end.</summary>
-    public int Peek()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Peek() => index < length ? buffer[index] : Refill();
+
+    // Past the buffer's end: the next buffer's first character, or -1 at the end.
+    private int Refill()
     {
-        if (index < length) return buffer[index];
         bufferStart += length;
         length = source.Read(buffer, 0, buffer.Length);
         index = 0;
@@ -90,6 +94,12 @@ internal sealed class JsonCharReader
     /// <summary>Consumes <paramref name="c"/>, or throws <paramref name="what"/> at the character found instead.</summary>
     public void Expect(char c, string what)
     {
+        // Within the buffer, a character that is not a line break is taken at once.
+        if (index < length && buffer[index] == c && c != '\n')
+        {
+            index++;
+            return;
+        }
         if (Peek() != c) throw Error(what);
         Next();
     }
@@ -162,6 +172,16 @@ internal sealed class JsonCharReader
     public bool EndOfMember(char close, string inside)
     {
         SkipWhitespace();
+        // Within the buffer, the ',' or close bracket is taken at once.
+        if (index < length)
+        {
+            char c = buffer[index];
+            if (c == ',' || c == close)
+            {
+                index++;
+                return c == close;
+            }
+        }
         if (AtEnd) throw Error($"the document ends inside {inside}");
         if (TryTake(',')) return false;
         if (TryTake(close)) return true;
@@ -218,8 +238,9 @@ internal sealed class JsonCharReader
         return l;
     }
 
-    // Member names repeat in every object of a document: each is made into a string once.
-    private readonly string?[] names = new string?[512];
+    // Member names repeat in every object of a document: each is made into a string once. String values share the
+    // table (comms, cgroup paths): it is big enough that a fleet's few thousand of them seldom push a name out.
+    private readonly string?[] names = new string?[4096];
 
     /// <summary>A member name: as <see cref="ReadString"/>, but a name seen before is the same string again.</summary>
     public string ReadName()
@@ -227,18 +248,30 @@ internal sealed class JsonCharReader
         if (Peek() == '"')
         {
             int start = index + 1, end = start;
-            uint hash = 2166136261;
-            while (end < length && buffer[end] is not ('"' or '\\') && buffer[end] >= ' ') hash = (hash ^ buffer[end++]) * 16777619;
+            while (end < length && buffer[end] is not ('"' or '\\') && buffer[end] >= ' ') end++;
             if (end < length && buffer[end] == '"')
             {
                 int n = end - start;
-                ref string? slot = ref names[hash % (uint)names.Length];
+                ref string? slot = ref names[NameSlot(start, n)];
                 if (slot is null || slot.Length != n || !SameChars(slot, start)) slot = new string(buffer, start, n);
                 index = end + 1;
                 return slot;
             }
         }
         return ReadString();
+    }
+
+    // A name's slot from its length and four of its characters, not a hash of every one (the scan for the closing quote
+    // stays a plain loop): the text is compared with the slot's anyway, so a shared slot costs a string, not a mistake.
+    private int NameSlot(int start, int n)
+    {
+        uint h = (uint)n * 2654435761u;
+        if (n > 0)
+            h ^= buffer[start] * 31u ^ buffer[start + n - 1] * 131071u ^ buffer[start + n / 2] * 8191u ^ buffer[start + n / 4 * 3] * 524287u;
+        h ^= h >> 15;
+        h *= 0x2C1B3C6Du;
+        h ^= h >> 12;
+        return (int)(h % (uint)names.Length);
     }
 
     private bool SameChars(string s, int start)
@@ -300,6 +333,9 @@ internal sealed class JsonCharReader
         }
     }
 
+    private long lastBig;
+    private object? lastBigBox;
+
     private object ReadNumber()
     {
         // A plain integer within the buffer, without a string in between.
@@ -313,7 +349,15 @@ internal sealed class JsonCharReader
         {
             index = p;
             if (minus) v = -v;
-            return JsonObject.Box(v);
+            // A task repeats its pid (tgid, its leader's tid, its mm's owner): the last big number's box is shared.
+            if (v == lastBig && lastBigBox is not null) return lastBigBox;
+            var box = JsonObject.Box(v);
+            if (v is < -1024 or >= 1024)
+            {
+                lastBig = v;
+                lastBigBox = box;
+            }
+            return box;
         }
         text.Clear();
         if (Peek() == '-') text.Append(Next());

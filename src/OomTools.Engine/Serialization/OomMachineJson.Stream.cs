@@ -128,7 +128,7 @@ public static partial class OomMachineJson
 
     private static void ReadArray(JsonCharReader r, string name, OomMachine m, DocumentReader reader)
     {
-        Action<OomMachine, JsonObject, string> read = name switch
+        Action<OomMachine, JsonObject, object> read = name switch
         {
             "memoryCgroups" => reader.Cgroup,
             "cpusets" => reader.Cpuset,
@@ -146,6 +146,7 @@ public static partial class OomMachineJson
         r.Expect('[', "expected '['");
         r.SkipWhitespace();
         if (r.TryTake(']')) return;
+        var at = new ItemPath(name);
         for (int i = 0; ; i++)
         {
             r.SkipWhitespace();
@@ -153,8 +154,23 @@ public static partial class OomMachineJson
             r.Recycle();
             var item = r.ReadValue(2);
             if (item is not JsonObject o) throw Invalid($"$.{name}[{i}] must be an object; it is {DocumentReader.Describe(item)}.", i);
-            read(m, o, "$." + name + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]");
+            // The item's path is an object whose text is made only for an error: a million tasks need none.
+            at.Index = i;
+            read(m, o, at);
             if (r.EndOfMember(']', "an array")) return;
         }
+    }
+
+    /// <summary>The path of an item of a top-level array (<c>$.tasks[12]</c>), reused item after item.</summary>
+    private sealed class ItemPath
+    {
+        private readonly string array;
+
+        public ItemPath(string array) => this.array = array;
+
+        /// <summary>The item's index in the array.</summary>
+        public int Index { get; set; }
+
+        public override string ToString() => "$." + array + "[" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
     }
 }

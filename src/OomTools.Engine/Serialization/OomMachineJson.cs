@@ -283,7 +283,7 @@ public static partial class OomMachineJson
             return Finish(m);
         }
 
-        private static void ForEach(JsonObject o, string name, OomMachine m, Action<OomMachine, JsonObject, string> read)
+        private static void ForEach(JsonObject o, string name, OomMachine m, Action<OomMachine, JsonObject, object> read)
         {
             var list = Arr(o, name, "$", required: false);
             if (list is null) return;
@@ -350,7 +350,7 @@ public static partial class OomMachineJson
         }
 
         /// <summary>One of <c>memoryCgroups</c>, in pre-order: its parent is listed before it.</summary>
-        public void Cgroup(OomMachine m, JsonObject o, string at)
+        public void Cgroup(OomMachine m, JsonObject o, object at)
         {
             string path = CanonicalPath(Str(o, "path", at, null)!, at, m.RootMemcg.Path, p => m.FindCgroup(p) is not null, OomError.CgroupNotFound);
             bool root = path == "/";
@@ -371,7 +371,7 @@ public static partial class OomMachineJson
         }
 
         /// <summary>One of <c>cpusets</c>, in pre-order.</summary>
-        public void Cpuset(OomMachine m, JsonObject o, string at)
+        public void Cpuset(OomMachine m, JsonObject o, object at)
         {
             string path = CanonicalPath(Str(o, "path", at, null)!, at, "/", p => m.FindCpuset(p) is not null, OomError.CpusetNotFound);
             var mems = Mask(o, "mems", at);
@@ -384,12 +384,15 @@ public static partial class OomMachineJson
             else m.CreateCpuset(path, mems ?? throw Invalid($"{at}.mems is missing: a cpuset needs its memory nodes.", path), hardwall);
         }
 
+        // The path of the mm being read, made into text only for an error (one object, reused).
+        private readonly MemberPath mmPath = new();
+
         // The first appearance of an mm id makes it; later ones must repeat it exactly.
-        private MemoryDescriptor? MmOf(JsonObject task, string member, string at)
+        private MemoryDescriptor? MmOf(JsonObject task, string member, object at)
         {
             var mms = mmsById;
             if (!task.TryGet(member, out var v) || v is null) return null;
-            string where = $"{at}.{member}";
+            var where = mmPath.Of(at, member);
             if (v is not JsonObject o) throw Invalid($"{where} must be an object (or null).", member);
             long id = Long(o, "id", where, null);
             ulong digest = Json.Digest(o);
@@ -431,7 +434,7 @@ public static partial class OomMachineJson
         }
 
         /// <summary>One of <c>tasks</c>, in task-list order.</summary>
-        public void Task(OomMachine m, JsonObject o, string at)
+        public void Task(OomMachine m, JsonObject o, object at)
         {
             taskIndex++;
             int pid = (int)Int(o, "pid", at, null, 1, int.MaxValue);
@@ -503,7 +506,7 @@ public static partial class OomMachineJson
         private static readonly int[] NoTids = new int[0];
 
         /// <summary>One of <c>shared</c>: after the tasks, whose mms it names.</summary>
-        public void SharedObject(OomMachine m, JsonObject o, string at)
+        public void SharedObject(OomMachine m, JsonObject o, object at)
         {
             string name = Str(o, "name", at, null)!;
             string kindText = Str(o, "kind", at, null)!;
@@ -539,7 +542,7 @@ public static partial class OomMachineJson
         private readonly List<OomThread> threads = new();
         private readonly HashSet<long> seenTids = new();
 
-        private List<OomThread> ReadThreads(JsonObject task, string at, int pid)
+        private List<OomThread> ReadThreads(JsonObject task, object at, int pid)
         {
             threads.Clear();
             var list = Arr(task, "threads", at, required: false);
@@ -568,7 +571,7 @@ public static partial class OomMachineJson
         }
 
         // A thread that is not plainly right: read again with its path, for the error it gives.
-        private void ReadThread(List<object?> list, int i, string at, int pid)
+        private void ReadThread(List<object?> list, int i, object at, int pid)
         {
             string where = $"{at}.threads[{i}]";
             var t = Item(list, i, at + ".threads");
@@ -630,7 +633,7 @@ public static partial class OomMachineJson
             if (Obj(state, "timeline", at, required: false) is { } timeline) ReadTimeline(m, timeline, at + ".timeline");
         }
 
-        private static void ReadTimeline(OomMachine m, JsonObject timeline, string at)
+        private static void ReadTimeline(OomMachine m, JsonObject timeline, object at)
         {
             var items = new List<Pending>();
             if (Arr(timeline, "pending", at, required: false) is { } list)
@@ -656,7 +659,7 @@ public static partial class OomMachineJson
         }
 
         /// <summary>One of <c>log</c>, oldest first.</summary>
-        public void LogEntry(OomMachine m, JsonObject e, string at)
+        public void LogEntry(OomMachine m, JsonObject e, object at)
         {
             logClock ??= new SettableClock();
             // The entries are read into the capacity the header gave (a log larger than the default keeps them all).
@@ -672,7 +675,7 @@ public static partial class OomMachineJson
         /// A cgroup's path as the document lists it: canonical (<c>/</c>, or <c>/a/b</c> without empty, <c>.</c> or
         /// <c>..</c> parts or a trailing <c>/</c>) and under a parent listed before it.
         /// </summary>
-        private static string CanonicalPath(string path, string at, string rootPath, Func<string, bool> exists, OomError notFound)
+        private static string CanonicalPath(string path, object at, string rootPath, Func<string, bool> exists, OomError notFound)
         {
             if (path == rootPath) return path;
             var parts = path.Split('/');
@@ -689,7 +692,7 @@ public static partial class OomMachineJson
         }
 
         /// <summary>The root memory cgroup has no limits, no oom.group and no oom_kill_disable to set.</summary>
-        private static void CheckRootCgroup(JsonObject o, string at)
+        private static void CheckRootCgroup(JsonObject o, object at)
         {
             foreach (var limit in new[] { "memoryMax", "swapMax", "memswMax" })
             {
@@ -701,20 +704,36 @@ public static partial class OomMachineJson
             if (Bool(o, "oomKillDisable", at, false)) throw Invalid($"{at}.oomKillDisable is true: the root memory cgroup's oom_kill_disable cannot be set.", "oomKillDisable");
         }
 
+        /// <summary>A member's path (<c>$.tasks[3].mm</c>): its text is made only when an error names it.</summary>
+        private sealed class MemberPath
+        {
+            private object parent = "$";
+            private string member = "";
+
+            public MemberPath Of(object parent, string member)
+            {
+                this.parent = parent;
+                this.member = member;
+                return this;
+            }
+
+            public override string ToString() => parent + "." + member;
+        }
+
         private sealed class SettableClock : IClock
         {
             public long Nanoseconds { get; set; }
         }
 
         #region Typed members
-        private static object? Get(JsonObject o, string name, string at, bool required)
+        private static object? Get(JsonObject o, string name, object at, bool required)
         {
             if (o.TryGet(name, out var v)) return v;
             if (required) throw Invalid($"{at}.{name} is missing.", name);
             return null;
         }
 
-        private static long Long(JsonObject o, string name, string at, long? fallback)
+        private static long Long(JsonObject o, string name, object at, long? fallback)
         {
             var v = Get(o, name, at, fallback is null);
             if (v is null && o.Has(name) && fallback is null) throw Invalid($"{at}.{name} cannot be null.", name);
@@ -726,40 +745,40 @@ public static partial class OomMachineJson
             };
         }
 
-        private static long Int(JsonObject o, string name, string at, long? fallback, long min, long max)
+        private static long Int(JsonObject o, string name, object at, long? fallback, long min, long max)
         {
             long v = Long(o, name, at, fallback);
             if (v < min || v > max) throw Invalid($"{at}.{name} must be between {min} and {max}; {v} is not.", v);
             return v;
         }
 
-        private static long NonNegative(JsonObject o, string name, string at, long? fallback)
+        private static long NonNegative(JsonObject o, string name, object at, long? fallback)
         {
             long v = Long(o, name, at, fallback);
             if (v < 0) throw new OomEngineException(OomError.NegativeSize, $"{at}.{name} cannot be negative ({v}).", v);
             return v;
         }
 
-        private static long? NullableLong(JsonObject o, string name, string at) =>
+        private static long? NullableLong(JsonObject o, string name, object at) =>
             o.TryGet(name, out var v) && v is not null ? Long(o, name, at, null) : null;
 
-        private static Jiffies? NullableJiffies(JsonObject o, string name, string at) =>
+        private static Jiffies? NullableJiffies(JsonObject o, string name, object at) =>
             NullableLong(o, name, at) is { } v ? new Jiffies(v) : null;
 
-        private static Pages? NullablePages(JsonObject o, string name, string at) =>
+        private static Pages? NullablePages(JsonObject o, string name, object at) =>
             o.TryGet(name, out var v) && v is not null ? new Pages(NonNegative(o, name, at, null)) : null;
 
-        private static int? NullableInt(JsonObject o, string name, string at, int min, int max) =>
+        private static int? NullableInt(JsonObject o, string name, object at, int min, int max) =>
             o.TryGet(name, out var v) && v is not null ? (int)Int(o, name, at, null, min, max) : null;
 
-        private static bool Bool(JsonObject o, string name, string at, bool fallback) => Get(o, name, at, false) switch
+        private static bool Bool(JsonObject o, string name, object at, bool fallback) => Get(o, name, at, false) switch
         {
             null => fallback,
             bool b => b,
             var v => throw Invalid($"{at}.{name} must be true or false; it is {Describe(v)}.", name),
         };
 
-        private static string? Str(JsonObject o, string name, string at, string? fallback, bool allowNull = false)
+        private static string? Str(JsonObject o, string name, object at, string? fallback, bool allowNull = false)
         {
             var v = Get(o, name, at, fallback is null && !allowNull);
             return v switch
@@ -771,24 +790,24 @@ public static partial class OomMachineJson
             };
         }
 
-        private static JsonObject? Obj(JsonObject o, string name, string at, bool required) => Get(o, name, at, required) switch
+        private static JsonObject? Obj(JsonObject o, string name, object at, bool required) => Get(o, name, at, required) switch
         {
             null => required ? throw Invalid($"{at}.{name} cannot be null.", name) : null,
             JsonObject x => x,
             var v => throw Invalid($"{at}.{name} must be an object; it is {Describe(v)}.", name),
         };
 
-        private static List<object?>? Arr(JsonObject o, string name, string at, bool required) => Get(o, name, at, required) switch
+        private static List<object?>? Arr(JsonObject o, string name, object at, bool required) => Get(o, name, at, required) switch
         {
             null => required ? throw Invalid($"{at}.{name} cannot be null.", name) : null,
             List<object?> x => x,
             var v => throw Invalid($"{at}.{name} must be an array; it is {Describe(v)}.", name),
         };
 
-        private static JsonObject Item(List<object?> list, int i, string at) =>
+        private static JsonObject Item(List<object?> list, int i, object at) =>
             list[i] as JsonObject ?? throw Invalid($"{at}[{i}] must be an object; it is {Describe(list[i])}.", i);
 
-        private static List<int> Pids(List<object?> list, string at)
+        private static List<int> Pids(List<object?> list, object at)
         {
             var pids = new List<int>();
             for (int i = 0; i < list.Count; i++)
@@ -799,7 +818,7 @@ public static partial class OomMachineJson
             return pids;
         }
 
-        private static Version? Ver(JsonObject o, string name, string at)
+        private static Version? Ver(JsonObject o, string name, object at)
         {
             var s = Str(o, name, at, null, allowNull: true);
             if (s is null) return null;
@@ -807,10 +826,10 @@ public static partial class OomMachineJson
             return v;
         }
 
-        private static OomScoreAdj Adj(JsonObject o, string name, string at) =>
+        private static OomScoreAdj Adj(JsonObject o, string name, object at) =>
             OomScoreAdj.From((int)Int(o, name, at, 0, OomScoreAdj.MinValue, OomScoreAdj.MaxValue));
 
-        private static NodeMask? Mask(JsonObject o, string name, string at)
+        private static NodeMask? Mask(JsonObject o, string name, object at)
         {
             var s = Str(o, name, at, null, allowNull: true);
             if (s is null) return null;
@@ -818,7 +837,7 @@ public static partial class OomMachineJson
             catch (FormatException e) { throw Invalid($"{at}.{name}: {e.Message}", s); }
         }
 
-        private static Pages LimitOf(OomMachine m, JsonObject o, string name, string at)
+        private static Pages LimitOf(OomMachine m, JsonObject o, string name, object at)
         {
             var v = Get(o, name, at, false);
             if (v is null || (v is string s && s == Unlimited)) return m.PageCounterMax;
@@ -830,7 +849,7 @@ public static partial class OomMachineJson
             throw Invalid($"{at}.{name} must be a number of pages or \"{Unlimited}\"; it is {Describe(v)}.", name);
         }
 
-        private static MmFlags FlagsOf(JsonObject o, string at)
+        private static MmFlags FlagsOf(JsonObject o, object at)
         {
             var list = Arr(o, "flags", at, required: false);
             if (list is null) return MmFlags.None;
@@ -867,11 +886,16 @@ public static partial class OomMachineJson
     }
     #endregion
 
-    /// <summary>Reference identity for the mm table (netstandard2.0 has no ReferenceEqualityComparer).</summary>
+    /// <summary>
+    /// Reference identity for the mm table (netstandard2.0 has no ReferenceEqualityComparer), hashed by the mm's owner
+    /// and sizes rather than the object's identity hash: the first identity hash of each of a million mms was a
+    /// tenth of an export. Nothing changes an mm while the machine is written, so its hash stays the same.
+    /// </summary>
     private sealed class ReferenceEqualityComparer : IEqualityComparer<MemoryDescriptor>
     {
         public static readonly ReferenceEqualityComparer Instance = new();
         public bool Equals(MemoryDescriptor? x, MemoryDescriptor? y) => ReferenceEquals(x, y);
-        public int GetHashCode(MemoryDescriptor obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        public int GetHashCode(MemoryDescriptor obj) =>
+            unchecked(((obj.OwnerPid * 397) ^ obj.AnonPages.Value.GetHashCode()) * 397 ^ obj.FilePages.Value.GetHashCode());
     }
 }
