@@ -233,7 +233,7 @@ public sealed partial class OomMachine
         UsageVersion.Bump();
         byPid.Remove(task.Pid);
         foreach (var thread in task.otherThreads) threadOwner.Remove(thread.Tid);
-        RemoveSame(task.Memcg.tasks, task);
+        task.Memcg.tasks.Remove(task, listed: at >= 0);
         MemcgOomReleased(task);
     }
 
@@ -262,7 +262,7 @@ public sealed partial class OomMachine
     public void MoveTask(OomTask task, MemoryCgroup target)
     {
         if (ReferenceEquals(task.Memcg, target)) return;
-        RemoveSame(task.Memcg.tasks, task);
+        task.Memcg.tasks.Remove(task);
         target.tasks.Add(task);
         task.Memcg = target;
     }
