@@ -70,7 +70,7 @@ public sealed partial class OomMachine
             twin.Cpuset = csMap[t.Cpuset];
             taskMap[t] = twin;
             copy.tasks.Add(twin);
-            copy.byPid[twin.Pid] = twin;
+            copy.byPid.Add(twin, copy.tasks);
         }
         CloneSharedInto(copy, mm => MapMm(mm)!, cg => cgMap[cg]);
         copy.OomReaperThread = OomReaperThread?.CloneMapped(taskMap);

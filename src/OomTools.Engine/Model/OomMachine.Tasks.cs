@@ -98,7 +98,7 @@ public sealed partial class OomMachine
         tasks.Add(task);
         ScoreVersion.Bump();
         UsageVersion.Bump();
-        byPid[pid] = task;
+        byPid.Add(task, tasks);
         memcg.tasks.Add(task);
         if (pid >= nextPid) nextPid = (int)System.Math.Min((long)pid + spec.Threads, int.MaxValue);
         return task;
