@@ -70,9 +70,10 @@ public sealed partial class OomMachine
         };
         if (spec.Threads > 1)
         {
-            task.otherThreads = new OomThread[spec.Threads - 1];
-            for (int i = 0; i < task.otherThreads.Length; i++)
-                task.otherThreads[i] = new OomThread(tids[i], hasMm: i + 1 >= spec.DetachedThreads);
+            var threads = ThreadIds.OfLength(spec.Threads - 1);
+            for (int i = 0; i < threads.Length; i++)
+                threads[i] = new OomThread(tids[i], hasMm: i + 1 >= spec.DetachedThreads);
+            task.otherThreads = threads;
         }
         foreach (var thread in task.otherThreads) threadOwner[thread.Tid] = pid;
         task.leaderHasMm = spec.DetachedThreads == 0;
