@@ -75,7 +75,8 @@ internal sealed class PidTable
     public bool TryGetValue(int pid, out OomTask task)
     {
         int raw = Raw(pid);
-        task = (raw > 0 ? ProcessOf(raw) : null)!;
+        var t = raw > 0 ? ProcessOf(raw) : null;
+        task = (t is not null && t.Pid == pid ? t : null)!;   // a check that costs nothing: the process is loaded anyway
         return task is not null;
     }
 
