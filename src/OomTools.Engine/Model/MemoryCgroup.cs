@@ -12,7 +12,8 @@ namespace OomTools.Engine.Model;
 public sealed class MemoryCgroup
 {
     private readonly List<MemoryCgroup> children = new();
-    internal readonly List<OomTask> tasks = new();
+    // The root of a machine reads its processes through the machine's task list while it can (MemcgTaskList).
+    internal readonly MemcgTaskList tasks;
     // What this cgroup's processes share (comm, cpuset, uid, oom_score_adj_min: OomTask keeps one reference for them).
     internal Dictionary<(Cpuset?, string, int, short), TaskPlacement>? placements;
     // Shared objects (OomMachine.Shared) whose pages are charged here; null until one is.
@@ -22,6 +23,7 @@ public sealed class MemoryCgroup
     {
         Name = name;
         Parent = parent;
+        tasks = new MemcgTaskList(this, followsMachine: parent is null);
         MemoryMax = unlimited;
         SwapMax = unlimited;
         MemswMax = unlimited;

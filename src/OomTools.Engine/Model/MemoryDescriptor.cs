@@ -33,20 +33,38 @@ public sealed class MemoryDescriptor
 
     // The rarely set fields (mmap_lock, notifier, mappings, smaps, shared objects, wide counters): none until one is
     // set. They live in a table beside the mm, not in a field of it: the field would cost 8 bytes on every mm
-    // (bench/: bytes per task); the low bit of processesRaw says whether the table has this mm's, so an mm without
+    // (bench/: bytes per task); the low bit of meta says whether the table has this mm's, so an mm without
     // them never looks.
     private static readonly ConditionalWeakTable<MemoryDescriptor, MemoryDescriptorCold> Colds = new();
-    private MemoryDescriptorCold? cold => (processesRaw & 1) != 0 && Colds.TryGetValue(this, out var c) ? c : null;
+    private MemoryDescriptorCold? cold => (meta & ColdBit) != 0 && Colds.TryGetValue(this, out var c) ? c : null;
     private MemoryDescriptorCold Cold
     {
         get
         {
             if (cold is { } c) return c;
             c = Colds.GetValue(this, _ => new MemoryDescriptorCold());
-            processesRaw |= 1;
+            meta |= ColdBit;
             return c;
         }
     }
+
+    // The flags, the owner, mm_users and the process count in 64 bits instead of 128 (bench/: bytes per task; the mm
+    // is 48 bytes with them so, 56 with one more int). meta: bit 0 the cold bit above, bits 1-4 the four MMF_ bits
+    // the OOM killer uses, bit 5 "flags outside those four" (all of them then in the cold side object), bits 6-31 the
+    // owner's pid. counts: mm_users in the low 16 bits, the process count in the high 16. A field's all-ones value
+    // means its value did not fit (a pid of 2^26 or more, a negative count, 65,535 threads or more): it is then in
+    // the cold side object, so every value an int holds still reads back as written.
+    private int meta, counts;
+    private const int ColdBit = 1, FlagsShift = 1, FlagsMask = 0xF << FlagsShift, WideFlagsBit = 1 << 5;
+    private const int OwnerShift = 6, OwnerWide = (1 << 26) - 1;
+    private const int CountWide = 0xFFFF;
+    private const MmFlags PackedFlags = MmFlags.OomSkip | MmFlags.Unstable | MmFlags.OomReapQueued | MmFlags.MultiProcess;
+
+    // OomSkip and Unstable are bits 21-22, OomReapQueued and MultiProcess 25-26: codes 1, 2, 4, 8.
+    private static int FlagsCode(MmFlags f) => (((int)f >> 21) & 3) | (((int)f >> 23) & 0xC);
+    private static MmFlags FlagsOf(int code) => (MmFlags)(((code & 3) << 21) | ((code & 0xC) << 23));
+
+    private static int Narrow(long value, int wide) => value >= 0 && value < wide ? (int)value : wide;
 
     /// <summary><c>MM_ANONPAGES</c>.</summary>
     public Pages AnonPages { get => new(anon); set => anon = value.Value; }
@@ -66,20 +84,54 @@ public sealed class MemoryDescriptor
 
     /// <summary><c>mm-&gt;flags</c>: the MMF_ bits the OOM killer reads and sets.</summary>
     public MmFlags Flags { get => flags; set { flags = value; ScoreVersion.Bump(); } }
-    private MmFlags flags;
+    private MmFlags flags
+    {
+        get => (meta & WideFlagsBit) != 0 ? cold!.flags : FlagsOf((meta & FlagsMask) >> FlagsShift);
+        set
+        {
+            bool fits = (value & ~PackedFlags) == 0;
+            if (!fits) Cold.flags = value;
+            meta = (meta & ~(FlagsMask | WideFlagsBit)) | (fits ? FlagsCode(value) << FlagsShift : WideFlagsBit);
+        }
+    }
 
     /// <summary><c>mm_users</c>: threads (of every process sharing it) that have this mm attached.</summary>
     public int Users { get => users; internal set { users = value; UsageVersion.Bump(); } }
-    private int users;
+    private int users
+    {
+        get => (counts & CountWide) == CountWide ? cold!.users : counts & CountWide;
+        set
+        {
+            int raw = Narrow(value, CountWide);
+            if (raw == CountWide) Cold.users = value;
+            counts = (counts & ~CountWide) | raw;
+        }
+    }
 
     // How many tasks have this as their mm (task-&gt;mm), on the task list or not: 1 tells an exit that no other
     // task's share of the memory in use depends on this mm (OomTask.Mm keeps it).
-    // Kept doubled, so the low bit can say whether the mm has cold fields (see Colds).
-    internal int processes { get => processesRaw >> 1; set => processesRaw = (value << 1) | (processesRaw & 1); }
-    private int processesRaw;
+    internal int processes
+    {
+        get => (int)((uint)counts >> 16) == CountWide ? cold!.processes : (int)((uint)counts >> 16);
+        set
+        {
+            int raw = Narrow(value, CountWide);
+            if (raw == CountWide) Cold.processes = value;
+            counts = (counts & CountWide) | (raw << 16);
+        }
+    }
 
     /// <summary><c>mm-&gt;owner</c>: the pid of the process that created it (handed on when that one exits).</summary>
-    public int OwnerPid { get; internal set; }
+    public int OwnerPid
+    {
+        get => (int)((uint)meta >> OwnerShift) == OwnerWide ? cold!.ownerPid : (int)((uint)meta >> OwnerShift);
+        internal set
+        {
+            int raw = Narrow(value, OwnerWide);
+            if (raw == OwnerWide) Cold.ownerPid = value;
+            meta = (meta & ((1 << OwnerShift) - 1)) | (raw << OwnerShift);
+        }
+    }
 
     /// <summary>A writer holds <c>mmap_lock</c> (the reaper's trylock and process_mrelease's wait fail).</summary>
     public bool MmapLockHeldForWrite { get => cold?.mmapLockHeldForWrite ?? false; set { if (cold is not null || value) Cold.mmapLockHeldForWrite = value; } }
@@ -148,12 +200,13 @@ public sealed class MemoryDescriptor
     internal MemoryDescriptor Clone()
     {
         var copy = (MemoryDescriptor)MemberwiseClone();
-        copy.processesRaw = 0; // no cold fields yet; processes is counted again as the copies of its tasks take it
+        copy.meta &= ~ColdBit;            // no cold fields yet
+        copy.counts &= CountWide;         // processes is counted again as the copies of its tasks take it
         // The cold fields without the shared objects: the machine's Clone maps them and their mappers again.
         if (cold is { } c)
         {
             Colds.Add(copy, c.Copy());
-            copy.processesRaw |= 1;
+            copy.meta |= ColdBit;
         }
         UsageVersion.Bump();
         return copy;

@@ -4,7 +4,7 @@ namespace OomTools.Engine.Model;
 
 /// <summary>
 /// The fields of a <see cref="MemoryDescriptor"/> that most mms leave at their defaults: a counter too wide for the
-/// mm's 32-bit field, the mmap_lock holds, the MMU notifier, the mappings, what a host snapshot read of smaps, and
+/// mm's 32-bit field (or flags, an owner or a count too wide for its packed one), the mmap_lock holds, the MMU notifier, the mappings, what a host snapshot read of smaps, and
 /// the shared objects it maps. Created on the first write of a value other than the default (bench/: bytes per task).
 /// </summary>
 internal sealed class MemoryDescriptorCold
@@ -19,6 +19,9 @@ internal sealed class MemoryDescriptorCold
     internal List<ShmemMapping>? shmemMappings;
     internal List<SharedMemory>? shared;
     internal long sharedAnon, sharedShmem;
+    // The values too wide for the mm's packed fields (see MemoryDescriptor's meta and counts).
+    internal MmFlags flags;
+    internal int users, processes, ownerPid;
 
     /// <summary>
     /// A copy for a copied mm: its own wide counters, mappings and smaps lists; no shared objects (the machine's

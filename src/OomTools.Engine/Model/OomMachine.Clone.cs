@@ -34,6 +34,7 @@ public sealed partial class OomMachine
             copy.memcgs[cg.Path] = twin;
         }
         copy.RootMemcg = cgMap[RootMemcg];
+        copy.RootMemcg.tasks.Follow(copy);
 
         var csMap = new Dictionary<Cpuset, Cpuset>();
         copy.cpusets = new Dictionary<string, Cpuset>(StringComparer.Ordinal);
@@ -69,7 +70,7 @@ public sealed partial class OomMachine
             twin.Cpuset = csMap[t.Cpuset];
             taskMap[t] = twin;
             copy.tasks.Add(twin);
-            copy.byPid[twin.Pid] = twin;
+            copy.byPid.Add(twin, copy.tasks);
         }
         CloneSharedInto(copy, mm => MapMm(mm)!, cg => cgMap[cg]);
         copy.OomReaperThread = OomReaperThread?.CloneMapped(taskMap);
@@ -77,7 +78,7 @@ public sealed partial class OomMachine
         copy.memcgOomWaitq = CloneMemcgOomWaitq(taskMap, cgMap);
         // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
         foreach (var cg in RootMemcg.SubtreePreOrder())
-            foreach (var t in cg.tasks) cgMap[cg].tasks.Add(taskMap[t]);
+            cg.tasks.CopyTo(cgMap[cg].tasks, taskMap);
         return copy;
     }
 }

@@ -70,9 +70,10 @@ public sealed partial class OomMachine
         };
         if (spec.Threads > 1)
         {
-            task.otherThreads = new OomThread[spec.Threads - 1];
-            for (int i = 0; i < task.otherThreads.Length; i++)
-                task.otherThreads[i] = new OomThread(tids[i], hasMm: i + 1 >= spec.DetachedThreads);
+            var threads = ThreadIds.OfLength(spec.Threads - 1);
+            for (int i = 0; i < threads.Length; i++)
+                threads[i] = new OomThread(tids[i], hasMm: i + 1 >= spec.DetachedThreads);
+            task.otherThreads = threads;
         }
         foreach (var thread in task.otherThreads) threadOwner[thread.Tid] = pid;
         task.leaderHasMm = spec.DetachedThreads == 0;
@@ -98,7 +99,7 @@ public sealed partial class OomMachine
         tasks.Add(task);
         ScoreVersion.Bump();
         UsageVersion.Bump();
-        byPid[pid] = task;
+        byPid.Add(task, tasks);
         memcg.tasks.Add(task);
         if (pid >= nextPid) nextPid = (int)System.Math.Min((long)pid + spec.Threads, int.MaxValue);
         return task;
@@ -233,7 +234,7 @@ public sealed partial class OomMachine
         UsageVersion.Bump();
         byPid.Remove(task.Pid);
         foreach (var thread in task.otherThreads) threadOwner.Remove(thread.Tid);
-        RemoveSame(task.Memcg.tasks, task);
+        task.Memcg.tasks.Remove(task, listed: at >= 0);
         MemcgOomReleased(task);
     }
 
@@ -262,7 +263,7 @@ public sealed partial class OomMachine
     public void MoveTask(OomTask task, MemoryCgroup target)
     {
         if (ReferenceEquals(task.Memcg, target)) return;
-        RemoveSame(task.Memcg.tasks, task);
+        task.Memcg.tasks.Remove(task);
         target.tasks.Add(task);
         task.Memcg = target;
     }

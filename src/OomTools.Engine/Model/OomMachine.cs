@@ -51,6 +51,7 @@ public sealed partial class OomMachine
         Clock = clock ?? new ManualClock();
         Log = new KernelLog(Clock);
         RootMemcg = new MemoryCgroup("/", null, PageCounterMax) { PageSize = pageSize };
+        RootMemcg.tasks.Follow(this);
         memcgs["/"] = RootMemcg;
         RootCpuset = new Cpuset("/", null, NodesWithMemory, hardwall: true);
         cpusets["/"] = RootCpuset;

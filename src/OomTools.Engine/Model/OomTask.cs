@@ -14,13 +14,11 @@ public sealed class OomTask
     /// <summary>The kernel keeps 15 characters of a command name (TASK_COMM_LEN 16 with the NUL).</summary>
     public const int CommLength = 15;
 
-    private static readonly OomThread[] NoThreads = System.Array.Empty<OomThread>();
-
     // The layout is kept small (bench/: bytes per task at 1,000,000 tasks): the flags in one field, the fields most
     // processes leave at their defaults in a side object (OomTaskCold) created on the first other value.
     // What select_bad_process reads of a task (threads, adj, the flags and mms below) is written through setters
     // that move ScoreVersion, so the killer's score table is rebuilt after any change.
-    // The other threads of a multi-threaded process that sets no cold field (an OomThread[]), or the cold side object,
+    // The other threads of a multi-threaded process that sets no cold field (their ids, ThreadIds), or the cold side object,
     // which then holds them; null for a single-threaded process with every cold field at its default.
     private object? extra;
     private OomTaskCold? cold => extra as OomTaskCold;
@@ -30,7 +28,7 @@ public sealed class OomTask
         {
             if (extra is OomTaskCold c) return c;
             c = new OomTaskCold();
-            if (extra is OomThread[] threads) c.threads = threads;
+            if (extra is int[] threads) c.threads = threads;
             extra = c;
             return c;
         }
@@ -43,13 +41,13 @@ public sealed class OomTask
     private void SetBit(ushort bit, bool on) => bits = on ? (ushort)(bits | bit) : (ushort)(bits & ~bit);
 
     // Extra threads after the leader; empty for the common single-threaded process.
-    internal OomThread[] otherThreads
+    internal ThreadIds otherThreads
     {
-        get => extra is null ? NoThreads : extra as OomThread[] ?? ((OomTaskCold)extra).threads;
+        get => extra is null ? default : ThreadIds.FromRaw(extra as int[] ?? ((OomTaskCold)extra).threads);
         set
         {
-            if (extra is OomTaskCold c) c.threads = value;
-            else extra = value.Length == 0 ? null : value;
+            if (extra is OomTaskCold c) c.threads = value.Raw;
+            else extra = value.Raw;
             ScoreVersion.Bump();
             UsageVersion.Bump();
         }
@@ -202,9 +200,10 @@ public sealed class OomTask
     {
         get
         {
-            var all = new OomThread[1 + otherThreads.Length];
+            var others = otherThreads;
+            var all = new OomThread[1 + others.Length];
             all[0] = new OomThread(Pid, leaderHasMm);
-            Array.Copy(otherThreads, 0, all, 1, otherThreads.Length);
+            others.CopyTo(all, 1);
             return all;
         }
     }

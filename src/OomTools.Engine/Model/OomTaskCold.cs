@@ -11,7 +11,8 @@ internal sealed class OomTaskCold
     /// <summary>The jiffy fields' "none": 8-byte fields instead of 16-byte nullable longs.</summary>
     internal const long NoJiffy = long.MinValue;
 
-    internal OomThread[] threads = System.Array.Empty<OomThread>();
+    // The other threads' ids as ThreadIds stores them; null for none.
+    internal int[]? threads;
     internal int tgid;
     internal HostOrigin? hostOrigin;
     internal MemoryDescriptor? oomMm;

@@ -1,8 +1,8 @@
 namespace OomTools.Engine.Model;
 
 /// <summary>
-/// Each other thread's id to the pid of its process: the <see cref="PidTable"/>'s slots whose process has another
-/// pid (the thread ids share the pid pages instead of a Dictionary of their own: bench/, bytes per task).
+/// Each other thread's id to the pid of its process: the <see cref="PidTable"/>'s thread slots (the thread ids
+/// share the pid pages instead of a Dictionary of their own: bench/, bytes per task).
 /// </summary>
 internal sealed class ThreadOwnerTable
 {
@@ -10,15 +10,14 @@ internal sealed class ThreadOwnerTable
 
     internal ThreadOwnerTable(PidTable table) => this.table = table;
 
-    private OomTask? Owner(int tid) => table.Slot(tid) is { } t && t.Pid != tid ? t : null;
-
     /// <summary>Whether <paramref name="tid"/> is a thread id of a process (not its pid).</summary>
-    public bool ContainsKey(int tid) => Owner(tid) is not null;
+    public bool ContainsKey(int tid) => table.Raw(tid) < 0;
 
     /// <summary>The pid of the process with a thread <paramref name="tid"/>, if there is one.</summary>
     public bool TryGetValue(int tid, out int owner)
     {
-        var task = Owner(tid);
+        int raw = table.Raw(tid);
+        var task = raw < 0 ? table.ProcessOf(raw) : null;
         owner = task?.Pid ?? 0;
         return task is not null;
     }
@@ -31,7 +30,8 @@ internal sealed class ThreadOwnerTable
     {
         set
         {
-            if (table.TryGetValue(value, out var owner)) table.SetSlot(tid, owner);
+            int raw = table.Raw(value);
+            if (raw > 0) table.SetRaw(tid, -raw);
         }
     }
 
@@ -39,7 +39,7 @@ internal sealed class ThreadOwnerTable
     public bool Remove(int tid)
     {
         if (!ContainsKey(tid)) return false;
-        table.SetSlot(tid, null);
+        table.SetRaw(tid, 0);
         return true;
     }
 }

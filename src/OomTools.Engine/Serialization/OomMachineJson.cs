@@ -601,11 +601,12 @@ public static partial class OomMachineJson
             }
         }
 
-        private static bool InOrder(List<OomTask> tasks, List<int> pids)
+        private static bool InOrder(IReadOnlyCollection<OomTask> tasks, List<int> pids)
         {
             if (tasks.Count != pids.Count) return false;
-            for (int i = 0; i < pids.Count; i++)
-                if (tasks[i].Pid != pids[i]) return false;
+            int i = 0;
+            foreach (var t in tasks)
+                if (t.Pid != pids[i++]) return false;
             return true;
         }
 
