@@ -31,11 +31,11 @@ internal sealed partial class ScoreTable
     private bool CatchUp(OomMachine m)
     {
         var entries = m.ScoreChanges.Entries;
-        long now = ScoreVersion.Current;
+        var now = ScoreVersion.Current(m);
         int from = entries.Count - 1;
         while (from >= 0 && entries[from].Before != version) from--;
         if (from < 0) return false;
-        long v = version;
+        var v = version;
         for (int k = from; k < entries.Count; k++)
         {
             if (entries[k].Before != v || entries[k].Opaque) return false;
@@ -44,7 +44,7 @@ internal sealed partial class ScoreTable
         if (v != now) return false;
 
         var killer = m.Killer;
-        version = 0;
+        version = default;
         var touched = new List<OomTask>();
         var skipChanged = new List<MemoryDescriptor>();
         for (int k = from; k < entries.Count; k++)

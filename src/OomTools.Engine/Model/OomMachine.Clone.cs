@@ -13,6 +13,18 @@ public sealed partial class OomMachine
     public OomMachine Clone()
     {
         var copy = (OomMachine)MemberwiseClone();
+        long? inUse = KeptMemoryInUse();
+        ResetVersionsOf(copy);
+        // Building the copy changes only new objects: their setters move the copy's counters, not the process-wide
+        // ones that every other machine's score table checks (audits on other threads clone too).
+        using (AmbientMachine.Enter(copy)) CopyInto(copy);
+        // The same tasks and mms: the same memory in use, when this machine's sum is current.
+        if (inUse is { } sum) copy.KeepMemoryInUse(sum);
+        return copy;
+    }
+
+    private void CopyInto(OomMachine copy)
+    {
         copy.Clock = Clock is ManualClock mc ? mc.Clone() : Clock;
         copy.Log = Log.CloneWith(copy.Clock);
         copy.OomNotifiers = new List<Func<long>>(OomNotifiers);
@@ -78,6 +90,5 @@ public sealed partial class OomMachine
         // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
         foreach (var cg in RootMemcg.SubtreePreOrder())
             foreach (var t in cg.tasks) cgMap[cg].tasks.Add(taskMap[t]);
-        return copy;
     }
 }

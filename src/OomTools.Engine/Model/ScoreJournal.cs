@@ -4,8 +4,8 @@ namespace OomTools.Engine.Model;
 
 /// <summary>
 /// What the few changes that mark or remove a handful of tasks did to a machine (an OOM's kill marks, their undo after
-/// a what-if, an exit), each recorded with the <see cref="ScoreVersion"/> before and after it, so that the killer's
-/// score table can be kept in step — those tasks' rows updated, a removed task's row taken out — instead of being
+/// a what-if, an exit), each recorded with the machine's <see cref="ScoreVersion"/> stamp before and after it, so
+/// that the killer's score table can be kept in step — those tasks' rows updated, a removed task's row taken out — instead of being
 /// rebuilt from every task. A change is recorded between <see cref="Begin"/> and <see cref="End"/>, which the code
 /// making it calls under the machine's lock; the tasks it touches are named with <see cref="Touch"/> before they
 /// change. The table trusts an entry only when its "before" is the version the table was stamped with and its
@@ -22,7 +22,7 @@ internal sealed class ScoreJournal
     internal sealed class Entry
     {
         /// <summary>The version before and after the change.</summary>
-        internal long Before, After;
+        internal VersionStamp Before, After;
         /// <summary>The tasks whose rows may have changed (each once), in the order touched.</summary>
         internal readonly List<OomTask> Tasks = new();
         /// <summary>The mms whose MMF_OOM_SKIP the change turned on or off (every row reading them may have changed).</summary>
@@ -37,9 +37,13 @@ internal sealed class ScoreJournal
         internal readonly HashSet<object> Seen = new();
     }
 
+    private readonly OomMachine machine;
     private readonly List<Entry> entries = new();
     private Entry? open;
     private int depth;
+
+    /// <summary>The journal of <paramref name="machine"/>.</summary>
+    internal ScoreJournal(OomMachine machine) => this.machine = machine;
 
     /// <summary>The recorded changes, oldest first (at most the last 32).</summary>
     internal IReadOnlyList<Entry> Entries => entries;
@@ -48,7 +52,7 @@ internal sealed class ScoreJournal
     internal void Begin()
     {
         if (depth++ > 0) return;
-        open = new Entry { Before = ScoreVersion.Observe() };
+        open = new Entry { Before = ScoreVersion.Observe(machine) };
     }
 
     /// <summary>Names a task about to change (its kill marks, its oom_mm, its mm's flags); nothing outside a change.</summary>
@@ -89,7 +93,7 @@ internal sealed class ScoreJournal
         if (depth == 0 || --depth > 0) return;
         var e = open!;
         open = null;
-        e.After = ScoreVersion.Observe();
+        e.After = ScoreVersion.Observe(machine);
         if (e.After == e.Before) return;
         foreach (var (mm, flags) in e.Mms)
             if (((mm.Flags ^ flags) & MmFlags.OomSkip) != 0) e.SkipChanged.Add(mm);
