@@ -14,6 +14,8 @@ namespace OomTools.Engine.Audit;
 /// </summary>
 public static class OomAudit
 {
+    private const int SimLogCapacity = 64;
+
     /// <summary>
     /// The kill order under <paramref name="request"/> (memcg, nodemask, cpuset, gfp mask, current), until
     /// <paramref name="maxKills"/> OOMs have killed, <paramref name="untilFreed"/> pages are free, or nothing
@@ -34,6 +36,9 @@ public static class OomAudit
     internal static List<KillOrderStep> Run(OomMachine sim, OomRequest request, int maxKills, Pages? untilFreed, Func<List<KillOrderStep>, bool>? stop)
     {
         sim.OomDumpTasks = false; // the audit wants decisions, not task tables
+        // Nor the copy's log, which the caller gives up with it: a small ring, not one grown to hold every line of
+        // hundreds of OOMs (the reaper reads only the newest line back).
+        if (sim.Log.Capacity > SimLogCapacity) sim.Log.Capacity = SimLogCapacity;
         // The OOMs and exits change the copy alone: with it as the ambient machine, the score tables of machines
         // audited on other threads stay trusted (and the copy's own follows its kills and exits).
         using var scope = AmbientMachine.Enter(sim);

@@ -8,6 +8,10 @@ namespace OomTools.Engine.Killer;
 /// <summary>The score table following the recorded changes (<see cref="ScoreJournal"/>) row by row, and handing its arrays over to the logs that share them.</summary>
 internal sealed partial class ScoreTable
 {
+    // The tasks and mms the changes being followed touched: kept for the next catch-up (one an OOM in a kill order).
+    private readonly List<OomTask> touched = new();
+    private readonly List<MemoryDescriptor> skipChanged = new();
+
     // The arrays and their history are left to the logs that share them; the table goes on with copies.
     private void Detach()
     {
@@ -45,8 +49,10 @@ internal sealed partial class ScoreTable
 
         var killer = m.Killer;
         version = default;
-        var touched = new List<OomTask>();
-        var skipChanged = new List<MemoryDescriptor>();
+        var touched = this.touched;
+        var skipChanged = this.skipChanged;
+        touched.Clear();
+        skipChanged.Clear();
         for (int k = from; k < entries.Count; k++)
         {
             var e = entries[k];
@@ -80,6 +86,8 @@ internal sealed partial class ScoreTable
             for (int i = 0; i < count; i++)
                 if ((flags[i] & Victim) != 0 && ReferenceEquals(tasks[i].OomMm, mm) && !Fill(killer, i, tasks[i])) return false;
         }
+        touched.Clear();
+        skipChanged.Clear();
         version = now;
         return true;
     }

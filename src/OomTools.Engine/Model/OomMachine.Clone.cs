@@ -61,7 +61,8 @@ public sealed partial class OomMachine
         }
         copy.RootCpuset = csMap[RootCpuset];
 
-        var mmMap = new Dictionary<MemoryDescriptor, MemoryDescriptor>();
+        // Sized for an mm a task (the common case), so that it is not grown and rehashed a few times a copy.
+        var mmMap = new Dictionary<MemoryDescriptor, MemoryDescriptor>(tasks.Count);
         MemoryDescriptor? MapMm(MemoryDescriptor? mm)
         {
             if (mm is null) return null;

@@ -40,6 +40,9 @@ internal sealed class ScoreJournal
     private readonly OomMachine machine;
     private readonly List<Entry> entries = new();
     private Entry? open;
+    // An entry no longer kept (dropped as the oldest, or a change that changed nothing), cleared for the next change:
+    // an audit's run records one or two changes an OOM, hundreds of OOMs, and each entry is five collections.
+    private Entry? spare;
     private int depth;
 
     /// <summary>The journal of <paramref name="machine"/>.</summary>
@@ -52,7 +55,10 @@ internal sealed class ScoreJournal
     internal void Begin()
     {
         if (depth++ > 0) return;
-        open = new Entry { Before = ScoreVersion.Observe(machine) };
+        var e = spare ?? new Entry();
+        spare = null;
+        e.Before = ScoreVersion.Observe(machine);
+        open = e;
     }
 
     /// <summary>Names a task about to change (its kill marks, its oom_mm, its mm's flags); nothing outside a change.</summary>
@@ -94,12 +100,34 @@ internal sealed class ScoreJournal
         var e = open!;
         open = null;
         e.After = ScoreVersion.Observe(machine);
-        if (e.After == e.Before) return;
+        if (e.After == e.Before)
+        {
+            Recycle(e);
+            return;
+        }
         foreach (var (mm, flags) in e.Mms)
             if (((mm.Flags ^ flags) & MmFlags.OomSkip) != 0) e.SkipChanged.Add(mm);
         e.Mms.Clear();
         e.Seen.Clear();
-        if (entries.Count == Kept) entries.RemoveAt(0);
+        if (entries.Count == Kept)
+        {
+            Recycle(entries[0]);
+            entries.RemoveAt(0);
+        }
         entries.Add(e);
+    }
+
+    // Kept for the next change, emptied (the tables read only the entries in the list).
+    private void Recycle(Entry e)
+    {
+        e.Tasks.Clear();
+        e.SkipChanged.Clear();
+        e.Mms.Clear();
+        e.Seen.Clear();
+        e.Removed = null;
+        e.RemovedIndex = -1;
+        e.Opaque = false;
+        e.Before = e.After = default;
+        spare = e;
     }
 }
