@@ -34,7 +34,25 @@ internal sealed class ScoreJournal
         internal bool Opaque;
         // The mms the tasks had when touched, with their flags then (to find an MMF_OOM_SKIP that moved).
         internal readonly List<(MemoryDescriptor Mm, MmFlags Flags)> Mms = new();
+        // Filled only once the entry names more than a few objects: until then the lists are searched (an OOM names
+        // two or three, and a set hashed each new object the first time, a runtime call for every task a copy kills).
         internal readonly HashSet<object> Seen = new();
+
+        /// <summary>Whether <paramref name="o"/> (a task or an mm) is named for the first time, remembering it.</summary>
+        internal bool FirstTime(object o)
+        {
+            const int Few = 8;
+            if (Seen.Count == 0)
+            {
+                foreach (var t in Tasks) if (ReferenceEquals(t, o)) return false;
+                foreach (var (mm, _) in Mms) if (ReferenceEquals(mm, o)) return false;
+                // Tasks and Mms hold every object named so far: o is new. The set takes over past a few.
+                if (Tasks.Count + Mms.Count + 1 < Few) return true;
+                foreach (var t in Tasks) Seen.Add(t);
+                foreach (var (mm, _) in Mms) Seen.Add(mm);
+            }
+            return Seen.Add(o);
+        }
     }
 
     private readonly OomMachine machine;
@@ -65,7 +83,7 @@ internal sealed class ScoreJournal
     internal void Touch(OomTask task)
     {
         var e = open;
-        if (e is null || !e.Seen.Add(task)) return;
+        if (e is null || !e.FirstTime(task)) return;
         e.Tasks.Add(task);
         Remember(e, task.Mm);
         Remember(e, task.OomMm);
@@ -90,7 +108,7 @@ internal sealed class ScoreJournal
 
     private static void Remember(Entry e, MemoryDescriptor? mm)
     {
-        if (mm is not null && e.Seen.Add(mm)) e.Mms.Add((mm, mm.Flags));
+        if (mm is not null && e.FirstTime(mm)) e.Mms.Add((mm, mm.Flags));
     }
 
     /// <summary>Ends the change begun by the matching <see cref="Begin"/> and keeps it when it changed anything.</summary>
