@@ -172,9 +172,20 @@ public partial class ScoreTableTests
             case 5: if (t is not null) m.RemoveTask(t); break;
             case 6:
                 var copy = m.Clone();
+                // The copy's sum is kept from m's (when current): it must be the copy's own.
+                if (copy.UsedPages is null) Assert.Equal(copy.SumMemoryInUse(), copy.MemoryInUse().Value);
                 if (alive && rng.Next(2) == 0) copy.Killer.OutOfMemory(new OomControl());
+                AssertTableAgrees(copy, rng, -1, 0);
                 break;
             case 7: m.Timeline.StepBy(m.DefaultExitLatency); break;
+            case 8:
+                // Pages shared copy-on-write by a few mms: a copy maps them again, an exit may free them.
+                var mappers = tasks.Where(x => x.Mm is { } mm && mm.AnonPages.Value - mm.sharedAnon > 1).Select(x => x.Mm!).Distinct().Take(1 + rng.Next(3)).ToList();
+                if (mappers.Count == 0) break;
+                long pages = 1 + rng.Next((int)Math.Min(int.MaxValue - 1, mappers.Min(mm => mm.AnonPages.Value - mm.sharedAnon)));
+                var pool = m.CreateShared($"pool{m.Shared.Count}:{rng.Next()}", SharedMemoryKind.CowAnon, new Pages(pages), m.RootMemcg);
+                foreach (var mm in mappers) m.MapShared(mm, pool);
+                break;
             case 10 when other is not null && other.Tasks.FirstOrDefault(x => x.Mm is not null) is { } theirs && alive:
                 // An OOM on m handed the other machine's exiting task: it marks that task.
                 theirs.GroupExiting = true;
