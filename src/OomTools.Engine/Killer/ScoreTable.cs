@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Killer;
@@ -58,8 +59,13 @@ internal sealed partial class ScoreTable
     private ScoreTable() { }
 
     /// <summary>The table of <paramref name="machine"/> (empty until first built; it lives as long as the machine).</summary>
-    internal static ScoreTable For(OomMachine machine) =>
-        machine.ScoreTableSlot as ScoreTable ?? (ScoreTable)(machine.ScoreTableSlot = new ScoreTable());
+    internal static ScoreTable For(OomMachine machine)
+    {
+        if (Volatile.Read(ref machine.ScoreTableSlot) is ScoreTable table) return table;
+        // One table a machine, even when two threads ask first at once.
+        var made = new ScoreTable();
+        return Interlocked.CompareExchange(ref machine.ScoreTableSlot, made, null) as ScoreTable ?? made;
+    }
 
     /// <summary>
     /// The scans the table answers exactly: the seed's scoring (pages, no root bonus, no floor, ties to the later
