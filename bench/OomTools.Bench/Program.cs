@@ -24,7 +24,9 @@ namespace OomTools.Bench;
 ///   whatif  what Invoke-OutOfMemory -WhatIf does on N tasks vs the plain loop (goal: within 20x, <= 100 MB allocated)
 ///   storm   1,000 OOM kills in a row on N tasks (100,000 unless --tasks) vs 1,000 plain scans (goal: within 20x)
 ///           whatif and storm only with --only (each takes tens of seconds at their sizes)
-/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json|badness-pid|whatif|storm] [--c-baseline EXE]
+///   fleet   OomProtection.Assess on 300 machines of N tasks (1,000 unless --tasks), one thread vs two (goal: >= 1.6x);
+///           only with --only
+/// Usage: OomTools.Bench [--tasks N] [--runs N] [--only select|memory|json|badness-pid|whatif|storm|fleet] [--c-baseline EXE]
 /// Exit code 0, or 3 when the engine and the plain loop chose different victims (or json imported another count).
 /// </summary>
 internal static class Program
@@ -47,7 +49,7 @@ internal static class Program
                 case "--only": only = args[++i]; break;
                 case "--c-baseline": cBaseline = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json|badness-pid|whatif|storm] [--c-baseline EXE]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: [--tasks N] [--runs N] [--only select|memory|json|badness-pid|whatif|storm|fleet] [--c-baseline EXE]");
                     return 64;
             }
         }
@@ -81,6 +83,7 @@ internal static class Program
             if (!ok) exit = 3;
         }
         if (only is "storm") lines.Add(StormBench.Measure(tasksGiven ? tasks : 100_000, 1000, runsGiven ? runs : 3, Seed + 4));
+        if (only is "fleet") lines.Add(FleetBench.Measure(300, tasksGiven ? tasks : 1000, runsGiven ? runs : 5, Seed + 5));
         if (only is null or "select")
         {
             var (line, ok) = MeasureSelect(tasks, runs, cBaseline);

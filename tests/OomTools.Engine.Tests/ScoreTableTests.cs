@@ -19,7 +19,7 @@ namespace OomTools.Engine.Tests;
 /// eras — and after each change made to them between two scans (so a stale table would show), select_bad_process
 /// and Get-OomBadness -Pid's counted ranks give what the reference gives.
 /// </summary>
-public class ScoreTableTests
+public partial class ScoreTableTests
 {
     private const int Seeds = 2500;
 
@@ -35,15 +35,7 @@ public class ScoreTableTests
             {
                 foreach (var make in Requests(m, rng))
                 {
-                    var reference = Prepare(m, make());
-                    m.Killer.SelectBadProcessReference(reference);
-                    // Twice: the first may walk the objects, the second then builds the table and scans it.
-                    for (int pass = 0; pass < 2; pass++)
-                    {
-                        var fast = Prepare(m, make());
-                        m.Killer.SelectBadProcess(fast);
-                        AssertSameChoice(seed, round, reference, fast);
-                    }
+                    ChoosesAsReference(m, make, seed, round);
                     if (make().Memcg is null && ScoreTable.For(m).IsCurrent(m)) tableScans++;
                 }
                 Mutate(m, rng);
@@ -221,7 +213,7 @@ public class ScoreTableTests
     {
         if (m.Tasks.Count < 3) return;
         var copy = m.Clone();
-        // Making the copy moved the version: the table is built again (the copy has none: it writes every row).
+        // The copy has no table: it writes every row.
         Assert.True(ScoreTable.For(m).Ready(m.Killer, m, always: true), $"{where}: table not built");
         int capacity = 1 + m.Tasks.Count / 3;
         var oc = Prepare(m, new OomControl());
@@ -243,6 +235,20 @@ public class ScoreTableTests
         oc.Constraint = m.Killer.ConstrainedAlloc(oc);
         if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
         return oc;
+    }
+
+    // select_bad_process as the reference chooses for make's OOM, twice: the first may walk the objects, the second
+    // then builds the table and scans it.
+    private static void ChoosesAsReference(OomMachine m, Func<OomControl> make, int seed, int round)
+    {
+        var reference = Prepare(m, make());
+        m.Killer.SelectBadProcessReference(reference);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var fast = Prepare(m, make());
+            m.Killer.SelectBadProcess(fast);
+            AssertSameChoice(seed, round, reference, fast);
+        }
     }
 
     private static void AssertSameChoice(int seed, int round, OomControl reference, OomControl fast)

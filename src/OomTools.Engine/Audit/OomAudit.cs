@@ -14,6 +14,8 @@ namespace OomTools.Engine.Audit;
 /// </summary>
 public static class OomAudit
 {
+    private const int SimLogCapacity = 64;
+
     /// <summary>
     /// The kill order under <paramref name="request"/> (memcg, nodemask, cpuset, gfp mask, current), until
     /// <paramref name="maxKills"/> OOMs have killed, <paramref name="untilFreed"/> pages are free, or nothing
@@ -34,6 +36,12 @@ public static class OomAudit
     internal static List<KillOrderStep> Run(OomMachine sim, OomRequest request, int maxKills, Pages? untilFreed, Func<List<KillOrderStep>, bool>? stop)
     {
         sim.OomDumpTasks = false; // the audit wants decisions, not task tables
+        // Nor the copy's log, which the caller gives up with it: a small ring, not one grown to hold every line of
+        // hundreds of OOMs (the reaper reads only the newest line back).
+        if (sim.Log.Capacity > SimLogCapacity) sim.Log.Capacity = SimLogCapacity;
+        // The OOMs and exits change the copy alone: with it as the ambient machine, the score tables of machines
+        // audited on other threads stay trusted (and the copy's own follows its kills and exits).
+        using var scope = AmbientMachine.Enter(sim);
         var steps = new List<KillOrderStep>();
         long total = 0;
         while (steps.Count < maxKills && (untilFreed is null || total < untilFreed.Value.Value))
@@ -45,9 +53,16 @@ public static class OomAudit
             step.Freed = new Pages(freed);
             step.TotalFreed = new Pages(total);
             steps.Add(step);
-            if (stop is not null && stop(steps)) break;
+            if (stop is not null && Stops(stop, steps)) break;
         }
         return steps;
+    }
+
+    // The caller's test runs with no ambient machine (it is not the engine's code).
+    private static bool Stops(Func<List<KillOrderStep>, bool> stop, List<KillOrderStep> steps)
+    {
+        using var none = AmbientMachine.Suspend();
+        return stop(steps);
     }
 
     /// <summary>
@@ -55,8 +70,11 @@ public static class OomAudit
     /// (<see cref="OomMachine.WhatIf{T}"/>), without a copy: whom the first OOM chooses and kills, null when it kills
     /// nobody (the order is empty). Its <see cref="KillOrderStep.Freed"/> is not known (no one exits): zero.
     /// </summary>
-    internal static KillOrderStep? FirstStep(OomMachine machine, OomRequest request) =>
-        machine.WhatIf(m =>
+    internal static KillOrderStep? FirstStep(OomMachine machine, OomRequest request)
+    {
+        // The what-if changes the machine alone, and puts it back: its own counters move, no other machine's.
+        using var scope = AmbientMachine.Enter(machine);
+        return machine.WhatIf(m =>
         {
             bool dump = m.OomDumpTasks;
             m.OomDumpTasks = false;
@@ -69,6 +87,7 @@ public static class OomAudit
                 m.OomDumpTasks = dump;
             }
         });
+    }
 
     // One out_of_memory call: the step it makes (exits not yet run), or null when it killed nobody or panicked.
     private static KillOrderStep? Oom(OomMachine sim, OomRequest request, int number)

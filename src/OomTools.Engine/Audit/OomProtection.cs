@@ -119,16 +119,18 @@ public static class OomProtection
         KillOrderStep? first;
         lock (machine.SyncRoot)
         {
+            // The adj and the what-if change this machine alone, and put it back.
+            using var scope = AmbientMachine.Enter(machine);
             var tasks = new List<(OomTask Task, OomScoreAdj Adj)>(pids.Count);
             foreach (var pid in pids) { var t = machine.GetTask(pid); tasks.Add((t, t.OomScoreAdj)); }
             try
             {
-                foreach (var (t, _) in tasks) t.OomScoreAdj = OomScoreAdj.From(adj);
+                foreach (var (t, _) in tasks) SetAdj(machine, t, OomScoreAdj.From(adj));
                 first = OomAudit.FirstStep(machine, request);
             }
             finally
             {
-                foreach (var (t, old) in tasks) t.OomScoreAdj = old;
+                foreach (var (t, old) in tasks) SetAdj(machine, t, old);
             }
         }
         if (first is null) return null;
@@ -140,7 +142,8 @@ public static class OomProtection
         }
 
         var copy = machine.Clone();
-        foreach (var pid in pids) copy.GetTask(pid).OomScoreAdj = OomScoreAdj.From(adj);
+        using (AmbientMachine.Enter(copy))
+            foreach (var pid in pids) copy.GetTask(pid).OomScoreAdj = OomScoreAdj.From(adj);
         var order = OomAudit.Run(copy, request, kills, null, steps => steps[steps.Count - 1].Killed.Any(pids.Contains));
         foreach (var step in order)
         {
@@ -148,6 +151,23 @@ public static class OomProtection
             before.Add(step);
         }
         return null;
+    }
+
+    // The adj given for a bisection step, or given back after it, recorded in the machine's score journal: the score
+    // table updates those rows instead of being built again from every task (twice a step).
+    private static void SetAdj(OomMachine machine, OomTask task, OomScoreAdj adj)
+    {
+        var changes = machine.ScoreChanges;
+        changes.Begin();
+        try
+        {
+            changes.Touch(task);
+            task.OomScoreAdj = adj;
+        }
+        finally
+        {
+            changes.End();
+        }
     }
 
     private static bool Survives(OomMachine machine, HashSet<int> pids, OomRequest request, int kills, int adj) =>

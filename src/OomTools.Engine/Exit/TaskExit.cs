@@ -30,6 +30,8 @@ public sealed class TaskExit
             throw new OomEngineException(OomError.TaskNotFound, $"Process {task} is not on machine '{m.Name}'.", task.Pid);
         // Recorded for the score table: the task's row leaves; when its mm is its own and maps no shared object, no
         // other task's row reads what the exit changes (the rows naming it as their oom_mm are checked by the table).
+        // The exit changes only this machine (the task is on it): made with it as the ambient machine.
+        using var scope = AmbientMachine.Enter(m);
         m.ScoreChanges.Begin();
         try
         {

@@ -24,7 +24,10 @@ public sealed partial class OomKiller
         if (!oc.IsMemcgOom)
         {
             long freed = 0;
-            foreach (var notifier in m.OomNotifiers) freed += notifier();
+            // A notifier is the caller's code: it runs with no ambient machine, whatever the OOM runs under.
+            if (m.OomNotifiers.Count > 0)
+                using (AmbientMachine.Suspend())
+                    foreach (var notifier in m.OomNotifiers) freed += notifier();
             // Got some memory back in the last second.
             // What the notifiers freed is back with the page allocator.
             if (freed > 0 && m.UsedPages is { } used) m.UsedPages = new Pages(System.Math.Max(0, used.Value - freed));
@@ -32,7 +35,10 @@ public sealed partial class OomKiller
         }
 
         // From here on out_of_memory changes only the tasks it marks (through BeforeOomChange): recorded, so the
-        // score table is kept in step with the kill instead of built again.
+        // score table is kept in step with the kill instead of built again. When the control names nothing of
+        // another machine, those are changes to this machine alone: made with it as the ambient machine, they leave
+        // the score tables of machines on other threads trusted.
+        using var scope = OwnsControl(oc) ? AmbientMachine.Enter(m) : AmbientMachine.Suspend();
         m.ScoreChanges.Begin();
         try
         {
@@ -43,6 +49,12 @@ public sealed partial class OomKiller
             m.ScoreChanges.End();
         }
     }
+
+    // The allocating task and the memory cgroup are this machine's (a caller may hand any task or cgroup in): the
+    // decision then marks only this machine's tasks.
+    private bool OwnsControl(OomControl oc) =>
+        (oc.Current is not { } current || ReferenceEquals(m.FindTask(current.Pid), current)) &&
+        (oc.Memcg is not { } memcg || ReferenceEquals(m.FindCgroup(memcg.Path), memcg));
 
     private OutOfMemoryResult Decide(OomControl oc, OutOfMemoryResult result)
     {

@@ -8,6 +8,10 @@ namespace OomTools.Engine.Killer;
 /// <summary>The score table following the recorded changes (<see cref="ScoreJournal"/>) row by row, and handing its arrays over to the logs that share them.</summary>
 internal sealed partial class ScoreTable
 {
+    // The tasks and mms the changes being followed touched: kept for the next catch-up (one an OOM in a kill order).
+    private readonly List<OomTask> touched = new();
+    private readonly List<MemoryDescriptor> skipChanged = new();
+
     // The arrays and their history are left to the logs that share them; the table goes on with copies.
     private void Detach()
     {
@@ -31,11 +35,11 @@ internal sealed partial class ScoreTable
     private bool CatchUp(OomMachine m)
     {
         var entries = m.ScoreChanges.Entries;
-        long now = ScoreVersion.Current;
+        var now = ScoreVersion.Current(m);
         int from = entries.Count - 1;
         while (from >= 0 && entries[from].Before != version) from--;
         if (from < 0) return false;
-        long v = version;
+        var v = version;
         for (int k = from; k < entries.Count; k++)
         {
             if (entries[k].Before != v || entries[k].Opaque) return false;
@@ -44,9 +48,11 @@ internal sealed partial class ScoreTable
         if (v != now) return false;
 
         var killer = m.Killer;
-        version = 0;
-        var touched = new List<OomTask>();
-        var skipChanged = new List<MemoryDescriptor>();
+        version = default;
+        var touched = this.touched;
+        var skipChanged = this.skipChanged;
+        touched.Clear();
+        skipChanged.Clear();
         for (int k = from; k < entries.Count; k++)
         {
             var e = entries[k];
@@ -80,6 +86,8 @@ internal sealed partial class ScoreTable
             for (int i = 0; i < count; i++)
                 if ((flags[i] & Victim) != 0 && ReferenceEquals(tasks[i].OomMm, mm) && !Fill(killer, i, tasks[i])) return false;
         }
+        touched.Clear();
+        skipChanged.Clear();
         version = now;
         return true;
     }

@@ -131,7 +131,7 @@ internal sealed partial class ScoreTable
         return mems;
     }
 
-    private ulong[] Nodes(OomMachine m, ulong[]? reuse, Func<OomTask, ulong> of, out long stamp)
+    private ulong[] Nodes(OomMachine m, ulong[]? reuse, Func<OomTask, ulong> of, out VersionStamp stamp)
     {
         var list = (List<OomTask>)m.Tasks;
         // As long as the rows (sentinels past the tasks allow nothing).

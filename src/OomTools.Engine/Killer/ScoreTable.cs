@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Killer;
@@ -11,12 +12,11 @@ namespace OomTools.Engine.Killer;
 /// oom_score_adj, and the rare cases oom_evaluate_task decides before scoring (an earlier victim, reaped or still
 /// exiting; an oom_task_origin task). Walking these instead of the task and mm objects (a few hundred bytes a task,
 /// out of cache on a big machine) is what makes the scan as fast as a plain loop. The table is a copy, stamped with
-/// <see cref="ScoreVersion"/>, and trusted only while no setter the scan depends on has run since.
+/// <see cref="ScoreVersion"/> (the process-wide counter and its machine's), and trusted only while no setter the scan
+/// depends on has run since.
 /// </summary>
 internal sealed partial class ScoreTable
 {
-    private static readonly ConditionalWeakTable<OomMachine, ScoreTable> Tables = new();
-
     // MethodImplOptions.AggressiveOptimization (not in netstandard2.0's enum): the loops over every row are compiled
     // optimized at once. A cmdlet runs each a few times, mostly before tiered compilation would have got to them.
     private const MethodImplOptions Hot = (MethodImplOptions)512;
@@ -49,16 +49,23 @@ internal sealed partial class ScoreTable
     private RowHistory? history;
     // Past this many kept rows the arrays are left to the logs and the table takes copies (a new history).
     private const int HistoryLimit = 4096;
-    private long version, pageSize, slowSeen, declined;
+    private VersionStamp version, slowSeen, declined;
+    private long pageSize;
     // The tasks' nodes for oom_cpuset_eligible, made the first time a constrained scan asks (most never do), each
     // stamped with the version it was read at: MPOL_BIND nodes (every node without a policy), cpuset mems.
     private ulong[]? binds, mems;
-    private long bindsVersion, memsVersion;
+    private VersionStamp bindsVersion, memsVersion;
 
     private ScoreTable() { }
 
     /// <summary>The table of <paramref name="machine"/> (empty until first built; it lives as long as the machine).</summary>
-    internal static ScoreTable For(OomMachine machine) => Tables.GetValue(machine, _ => new ScoreTable());
+    internal static ScoreTable For(OomMachine machine)
+    {
+        if (Volatile.Read(ref machine.ScoreTableSlot) is ScoreTable table) return table;
+        // One table a machine, even when two threads ask first at once.
+        var made = new ScoreTable();
+        return Interlocked.CompareExchange(ref machine.ScoreTableSlot, made, null) as ScoreTable ?? made;
+    }
 
     /// <summary>
     /// The scans the table answers exactly: the seed's scoring (pages, no root bonus, no floor, ties to the later
@@ -75,8 +82,8 @@ internal sealed partial class ScoreTable
     /// </summary>
     internal bool IsCurrent(OomMachine m)
     {
-        if (version == 0 || pageSize != m.PageSize) return false;
-        if (version != ScoreVersion.Current && !CatchUp(m)) return false;
+        if (version.IsNone || pageSize != m.PageSize) return false;
+        if (version != ScoreVersion.Current(m) && !CatchUp(m)) return false;
         return count == m.Tasks.Count;
     }
 
@@ -88,7 +95,7 @@ internal sealed partial class ScoreTable
     internal bool Ready(OomKiller killer, OomMachine m, bool always)
     {
         if (IsCurrent(m)) return true;
-        long seen = ScoreVersion.Observe();
+        var seen = ScoreVersion.Observe(m);
         if (seen == declined) return false;
         if (!always && seen != slowSeen)
         {
@@ -101,11 +108,11 @@ internal sealed partial class ScoreTable
     }
 
     [MethodImpl(Hot)]
-    private bool Build(OomKiller killer, OomMachine m, long stamp)
+    private bool Build(OomKiller killer, OomMachine m, VersionStamp stamp)
     {
         var list = (List<OomTask>)m.Tasks;
         int n = list.Count;
-        version = 0;
+        version = default;
         if (history is not null || pages.Length != n) Allocate(n);
         history = null;
         list.CopyTo(tasks, 0);

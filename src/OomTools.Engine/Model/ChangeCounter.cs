@@ -3,11 +3,11 @@ using System.Threading;
 namespace OomTools.Engine.Model;
 
 /// <summary>
-/// A process-wide change counter that a derived copy (the killer's score table, the machine's memory in use) is
-/// stamped with: the copy is trusted while the counter has not moved. Only the first change after a stamp needs the
+/// A change counter (process-wide, or one machine's: see <see cref="ScoreVersion"/>) that a derived copy (the
+/// killer's score table, the machine's memory in use) is stamped with: the copy is trusted while the counter has not moved. Only the first change after a stamp needs the
 /// counter to move, so the atomic increment is taken only when the counter still reads what the last stamp saw: a
 /// machine being built or mutated in a loop pays two reads a change, and parallel runspaces do not fight over the
-/// counter's cache line. Kept in a static field and called in place (it is a mutable struct).
+/// counter's cache line. Kept in a field and called in place (it is a mutable struct).
 /// </summary>
 internal struct ChangeCounter
 {

@@ -13,6 +13,18 @@ public sealed partial class OomMachine
     public OomMachine Clone()
     {
         var copy = (OomMachine)MemberwiseClone();
+        long? inUse = KeptMemoryInUse();
+        ResetVersionsOf(copy);
+        // Building the copy changes only new objects: their setters move the copy's counters, not the process-wide
+        // ones that every other machine's score table checks (audits on other threads clone too).
+        using (AmbientMachine.Enter(copy)) CopyInto(copy);
+        // The same tasks and mms: the same memory in use, when this machine's sum is current.
+        if (inUse is { } sum) copy.KeepMemoryInUse(sum);
+        return copy;
+    }
+
+    private void CopyInto(OomMachine copy)
+    {
         copy.Clock = Clock is ManualClock mc ? mc.Clone() : Clock;
         copy.Log = Log.CloneWith(copy.Clock);
         copy.OomNotifiers = new List<Func<long>>(OomNotifiers);
@@ -50,7 +62,8 @@ public sealed partial class OomMachine
         }
         copy.RootCpuset = csMap[RootCpuset];
 
-        var mmMap = new Dictionary<MemoryDescriptor, MemoryDescriptor>();
+        // Sized for an mm a task (the common case), so that it is not grown and rehashed a few times a copy.
+        var mmMap = new Dictionary<MemoryDescriptor, MemoryDescriptor>(tasks.Count);
         MemoryDescriptor? MapMm(MemoryDescriptor? mm)
         {
             if (mm is null) return null;
@@ -79,6 +92,5 @@ public sealed partial class OomMachine
         // Each cgroup keeps its own arrival order, which can differ from fork order after moves.
         foreach (var cg in RootMemcg.SubtreePreOrder())
             cg.tasks.CopyTo(cgMap[cg].tasks, taskMap);
-        return copy;
     }
 }

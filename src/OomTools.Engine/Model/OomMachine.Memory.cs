@@ -15,7 +15,7 @@ public sealed partial class OomMachine
     {
         if (UsedPages is { } u) return u;
         if (KeptMemoryInUse() is { } kept) return new Pages(kept);
-        long stamp = UsageVersion.Counter.Observe();
+        var stamp = UsageVersion.Observe(this);
         long sum = SumMemoryInUse();
         Keep(sum, stamp);
         return new Pages(sum);
@@ -31,20 +31,21 @@ public sealed partial class OomMachine
         return sum;
     }
 
-    // The summed memory in use and the UsageVersion it was true at (0: none).
-    private long keptInUse, keptInUseStamp;
+    // The summed memory in use and the UsageVersion it was true at (none: never).
+    private long keptInUse;
+    private VersionStamp keptInUseStamp;
 
     /// <summary>The mms' sum of <see cref="MemoryInUse"/> as last kept, when nothing it reads has changed since; else null.</summary>
     internal long? KeptMemoryInUse() =>
-        keptInUseStamp != 0 && keptInUseStamp == UsageVersion.Counter.Current ? keptInUse : null;
+        !keptInUseStamp.IsNone && keptInUseStamp == UsageVersion.Current(this) ? keptInUse : null;
 
     /// <summary>
     /// Keeps <paramref name="sum"/> as the memory in use now, after a change whose effect on it the caller worked out
     /// (an exit that took one mm's pages away: Exit/TaskExit).
     /// </summary>
-    internal void KeepMemoryInUse(long sum) => Keep(sum, UsageVersion.Counter.Observe());
+    internal void KeepMemoryInUse(long sum) => Keep(sum, UsageVersion.Observe(this));
 
-    private void Keep(long sum, long stamp)
+    private void Keep(long sum, VersionStamp stamp)
     {
         keptInUse = sum;
         keptInUseStamp = stamp;

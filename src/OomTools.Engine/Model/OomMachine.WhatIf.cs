@@ -8,9 +8,9 @@ namespace OomTools.Engine.Model;
 public sealed partial class OomMachine
 {
     private OomUndoLog? undo;
-
-    /// <summary>The changes that mark or remove a few tasks, recorded for the killer's score table (kept in step with them).</summary>
-    internal ScoreJournal ScoreChanges { get; } = new();
+    // A task was marked during the what-if with this machine not the ambient one (an OOM handed another machine's
+    // task, say): the undo may change that task too, so it runs with no ambient machine.
+    private bool undoUnscoped;
 
     /// <summary>
     /// A what-if (what <c>Invoke-OutOfMemory -WhatIf</c> and a report's replay under -WhatIf answer): runs
@@ -31,6 +31,7 @@ public sealed partial class OomMachine
             if (undo is not null) return decide(Clone());
             var saved = new SavedState(this);
             undo = new OomUndoLog();
+            undoUnscoped = false;
             Log = WhatIfLog(saved.Log.Capacity);
             try
             {
@@ -39,6 +40,7 @@ public sealed partial class OomMachine
             finally
             {
                 // The undo touches only the tasks the decision marked: recorded, so the score table follows it.
+                using var scope = undoUnscoped ? AmbientMachine.Suspend() : AmbientMachine.Enter(this);
                 ScoreChanges.Begin();
                 try
                 {
@@ -72,7 +74,11 @@ public sealed partial class OomMachine
     /// </summary>
     internal void BeforeOomChange(OomTask task)
     {
-        undo?.Save(task);
+        if (undo is not null)
+        {
+            undo.Save(task);
+            if (!ReferenceEquals(AmbientMachine.Current, this)) undoUnscoped = true;
+        }
         ScoreChanges.Touch(task);
     }
 
