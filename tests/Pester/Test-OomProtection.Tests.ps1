@@ -265,4 +265,32 @@ Describe 'Test-OomProtection: services, not pids' {
             (Test-OomProtection -Machine $m -Name batch).MaxSafeReason | Should -Be ''
         }
     }
+    Context 'a fleet audited in batches through ForEach-Object -Parallel (README, Fleets)' {
+        It 'gives every machine the report the same audit gives one after another, on machines each runspace changes' {
+            $manifest = (Resolve-Path $ModuleManifestPath).Path
+            # Six machines that differ: the web process grows on each, so its rank and safe adj move.
+            $fleet = foreach ($i in 1..6) {
+                $f = New-Fleet
+                $f.Name = "fleet-$i"
+                Set-OomTask -Machine $f -Pid 200 -AnonRss ($i * 512MB) -Confirm:$false
+                $f
+            }
+            $key = { '{0}|{1}|{2}|{3}|{4}|{5}' -f $_.Pid, $_.Rank, $_.Points, $_.KillPosition, $_.Protected, $_.MaxSafeOomScoreAdj }
+            $expected = @($fleet | ForEach-Object { Test-OomProtection -Machine $_ -Name web -Kills 2 } | ForEach-Object $key)
+            $n = 3
+            $batches = foreach ($b in 0..($n - 1)) { , @(for ($i = $b; $i -lt $fleet.Count; $i += $n) { $fleet[$i] }) }
+            $got = @($batches | ForEach-Object -ThrottleLimit 3 -Parallel {
+                    Import-Module $using:manifest
+                    $_ | ForEach-Object { [pscustomobject]@{ Machine = $_.Name; Report = Test-OomProtection -Machine $_ -Name web -Kills 2 } }
+                })
+            $got.Count | Should -Be 6
+            # -Parallel returns them in the order they finish: each report is matched to its machine by name.
+            $byMachine = @{}
+            foreach ($g in $got) { $byMachine[$g.Machine] = $g.Report }
+            $actual = @($fleet | ForEach-Object { $byMachine[$_.Name] } | ForEach-Object $key)
+            $actual | Should -Be $expected
+            # The audits put back what they changed.
+            $fleet | ForEach-Object { (Get-OomTask -Machine $_ -Pid 200).OomScoreAdj.Value | Should -Be 0 }
+        }
+    }
 }
