@@ -1,0 +1,126 @@
+namespace OomTools.Engine.Serialization;
+
+internal sealed partial class JsonCharReader
+{
+    /// <summary>
+    /// One member of an object as this version writes it, read straight off the buffer with the position in a local:
+    /// whitespace, a plain name, ':', a plain integer, plain string, true, false or null (an object or array value is
+    /// handed to <see cref="ReadValue"/>), then ',' or the closing '}'. Returns 1 when the object closed, 0 after a
+    /// ',', and -1 with nothing consumed when the member is anything else (escapes, other numbers, a syntax error, the
+    /// buffer's end): then the general reading takes it from the same place, with its errors.
+    /// </summary>
+    private int FastMember(JsonObject obj, int depth)
+    {
+        var buf = buffer;
+        int n = length, i = index;
+        int line0 = line;
+        long lineStart0 = lineStart;
+        if (depth + 1 > Json.MaxDepth) return -1;
+
+        // Whitespace, then the name's opening quote.
+        if (!SkipSpaces(buf, n, ref i) || buf[i] != '"') return Undo(line0, lineStart0);
+        var at = (line, (int)(bufferStart + i - lineStart + 1));
+        int start = ++i;
+        while (i < n && buf[i] is not ('"' or '\\') && buf[i] >= ' ') i++;
+        if (i >= n || buf[i] != '"') return Undo(line0, lineStart0);
+        int nameEnd = i++;
+
+        // ':' between any whitespace.
+        if (!SkipSpaces(buf, n, ref i) || buf[i] != ':') return Undo(line0, lineStart0);
+        i++;
+        if (!SkipSpaces(buf, n, ref i)) return Undo(line0, lineStart0);
+
+        object? value;
+        char c = buf[i];
+        if (c is '{' or '[')
+        {
+            // A nested value: read the general way (it may run past the buffer), this member finished the same way.
+            string nested = NameAt(start, nameEnd - start);
+            index = i;
+            value = ReadValue(depth + 1);
+            if (!obj.TryAdd(nested, value)) throw ErrorAt(at, $"the member \"{nested}\" appears twice in one object");
+            return EndOfMember('}', "an object") ? 1 : 0;
+        }
+        if (c == '"')
+        {
+            int s = ++i;
+            while (i < n && buf[i] is not ('"' or '\\') && buf[i] >= ' ') i++;
+            if (i >= n || buf[i] != '"') return Undo(line0, lineStart0);
+            value = NameAt(s, i - s);
+            i++;
+        }
+        else if (c == '-' || (c >= '0' && c <= '9'))
+        {
+            // The plain integers ReadNumber takes without a string: at most 18 digits, no leading zero, within the buffer.
+            int p = i;
+            bool minus = c == '-';
+            if (minus) p++;
+            int digits = p;
+            long v = 0;
+            while (p < n && buf[p] >= '0' && buf[p] <= '9' && p - digits < 18) v = v * 10 + (buf[p++] - '0');
+            if (p == digits || p >= n || (buf[p] is >= '0' and <= '9') || buf[p] is '.' or 'e' or 'E' || (buf[digits] == '0' && p - digits > 1))
+                return Undo(line0, lineStart0);
+            value = BoxOf(minus ? -v : v);
+            i = p;
+        }
+        else if (c == 't' && i + 4 <= n && buf[i + 1] == 'r' && buf[i + 2] == 'u' && buf[i + 3] == 'e')
+        {
+            value = JsonObject.Box(true);
+            i += 4;
+        }
+        else if (c == 'f' && i + 5 <= n && buf[i + 1] == 'a' && buf[i + 2] == 'l' && buf[i + 3] == 's' && buf[i + 4] == 'e')
+        {
+            value = JsonObject.Box(false);
+            i += 5;
+        }
+        else if (c == 'n' && i + 4 <= n && buf[i + 1] == 'u' && buf[i + 2] == 'l' && buf[i + 3] == 'l')
+        {
+            value = null;
+            i += 4;
+        }
+        else return Undo(line0, lineStart0);
+
+        string name = NameAt(start, nameEnd - start);
+        index = i;
+        if (!obj.TryAdd(name, value)) throw ErrorAt(at, $"the member \"{name}\" appears twice in one object");
+        // ',' or '}' after any whitespace; anything else (or the buffer's end) is left to the general check.
+        if (SkipSpaces(buf, n, ref i))
+        {
+            if (buf[i] == ',') { index = i + 1; return 0; }
+            if (buf[i] == '}') { index = i + 1; return 1; }
+        }
+        index = i;
+        return EndOfMember('}', "an object") ? 1 : 0;
+    }
+
+    // Nothing consumed: the line count goes back to where the member started (the position was only in a local).
+    private int Undo(int line0, long lineStart0)
+    {
+        line = line0;
+        lineStart = lineStart0;
+        return -1;
+    }
+
+    /// <summary>
+    /// Skips whitespace from <paramref name="i"/> within the buffer, counting lines; true when a character other than
+    /// whitespace is at <paramref name="i"/>, false at the buffer's end.
+    /// </summary>
+    private bool SkipSpaces(char[] buf, int n, ref int i)
+    {
+        while (i < n)
+        {
+            char c = buf[i];
+            if (c == ' ') { i++; continue; }
+            if (c == '\n')
+            {
+                i++;
+                line++;
+                lineStart = bufferStart + i;
+                continue;
+            }
+            if (c is not ('\t' or '\r')) return true;
+            i++;
+        }
+        return false;
+    }
+}
