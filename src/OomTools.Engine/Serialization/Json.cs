@@ -26,9 +26,31 @@ internal sealed class JsonObject
     private static ulong Bit(string name) =>
         name.Length == 0 ? 1UL : 1UL << ((name.Length * 7 + name[0] + name[name.Length - 1] * 3) & 63);
 
+    // The member names of the object's last use, in order (distinct, as any object's), and whether each is plain text
+    // (no quote, backslash or control character); a reused object follows them while its members come in that order.
+    private string[] template = Array.Empty<string>();
+    private bool[] plain = Array.Empty<bool>();
+    private int templateCount;
+    private bool following;
+
     /// <summary>Empties the object for another use (the streaming reader reuses its objects item after item).</summary>
     public void Reset()
     {
+        int n = members.Count;
+        if (template.Length < n)
+        {
+            Array.Resize(ref template, n);
+            Array.Resize(ref plain, n);
+        }
+        for (int k = 0; k < n; k++)
+        {
+            var key = members[k].Key;
+            if (ReferenceEquals(template[k], key)) continue;
+            template[k] = key;
+            plain[k] = IsPlain(key);
+        }
+        templateCount = n;
+        following = true;
         members.Clear();
         index = null;
         names = 0;
@@ -36,6 +58,26 @@ internal sealed class JsonObject
     }
 
     public IReadOnlyList<KeyValuePair<string, object?>> Members => members;
+
+    /// <summary>
+    /// The name the next member had in the object's last use, when every member so far has come as then and that name
+    /// is plain text; null otherwise. A reader can check the document's text against it instead of looking the name up.
+    /// </summary>
+    public string? Expected
+    {
+        get
+        {
+            int k = members.Count;
+            return following && k < templateCount && plain[k] ? template[k] : null;
+        }
+    }
+
+    private static bool IsPlain(string name)
+    {
+        foreach (char c in name)
+            if (c is '"' or '\\' or < ' ') return false;
+        return true;
+    }
 
     // Boxes shared by every document: a machine's members are mostly flags and small counts.
     private static readonly object True = true, False = false;
@@ -68,7 +110,14 @@ internal sealed class JsonObject
     public bool TryAdd(string name, object? value)
     {
         ulong bit = Bit(name);
-        if ((names & bit) != 0 && Has(name)) return false;
+        int k = members.Count;
+        // The last use's next name: distinct from those before it, which are the members so far; no look needed.
+        if (following && k < templateCount && ReferenceEquals(template[k], name)) { }
+        else
+        {
+            following = false;
+            if ((names & bit) != 0 && Has(name)) return false;
+        }
         names |= bit;
         members.Add(new KeyValuePair<string, object?>(name, value));
         if (index is not null) index[name] = value;

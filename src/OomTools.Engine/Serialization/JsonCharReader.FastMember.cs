@@ -21,8 +21,16 @@ internal sealed partial class JsonCharReader
         if (!SkipSpaces(buf, n, ref i) || buf[i] != '"') return Undo(line0, lineStart0);
         var at = (line, (int)(bufferStart + i - lineStart + 1));
         int start = ++i;
-        while (i < n && buf[i] is not ('"' or '\\') && buf[i] >= ' ') i++;
-        if (i >= n || buf[i] != '"') return Undo(line0, lineStart0);
+        // The name this reused object had here last time, when the text is that name: taken without a look-up.
+        string? name = obj.Expected;
+        if (name is not null && start + name.Length < n && buf[start + name.Length] == '"' && SameChars(name, start))
+            i = start + name.Length;
+        else
+        {
+            name = null;
+            while (i < n && buf[i] is not ('"' or '\\') && buf[i] >= ' ') i++;
+            if (i >= n || buf[i] != '"') return Undo(line0, lineStart0);
+        }
         int nameEnd = i++;
 
         // ':' between any whitespace.
@@ -35,7 +43,7 @@ internal sealed partial class JsonCharReader
         if (c is '{' or '[')
         {
             // A nested value: read the general way (it may run past the buffer), this member finished the same way.
-            string nested = NameAt(start, nameEnd - start);
+            string nested = name ?? NameAt(start, nameEnd - start);
             index = i;
             value = ReadValue(depth + 1);
             if (!obj.TryAdd(nested, value)) throw ErrorAt(at, $"the member \"{nested}\" appears twice in one object");
@@ -80,7 +88,7 @@ internal sealed partial class JsonCharReader
         }
         else return Undo(line0, lineStart0);
 
-        string name = NameAt(start, nameEnd - start);
+        name ??= NameAt(start, nameEnd - start);
         index = i;
         if (!obj.TryAdd(name, value)) throw ErrorAt(at, $"the member \"{name}\" appears twice in one object");
         // ',' or '}' after any whitespace; anything else (or the buffer's end) is left to the general check.

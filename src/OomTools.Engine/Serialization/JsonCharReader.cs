@@ -352,12 +352,13 @@ internal sealed partial class JsonCharReader
 
     // Boxes of the numbers outside the shared small ones, by value, in a small direct-mapped table: a task repeats its
     // pid (tgid, its leader's tid, its mm's owner), and page counts and page-table sizes recur from task to task.
-    private readonly object?[] bigBoxes = new object?[1024];
+    private readonly object?[] bigBoxes = new object?[4096];
 
     private object BoxOf(long v)
     {
         if (v is >= -1024 and < 1024) return JsonObject.Box(v);
-        ref object? slot = ref bigBoxes[(int)((ulong)v % (ulong)bigBoxes.Length)];
+        // A multiplicative hash: page-table sizes are multiples of 4096, and would all fall in one slot of v % 4096.
+        ref object? slot = ref bigBoxes[(int)(((ulong)v * 0x9E3779B97F4A7C15UL) >> 52)];
         if (slot is long known && known == v) return slot;
         return slot = v;
     }
