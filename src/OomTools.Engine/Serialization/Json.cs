@@ -135,10 +135,21 @@ internal sealed class JsonObject
         if ((names & Bit(name)) != 0)
         {
             // From the member after the last one found, round to it: names are unique, so the order does not matter.
+            // First by reference (a reader's names are the caller's literals, so this finds them without comparing
+            // text), then by text.
             int n = members.Count;
             for (int k = 0, i = cursor; k < n; k++, i++)
             {
                 if (i >= n) i = 0;
+                if (ReferenceEquals(members[i].Key, name))
+                {
+                    cursor = i + 1;
+                    value = members[i].Value;
+                    return true;
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
                 var m = members[i];
                 if (string.Equals(m.Key, name, StringComparison.Ordinal))
                 {

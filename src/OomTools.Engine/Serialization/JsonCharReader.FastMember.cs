@@ -1,3 +1,5 @@
+using System;
+
 namespace OomTools.Engine.Serialization;
 
 internal sealed partial class JsonCharReader
@@ -33,10 +35,14 @@ internal sealed partial class JsonCharReader
         }
         int nameEnd = i++;
 
-        // ':' between any whitespace.
-        if (!SkipSpaces(buf, n, ref i) || buf[i] != ':') return Undo(line0, lineStart0);
-        i++;
-        if (!SkipSpaces(buf, n, ref i)) return Undo(line0, lineStart0);
+        // ':' between any whitespace; as written, ": " then the value.
+        if (i + 2 < n && buf[i] == ':' && buf[i + 1] == ' ' && buf[i + 2] > ' ') i += 2;
+        else
+        {
+            if (!SkipSpaces(buf, n, ref i) || buf[i] != ':') return Undo(line0, lineStart0);
+            i++;
+            if (!SkipSpaces(buf, n, ref i)) return Undo(line0, lineStart0);
+        }
 
         object? value;
         char c = buf[i];
@@ -65,8 +71,14 @@ internal sealed partial class JsonCharReader
             if (minus) p++;
             int digits = p;
             long v = 0;
-            while (p < n && buf[p] >= '0' && buf[p] <= '9' && p - digits < 18) v = v * 10 + (buf[p++] - '0');
-            if (p == digits || p >= n || (buf[p] is >= '0' and <= '9') || buf[p] is '.' or 'e' or 'E' || (buf[digits] == '0' && p - digits > 1))
+            int most = Math.Min(n, digits + 18);
+            uint d;
+            while (p < most && (d = (uint)(buf[p] - '0')) <= 9)
+            {
+                v = v * 10 + d;
+                p++;
+            }
+            if (p == digits || p >= n || (uint)(buf[p] - '0') <= 9 || buf[p] is '.' or 'e' or 'E' || (buf[digits] == '0' && p - digits > 1))
                 return Undo(line0, lineStart0);
             value = BoxOf(minus ? -v : v);
             i = p;
@@ -92,6 +104,11 @@ internal sealed partial class JsonCharReader
         index = i;
         if (!obj.TryAdd(name, value)) throw ErrorAt(at, $"the member \"{name}\" appears twice in one object");
         // ',' or '}' after any whitespace; anything else (or the buffer's end) is left to the general check.
+        if (i < n && buf[i] == ',')
+        {
+            index = i + 1;
+            return 0;
+        }
         if (SkipSpaces(buf, n, ref i))
         {
             if (buf[i] == ',') { index = i + 1; return 0; }

@@ -353,14 +353,18 @@ internal sealed partial class JsonCharReader
     // Boxes of the numbers outside the shared small ones, by value, in a small direct-mapped table: a task repeats its
     // pid (tgid, its leader's tid, its mm's owner), and page counts and page-table sizes recur from task to task.
     private readonly object?[] bigBoxes = new object?[4096];
+    // Each slot's value beside its box: a slot is checked without reading the box (a cache miss of its own).
+    private readonly long[] bigValues = new long[4096];
 
     private object BoxOf(long v)
     {
         if (v is >= -1024 and < 1024) return JsonObject.Box(v);
         // A multiplicative hash: page-table sizes are multiples of 4096, and would all fall in one slot of v % 4096.
-        ref object? slot = ref bigBoxes[(int)(((ulong)v * 0x9E3779B97F4A7C15UL) >> 52)];
-        if (slot is long known && known == v) return slot;
-        return slot = v;
+        int slot = (int)(((ulong)v * 0x9E3779B97F4A7C15UL) >> 52);
+        var box = bigBoxes[slot];
+        if (box is not null && bigValues[slot] == v) return box;
+        bigValues[slot] = v;
+        return bigBoxes[slot] = v;
     }
 
     private object ReadNumber()
