@@ -23,8 +23,12 @@ internal sealed class JsonObject
     // Where the last lookup found its member: a reader asks for the members in about the order they were written.
     private int cursor;
 
-    private static ulong Bit(string name) =>
-        name.Length == 0 ? 1UL : 1UL << ((name.Length * 7 + name[0] + name[name.Length - 1] * 3) & 63);
+    private static int Signature(string name) =>
+        name.Length == 0 ? 0 : (name.Length * 7 + name[0] + name[name.Length - 1] * 3) & 63;
+
+    // Where the member last added under each signature is (it may since have been emptied or replaced: checked on use);
+    // only in an object that is reused (made at its first Reset), whose members are looked up again and again.
+    private byte[]? where;
 
     // The member names of the object's last use, in order (distinct, as any object's), and whether each is plain text
     // (no quote, backslash or control character); a reused object follows them while its members come in that order.
@@ -51,6 +55,7 @@ internal sealed class JsonObject
         }
         templateCount = n;
         following = true;
+        where ??= new byte[64];
         members.Clear();
         index = null;
         names = 0;
@@ -109,7 +114,8 @@ internal sealed class JsonObject
     /// <summary>Adds the member; false (and nothing added) when the object has one of that name already.</summary>
     public bool TryAdd(string name, object? value)
     {
-        ulong bit = Bit(name);
+        int signature = Signature(name);
+        ulong bit = 1UL << signature;
         int k = members.Count;
         // The last use's next name: distinct from those before it, which are the members so far; no look needed.
         if (following && k < templateCount && ReferenceEquals(template[k], name)) { }
@@ -119,6 +125,7 @@ internal sealed class JsonObject
             if ((names & bit) != 0 && Has(name)) return false;
         }
         names |= bit;
+        if (where is not null && k < 256) where[signature] = (byte)k;
         members.Add(new KeyValuePair<string, object?>(name, value));
         if (index is not null) index[name] = value;
         else if (members.Count >= IndexFrom)
@@ -132,8 +139,17 @@ internal sealed class JsonObject
     public bool TryGet(string name, out object? value)
     {
         if (index is not null) return index.TryGetValue(name, out value);
-        if ((names & Bit(name)) != 0)
+        int signature = Signature(name);
+        if ((names & (1UL << signature)) != 0)
         {
+            // Where the last member of that signature went: most often the one asked for.
+            int at = where is null ? int.MaxValue : where[signature];
+            if (at < members.Count && ReferenceEquals(members[at].Key, name))
+            {
+                cursor = at + 1;
+                value = members[at].Value;
+                return true;
+            }
             // From the member after the last one found, round to it: names are unique, so the order does not matter.
             // First by reference (a reader's names are the caller's literals, so this finds them without comparing
             // text), then by text.
