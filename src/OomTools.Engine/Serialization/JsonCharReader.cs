@@ -158,8 +158,8 @@ internal sealed partial class JsonCharReader
         if (TryTake('}')) return obj;
         while (true)
         {
-            // A member as a written document has it, read in one go; anything else the way below, from the same place.
-            int fast = FastMember(obj, depth);
+            // The members as a written document has them, read in one go; any other member the way below, from its start.
+            int fast = FastMembers(obj, depth);
             if (fast > 0) return obj;
             if (fast == 0) continue;
             SkipWhitespace();
