@@ -30,7 +30,7 @@ public static partial class OomMachineJson
         private readonly OomMachine m;
         private readonly TreePaths<MemoryCgroup> memcgPaths;
         private readonly TreePaths<Cpuset> cpusetPaths;
-        private readonly Dictionary<MemoryDescriptor, long> mmIds;
+        private readonly MmIds mmIds;
         // Each member's line start ("\n" or ",\n", the indentation, the quoted name and ": "), for one indentation.
         private string[] taskLines = null!, mmLines = null!;
         private string taskEnd = null!, mmEnd = null!, threadsEnd = null!, threadStart = null!, firstThreadStart = null!;
@@ -40,7 +40,7 @@ public static partial class OomMachineJson
         private string placeText = "";
         private string? placeMemcg, placeCpuset;
 
-        public TaskArray(OomMachine m, TreePaths<MemoryCgroup> memcgPaths, TreePaths<Cpuset> cpusetPaths, Dictionary<MemoryDescriptor, long> mmIds)
+        public TaskArray(OomMachine m, TreePaths<MemoryCgroup> memcgPaths, TreePaths<Cpuset> cpusetPaths, MmIds mmIds)
         {
             this.m = m;
             this.memcgPaths = memcgPaths;
@@ -191,7 +191,7 @@ public static partial class OomMachineJson
                 b.Write("null");
                 return;
             }
-            if (!mmIds.TryGetValue(mm, out var id)) mmIds[mm] = id = mmIds.Count + 1;
+            long id = mmIds.IdOf(mm);
             var l = mmLines;
             b.Write(mmStart); b.WriteNumber(id);
             b.Write(l[1]); b.WriteNumber(mm.OwnerPid);

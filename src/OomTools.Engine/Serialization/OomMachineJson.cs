@@ -122,7 +122,7 @@ public static partial class OomMachineJson
             cs => new JsonObject().Add("path", cpusetPaths.Of(cs)).Add("mems", cs.Mems.ToString()).Add("hardwall", cs.Hardwall))));
 
         // mm ids in order of first appearance along the task list (mm before oom_mm): the shared objects name them.
-        var mmIds = new Dictionary<MemoryDescriptor, long>(m.Tasks.Count, ReferenceEqualityComparer.Instance);
+        var mmIds = new MmIds(m);
         doc.Add("tasks", new TaskArray(m, memcgPaths, cpusetPaths, mmIds));
         // Written only when there are any, so a machine without shared objects reads and writes as before.
         if (m.Shared.Count > 0)
@@ -134,7 +134,7 @@ public static partial class OomMachineJson
                 .Add("pages", s.Pages.Value)
                 .Add("cgroup", memcgPaths.Of(s.Memcg))
                 .Add("linked", s.Linked)
-                .Add("mappers", Map(s.Mappers.Where(mmIds.ContainsKey), mm => (object?)mmIds[mm])))));
+                .Add("mappers", MapperIds(s, mmIds)))));
         }
 
         doc.Add("log", new JsonLazyArray(Lazy(m.Log.Entries, e => new JsonObject()
@@ -142,6 +142,15 @@ public static partial class OomMachineJson
             .Add("level", e.Level.ToString())
             .Add("text", e.Text))));
         return doc;
+    }
+
+    // The ids of the mms mapping a shared object, those of the tasks only.
+    private static List<object?> MapperIds(SharedMemory s, MmIds mmIds)
+    {
+        var list = new List<object?>();
+        foreach (var mm in s.Mappers)
+            if (mmIds.TryGet(mm, out var id)) list.Add(id);
+        return list;
     }
 
     private static IEnumerable<object?> Lazy<T>(IEnumerable<T> items, Func<T, object?> map)

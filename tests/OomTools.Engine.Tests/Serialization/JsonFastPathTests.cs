@@ -185,3 +185,45 @@ public class JsonFastPathTests
         Assert.Equal(expected.ToString(), written.ToString());
     }
 }
+
+/// <summary>The export's mm ids: by owner pid where the pids are dense, by reference past that, the same ids either way.</summary>
+public class MachineJsonMmIdTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MmIds_FollowFirstAppearance_WhateverTheOwnerPids(bool sparsePids)
+    {
+        // Tasks 5 and 9 share an mm owned by 9 (seen first at 5); task 12's mm and task 14's oom_mm also name 9 as owner.
+        string last = sparsePids ? "{\"pid\": 3000000, \"comm\": \"far\", \"mm\": {\"id\": 5, \"ownerPid\": 3000000, \"anonPages\": 40}}" : "{\"pid\": 20, \"comm\": \"near\"}";
+        string json = "{\"schema\": \"oomtools.machine/v1\", \"ramPages\": 1000000, \"tasks\": [" +
+            "{\"pid\": 5, \"comm\": \"a\", \"mm\": {\"id\": 1, \"ownerPid\": 9, \"anonPages\": 10}}, " +
+            "{\"pid\": 9, \"comm\": \"b\", \"mm\": {\"id\": 1, \"ownerPid\": 9, \"anonPages\": 10}}, " +
+            "{\"pid\": 12, \"comm\": \"c\", \"mm\": {\"id\": 2, \"ownerPid\": 9, \"anonPages\": 20}}, " +
+            "{\"pid\": 14, \"comm\": \"d\", \"threads\": [{\"tid\": 14, \"hasMm\": false}], \"oomMm\": {\"id\": 3, \"ownerPid\": 9, \"anonPages\": 30}}, " +
+            "{\"pid\": 15, \"comm\": \"e\", \"mm\": {\"id\": 4, \"ownerPid\": 2, \"anonPages\": 5}, \"oomMm\": {\"id\": 2, \"ownerPid\": 9, \"anonPages\": 20}}, " +
+            last + "]}";
+
+        var m = OomTools.Engine.Model.OomMachine.FromJson(json);
+        Assert.Same(m.GetTask(5).Mm, m.GetTask(9).Mm);
+        Assert.Same(m.GetTask(12).Mm, m.GetTask(15).OomMm);
+        string written = m.ToJson();
+
+        var ids = MmIdsOfTasks(written);
+        Assert.Equal(sparsePids ? new long[] { 1, 1, 2, 3, 4, 2, 5 } : new long[] { 1, 1, 2, 3, 4, 2 }, ids);
+        Assert.Equal(written, OomTools.Engine.Model.OomMachine.FromJson(written).ToJson());
+    }
+
+    // Every mm and oom_mm id of the tasks, in task order (mm before oom_mm).
+    private static List<long> MmIdsOfTasks(string written)
+    {
+        var ids = new List<long>();
+        ((JsonObject)Json.Parse(written)!).TryGet("tasks", out var tasks);
+        foreach (JsonObject t in (List<object?>)tasks!)
+        {
+            foreach (var member in new[] { "mm", "oomMm" })
+                if (t.TryGet(member, out var mm) && mm is JsonObject o && o.TryGet("id", out var id)) ids.Add((long)id!);
+        }
+        return ids;
+    }
+}
