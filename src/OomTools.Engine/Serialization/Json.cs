@@ -139,6 +139,14 @@ internal sealed class JsonObject
     public bool TryGet(string name, out object? value)
     {
         if (index is not null) return index.TryGetValue(name, out value);
+        // The member after the last one found: a reader asks for most members in the order they were written.
+        int next = cursor;
+        if (next < members.Count && ReferenceEquals(members[next].Key, name))
+        {
+            cursor = next + 1;
+            value = members[next].Value;
+            return true;
+        }
         int signature = Signature(name);
         if ((names & (1UL << signature)) != 0)
         {
