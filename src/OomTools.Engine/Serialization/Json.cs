@@ -5,191 +5,6 @@ using System.Text;
 
 namespace OomTools.Engine.Serialization;
 
-/// <summary>
-/// A JSON object that keeps its members in the order they were added (so a document is written the same way
-/// every time). Values are null, bool, long, <see cref="JsonNumber"/> (any other number), string,
-/// <see cref="JsonObject"/> or <see cref="List{T}"/> of values.
-/// </summary>
-internal sealed class JsonObject
-{
-    // A machine document's objects have at most a few dozen members: they are looked up in order, and an index is
-    // made only for a bigger object (a crafted one with many members stays linear to read).
-    private const int IndexFrom = 32;
-    private readonly List<KeyValuePair<string, object?>> members = new();
-    private Dictionary<string, object?>? index;
-    // A bit per name signature (length and end characters): a name whose bit is not set is not a member, and a member
-    // added under a new bit needs no look for a twin. Most lookups of a member that is absent stop here.
-    private ulong names;
-    // Where the last lookup found its member: a reader asks for the members in about the order they were written.
-    private int cursor;
-
-    private static int Signature(string name) =>
-        name.Length == 0 ? 0 : (name.Length * 7 + name[0] + name[name.Length - 1] * 3) & 63;
-
-    // Where the member last added under each signature is (it may since have been emptied or replaced: checked on use);
-    // only in an object that is reused (made at its first Reset), whose members are looked up again and again.
-    private byte[]? where;
-
-    // The member names of the object's last use, in order (distinct, as any object's), and whether each is plain text
-    // (no quote, backslash or control character); a reused object follows them while its members come in that order.
-    private string[] template = Array.Empty<string>();
-    private bool[] plain = Array.Empty<bool>();
-    private int templateCount;
-    private bool following;
-
-    /// <summary>Empties the object for another use (the streaming reader reuses its objects item after item).</summary>
-    public void Reset()
-    {
-        int n = members.Count;
-        if (template.Length < n)
-        {
-            Array.Resize(ref template, n);
-            Array.Resize(ref plain, n);
-        }
-        for (int k = 0; k < n; k++)
-        {
-            var key = members[k].Key;
-            if (ReferenceEquals(template[k], key)) continue;
-            template[k] = key;
-            plain[k] = IsPlain(key);
-        }
-        templateCount = n;
-        following = true;
-        where ??= new byte[64];
-        members.Clear();
-        index = null;
-        names = 0;
-        cursor = 0;
-    }
-
-    public IReadOnlyList<KeyValuePair<string, object?>> Members => members;
-
-    /// <summary>
-    /// The name the next member had in the object's last use, when every member so far has come as then and that name
-    /// is plain text; null otherwise. A reader can check the document's text against it instead of looking the name up.
-    /// </summary>
-    public string? Expected
-    {
-        get
-        {
-            int k = members.Count;
-            return following && k < templateCount && plain[k] ? template[k] : null;
-        }
-    }
-
-    private static bool IsPlain(string name)
-    {
-        foreach (char c in name)
-            if (c is '"' or '\\' or < ' ') return false;
-        return true;
-    }
-
-    // Boxes shared by every document: a machine's members are mostly flags and small counts.
-    private static readonly object True = true, False = false;
-    private static readonly object[] SmallLongs = MakeSmallLongs();
-
-    private static object[] MakeSmallLongs()
-    {
-        var a = new object[2048];
-        for (int i = 0; i < a.Length; i++) a[i] = (long)(i - 1024);
-        return a;
-    }
-
-    /// <summary>A long, boxed once for the small values every document repeats.</summary>
-    public static object Box(long value) => value >= -1024 && value < 1024 ? SmallLongs[value + 1024] : value;
-
-    /// <summary>A bool, boxed once.</summary>
-    public static object Box(bool value) => value ? True : False;
-
-    public JsonObject Add(string name, bool value) => Add(name, Box(value));
-
-    public JsonObject Add(string name, long value) => Add(name, Box(value));
-
-    public JsonObject Add(string name, object? value)
-    {
-        if (!TryAdd(name, value)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");
-        return this;
-    }
-
-    /// <summary>Adds the member; false (and nothing added) when the object has one of that name already.</summary>
-    public bool TryAdd(string name, object? value)
-    {
-        int signature = Signature(name);
-        ulong bit = 1UL << signature;
-        int k = members.Count;
-        // The last use's next name: distinct from those before it, which are the members so far; no look needed.
-        if (following && k < templateCount && ReferenceEquals(template[k], name)) { }
-        else
-        {
-            following = false;
-            if ((names & bit) != 0 && Has(name)) return false;
-        }
-        names |= bit;
-        if (where is not null && k < 256) where[signature] = (byte)k;
-        members.Add(new KeyValuePair<string, object?>(name, value));
-        if (index is not null) index[name] = value;
-        else if (members.Count >= IndexFrom)
-        {
-            index = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var m in members) index[m.Key] = m.Value;
-        }
-        return true;
-    }
-
-    public bool TryGet(string name, out object? value)
-    {
-        if (index is not null) return index.TryGetValue(name, out value);
-        // The member after the last one found: a reader asks for most members in the order they were written.
-        int next = cursor;
-        if (next < members.Count && ReferenceEquals(members[next].Key, name))
-        {
-            cursor = next + 1;
-            value = members[next].Value;
-            return true;
-        }
-        int signature = Signature(name);
-        if ((names & (1UL << signature)) != 0)
-        {
-            // Where the last member of that signature went: most often the one asked for.
-            int at = where is null ? int.MaxValue : where[signature];
-            if (at < members.Count && ReferenceEquals(members[at].Key, name))
-            {
-                cursor = at + 1;
-                value = members[at].Value;
-                return true;
-            }
-            // From the member after the last one found, round to it: names are unique, so the order does not matter.
-            // First by reference (a reader's names are the caller's literals, so this finds them without comparing
-            // text), then by text.
-            int n = members.Count;
-            for (int k = 0, i = cursor; k < n; k++, i++)
-            {
-                if (i >= n) i = 0;
-                if (ReferenceEquals(members[i].Key, name))
-                {
-                    cursor = i + 1;
-                    value = members[i].Value;
-                    return true;
-                }
-            }
-            for (int i = 0; i < n; i++)
-            {
-                var m = members[i];
-                if (string.Equals(m.Key, name, StringComparison.Ordinal))
-                {
-                    cursor = i + 1;
-                    value = m.Value;
-                    return true;
-                }
-            }
-        }
-        value = null;
-        return false;
-    }
-
-    public bool Has(string name) => TryGet(name, out _);
-}
-
 /// <summary>A number that is not an integer within the range of <see cref="long"/>: kept as written.</summary>
 internal sealed class JsonNumber
 {
@@ -299,9 +114,9 @@ internal static class Json
             case JsonNumber n: return Step(Step(h, 5), n.Text);
             case string s: return Step(Step(h, 6), s);
             case JsonObject o:
-                h = Step(h, 7 | ((ulong)o.Members.Count << 8));
+                h = Step(h, 7 | ((ulong)o.Count << 8));
                 // A name's text mixed in as its own digest (a function of the text alone, so equal text still digests equal).
-                for (int k = 0; k < o.Members.Count; k++) h = Digest(Step(h, keys.Of(o.Members[k].Key)), o.Members[k].Value, keys);
+                for (int k = 0; k < o.Count; k++) h = Digest(Step(h, keys.Of(o.KeyAt(k))), o.ValueAt(k), keys);
                 return h;
             case List<object?> or JsonLazyArray:
                 // Each item after a mark, the count at the end (a lazy array's items are counted as they come).
@@ -335,15 +150,15 @@ internal static class Json
     {
         switch (value)
         {
-            case JsonObject o when o.Members.Count > 0 && !FitsOnOneLine(o):
+            case JsonObject o when o.Count > 0 && !FitsOnOneLine(o):
                 w.Write('{');
-                for (int i = 0; i < o.Members.Count; i++)
+                for (int i = 0; i < o.Count; i++)
                 {
                     w.Write(i == 0 ? "\n" : ",\n");
                     Indent(w, indent + 2);
-                    WriteString(w, o.Members[i].Key);
+                    WriteString(w, o.KeyAt(i));
                     w.Write(": ");
-                    WriteValue(w, o.Members[i].Value, indent + 2);
+                    WriteValue(w, o.ValueAt(i), indent + 2);
                 }
                 w.Write('\n');
                 Indent(w, indent);
@@ -421,10 +236,10 @@ internal static class Json
             case JsonObject o:
                 if (depth > 1) return false;
                 budget -= 2;
-                foreach (var m in o.Members)
+                for (int k = 0; k < o.Count; k++)
                 {
-                    budget -= m.Key.Length + 4;
-                    if (!Fits(m.Value, ref budget, depth + 1)) return false;
+                    budget -= o.KeyAt(k).Length + 4;
+                    if (!Fits(o.ValueAt(k), ref budget, depth + 1)) return false;
                 }
                 return budget >= 0;
             case List<object?> a:
@@ -466,12 +281,12 @@ internal static class Json
             case string s: WriteString(sb, s); break;
             case JsonObject o:
                 sb.Write('{');
-                for (int k = 0; k < o.Members.Count; k++)
+                for (int k = 0; k < o.Count; k++)
                 {
                     if (k > 0) sb.Write(compact ? "," : ", ");
-                    WriteString(sb, o.Members[k].Key);
+                    WriteString(sb, o.KeyAt(k));
                     sb.Write(compact ? ":" : ": ");
-                    WriteInline(sb, o.Members[k].Value, compact);
+                    WriteInline(sb, o.ValueAt(k), compact);
                 }
                 sb.Write('}');
                 break;
