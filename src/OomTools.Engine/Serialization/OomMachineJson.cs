@@ -909,16 +909,14 @@ public static partial class OomMachineJson
     /// <summary>
     /// Reference identity for the mm table (netstandard2.0 has no ReferenceEqualityComparer), hashed by the mm's owner
     /// and sizes rather than the object's identity hash: the first identity hash of each of a million mms was a
-    /// tenth of an export. Nothing changes an mm while the machine is written, so its hash stays the same. The hash is
-    /// the owner's pid times 64 plus six bits of the sizes: the mms come in task order, mostly in pid order, so the
-    /// table is walked forward rather than at random (a cache miss per mm took about a third of an export of a
-    /// million), and mms of one owner still spread over 64 chains.
+    /// tenth of an export. Nothing changes an mm while the machine is written, so its hash stays the same. (Only the
+    /// mms <see cref="MmIds"/> cannot place by their owner's pid come here.)
     /// </summary>
     private sealed class ReferenceEqualityComparer : IEqualityComparer<MemoryDescriptor>
     {
         public static readonly ReferenceEqualityComparer Instance = new();
         public bool Equals(MemoryDescriptor? x, MemoryDescriptor? y) => ReferenceEquals(x, y);
         public int GetHashCode(MemoryDescriptor obj) =>
-            unchecked(obj.OwnerPid * 64 + (int)((obj.AnonPages.Value ^ (obj.FilePages.Value * 7)) & 63));
+            unchecked(((obj.OwnerPid * 397) ^ obj.AnonPages.Value.GetHashCode()) * 397 ^ obj.FilePages.Value.GetHashCode());
     }
 }
