@@ -5,107 +5,6 @@ using System.Text;
 
 namespace OomTools.Engine.Serialization;
 
-/// <summary>
-/// A JSON object that keeps its members in the order they were added (so a document is written the same way
-/// every time). Values are null, bool, long, <see cref="JsonNumber"/> (any other number), string,
-/// <see cref="JsonObject"/> or <see cref="List{T}"/> of values.
-/// </summary>
-internal sealed class JsonObject
-{
-    // A machine document's objects have at most a few dozen members: they are looked up in order, and an index is
-    // made only for a bigger object (a crafted one with many members stays linear to read).
-    private const int IndexFrom = 32;
-    private readonly List<KeyValuePair<string, object?>> members = new();
-    private Dictionary<string, object?>? index;
-    // A bit per name signature (length and end characters): a name whose bit is not set is not a member, and a member
-    // added under a new bit needs no look for a twin. Most lookups of a member that is absent stop here.
-    private ulong names;
-    // Where the last lookup found its member: a reader asks for the members in about the order they were written.
-    private int cursor;
-
-    private static ulong Bit(string name) =>
-        name.Length == 0 ? 1UL : 1UL << ((name.Length * 7 + name[0] + name[name.Length - 1] * 3) & 63);
-
-    /// <summary>Empties the object for another use (the streaming reader reuses its objects item after item).</summary>
-    public void Reset()
-    {
-        members.Clear();
-        index = null;
-        names = 0;
-        cursor = 0;
-    }
-
-    public IReadOnlyList<KeyValuePair<string, object?>> Members => members;
-
-    // Boxes shared by every document: a machine's members are mostly flags and small counts.
-    private static readonly object True = true, False = false;
-    private static readonly object[] SmallLongs = MakeSmallLongs();
-
-    private static object[] MakeSmallLongs()
-    {
-        var a = new object[2048];
-        for (int i = 0; i < a.Length; i++) a[i] = (long)(i - 1024);
-        return a;
-    }
-
-    /// <summary>A long, boxed once for the small values every document repeats.</summary>
-    public static object Box(long value) => value >= -1024 && value < 1024 ? SmallLongs[value + 1024] : value;
-
-    /// <summary>A bool, boxed once.</summary>
-    public static object Box(bool value) => value ? True : False;
-
-    public JsonObject Add(string name, bool value) => Add(name, Box(value));
-
-    public JsonObject Add(string name, long value) => Add(name, Box(value));
-
-    public JsonObject Add(string name, object? value)
-    {
-        if (!TryAdd(name, value)) throw new FormatException($"The JSON object has the member \"{name}\" twice.");
-        return this;
-    }
-
-    /// <summary>Adds the member; false (and nothing added) when the object has one of that name already.</summary>
-    public bool TryAdd(string name, object? value)
-    {
-        ulong bit = Bit(name);
-        if ((names & bit) != 0 && Has(name)) return false;
-        names |= bit;
-        members.Add(new KeyValuePair<string, object?>(name, value));
-        if (index is not null) index[name] = value;
-        else if (members.Count >= IndexFrom)
-        {
-            index = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var m in members) index[m.Key] = m.Value;
-        }
-        return true;
-    }
-
-    public bool TryGet(string name, out object? value)
-    {
-        if (index is not null) return index.TryGetValue(name, out value);
-        if ((names & Bit(name)) != 0)
-        {
-            // From the member after the last one found, round to it: names are unique, so the order does not matter.
-            int n = members.Count;
-            for (int k = 0, i = cursor; k < n; k++, i++)
-            {
-                if (i >= n) i = 0;
-                var m = members[i];
-                if (string.Equals(m.Key, name, StringComparison.Ordinal))
-                {
-                    cursor = i + 1;
-                    value = m.Value;
-                    return true;
-                }
-            }
-        }
-        value = null;
-        return false;
-    }
-
-    public bool Has(string name) => TryGet(name, out _);
-}
-
 /// <summary>A number that is not an integer within the range of <see cref="long"/>: kept as written.</summary>
 internal sealed class JsonNumber
 {
@@ -162,7 +61,29 @@ internal static class Json
     /// making its text: two values with equal compact text (<see cref="WriteCompact"/>) have equal digests, and two
     /// that differ almost never do. Only for comparing values within one process.
     /// </summary>
-    public static ulong Digest(object? value) => Digest(DigestBasis, value);
+    public static ulong Digest(object? value) => Digest(DigestBasis, value, keyHashes ??= new KeyHashes());
+
+    [ThreadStatic] private static KeyHashes? keyHashes;
+
+    /// <summary>
+    /// The digest of each member name lately seen, by reference: a reader hands out the same name strings object after
+    /// object, so a name's characters are hashed once, not once per object (a million mms, fourteen names each).
+    /// </summary>
+    private sealed class KeyHashes
+    {
+        private readonly string?[] keys = new string?[64];
+        private readonly ulong[] hashes = new ulong[64];
+
+        public ulong Of(string key)
+        {
+            int slot = (key.Length * 7 + (key.Length > 0 ? key[key.Length - 1] : 0)) & 63;
+            if (ReferenceEquals(keys[slot], key)) return hashes[slot];
+            ulong h = Step(DigestBasis, key);
+            keys[slot] = key;
+            hashes[slot] = h;
+            return h;
+        }
+    }
 
     private const ulong DigestBasis = 14695981039346656037UL;
 
@@ -181,7 +102,7 @@ internal static class Json
         return h;
     }
 
-    private static ulong Digest(ulong h, object? value)
+    private static ulong Digest(ulong h, object? value, KeyHashes keys)
     {
         switch (value)
         {
@@ -193,15 +114,16 @@ internal static class Json
             case JsonNumber n: return Step(Step(h, 5), n.Text);
             case string s: return Step(Step(h, 6), s);
             case JsonObject o:
-                h = Step(h, 7 | ((ulong)o.Members.Count << 8));
-                for (int k = 0; k < o.Members.Count; k++) h = Digest(Step(h, o.Members[k].Key), o.Members[k].Value);
+                h = Step(h, 7 | ((ulong)o.Count << 8));
+                // A name's text mixed in as its own digest (a function of the text alone, so equal text still digests equal).
+                for (int k = 0; k < o.Count; k++) h = Digest(Step(h, keys.Of(o.KeyAt(k))), o.ValueAt(k), keys);
                 return h;
             case List<object?> or JsonLazyArray:
                 // Each item after a mark, the count at the end (a lazy array's items are counted as they come).
                 ulong count = 0;
                 foreach (var item in value is JsonLazyArray lazy ? lazy.Items : (List<object?>)value)
                 {
-                    h = Digest(Step(h, 9), item);
+                    h = Digest(Step(h, 9), item, keys);
                     count++;
                 }
                 return Step(h, 8 | (count << 8));
@@ -228,15 +150,15 @@ internal static class Json
     {
         switch (value)
         {
-            case JsonObject o when o.Members.Count > 0 && !FitsOnOneLine(o):
+            case JsonObject o when o.Count > 0 && !FitsOnOneLine(o):
                 w.Write('{');
-                for (int i = 0; i < o.Members.Count; i++)
+                for (int i = 0; i < o.Count; i++)
                 {
                     w.Write(i == 0 ? "\n" : ",\n");
                     Indent(w, indent + 2);
-                    WriteString(w, o.Members[i].Key);
+                    WriteString(w, o.KeyAt(i));
                     w.Write(": ");
-                    WriteValue(w, o.Members[i].Value, indent + 2);
+                    WriteValue(w, o.ValueAt(i), indent + 2);
                 }
                 w.Write('\n');
                 Indent(w, indent);
@@ -314,10 +236,10 @@ internal static class Json
             case JsonObject o:
                 if (depth > 1) return false;
                 budget -= 2;
-                foreach (var m in o.Members)
+                for (int k = 0; k < o.Count; k++)
                 {
-                    budget -= m.Key.Length + 4;
-                    if (!Fits(m.Value, ref budget, depth + 1)) return false;
+                    budget -= o.KeyAt(k).Length + 4;
+                    if (!Fits(o.ValueAt(k), ref budget, depth + 1)) return false;
                 }
                 return budget >= 0;
             case List<object?> a:
@@ -359,12 +281,12 @@ internal static class Json
             case string s: WriteString(sb, s); break;
             case JsonObject o:
                 sb.Write('{');
-                for (int k = 0; k < o.Members.Count; k++)
+                for (int k = 0; k < o.Count; k++)
                 {
                     if (k > 0) sb.Write(compact ? "," : ", ");
-                    WriteString(sb, o.Members[k].Key);
+                    WriteString(sb, o.KeyAt(k));
                     sb.Write(compact ? ":" : ": ");
-                    WriteInline(sb, o.Members[k].Value, compact);
+                    WriteInline(sb, o.ValueAt(k), compact);
                 }
                 sb.Write('}');
                 break;

@@ -13,7 +13,7 @@ namespace OomTools.Engine.Serialization;
 /// in the memory of its largest value the caller asks for. Integers are read exactly as <see cref="long"/>; a
 /// syntax error is a <see cref="FormatException"/> naming the line and column.
 /// </summary>
-internal sealed class JsonCharReader
+internal sealed partial class JsonCharReader
 {
     private readonly TextReader source;
     private readonly char[] buffer = new char[16 * 1024];
@@ -25,6 +25,17 @@ internal sealed class JsonCharReader
     private long bufferStart, lineStart;
 
     public JsonCharReader(TextReader source) => this.source = source ?? throw new ArgumentNullException(nameof(source));
+
+    /// <summary>
+    /// A reader whose name table starts with <paramref name="knownNames"/>: a member of one of these names is read as
+    /// that very string, so the caller's lookups by the same (interned) literal match by reference, not character by
+    /// character.
+    /// </summary>
+    public JsonCharReader(TextReader source, IReadOnlyList<string> knownNames)
+        : this(source)
+    {
+        foreach (var name in knownNames) names[NameSlot(name)] = name;
+    }
 
     public bool AtEnd => Peek() < 0;
 
@@ -72,22 +83,14 @@ internal sealed class JsonCharReader
 
     public void SkipWhitespace()
     {
-        while (Peek() >= 0)
+        // Straight over the buffer with the position in a local (a field would go through memory for every character):
+        // indentation is most of a written document.
+        while (true)
         {
-            // Straight over the buffer: indentation is most of a written document.
-            while (index < length)
-            {
-                char c = buffer[index];
-                if (c == ' ') { index++; continue; }
-                if (c == '\n')
-                {
-                    index++;
-                    NewLine();
-                    continue;
-                }
-                if (c is not ('\t' or '\r')) return;
-                index++;
-            }
+            int i = index;
+            bool found = SkipSpaces(buffer, length, ref i);
+            index = i;
+            if (found || Refill() < 0) return;
         }
     }
 
@@ -155,6 +158,10 @@ internal sealed class JsonCharReader
         if (TryTake('}')) return obj;
         while (true)
         {
+            // The members as a written document has them, read in one go; any other member the way below, from its start.
+            int fast = FastMembers(obj, depth);
+            if (fast > 0) return obj;
+            if (fast == 0) continue;
             SkipWhitespace();
             if (Peek() != '"') throw Error("expected a member name in double quotes");
             var at = Mark;
@@ -251,23 +258,33 @@ internal sealed class JsonCharReader
             while (end < length && buffer[end] is not ('"' or '\\') && buffer[end] >= ' ') end++;
             if (end < length && buffer[end] == '"')
             {
-                int n = end - start;
-                ref string? slot = ref names[NameSlot(start, n)];
-                if (slot is null || slot.Length != n || !SameChars(slot, start)) slot = new string(buffer, start, n);
                 index = end + 1;
-                return slot;
+                return NameAt(start, end - start);
             }
         }
         return ReadString();
     }
 
+    /// <summary>The text of the buffer's <paramref name="n"/> characters from <paramref name="start"/>, from the name table.</summary>
+    private string NameAt(int start, int n)
+    {
+        ref string? slot = ref names[NameSlot(start, n)];
+        if (slot is null || slot.Length != n || !SameChars(slot, start)) slot = new string(buffer, start, n);
+        return slot;
+    }
+
     // A name's slot from its length and four of its characters, not a hash of every one (the scan for the closing quote
     // stays a plain loop): the text is compared with the slot's anyway, so a shared slot costs a string, not a mistake.
-    private int NameSlot(int start, int n)
+    private int NameSlot(int start, int n) =>
+        n == 0 ? Slot(0, '\0', '\0', '\0', '\0') : Slot(n, buffer[start], buffer[start + n - 1], buffer[start + n / 2], buffer[start + n / 4 * 3]);
+
+    private int NameSlot(string name) =>
+        name.Length == 0 ? Slot(0, '\0', '\0', '\0', '\0') : Slot(name.Length, name[0], name[name.Length - 1], name[name.Length / 2], name[name.Length / 4 * 3]);
+
+    private int Slot(int n, char first, char last, char middle, char threeQuarters)
     {
         uint h = (uint)n * 2654435761u;
-        if (n > 0)
-            h ^= buffer[start] * 31u ^ buffer[start + n - 1] * 131071u ^ buffer[start + n / 2] * 8191u ^ buffer[start + n / 4 * 3] * 524287u;
+        h ^= first * 31u ^ last * 131071u ^ middle * 8191u ^ threeQuarters * 524287u;
         h ^= h >> 15;
         h *= 0x2C1B3C6Du;
         h ^= h >> 12;
@@ -333,8 +350,22 @@ internal sealed class JsonCharReader
         }
     }
 
-    private long lastBig;
-    private object? lastBigBox;
+    // Boxes of the numbers outside the shared small ones, by value, in a small direct-mapped table: a task repeats its
+    // pid (tgid, its leader's tid, its mm's owner), and page counts and page-table sizes recur from task to task.
+    private readonly object?[] bigBoxes = new object?[4096];
+    // Each slot's value beside its box: a slot is checked without reading the box (a cache miss of its own).
+    private readonly long[] bigValues = new long[4096];
+
+    private object BoxOf(long v)
+    {
+        if (v is >= -1024 and < 1024) return JsonObject.Box(v);
+        // A multiplicative hash: page-table sizes are multiples of 4096, and would all fall in one slot of v % 4096.
+        int slot = (int)(((ulong)v * 0x9E3779B97F4A7C15UL) >> 52);
+        var box = bigBoxes[slot];
+        if (box is not null && bigValues[slot] == v) return box;
+        bigValues[slot] = v;
+        return bigBoxes[slot] = v;
+    }
 
     private object ReadNumber()
     {
@@ -349,15 +380,7 @@ internal sealed class JsonCharReader
         {
             index = p;
             if (minus) v = -v;
-            // A task repeats its pid (tgid, its leader's tid, its mm's owner): the last big number's box is shared.
-            if (v == lastBig && lastBigBox is not null) return lastBigBox;
-            var box = JsonObject.Box(v);
-            if (v is < -1024 or >= 1024)
-            {
-                lastBig = v;
-                lastBigBox = box;
-            }
-            return box;
+            return BoxOf(v);
         }
         text.Clear();
         if (Peek() == '-') text.Append(Next());

@@ -26,6 +26,25 @@ public static partial class OomMachineJson
         ["log"] = Array.Empty<string>(),
     };
 
+    // Every member name the reader looks up, and the values "/" and "max": the character reader returns these very
+    // (interned) strings, so a lookup matches by reference. A task's and an mm's members come last, to win a shared slot.
+    private static readonly string[] KnownNames =
+    {
+        "at", "attempt", "cgroupVersion", "clockNs", "cpusets", "defaultExitLatencyJiffies", "hardwall", "hz",
+        "kernelVersion", "kind", "level", "linked", "log", "logCapacity", "lruPages", "mappers", "memoryCgroups",
+        "mems", "name", "nextPid", "nextSeq", "nodes", "notifierBlocks", "ns", "oomEvents", "oomGroup",
+        "oomGroupKillEvents", "oomKillCount", "oomKillDisable", "oomKillEvents", "oomKillerDisabled", "oomReaperList",
+        "oomVictims", "pageSize", "pages", "panicMessage", "path", "pending", "presentPages", "ramPages", "reaping",
+        "residentPages", "schema", "scoringVersion", "seq", "shared", "slabUnreclaimablePages", "state", "swapPages",
+        "swappiness", "sysctls", "taskOrder", "tasks", "text", "timeline", "usage", "usedPages", "vm.oom_dump_tasks",
+        "vm.oom_kill_allocating_task", "vm.panic_on_oom", "vm.swappiness", "vmstatOomKill", "/", "max", "pid", "tgid",
+        "comm", "uid", "oomScoreAdj", "oomScoreAdjMin", "cgroup", "cpuset", "mempolicyBind", "kernelThread",
+        "globalInit", "exiting", "groupExiting", "coreDumping", "inVfork", "oomOrigin", "frozen", "memDie",
+        "reaperTimerExpires", "exitLatencyJiffies", "coreDumpUntil", "threads", "mm", "oomMm", "capSysAdmin", "tid",
+        "hasMm", "id", "ownerPid", "users", "anonPages", "filePages", "shmemPages", "swapEntries", "pageTableBytes",
+        "totalVm", "flags", "mmapLockHeldForWrite", "mmapLockReleaseAt", "mmuNotifierBlocks", "vmas",
+    };
+
     /// <summary>
     /// Rebuilds the machine of the document <paramref name="open"/> reads, as <see cref="Read(string)"/> does, holding
     /// one task at a time rather than the whole document: a document as this version writes it (every top-level
@@ -39,7 +58,7 @@ public static partial class OomMachineJson
         if (open is null) throw new ArgumentNullException(nameof(open));
         using (var reader = open())
         {
-            var machine = TryReadStreaming(new JsonCharReader(reader));
+            var machine = TryReadStreaming(new JsonCharReader(reader, KnownNames));
             if (machine is not null) return machine;
         }
         using var again = open();

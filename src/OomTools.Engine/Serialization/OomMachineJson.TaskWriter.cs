@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Serialization;
@@ -29,12 +30,17 @@ public static partial class OomMachineJson
         private readonly OomMachine m;
         private readonly TreePaths<MemoryCgroup> memcgPaths;
         private readonly TreePaths<Cpuset> cpusetPaths;
-        private readonly Dictionary<MemoryDescriptor, long> mmIds;
+        private readonly MmIds mmIds;
         // Each member's line start ("\n" or ",\n", the indentation, the quoted name and ": "), for one indentation.
         private string[] taskLines = null!, mmLines = null!;
         private string taskEnd = null!, mmEnd = null!, threadsEnd = null!, threadStart = null!, firstThreadStart = null!;
+        // Runs of members most tasks write the same way, put together once: one copy each instead of a dozen writes.
+        private string taskStart = null!, mmStart = null!, noFlags = null!, noTimers = null!, plainMmEnd = null!, noOomMmEnd = null!;
+        // The cgroup and cpuset members with the paths of the last task (tasks come grouped by cgroup, mostly).
+        private string placeText = "";
+        private string? placeMemcg, placeCpuset;
 
-        public TaskArray(OomMachine m, TreePaths<MemoryCgroup> memcgPaths, TreePaths<Cpuset> cpusetPaths, Dictionary<MemoryDescriptor, long> mmIds)
+        public TaskArray(OomMachine m, TreePaths<MemoryCgroup> memcgPaths, TreePaths<Cpuset> cpusetPaths, MmIds mmIds)
         {
             this.m = m;
             this.memcgPaths = memcgPaths;
@@ -53,6 +59,12 @@ public static partial class OomMachineJson
             threadStart = ",\n" + new string(' ', itemIndent + 4) + "{\"tid\": ";
             firstThreadStart = threadStart.Substring(1);
             threadsEnd = "\n" + new string(' ', itemIndent + 2) + "]";
+            taskStart = "{" + taskLines[0];
+            mmStart = "{" + mmLines[0];
+            noFlags = string.Concat(Enumerable.Range(9, 9).Select(k => taskLines[k] + "false"));
+            noTimers = taskLines[18] + "null" + taskLines[19] + "null" + taskLines[20] + "null";
+            plainMmEnd = mmLines[9] + "[]" + mmLines[10] + "false" + mmLines[11] + "null" + mmLines[12] + "false" + mmLines[13] + "[]" + mmEnd;
+            noOomMmEnd = taskLines[23] + "null" + taskEnd;
             var buf = new JsonTextBuffer();
             bool first = true;
             MemoryCgroup? lastMemcg = null;
@@ -81,35 +93,61 @@ public static partial class OomMachineJson
         private void Task(JsonTextBuffer b, OomTask t, string memcgPath, string cpusetPath, int indent)
         {
             var l = taskLines;
-            b.Write('{');
-            b.Write(l[0]); b.WriteNumber(t.Pid);
+            b.Write(taskStart); b.WriteNumber(t.Pid);
             b.Write(l[1]); b.WriteNumber(t.Tgid);
             b.Write(l[2]); Json.WriteString(b, t.Comm);
             b.Write(l[3]); b.WriteNumber(t.Uid);
             b.Write(l[4]); b.WriteNumber(t.OomScoreAdj.Value);
             b.Write(l[5]); b.WriteNumber(t.OomScoreAdjMin.Value);
-            b.Write(l[6]); Json.WriteString(b, memcgPath);
-            b.Write(l[7]); Json.WriteString(b, cpusetPath);
-            b.Write(l[8]);
+            b.Write(Place(memcgPath, cpusetPath));
             if (t.MempolicyBind is { } bind) Json.WriteString(b, bind.ToString()); else b.Write("null");
-            b.Write(l[9]); b.WriteBool(t.IsKernelThread);
-            b.Write(l[10]); b.WriteBool(t.IsGlobalInit);
-            b.Write(l[11]); b.WriteBool(t.Exiting);
-            b.Write(l[12]); b.WriteBool(t.GroupExiting);
-            b.Write(l[13]); b.WriteBool(t.CoreDumping);
-            b.Write(l[14]); b.WriteBool(t.InVfork);
-            b.Write(l[15]); b.WriteBool(t.OomOrigin);
-            b.Write(l[16]); b.WriteBool(t.Frozen);
-            b.Write(l[17]); b.WriteBool(t.MemDie);
-            b.Write(l[18]); NullableNumber(b, t.ReaperTimer?.Value);
-            b.Write(l[19]); NullableNumber(b, t.ExitLatency?.Value);
-            b.Write(l[20]); NullableNumber(b, t.CoreDumpEnd?.Value);
+            if (!(t.IsKernelThread | t.IsGlobalInit | t.Exiting | t.GroupExiting | t.CoreDumping | t.InVfork | t.OomOrigin | t.Frozen | t.MemDie))
+                b.Write(noFlags);
+            else
+            {
+                b.Write(l[9]); b.WriteBool(t.IsKernelThread);
+                b.Write(l[10]); b.WriteBool(t.IsGlobalInit);
+                b.Write(l[11]); b.WriteBool(t.Exiting);
+                b.Write(l[12]); b.WriteBool(t.GroupExiting);
+                b.Write(l[13]); b.WriteBool(t.CoreDumping);
+                b.Write(l[14]); b.WriteBool(t.InVfork);
+                b.Write(l[15]); b.WriteBool(t.OomOrigin);
+                b.Write(l[16]); b.WriteBool(t.Frozen);
+                b.Write(l[17]); b.WriteBool(t.MemDie);
+            }
+            if (t.ReaperTimer is null && t.ExitLatency is null && t.CoreDumpEnd is null) b.Write(noTimers);
+            else
+            {
+                b.Write(l[18]); NullableNumber(b, t.ReaperTimer?.Value);
+                b.Write(l[19]); NullableNumber(b, t.ExitLatency?.Value);
+                b.Write(l[20]); NullableNumber(b, t.CoreDumpEnd?.Value);
+            }
             b.Write(l[21]); Threads(b, t);
             b.Write(l[22]); Mm(b, t.Mm, indent + 2);
+            if (t.OomMm is null && t.CapSysAdmin is null)
+            {
+                b.Write(noOomMmEnd);
+                return;
+            }
             b.Write(l[23]); Mm(b, t.OomMm, indent + 2);
             // Written only when known, so a machine without it exports as before.
             if (t.CapSysAdmin is { } cap) { b.Write(l[24]); b.WriteBool(cap); }
             b.Write(taskEnd);
+        }
+
+        // The cgroup and cpuset members and the start of mempolicyBind's, for these paths.
+        private string Place(string memcgPath, string cpusetPath)
+        {
+            if (ReferenceEquals(memcgPath, placeMemcg) && ReferenceEquals(cpusetPath, placeCpuset)) return placeText;
+            var text = new JsonTextBuffer();
+            text.Write(taskLines[6]); Json.WriteString(text, memcgPath);
+            text.Write(taskLines[7]); Json.WriteString(text, cpusetPath);
+            text.Write(taskLines[8]);
+            var piece = new StringWriter();
+            text.MoveTo(piece);
+            placeMemcg = memcgPath;
+            placeCpuset = cpusetPath;
+            return placeText = piece.ToString();
         }
 
         private static void NullableNumber(JsonTextBuffer b, long? value)
@@ -153,10 +191,9 @@ public static partial class OomMachineJson
                 b.Write("null");
                 return;
             }
-            if (!mmIds.TryGetValue(mm, out var id)) mmIds[mm] = id = mmIds.Count + 1;
+            long id = mmIds.IdOf(mm);
             var l = mmLines;
-            b.Write('{');
-            b.Write(l[0]); b.WriteNumber(id);
+            b.Write(mmStart); b.WriteNumber(id);
             b.Write(l[1]); b.WriteNumber(mm.OwnerPid);
             b.Write(l[2]); b.WriteNumber(mm.Users);
             b.Write(l[3]); b.WriteNumber(mm.AnonPages.Value);
@@ -165,6 +202,11 @@ public static partial class OomMachineJson
             b.Write(l[6]); b.WriteNumber(mm.SwapEntries.Value);
             b.Write(l[7]); b.WriteNumber(mm.PageTableBytes);
             b.Write(l[8]); b.WriteNumber(mm.TotalVm.Value);
+            if (mm.Flags == MmFlags.None && !mm.MmapLockHeldForWrite && mm.MmapLockRelease is null && !mm.MmuNotifierBlocks && mm.vmas is not { Count: > 0 })
+            {
+                b.Write(plainMmEnd);
+                return;
+            }
             b.Write(l[9]);
             if (mm.Flags == MmFlags.None) b.Write("[]");
             else Json.WriteValue(b, Flags(mm.Flags), indent + 2);

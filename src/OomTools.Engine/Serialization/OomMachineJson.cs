@@ -122,7 +122,7 @@ public static partial class OomMachineJson
             cs => new JsonObject().Add("path", cpusetPaths.Of(cs)).Add("mems", cs.Mems.ToString()).Add("hardwall", cs.Hardwall))));
 
         // mm ids in order of first appearance along the task list (mm before oom_mm): the shared objects name them.
-        var mmIds = new Dictionary<MemoryDescriptor, long>(ReferenceEqualityComparer.Instance);
+        var mmIds = new MmIds(m);
         doc.Add("tasks", new TaskArray(m, memcgPaths, cpusetPaths, mmIds));
         // Written only when there are any, so a machine without shared objects reads and writes as before.
         if (m.Shared.Count > 0)
@@ -134,7 +134,7 @@ public static partial class OomMachineJson
                 .Add("pages", s.Pages.Value)
                 .Add("cgroup", memcgPaths.Of(s.Memcg))
                 .Add("linked", s.Linked)
-                .Add("mappers", Map(s.Mappers.Where(mmIds.ContainsKey), mm => (object?)mmIds[mm])))));
+                .Add("mappers", MapperIds(s, mmIds)))));
         }
 
         doc.Add("log", new JsonLazyArray(Lazy(m.Log.Entries, e => new JsonObject()
@@ -142,6 +142,15 @@ public static partial class OomMachineJson
             .Add("level", e.Level.ToString())
             .Add("text", e.Text))));
         return doc;
+    }
+
+    // The ids of the mms mapping a shared object, those of the tasks only.
+    private static List<object?> MapperIds(SharedMemory s, MmIds mmIds)
+    {
+        var list = new List<object?>();
+        foreach (var mm in s.Mappers)
+            if (mmIds.TryGet(mm, out var id)) list.Add(id);
+        return list;
     }
 
     private static IEnumerable<object?> Lazy<T>(IEnumerable<T> items, Func<T, object?> map)
@@ -262,7 +271,7 @@ public static partial class OomMachineJson
         // The mms read with the tasks, by their id in the document (shared objects name their mappers by it).
         // Each keeps a 64-bit digest of its fields, not their text: a million mms would otherwise hold their documents;
         // and the index of the task that described it first, not its path (made again for an error).
-        private readonly Dictionary<long, (MemoryDescriptor Mm, ulong Digest, int Task, string Member)> mmsById = new();
+        private Dictionary<long, (MemoryDescriptor Mm, ulong Digest, int Task, string Member)> mmsById = new();
         // The index in tasks of the task being read: they are read in order, each once.
         private int taskIndex = -1;
         private readonly Dictionary<MemoryCgroup, List<int>> taskOrders = new();
@@ -433,35 +442,46 @@ public static partial class OomMachineJson
             return mm;
         }
 
+        private readonly OomTaskSpec spec = new();
+
+        // The cgroups' task orders, read before the tasks, count them (an mm each, mostly): the mm table is made that
+        // big at once rather than grown through a dozen copies of a million entries.
+        private void PresizeMms()
+        {
+            if (mmsById.Count > 0) return;
+            long tasks = 0;
+            foreach (var order in taskOrders.Values) tasks += order.Count;
+            if (tasks > 0) mmsById = new((int)Math.Min(tasks, KernelLimits.PidMaxLimit));
+        }
+
         /// <summary>One of <c>tasks</c>, in task-list order.</summary>
         public void Task(OomMachine m, JsonObject o, object at)
         {
-            taskIndex++;
+            if (++taskIndex == 0) PresizeMms();
             int pid = (int)Int(o, "pid", at, null, 1, int.MaxValue);
             var threads = ReadThreads(o, at, pid);
-            var spec = new OomTaskSpec
-            {
-                Pid = pid,
-                Name = Str(o, "comm", at, null)!,
-                Uid = (int)Int(o, "uid", at, 0, 0, int.MaxValue),
-                OomScoreAdj = Adj(o, "oomScoreAdj", at),
-                OomScoreAdjMin = Adj(o, "oomScoreAdjMin", at),
-                Cgroup = Str(o, "cgroup", at, "/"),
-                Cpuset = Str(o, "cpuset", at, "/"),
-                MempolicyBind = Mask(o, "mempolicyBind", at),
-                // Every thread "detached" so AddTask makes no mm: the document's mm is put in place below.
-                Threads = threads.Count,
-                ThreadIds = OtherTids(threads),
-                DetachedThreads = threads.Count,
-                KernelThread = Bool(o, "kernelThread", at, false),
-                GlobalInit = o.Has("globalInit") ? Bool(o, "globalInit", at, false) : null,
-                Exiting = Bool(o, "exiting", at, false),
-                GroupExiting = Bool(o, "groupExiting", at, false),
-                CoreDumping = Bool(o, "coreDumping", at, false),
-                InVfork = Bool(o, "inVfork", at, false),
-                OomOrigin = Bool(o, "oomOrigin", at, false),
-                Frozen = Bool(o, "frozen", at, false),
-            };
+            // One spec for every task (AddTask keeps nothing of it): each member is set again, in the document's order.
+            var spec = this.spec;
+            spec.Pid = pid;
+            spec.Name = Str(o, "comm", at, null)!;
+            spec.Uid = (int)Int(o, "uid", at, 0, 0, int.MaxValue);
+            spec.OomScoreAdj = Adj(o, "oomScoreAdj", at);
+            spec.OomScoreAdjMin = Adj(o, "oomScoreAdjMin", at);
+            spec.Cgroup = Str(o, "cgroup", at, "/");
+            spec.Cpuset = Str(o, "cpuset", at, "/");
+            spec.MempolicyBind = Mask(o, "mempolicyBind", at);
+            // Every thread "detached" so AddTask makes no mm: the document's mm is put in place below.
+            spec.Threads = threads.Count;
+            spec.ThreadIds = OtherTids(threads);
+            spec.DetachedThreads = threads.Count;
+            spec.KernelThread = Bool(o, "kernelThread", at, false);
+            spec.GlobalInit = o.Has("globalInit") ? Bool(o, "globalInit", at, false) : null;
+            spec.Exiting = Bool(o, "exiting", at, false);
+            spec.GroupExiting = Bool(o, "groupExiting", at, false);
+            spec.CoreDumping = Bool(o, "coreDumping", at, false);
+            spec.InVfork = Bool(o, "inVfork", at, false);
+            spec.OomOrigin = Bool(o, "oomOrigin", at, false);
+            spec.Frozen = Bool(o, "frozen", at, false);
             var mm = MmOf(o, "mm", at);
             var oomMm = MmOf(o, "oomMm", at);
             int tgid = (int)Int(o, "tgid", at, pid, 1, int.MaxValue);
@@ -810,7 +830,7 @@ public static partial class OomMachineJson
 
         private static List<int> Pids(List<object?> list, object at)
         {
-            var pids = new List<int>();
+            var pids = new List<int>(list.Count);
             for (int i = 0; i < list.Count; i++)
             {
                 if (list[i] is long l && l >= 1 && l <= int.MaxValue) pids.Add((int)l);
@@ -890,7 +910,8 @@ public static partial class OomMachineJson
     /// <summary>
     /// Reference identity for the mm table (netstandard2.0 has no ReferenceEqualityComparer), hashed by the mm's owner
     /// and sizes rather than the object's identity hash: the first identity hash of each of a million mms was a
-    /// tenth of an export. Nothing changes an mm while the machine is written, so its hash stays the same.
+    /// tenth of an export. Nothing changes an mm while the machine is written, so its hash stays the same. (Only the
+    /// mms <see cref="MmIds"/> cannot place by their owner's pid come here.)
     /// </summary>
     private sealed class ReferenceEqualityComparer : IEqualityComparer<MemoryDescriptor>
     {
