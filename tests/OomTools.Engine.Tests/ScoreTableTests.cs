@@ -19,6 +19,7 @@ namespace OomTools.Engine.Tests;
 /// eras — and after each change made to them between two scans (so a stale table would show), select_bad_process
 /// and Get-OomBadness -Pid's counted ranks give what the reference gives.
 /// </summary>
+[Collection(nameof(ProcessWideCounters))]
 public partial class ScoreTableTests
 {
     private const int Seeds = 2500;
