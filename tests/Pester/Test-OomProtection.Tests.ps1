@@ -281,12 +281,13 @@ Describe 'Test-OomProtection: services, not pids' {
             $batches = foreach ($b in 0..($n - 1)) { , @(for ($i = $b; $i -lt $fleet.Count; $i += $n) { $fleet[$i] }) }
             $got = @($batches | ForEach-Object -ThrottleLimit 3 -Parallel {
                     Import-Module $using:manifest
-                    $_ | ForEach-Object { [pscustomobject]@{ Machine = $_.Name; Report = Test-OomProtection -Machine $_ -Name web -Kills 2 } }
+                    $_ | ForEach-Object { Test-OomProtection -Machine $_ -Name web -Kills 2 }
                 })
             $got.Count | Should -Be 6
-            # -Parallel returns them in the order they finish: each report is matched to its machine by name.
+            # -Parallel returns them in the order they finish: each report names its machine.
             $byMachine = @{}
-            foreach ($g in $got) { $byMachine[$g.Machine] = $g.Report }
+            foreach ($g in $got) { $byMachine[$g.Machine.Name] = $g }
+            $fleet | ForEach-Object { [object]::ReferenceEquals($byMachine[$_.Name].Machine, $_) | Should -BeTrue }
             $actual = @($fleet | ForEach-Object { $byMachine[$_.Name] } | ForEach-Object $key)
             $actual | Should -Be $expected
             # The audits put back what they changed.

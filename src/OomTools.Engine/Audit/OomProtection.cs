@@ -51,6 +51,8 @@ public static class OomProtection
         row.Protected = rows.All(r => r.Protected);
         row.MaxSafeOomScoreAdj = safe;
         row.Domain = request.Cgroup ?? "global";
+        foreach (var r in rows) r.Machine = machine;
+        row.Machine = machine;
         if (rows.Count == 1) return row;
         foreach (var r in rows) r.Service = service;
         row.MaxSafeReason = safe is null ? Unprotectable(machine, pids, request, kills) : "";

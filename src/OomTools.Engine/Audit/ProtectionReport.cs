@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using OomTools.Engine.Model;
 
 namespace OomTools.Engine.Audit;
 
@@ -17,6 +18,11 @@ public sealed class ProtectionReport
     public int ProcessCount { get; internal set; } = 1;
     /// <summary>Each process's own row when the service has several; empty for a single process.</summary>
     public IReadOnlyList<ProtectionReport> Processes { get; internal set; } = new List<ProtectionReport>();
+    /// <summary>
+    /// The machine assessed: a fleet's reports come back from parallel runspaces in the order they finish, and this
+    /// says whose each is (and binds -Machine by property name when a report is piped on).
+    /// </summary>
+    public OomMachine? Machine { get; internal set; }
     /// <summary>The OOM domain assessed: the memory cgroup whose limit is hit, or "global".</summary>
     public string Domain { get; internal set; } = "global";
     /// <summary>The process id.</summary>
