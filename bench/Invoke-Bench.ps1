@@ -21,7 +21,7 @@
     8. memory  - engine bytes a task at 1,000,000 tasks, 5% multi-threaded (<= 120)
     9. fleet   - 1,000 machines of 1,000 processes, Test-OomProtection -Pid through ForEach-Object -Parallel
                  (ThrottleLimit = core count, the fleet handed over in 4 x ThrottleLimit batches) vs the same audits
-                 one after another, median of 3 each, the same reports both ways (>= 1.6x faster on 2 cores); the
+                 one after another, median of 5 each, the same reports both ways (>= 1.6x faster on 2 cores); the
                  processor-time ratio and the one-item-a-machine form are printed with it
                  (bench/Measure-Fleet.ps1; its -ByName switch runs the -Name audits of Add-OomTask templates)
     Context rows, with their own goals (not in -Quick unless named in -Only): journal (Import-OomReport on a 100 MB
