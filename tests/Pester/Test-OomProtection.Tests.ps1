@@ -265,6 +265,27 @@ Describe 'Test-OomProtection: services, not pids' {
             (Test-OomProtection -Machine $m -Name batch).MaxSafeReason | Should -Be ''
         }
     }
+    Context 'progress' {
+        It 'writes progress records only when it goes through several services (one audit takes milliseconds)' {
+            $f = New-Fleet
+            # A runspace of its own: the module imported, $ProgressPreference at its default (Continue).
+            $iss = [initialsessionstate]::CreateDefault2()
+            $iss.ImportPSModule((Resolve-Path $ModuleManifestPath).Path)
+            $count = {
+                param($names)
+                $ps = [powershell]::Create($iss)
+                try {
+                    $null = $ps.AddCommand('Test-OomProtection').AddParameter('Machine', $f).AddParameter('Name', $names).Invoke()
+                    $ps.HadErrors | Should -BeFalse -Because (($ps.Streams.Error | ForEach-Object { $_.ToString() }) -join "; ")
+                    $ps.Streams.Progress.Count
+                } finally { $ps.Runspace.Dispose(); $ps.Dispose() }
+            }
+            & $count @('db') | Should -Be 0
+            # Three services: a record for each, and the closing one.
+            & $count @('db', 'web', 'cache') | Should -Be 4
+        }
+    }
+
     Context 'a fleet audited in batches through ForEach-Object -Parallel (README, Fleets)' {
         It 'gives every machine the report the same audit gives one after another, on machines each runspace changes' {
             $manifest = (Resolve-Path $ModuleManifestPath).Path

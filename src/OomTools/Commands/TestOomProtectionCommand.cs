@@ -57,15 +57,18 @@ public sealed class TestOomProtectionCommand : OomDomainCmdlet
         var tasks = Locked(Machine, () => TaskFilter.Select(Machine, Pid, Name, Cgroup, notFound.Add));
         foreach (var e in notFound) WriteError(ToErrorRecord(e));
         var services = Services(tasks);
+        // Progress only when there are several services to go through: one audit takes milliseconds, and in a fleet
+        // run through ForEach-Object -Parallel each record is carried back to the host's thread.
+        bool progress = services.Count > 1;
         int i = 0;
         foreach (var (service, members) in services)
         {
-            WriteProgress(new ProgressRecord(1, "Test-OomProtection", service) { PercentComplete = 100 * i++ / System.Math.Max(1, services.Count) });
+            if (progress) WriteProgress(new ProgressRecord(1, "Test-OomProtection", service) { PercentComplete = 100 * i++ / services.Count });
             var row = Locked(Machine, () => OomProtection.AssessService(Machine, service, members, request, Kills));
             if (Detail && row.Processes.Count > 0) WriteObject(row.Processes, true);
             else WriteObject(row);
         }
-        WriteProgress(new ProgressRecord(1, "Test-OomProtection", "done") { RecordType = ProgressRecordType.Completed });
+        if (progress) WriteProgress(new ProgressRecord(1, "Test-OomProtection", "done") { RecordType = ProgressRecordType.Completed });
     }, Machine = ResolveMachine(Machine));
 
     // -Pid: a row per pid; -Name: a row per process name; -Cgroup alone: one row for the cgroup.
