@@ -96,8 +96,8 @@ public static class OomAudit
         var result = sim.Killer.OutOfMemory(oc);
         var killed = result.AllKilled;
         if (!result.Result || oc.Chosen is null || killed.Count == 0 || sim.PanicMessage is not null) return null;
-        var pids = new List<int>(killed.Count);
-        foreach (var t in killed) pids.Add(t.Pid);
+        var pids = new int[killed.Count];
+        for (int i = 0; i < pids.Length; i++) pids[i] = killed[i].Pid;
         return new KillOrderStep
         {
             Step = number,
@@ -119,10 +119,13 @@ public static class OomAudit
     {
         long freed = 0;
         var exit = sim.Exit;
-        foreach (var pid in killed)
+        for (int i = 0; i < killed.Count; i++)
         {
-            if (sim.FindTask(pid) is not { } t) continue;
+            if (sim.FindTask(killed[i]) is not { } t) continue;
             freed += exit.DoExit(t).Released.Value;
+            // The copy's clock never moves: the exit and reaper timer the kill queued would never fall due, and
+            // kept, the queue grew by two items an OOM for nothing.
+            sim.Pending.Forget(t);
         }
         return freed;
     }

@@ -70,7 +70,8 @@ public static class OomProtection
         var alive = new HashSet<int>(pids);
         return OomAudit.Run(machine.Clone(), request, int.MaxValue, null, steps =>
         {
-            alive.ExceptWith(steps[steps.Count - 1].Killed);
+            var killed = steps[steps.Count - 1].Killed;
+            for (int i = 0; i < killed.Count; i++) alive.Remove(killed[i]);
             return alive.Count == 0;
         });
     }

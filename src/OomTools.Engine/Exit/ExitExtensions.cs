@@ -8,9 +8,9 @@ public static class ExitExtensions
     extension(OomMachine machine)
     {
         /// <summary>kernel/exit.c over this machine.</summary>
-        public TaskExit Exit => new(machine);
+        public TaskExit Exit => machine.ExitSlot as TaskExit ?? (TaskExit)(machine.ExitSlot = new TaskExit(machine));
 
         /// <summary>The process exits now: <see cref="TaskExit.DoExit"/>.</summary>
-        public void RemoveTask(OomTask task) => new TaskExit(machine).DoExit(task);
+        public void RemoveTask(OomTask task) => machine.Exit.DoExit(task);
     }
 }

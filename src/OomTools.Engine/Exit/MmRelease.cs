@@ -11,9 +11,9 @@ namespace OomTools.Engine.Exit;
 /// </summary>
 public sealed class MmRelease
 {
-    internal static readonly MmRelease None = new(false, 0, 0, 0, 0, 0, new List<SharedMemory>(), 0);
+    internal static readonly MmRelease None = new(false, 0, 0, 0, 0, 0, System.Array.Empty<SharedMemory>(), 0);
 
-    internal MmRelease(bool lastUser, long privateAnon, long ownFile, long ownShmem, long swap, long pageTables, List<SharedMemory> sharedFreed, long sharedKept)
+    internal MmRelease(bool lastUser, long privateAnon, long ownFile, long ownShmem, long swap, long pageTables, IReadOnlyList<SharedMemory> sharedFreed, long sharedKept)
     {
         LastUser = lastUser;
         PrivateAnon = new Pages(privateAnon);
@@ -23,7 +23,7 @@ public sealed class MmRelease
         PageTables = new Pages(pageTables);
         SharedFreed = sharedFreed;
         long freed = 0;
-        foreach (var s in sharedFreed) freed += s.Pages.Value;
+        for (int i = 0; i < sharedFreed.Count; i++) freed += sharedFreed[i].Pages.Value;
         SharedFreedPages = new Pages(freed);
         SharedKept = new Pages(sharedKept);
     }

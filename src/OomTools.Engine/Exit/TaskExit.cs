@@ -65,7 +65,7 @@ public sealed class TaskExit
                     if (!ReferenceEquals(t, task) && ReferenceEquals(t.Mm, mm)) { mm.OwnerPid = t.Pid; break; }
             }
         }
-        if (task.MemDie) new OomKiller(m).ExitOomVictim(task);
+        if (task.MemDie) m.Killer.ExitOomVictim(task);
         m.ReleaseTask(task);
         if (inUseAfter is { } sum) m.KeepMemoryInUse(sum);
         return release;
@@ -97,10 +97,13 @@ public sealed class TaskExit
     {
         if (mm is null) throw new System.ArgumentNullException(nameof(mm));
         long privateAnon = mm.PrivateAnonPages.Value, ownShmem = System.Math.Max(0, mm.shmem - mm.sharedShmem);
-        var memcgs = new MemCgroups(m);
+        var memcgs = m.Killer.MemCgroups;
         memcgs.Uncharge(mm, new Units.Pages(privateAnon));
-        var freed = new System.Collections.Generic.List<SharedMemory>();
         long kept = 0;
+        // Most mms map no shared object: their exit makes no lists (a kill order exits hundreds of processes).
+        if (mm.Shared.Count == 0)
+            return new MmRelease(true, privateAnon, mm.file, ownShmem, mm.swapEnts, m.PageTablePages(mm.PageTableBytes), System.Array.Empty<SharedMemory>(), kept);
+        var freed = new System.Collections.Generic.List<SharedMemory>();
         foreach (var obj in new System.Collections.Generic.List<SharedMemory>(mm.Shared))
         {
             if (m.Unmap(mm, obj))

@@ -11,6 +11,6 @@ public static class KillerExtensions
     extension(OomMachine machine)
     {
         /// <summary>mm/oom_kill.c over this machine.</summary>
-        public OomKiller Killer => new(machine);
+        public OomKiller Killer => machine.KillerSlot as OomKiller ?? (OomKiller)(machine.KillerSlot = new OomKiller(machine));
     }
 }

@@ -33,8 +33,9 @@ public sealed partial class OomKiller
 
         var zonelistNodes = oc.Nodemask is { } nm ? memoryNodes.Intersect(nm) : memoryNodes;
         bool cpusetLimited = false;
-        foreach (var nid in zonelistNodes.Nodes)
-            if (!CpusetNodeAllowed(oc, nid)) cpusetLimited = true;
+        // Over the mask's bits rather than its Nodes iterator: every OOM of a kill order comes here.
+        for (int nid = 0; nid < NodeMask.MaxNodes; nid++)
+            if (zonelistNodes.Contains(nid) && !CpusetNodeAllowed(oc, nid)) cpusetLimited = true;
         if (cpusetLimited)
         {
             oc.TotalPages = m.TotalSwapPages + PresentPages(CurrentMemsAllowed(oc));

@@ -60,7 +60,7 @@ public sealed partial class OomKiller
     /// </summary>
     public IReadOnlyList<OomTask> DoOomKillProcess(OomTask victim, string message)
     {
-        var killed = new List<OomTask>();
+        var killed = new List<OomTask>(1); // the victim, and the few that share its mm if any
         int tid = FindLockTaskMm(victim);
         if (tid < 0)
         {

@@ -26,6 +26,9 @@ public sealed partial class OomKiller
     /// <summary>The machine whose kernel this is.</summary>
     public OomMachine Machine => m;
 
+    /// <summary>mm/memcontrol.c over the same machine, the one this killer charges and scans through.</summary>
+    internal MemCgroups MemCgroups => memCgroups;
+
     /// <summary>Comm and oom_score_adj of the context that allocates when no task is given (a kworker).</summary>
     public const string KernelWorkerComm = "kworker/0:1";
 

@@ -10,9 +10,9 @@ namespace OomTools.Engine.Killer;
 /// </summary>
 public sealed class OutOfMemoryResult
 {
-    private readonly List<OomTask> killed = new();
-    private readonly List<OomTask> named = new();
-    private readonly List<OomTask> sharers = new();
+    // Made on the first kill: most calls of a kill order kill one process and share its mm with none.
+    private List<OomTask>? killed, named, sharers;
+    private static readonly IReadOnlyList<OomTask> None = System.Array.Empty<OomTask>();
 
     internal OutOfMemoryResult() { }
 
@@ -23,32 +23,31 @@ public sealed class OutOfMemoryResult
     /// The processes the kernel names in a <c>Killed process</c> line, in order: each victim <c>__oom_kill_process</c>
     /// was given (the chosen one, every member of an oom.group).
     /// </summary>
-    public IReadOnlyList<OomTask> Killed => named;
+    public IReadOnlyList<OomTask> Killed => named ?? None;
 
     /// <summary>
     /// Processes that share a victim's mm (vfork children, CLONE_VM sharers) and got its SIGKILL with no line of their
     /// own (<c>__oom_kill_process</c>'s loop over <c>process_shares_mm</c>), in order.
     /// </summary>
-    public IReadOnlyList<OomTask> MmSharersKilled => sharers;
+    public IReadOnlyList<OomTask> MmSharersKilled => sharers ?? None;
 
     /// <summary>Every process that received the OOM killer's SIGKILL, in order: <see cref="Killed"/> and <see cref="MmSharersKilled"/>.</summary>
-    public IReadOnlyList<OomTask> AllKilled => killed;
+    public IReadOnlyList<OomTask> AllKilled => killed ?? None;
 
     /// <summary>Why the call stopped before killing, in a sentence fragment; null when it did not.</summary>
     public string? EarlyReturn { get; internal set; }
 
     /// <summary>What one <c>__oom_kill_process</c> killed: its victim first, then the processes sharing its mm.</summary>
-    internal void AddKilled(IEnumerable<OomTask> tasks)
+    internal void AddKilled(IReadOnlyList<OomTask> tasks)
     {
-        bool first = true;
-        foreach (var t in tasks)
+        for (int i = 0; i < tasks.Count; i++)
         {
-            if (!killed.Contains(t))
-            {
-                killed.Add(t);
-                (first ? named : sharers).Add(t);
-            }
-            first = false;
+            var t = tasks[i];
+            killed ??= new List<OomTask>(tasks.Count);
+            if (killed.Contains(t)) continue;
+            killed.Add(t);
+            if (i == 0) (named ??= new List<OomTask>(1)).Add(t);
+            else (sharers ??= new List<OomTask>(tasks.Count - 1)).Add(t);
         }
     }
 

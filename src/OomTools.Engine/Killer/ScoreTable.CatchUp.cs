@@ -81,7 +81,7 @@ internal sealed partial class ScoreTable
         {
             // The rows reading the mm through task->mm: one process at most, and that one touched or gone.
             if (mm.processes > 1) return false;
-            if (mm.processes == 1 && !touched.Exists(t => ReferenceEquals(t.Mm, mm))) return false;
+            if (mm.processes == 1 && !AnyUses(touched, mm)) return false;
             // Through signal->oom_mm: only earlier victims, which the flags mark.
             for (int i = 0; i < count; i++)
                 if ((flags[i] & Victim) != 0 && ReferenceEquals(tasks[i].OomMm, mm) && !Fill(killer, i, tasks[i])) return false;
@@ -90,6 +90,13 @@ internal sealed partial class ScoreTable
         skipChanged.Clear();
         version = now;
         return true;
+    }
+
+    // Whether one of the tasks has mm as its task->mm (a loop, not a lambda: a kill order calls it at every kill).
+    private static bool AnyUses(List<OomTask> tasks, MemoryDescriptor mm)
+    {
+        foreach (var t in tasks) if (ReferenceEquals(t.Mm, mm)) return true;
+        return false;
     }
 
     [MethodImpl(Hot)]

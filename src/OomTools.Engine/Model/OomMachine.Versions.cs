@@ -29,6 +29,13 @@ public sealed partial class OomMachine
     /// </summary>
     internal object? ScoreTableSlot;
 
+    /// <summary>
+    /// The machine's OOM killer and exit path (Killer/OomKiller, Exit/TaskExit, layers above this one: held as
+    /// objects), made on first use. Both are stateless views of this machine; one of each is kept because a kill
+    /// order reaches them hundreds of times per audit, and making them anew each time was a tenth of its allocation.
+    /// </summary>
+    internal object? KillerSlot, ExitSlot;
+
     // A copy starts with counters, a journal and a table of its own (MemberwiseClone copied this machine's).
     private void ResetVersionsOf(OomMachine copy)
     {
@@ -36,6 +43,8 @@ public sealed partial class OomMachine
         copy.usageCounter = ChangeCounter.Start();
         copy.scoreChanges = null;
         copy.ScoreTableSlot = null;
+        copy.KillerSlot = null;
+        copy.ExitSlot = null;
         copy.keptInUseStamp = default;
         copy.undo = null;
     }

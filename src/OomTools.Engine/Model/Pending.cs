@@ -2,8 +2,11 @@ using OomTools.Engine.Units;
 
 namespace OomTools.Engine.Model;
 
-/// <summary>Something due at a jiffy. Holds the task itself: the reaper keeps a reference to an exited victim.</summary>
-internal sealed class Pending
+/// <summary>
+/// Something due at a jiffy. Holds the task itself: the reaper keeps a reference to an exited victim. A value kept in
+/// the queue's list, not an object of its own: every kill queues two (its exit and its reaper timer).
+/// </summary>
+internal readonly struct Pending
 {
     public Pending(Jiffies at, long seq, PendingKind kind, OomTask task, int attempt)
     {

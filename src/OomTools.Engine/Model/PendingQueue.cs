@@ -46,6 +46,17 @@ internal sealed class PendingQueue
         return false;
     }
 
+    /// <summary>
+    /// Drops every item of <paramref name="task"/> (its exit, its reaper timer): for a kill order's copy, whose clock
+    /// never moves, so nothing queued on it ever falls due, and whose victims exit at once. The newest items are
+    /// searched first: they are the last kill's.
+    /// </summary>
+    public void Forget(OomTask task)
+    {
+        for (int i = items.Count - 1; i >= 0; i--)
+            if (ReferenceEquals(items[i].Task, task)) items.RemoveAt(i);
+    }
+
     /// <summary>A copy for a cloned machine: items of tasks that have no twin (they already exited) are dropped.</summary>
     public PendingQueue CloneMapped(Dictionary<OomTask, OomTask> map)
     {
