@@ -94,18 +94,18 @@ public static class BadnessRanking
     }
 
     /// <summary>constrained_alloc as out_of_memory runs it: totalpages, and the nodemask kept only for a mempolicy OOM.</summary>
-    private static long Constrain(OomKiller killer, OomControl oc)
+    internal static long Constrain(OomKiller killer, OomControl oc)
     {
         oc.Constraint = killer.ConstrainedAlloc(oc);
         if (oc.Constraint != OomConstraint.MemoryPolicy) oc.Nodemask = null;
         return oc.TotalPages.Value;
     }
 
-    private static IEnumerable<OomTask> Scan(OomMachine machine, OomControl oc) =>
+    internal static IEnumerable<OomTask> Scan(OomMachine machine, OomControl oc) =>
         oc.Memcg is { } memcg ? Memcontrol.MemCgroups.ScanTasks(memcg) : machine.Tasks;
 
     /// <summary>One task weighed as oom_evaluate_task would, without choosing: its points and their parts, or why it is passed over.</summary>
-    private static OomCandidate Weigh(OomKiller killer, OomControl oc, long total, OomTask task, int order)
+    internal static OomCandidate Weigh(OomKiller killer, OomControl oc, long total, OomTask task, int order)
     {
         var c = new OomCandidate(task, order);
         // oom_evaluate_task's tests in its order: a victim is passed over (or would stop the scan) before
@@ -115,6 +115,19 @@ public static class BadnessRanking
         long points = task.OomOrigin ? long.MaxValue : killer.OomBadness(task, total, out reason);
         killer.Describe(c, task, total, points, reason);
         return c;
+    }
+
+    /// <summary>
+    /// The points <see cref="Weigh"/> gives <paramref name="task"/> (oom_evaluate_task's tests, then oom_badness, or
+    /// LONG_MAX for an OOM-origin task), without the breakdown or an object; null when it is passed over or never
+    /// chosen.
+    /// </summary>
+    internal static long? PointsOf(OomKiller killer, OomControl oc, long total, OomTask task)
+    {
+        if (killer.PassOver(task, oc) != OomSkipReason.None) return null;
+        if (task.OomOrigin) return long.MaxValue;
+        long p = killer.OomBadness(task, total, out var reason);
+        return reason == OomSkipReason.None ? p : null;
     }
 
     /// <summary>
@@ -129,13 +142,7 @@ public static class BadnessRanking
         foreach (var task in Scan(machine, oc))
         {
             int o = order++;
-            if (killer.PassOver(task, oc) != OomSkipReason.None) continue;
-            long p = long.MaxValue;
-            if (!task.OomOrigin)
-            {
-                p = killer.OomBadness(task, total, out var reason);
-                if (reason != OomSkipReason.None) continue;
-            }
+            if (PointsOf(killer, oc, total, task) is not { } p) continue;
             for (int k = 0; k < killable.Count; k++)
             {
                 long mine = killable[k].Points!.Value;

@@ -18,7 +18,7 @@ public sealed class KillOrderStep
     /// The pids this OOM killed, the chosen one first, then the processes sharing its mm (or the rest of a
     /// memory.oom.group cgroup).
     /// </summary>
-    public IReadOnlyList<int> Killed { get; internal set; } = new List<int>();
+    public IReadOnlyList<int> Killed { get; internal set; } = System.Array.Empty<int>();
     /// <summary>
     /// Pages released when the killed processes exited: the own rss, swap and page tables of each mm freed, and the
     /// shared objects whose last mapping went with them (shared pages a survivor still maps are not counted).

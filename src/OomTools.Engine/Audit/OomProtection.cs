@@ -34,13 +34,17 @@ public static class OomProtection
     public static ProtectionReport AssessService(OomMachine machine, string service, IReadOnlyList<OomTask> tasks, OomRequest request, int kills)
     {
         if (tasks.Count == 0) throw new OomEngineException(OomError.InvalidArgument, $"Service '{service}' has no processes to assess.", service);
-        var ranking = BadnessRanking.ScoreAll(machine, request.ControlFor(machine));
+        var ranking = RankedScores.Of(machine, request.ControlFor(machine));
         var pids = new HashSet<int>(tasks.Select(t => t.Pid));
+        // Weighed now, before the kill orders: the tasks the rows read (each process, the one ranked above it, and the
+        // ones the gaps are measured to).
+        var ranked = tasks.Select(t => Ranked(ranking, t, kills, pids.Count == 1 ? pids : new HashSet<int> { t.Pid })).ToList();
+        var serviceTarget = pids.Count == 1 ? ranked[0].Target : ranking.NthOutside(pids, kills);
         // Run until they die or nothing is left to kill, to place each in the kill order (once for all of them).
         var order = KillOrderUntilDead(machine, request, pids);
         int? safe = MaxSafeAdj(machine, pids, request, kills);
 
-        var rows = tasks.Select(t => Row(machine, t, ranking, order, request, kills, pids.Count == 1 ? safe : MaxSafeAdj(machine, new HashSet<int> { t.Pid }, request, kills))).ToList();
+        var rows = tasks.Select((t, i) => Row(machine, t, ranked[i], order, request, kills, pids.Count == 1 ? safe : MaxSafeAdj(machine, new HashSet<int> { t.Pid }, request, kills))).ToList();
         // The service's row is its weakest process: the first to die, else the one ranked highest.
         var first = rows.Where(r => r.KillPosition is not null).OrderBy(r => r.KillPosition).FirstOrDefault()
             ?? rows.Where(r => r.Rank > 0).OrderBy(r => r.Rank).FirstOrDefault() ?? rows[0];
@@ -57,9 +61,25 @@ public static class OomProtection
         foreach (var r in rows) r.Service = service;
         row.MaxSafeReason = safe is null ? Unprotectable(machine, pids, request, kills) : "";
         row.GapTo = null;
-        row.NeedsPages = row.Protected ? null : Gap(ranking, pids, row, kills);
+        row.NeedsPages = row.Protected ? null : Gap(serviceTarget, row);
         row.Verdict = ProtectionVerdict.Describe(row);
         return row;
+    }
+
+    // A process as its row reads the ranking: its own candidate, the one ranked just above it, and the kills-th of
+    // the others (outside excluded), whom it must rank below to survive.
+    private readonly struct RankedTask
+    {
+        public RankedTask(OomCandidate me, OomCandidate? above, OomCandidate? target) { Me = me; Above = above; Target = target; }
+        public OomCandidate Me { get; }
+        public OomCandidate? Above { get; }
+        public OomCandidate? Target { get; }
+    }
+
+    private static RankedTask Ranked(RankedScores ranking, OomTask task, int kills, ISet<int> excluded)
+    {
+        var me = ranking.For(task) ?? throw new System.InvalidOperationException($"Process {task} is not in the OOM's domain.");
+        return new RankedTask(me, me.Rank > 1 ? ranking.AtRank(me.Rank - 1) : null, ranking.NthOutside(excluded, kills));
     }
 
     // The kill order as far as the last of the processes dies, or nothing is left to kill: the rows read no further
@@ -76,11 +96,12 @@ public static class OomProtection
         });
     }
 
-    private static ProtectionReport Row(OomMachine machine, OomTask task, IReadOnlyList<OomCandidate> ranking,
+    private static ProtectionReport Row(OomMachine machine, OomTask task, RankedTask ranked,
         IReadOnlyList<KillOrderStep> order, OomRequest request, int kills, int? safe)
     {
-        var me = ranking.First(c => ReferenceEquals(c.Task, task));
-        var above = me.Rank > 1 ? ranking.FirstOrDefault(c => c.Rank == me.Rank - 1) : null;
+        var me = ranked.Me;
+        var above = ranked.Above;
+        var target = ranked.Target;
         int? position = null;
         var before = new List<string>();
         foreach (var step in order)
@@ -107,7 +128,7 @@ public static class OomProtection
             PageSize = machine.PageSize,
             Domain = request.Cgroup ?? "global",
         };
-        row.NeedsPages = row.Protected ? null : Gap(ranking, new HashSet<int> { task.Pid }, row, kills);
+        row.NeedsPages = row.Protected ? null : Gap(target, row);
         row.Verdict = ProtectionVerdict.Describe(row);
         return row;
     }
@@ -201,13 +222,10 @@ public static class OomProtection
         return $"even at oom_score_adj -999 {machine.GetTask(victim).Comm} (pid {victim}) dies in OOM #{death.Step}, {after}: {why}; only -1000 (OOM_SCORE_ADJ_MIN) keeps it out of the first {kills} OOM(s)";
     }
 
-    // Pages the row's process outscores the other process that would otherwise be the kills-th victim.
-    private static long? Gap(IReadOnlyList<OomCandidate> ranking, HashSet<int> pids, ProtectionReport row, int kills)
+    // Pages the row's process outscores the other process that would otherwise be the kills-th victim (target).
+    private static long? Gap(OomCandidate? target, ProtectionReport row)
     {
-        if (row.Points is not { } mine) return null;
-        var others = ranking.Where(c => c.Points is not null && !pids.Contains(c.Pid)).OrderBy(c => c.Rank).ToList();
-        if (others.Count < kills) return null;
-        var target = others[kills - 1];
+        if (row.Points is not { } mine || target is null) return null;
         long gap = mine - target.Points!.Value + 1;
         // Already below it (it dies only because the others run out, or share an mm): memory is not the fix.
         if (gap <= 0) return null;

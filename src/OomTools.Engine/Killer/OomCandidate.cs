@@ -102,7 +102,7 @@ public sealed class OomCandidate
     }
 
     /// <summary>A candidate's place in the ranking: points descending, then the tie key ascending, then list position.</summary>
-    private readonly struct RankKey : System.IComparable<RankKey>
+    internal readonly struct RankKey : System.IComparable<RankKey>
     {
         public RankKey(long points, long tie, int index) { Points = points; Tie = tie; Index = index; }
         public long Points { get; }

@@ -10,9 +10,11 @@ namespace OomTools.Engine.Killer;
 /// </summary>
 public sealed class OutOfMemoryResult
 {
-    // Made on the first kill: most calls of a kill order kill one process and share its mm with none.
+    // The first __oom_kill_process's list is taken over as it is (most calls kill once: a kill order makes hundreds);
+    // while it is the only one, named and sharers are read off it when asked. A second kill (an oom.group) splits it.
     private List<OomTask>? killed, named, sharers;
     private static readonly IReadOnlyList<OomTask> None = System.Array.Empty<OomTask>();
+    private bool oneBatch;
 
     internal OutOfMemoryResult() { }
 
@@ -23,13 +25,13 @@ public sealed class OutOfMemoryResult
     /// The processes the kernel names in a <c>Killed process</c> line, in order: each victim <c>__oom_kill_process</c>
     /// was given (the chosen one, every member of an oom.group).
     /// </summary>
-    public IReadOnlyList<OomTask> Killed => named ?? None;
+    public IReadOnlyList<OomTask> Killed => oneBatch ? (killed!.Count == 0 ? None : killed.GetRange(0, 1)) : named ?? None;
 
     /// <summary>
     /// Processes that share a victim's mm (vfork children, CLONE_VM sharers) and got its SIGKILL with no line of their
     /// own (<c>__oom_kill_process</c>'s loop over <c>process_shares_mm</c>), in order.
     /// </summary>
-    public IReadOnlyList<OomTask> MmSharersKilled => sharers ?? None;
+    public IReadOnlyList<OomTask> MmSharersKilled => oneBatch ? (killed!.Count <= 1 ? None : killed.GetRange(1, killed.Count - 1)) : sharers ?? None;
 
     /// <summary>Every process that received the OOM killer's SIGKILL, in order: <see cref="Killed"/> and <see cref="MmSharersKilled"/>.</summary>
     public IReadOnlyList<OomTask> AllKilled => killed ?? None;
@@ -40,6 +42,13 @@ public sealed class OutOfMemoryResult
     /// <summary>What one <c>__oom_kill_process</c> killed: its victim first, then the processes sharing its mm.</summary>
     internal void AddKilled(IReadOnlyList<OomTask> tasks)
     {
+        if (killed is null && tasks is List<OomTask> first && IsDistinct(first))
+        {
+            killed = first;
+            oneBatch = true;
+            return;
+        }
+        if (oneBatch) Split();
         for (int i = 0; i < tasks.Count; i++)
         {
             var t = tasks[i];
@@ -49,6 +58,25 @@ public sealed class OutOfMemoryResult
             if (i == 0) (named ??= new List<OomTask>(1)).Add(t);
             else (sharers ??= new List<OomTask>(tasks.Count - 1)).Add(t);
         }
+    }
+
+    // The one batch taken over becomes the general form: its first task named, the rest its sharers.
+    private void Split()
+    {
+        oneBatch = false;
+        named = killed!.GetRange(0, System.Math.Min(1, killed.Count));
+        sharers = killed.GetRange(named.Count, killed.Count - named.Count);
+        killed = new List<OomTask>(killed);
+    }
+
+    // Checked for the short lists it is worth it for (a victim and the few sharing its mm).
+    private static bool IsDistinct(List<OomTask> tasks)
+    {
+        if (tasks.Count > 8) return false;
+        for (int i = 1; i < tasks.Count; i++)
+            for (int j = 0; j < i; j++)
+                if (ReferenceEquals(tasks[i], tasks[j])) return false;
+        return true;
     }
 
     internal OutOfMemoryResult Return(bool result, string? why = null)
