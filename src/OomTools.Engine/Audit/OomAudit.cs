@@ -44,9 +44,10 @@ public static class OomAudit
         using var scope = AmbientMachine.Enter(sim);
         var steps = new List<KillOrderStep>();
         long total = 0;
+        var oc = new OomControl();
         while (steps.Count < maxKills && (untilFreed is null || total < untilFreed.Value.Value))
         {
-            var step = Oom(sim, request, steps.Count + 1);
+            var step = Oom(sim, request.ControlFor(sim, oc), steps.Count + 1);
             if (step is null) break;
             long freed = Exit(sim, step.Killed);
             total += freed;
@@ -80,7 +81,7 @@ public static class OomAudit
             m.OomDumpTasks = false;
             try
             {
-                return Oom(m, request, 1);
+                return Oom(m, request.ControlFor(m), 1);
             }
             finally
             {
@@ -90,9 +91,8 @@ public static class OomAudit
     }
 
     // One out_of_memory call: the step it makes (exits not yet run), or null when it killed nobody or panicked.
-    private static KillOrderStep? Oom(OomMachine sim, OomRequest request, int number)
+    private static KillOrderStep? Oom(OomMachine sim, OomControl oc, int number)
     {
-        var oc = request.ControlFor(sim);
         var result = sim.Killer.OutOfMemory(oc);
         var killed = result.AllKilled;
         if (!result.Result || oc.Chosen is null || killed.Count == 0 || sim.PanicMessage is not null) return null;

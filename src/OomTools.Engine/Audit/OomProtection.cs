@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
@@ -103,11 +104,12 @@ public static class OomProtection
         var above = ranked.Above;
         var target = ranked.Target;
         int? position = null;
-        var before = new List<string>();
+        var before = new List<string>(order.Count);
         foreach (var step in order)
         {
             if (step.Killed.Contains(task.Pid)) { position = step.Step; break; }
-            before.Add($"{step.Pid} ({step.Name})");
+            // Concatenated, not interpolated: on netstandard2.0 that boxes the pid, once for each of hundreds of steps.
+            before.Add(string.Concat(step.Pid.ToString(CultureInfo.InvariantCulture), " (", step.Name, ")"));
         }
         var row = new ProtectionReport
         {

@@ -35,17 +35,28 @@ public sealed class OomRequest
     public int? CurrentPid { get; set; }
 
     /// <summary>An oom_control for <paramref name="machine"/>; a current that has died is a kernel worker.</summary>
-    public OomControl ControlFor(OomMachine machine)
+    public OomControl ControlFor(OomMachine machine) => Fill(new OomControl(), machine);
+
+    /// <summary>
+    /// <see cref="ControlFor(OomMachine)"/> made again in <paramref name="reuse"/> for the next OOM of a kill order:
+    /// cleared to a new control's values and filled afresh (the allocating task may have been killed, and
+    /// out_of_memory drops the nodemask of an OOM it finds unconstrained). One control for a run of hundreds of OOMs.
+    /// </summary>
+    internal OomControl ControlFor(OomMachine machine, OomControl reuse)
+    {
+        reuse.Clear();
+        return Fill(reuse, machine);
+    }
+
+    private OomControl Fill(OomControl oc, OomMachine machine)
     {
         var memcg = Cgroup is null ? null : machine.GetCgroup(Cgroup);
-        return new OomControl
-        {
-            Memcg = memcg,
-            Nodemask = Nodemask,
-            CurrentCpuset = Cpuset is null ? null : machine.GetCpuset(Cpuset),
-            GfpMask = GfpMask ?? (memcg is not null || Order == -1 ? Units.GfpMask.Kernel : Units.GfpMask.HighUserMovable),
-            Order = Order,
-            Current = CurrentPid is { } pid ? machine.FindTask(pid) : null,
-        };
+        oc.Memcg = memcg;
+        oc.Nodemask = Nodemask;
+        oc.CurrentCpuset = Cpuset is null ? null : machine.GetCpuset(Cpuset);
+        oc.GfpMask = GfpMask ?? (memcg is not null || Order == -1 ? Units.GfpMask.Kernel : Units.GfpMask.HighUserMovable);
+        oc.Order = Order;
+        oc.Current = CurrentPid is { } pid ? machine.FindTask(pid) : null;
+        return oc;
     }
 }

@@ -46,6 +46,29 @@ public sealed class OomControl
     internal CandidateLog? Candidates;
     internal OomTask? AbortedBy;
 
+    /// <summary>Every field back to a new control's value (a kill order fills one control again for each OOM).</summary>
+    internal void Clear()
+    {
+        Memcg = null;
+        Nodemask = null;
+        GfpMask = GfpMask.Kernel;
+        Order = 0;
+        Current = null;
+        CurrentComm = null;
+        CurrentOomScoreAdj = 0;
+        CurrentCpuset = null;
+        HasZonelist = true;
+        RecordCandidates = false;
+        TotalPages = default;
+        Chosen = null;
+        Aborted = false;
+        ChosenPoints = 0;
+        Constraint = default;
+        ChoseAllocatingTask = false;
+        Candidates = null;
+        AbortedBy = null;
+    }
+
     /// <summary><c>is_memcg_oom()</c>: the OOM is a memory cgroup's (<see cref="Memcg"/> is set).</summary>
     public bool IsMemcgOom => Memcg is not null;
     /// <summary><c>is_sysrq_oom()</c>.</summary>
