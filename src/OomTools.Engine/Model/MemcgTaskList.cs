@@ -92,7 +92,7 @@ internal sealed class MemcgTaskList : IReadOnlyList<OomTask>
     internal void Clear() => own = new List<OomTask>();
 
     /// <summary>Fills <paramref name="copy"/> (the same cgroup's list on a copy of the machine) with the copies of these processes.</summary>
-    internal void CopyTo(MemcgTaskList copy, Dictionary<OomTask, OomTask> twins)
+    internal void CopyTo(MemcgTaskList copy, TaskTwins twins)
     {
         // The copy's processes are all on its machine's list with their cgroups set: a root read through stays so
         // with the same count; any other list is copied as it is.

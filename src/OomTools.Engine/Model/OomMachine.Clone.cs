@@ -71,7 +71,6 @@ public sealed partial class OomMachine
             return twin;
         }
 
-        var taskMap = new Dictionary<OomTask, OomTask>(tasks.Count);
         copy.tasks = new List<OomTask>(tasks.Count);
         copy.byPid = new PidTable();
         foreach (var t in tasks)
@@ -81,10 +80,10 @@ public sealed partial class OomMachine
             twin.OomMm = MapMm(t.OomMm);
             twin.Memcg = cgMap[t.Memcg];
             twin.Cpuset = csMap[t.Cpuset];
-            taskMap[t] = twin;
             copy.tasks.Add(twin);
             copy.byPid.Add(twin, copy.tasks);
         }
+        var taskMap = new TaskTwins(this, copy);
         CloneSharedInto(copy, mm => MapMm(mm)!, cg => cgMap[cg]);
         copy.OomReaperThread = OomReaperThread?.CloneMapped(taskMap);
         copy.Pending = Pending.CloneMapped(taskMap);

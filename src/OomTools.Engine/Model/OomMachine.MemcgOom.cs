@@ -65,7 +65,7 @@ public sealed partial class OomMachine
     }
 
     /// <summary>The wait queue of a copy: the same waits, on the copy's tasks and cgroups.</summary>
-    private List<MemcgOomWaiter> CloneMemcgOomWaitq(Dictionary<OomTask, OomTask> taskMap, Dictionary<MemoryCgroup, MemoryCgroup> cgMap)
+    private List<MemcgOomWaiter> CloneMemcgOomWaitq(TaskTwins taskMap, Dictionary<MemoryCgroup, MemoryCgroup> cgMap)
     {
         var copy = new List<MemcgOomWaiter>(memcgOomWaitq.Count);
         foreach (var w in memcgOomWaitq)

@@ -15,7 +15,7 @@ internal sealed class OomReaperThread
     public OomTask? BusyWith { get; set; }
 
     /// <summary>A copy for a cloned machine, with each task replaced by its twin (tasks without one are dropped).</summary>
-    public OomReaperThread CloneMapped(Dictionary<OomTask, OomTask> map)
+    internal OomReaperThread CloneMapped(TaskTwins map)
     {
         var copy = new OomReaperThread();
         var items = List.ToArray();

@@ -58,7 +58,7 @@ internal sealed class PendingQueue
     }
 
     /// <summary>A copy for a cloned machine: items of tasks that have no twin (they already exited) are dropped.</summary>
-    public PendingQueue CloneMapped(Dictionary<OomTask, OomTask> map)
+    public PendingQueue CloneMapped(TaskTwins map)
     {
         var copy = new PendingQueue { NextSeq = NextSeq };
         foreach (var p in items)
