@@ -21,6 +21,10 @@ public sealed partial class KernelLog
     /// </summary>
     public const int DefaultCapacity = 32_768;
 
+    // A ring of at most this many records is made whole when its capacity is set: a what-if's or an audit's small log
+    // fills within an OOM or two, and growing it 16, 32, 64 allocated it almost twice.
+    private const int WholeRing = 128;
+
     private KernelLogRecord[] ring = Array.Empty<KernelLogRecord>();
     private int head;      // index of the oldest record kept
     private int kept;      // records kept
@@ -53,13 +57,14 @@ public sealed partial class KernelLog
         set
         {
             if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "The log keeps at least one record.");
-            var records = Snapshot(written - kept);
-            int from = Math.Max(0, records.Length - value);
+            // The newest records that fit, copied straight from the old ring.
+            int keep = Math.Min(kept, value);
+            var resized = new KernelLogRecord[value <= WholeRing ? value : Math.Min(value, Math.Max(keep, 16))];
+            for (int i = 0; i < keep; i++) resized[i] = At(kept - keep + i);
             capacity = value;
-            ring = new KernelLogRecord[Math.Min(value, Math.Max(records.Length - from, 16))];
-            Array.Copy(records, from, ring, 0, records.Length - from);
+            ring = resized;
             head = 0;
-            kept = records.Length - from;
+            kept = keep;
         }
     }
 
