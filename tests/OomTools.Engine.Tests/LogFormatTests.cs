@@ -94,7 +94,9 @@ public class LogFormatTests
     {
         var m = Memcg1000(out _, out _);
 
-        Assert.Equal(Killed1, OomMessages.KilledProcess("Memory cgroup out of memory", 9433, m.GetTask(9433), 4096));
+        var log = new KernelLog(new ManualClock(0));
+        OomMessages.KilledProcess(log, "Memory cgroup out of memory", 9433, m.GetTask(9433), 4096);
+        Assert.Equal(Killed1, log.Last!.Text);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using OomTools.Engine.Memcontrol;
 using OomTools.Engine.Model;
 
@@ -20,8 +19,7 @@ public sealed partial class OomKiller
     {
         var comm = oc.Current?.Comm ?? oc.CurrentComm ?? KernelWorkerComm;
         int adj = oc.Current?.oomScoreAdj ?? oc.CurrentOomScoreAdj;
-        m.Log.Warn(string.Format(CultureInfo.InvariantCulture, "{0} invoked oom-killer: gfp_mask={1}, order={2}, oom_score_adj={3}",
-            comm, oc.GfpMask.ToString(m.Kernel.Era.GfpNames), oc.Order, adj));
+        m.Log.InvokedOomKiller(comm, oc.GfpMask, m.Kernel.Era.GfpNames, oc.Order, adj);
         if (oc.Memcg is { } oomMemcg) memCgroups.MemCgroupPrintOomMeminfo(oomMemcg);
         else
         {
@@ -44,11 +42,12 @@ public sealed partial class OomKiller
         if (ScoreTable.For(m).SwapUsed(m) is { } kept) swapUsed = kept;
         else foreach (var mm in OomMachine.DistinctMms(m.Tasks)) swapUsed += mm.swapEnts;
         m.Log.Warn("Mem-Info:");
-        m.Log.Warn($"Free swap  = {m.K(System.Math.Max(0, m.TotalSwapPages.Value - swapUsed))}kB");
-        m.Log.Warn($"Total swap = {m.K(m.TotalSwapPages.Value)}kB");
-        m.Log.Warn($"{present} pages RAM");
+        // Kept as numbers: the text is made when someone reads the log.
+        m.Log.FreeSwap(m.K(System.Math.Max(0, m.TotalSwapPages.Value - swapUsed)));
+        m.Log.TotalSwap(m.K(m.TotalSwapPages.Value));
+        m.Log.PagesRam(present);
         m.Log.Warn("0 pages HighMem/MovableOnly");
-        m.Log.Warn($"{System.Math.Max(0, present - m.TotalRamPages.Value)} pages reserved");
+        m.Log.PagesReserved(System.Math.Max(0, present - m.TotalRamPages.Value));
     }
 
     /// <summary>
@@ -103,10 +102,8 @@ public sealed partial class OomKiller
     /// </summary>
     internal void DumpOomVictim(OomControl oc, OomTask victim)
     {
-        var nodemask = oc.Nodemask is { } nm ? nm.ToString() : "(null)";
         var cpuset = CurrentCpuset(oc);
-        var mems = cpuset.Mems;
-        var memcgPart = oc.Memcg is { } memcg ? ",oom_memcg=" + memcg.Path : ",global_oom";
-        m.Log.Info($"oom-kill:constraint={OomConstraintText.Of(oc.Constraint)},nodemask={nodemask},cpuset={cpuset.Name},mems_allowed={mems}{memcgPart},task_memcg={victim.Memcg.Path},task={victim.Comm},pid={victim.Pid},uid={victim.Uid}");
+        m.Log.OomKillSummary(OomConstraintText.Of(oc.Constraint), oc.Nodemask, cpuset.Name, cpuset.Mems, oc.Memcg?.Path,
+            victim.Memcg.Path, victim.Comm, victim.Pid, victim.Uid);
     }
 }

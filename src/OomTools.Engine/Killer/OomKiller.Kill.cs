@@ -46,7 +46,7 @@ public sealed partial class OomKiller
         if (oomGroup is not null)
         {
             memCgroups.MemcgMemoryEvent(oomGroup, MemcgEvent.OomGroupKill);
-            m.Log.Info($"Tasks in {oomGroup.Path} are going to be killed due to memory.oom.group set");
+            m.Log.OomGroupKill(oomGroup.Path);
             foreach (var task in MemCgroups.ScanTasks(oomGroup).ToSnapshot())
                 result.AddKilled(OomKillMemcgMember(task, message));
         }
@@ -64,7 +64,7 @@ public sealed partial class OomKiller
         int tid = FindLockTaskMm(victim);
         if (tid < 0)
         {
-            m.Log.Info($"{message}: OOM victim {victim.Pid} ({victim.Comm}) is already exiting. Skip killing the task");
+            m.Log.OomVictimAlreadyExiting(message, victim.Pid, victim.Comm);
             return killed;
         }
         var mm = victim.Mm!;
@@ -74,7 +74,7 @@ public sealed partial class OomKiller
         memCgroups.MemcgMemoryEvent(victim.Memcg, MemcgEvent.OomKill);
         SendSigkill(victim, killed);
         MarkOomVictim(victim);
-        m.Log.Err(OomMessages.KilledProcess(message, tid, victim, m.PageSize));
+        OomMessages.KilledProcess(m.Log, message, tid, victim, m.PageSize);
 
         if (mm.Users > victim.ThreadsWithMm)
         {
@@ -85,7 +85,7 @@ public sealed partial class OomKiller
                 {
                     canOomReap = false;
                     mm.Flags |= MmFlags.OomSkip;
-                    m.Log.Info($"oom killer {tid} ({victim.Comm}) has mm pinned by {p.Pid} ({p.Comm})");
+                    m.Log.MmPinned(tid, victim.Comm, p.Pid, p.Comm);
                     continue;
                 }
                 // No kthread_use_mm() user reads user memory, so reaping is still safe.

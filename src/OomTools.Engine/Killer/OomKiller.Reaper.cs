@@ -96,7 +96,7 @@ public sealed partial class OomKiller
         OomReapPass pass;
         if (!ok && (mm.Flags & MmFlags.OomSkip) == 0)
         {
-            m.Log.Info($"oom_reaper: unable to reap pid:{tsk.Pid} ({tsk.Comm})");
+            m.Log.OomReaperUnableToReap(tsk.Pid, tsk.Comm);
             pass = new OomReapPass(tsk, attempt, OomReapPassResult.UnableToReap, 0, false, m.Log.Last!.Text);
         }
         else if (m.Log.Count > logBefore)
@@ -120,7 +120,7 @@ public sealed partial class OomKiller
         if (mm.IsMmapLockHeld(m.Now)) return false;
         if ((mm.Flags & MmFlags.OomSkip) != 0) return true;
         if (!DoOomReapTaskMm(mm)) return false;
-        m.Log.Info($"oom_reaper: reaped process {tsk.Pid} ({tsk.Comm}), now anon-rss:{m.K(mm.anon)}kB, file-rss:{m.K(mm.file)}kB, shmem-rss:{m.K(mm.shmem)}kB");
+        m.Log.OomReaperReaped(tsk.Pid, tsk.Comm, m.K(mm.anon), m.K(mm.file), m.K(mm.shmem));
         return true;
     }
 

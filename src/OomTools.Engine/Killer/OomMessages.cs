@@ -1,4 +1,3 @@
-using System.Globalization;
 using OomTools.Engine.Kernels;
 using OomTools.Engine.Log;
 using OomTools.Engine.Model;
@@ -9,8 +8,6 @@ namespace OomTools.Engine.Killer;
 /// <summary>The exact text of the OOM killer's printk formats.</summary>
 public static class OomMessages
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     /// <summary>The line dump_tasks prints before the task table since 4.19 (<c>pr_info</c>).</summary>
     public const string TasksStateHeader = "Tasks state (memory values in pages):";
 
@@ -62,14 +59,13 @@ public static class OomMessages
 
     /// <summary>
     /// __oom_kill_process' <c>%s: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB,
-    /// shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%hd</c>.
+    /// shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%hd</c>, written to <paramref name="log"/> with the
+    /// victim's sizes as they are now (<see cref="KernelLog.KilledProcess"/>: kept as values, formatted when read).
     /// </summary>
-    public static string KilledProcess(string message, int tid, OomTask victim, int pageSize)
+    public static void KilledProcess(KernelLog log, string message, int tid, OomTask victim, int pageSize)
     {
         var mm = victim.Mm!;
-        return string.Format(Inv,
-            "{0}: Killed process {1} ({2}) total-vm:{3}kB, anon-rss:{4}kB, file-rss:{5}kB, shmem-rss:{6}kB, UID:{7} pgtables:{8}kB oom_score_adj:{9}",
-            message, tid, victim.Comm, mm.TotalVm.ToKibibytes(pageSize).Value, mm.AnonPages.ToKibibytes(pageSize).Value,
+        log.KilledProcess(message, tid, victim.Comm, mm.TotalVm.ToKibibytes(pageSize).Value, mm.AnonPages.ToKibibytes(pageSize).Value,
             mm.FilePages.ToKibibytes(pageSize).Value, mm.ShmemPages.ToKibibytes(pageSize).Value, victim.Uid,
             new Bytes(mm.PageTableBytes).ToKibibytes().Value, victim.oomScoreAdj);
     }

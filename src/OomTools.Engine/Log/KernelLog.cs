@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using OomTools.Engine.Kernels;
 using OomTools.Engine.Time;
 
 namespace OomTools.Engine.Log;
@@ -9,10 +8,11 @@ namespace OomTools.Engine.Log;
 /// The machine's kernel ring buffer (the printk buffer, <c>log_buf</c>): the messages the simulated kernel printed,
 /// in order, at most <see cref="Capacity"/> of them. When it is full the oldest record is overwritten, as the
 /// kernel's ring overwrites its oldest text; <see cref="Count"/> still counts every record written (the kernel's
-/// sequence numbers), and <see cref="Dropped"/> says how many are gone. Records are kept as data (a task-table row
-/// as its values) and turned into text when read.
+/// sequence numbers), and <see cref="Dropped"/> says how many are gone. The OOM killer's lines are kept as data (their
+/// printk format and values, written through the typed writers of the other <c>KernelLog.*.cs</c> files) and turned
+/// into text when read.
 /// </summary>
-public sealed class KernelLog
+public sealed partial class KernelLog
 {
     /// <summary>
     /// The default <see cref="Capacity"/>: 32,768 records, the number of record descriptors the kernel's printk ring
@@ -20,6 +20,10 @@ public sealed class KernelLog
     /// task table of more processes than that keeps only its last rows, as on a real machine.
     /// </summary>
     public const int DefaultCapacity = 32_768;
+
+    // A ring of at most this many records is made whole when its capacity is set: a what-if's or an audit's small log
+    // fills within an OOM or two, and growing it 16, 32, 64 allocated it almost twice.
+    private const int WholeRing = 128;
 
     private KernelLogRecord[] ring = Array.Empty<KernelLogRecord>();
     private int head;      // index of the oldest record kept
@@ -53,13 +57,14 @@ public sealed class KernelLog
         set
         {
             if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "The log keeps at least one record.");
-            var records = Snapshot(written - kept);
-            int from = Math.Max(0, records.Length - value);
+            // The newest records that fit, copied straight from the old ring.
+            int keep = Math.Min(kept, value);
+            var resized = new KernelLogRecord[value <= WholeRing ? value : Math.Min(value, Math.Max(keep, 16))];
+            for (int i = 0; i < keep; i++) resized[i] = At(kept - keep + i);
             capacity = value;
-            ring = new KernelLogRecord[Math.Min(value, Math.Max(records.Length - from, 16))];
-            Array.Copy(records, from, ring, 0, records.Length - from);
+            ring = resized;
             head = 0;
-            kept = records.Length - from;
+            kept = keep;
         }
     }
 
@@ -68,11 +73,11 @@ public sealed class KernelLog
         Append(new KernelLogRecord(clock.Nanoseconds, level, text));
 
     /// <summary>
-    /// <c>dump_task()</c>'s <c>pr_info</c>: appends one task-table row at <see cref="KernelLogLevel.Info"/>, kept as
-    /// its values and printed in <paramref name="layout"/> when read.
+    /// <c>printk</c> at <paramref name="level"/> of a line kept as <paramref name="format"/> and its values: no text is
+    /// made until the record is read. The typed writers (<see cref="KilledProcess"/> and the others) call this.
     /// </summary>
-    public void TaskRow(TaskTableFormat layout, in DumpTaskRow row) =>
-        Append(new KernelLogRecord(clock.Nanoseconds, KernelLogLevel.Info, layout, row));
+    internal void Write(KernelLogLevel level, KernelLogFormat format, in KernelLogArgs args) =>
+        Append(new KernelLogRecord(clock.Nanoseconds, level, format, args));
 
     /// <summary>
     /// Counts <paramref name="records"/> records as written without keeping them, for a writer about to write at least

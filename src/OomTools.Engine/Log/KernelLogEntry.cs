@@ -3,8 +3,8 @@ using System.Globalization;
 namespace OomTools.Engine.Log;
 
 /// <summary>
-/// One printk record: when, at which level, and its text without the trailing newline (a task-table row's text is
-/// built from its values the first time it is read).
+/// One printk record: when, at which level, and its text without the trailing newline (a line the log keeps as its
+/// format and values, such as a task-table row or a <c>Killed process</c> line, is formatted the first time it is read).
 /// </summary>
 public sealed class KernelLogEntry
 {
@@ -32,7 +32,7 @@ public sealed class KernelLogEntry
     /// <summary>The printk level it was written at (<c>KERN_ERR</c>, <c>KERN_INFO</c>, …).</summary>
     public KernelLogLevel Level { get; }
     /// <summary>The message, without the trailing newline.</summary>
-    public string Text => text ??= record.Format()!;
+    public string Text => text ??= record.Format();
 
     /// <summary>dmesg's stamp: <c>[%5lu.%06lu]</c> seconds and microseconds since boot.</summary>
     public string Timestamp

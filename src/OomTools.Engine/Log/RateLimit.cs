@@ -9,6 +9,7 @@ namespace OomTools.Engine.Log;
 /// </summary>
 public sealed class RateLimit
 {
+    private static readonly KernelLogFormat SuppressedFormat = KernelLogFormat.Of("{s0}: {n0} callbacks suppressed");
     private readonly string function;
     private readonly int burst;
     private Jiffies begin;
@@ -33,7 +34,7 @@ public sealed class RateLimit
         {
             if (missed > 0)
             {
-                log.Warn($"{function}: {missed} callbacks suppressed");
+                log.Write(KernelLogLevel.Warning, SuppressedFormat, new KernelLogArgs(function, null, missed));
                 missed = 0;
             }
             begin = now;

@@ -101,13 +101,13 @@ public sealed class MemCgroups
     public void MemCgroupPrintOomMeminfo(MemoryCgroup memcg)
     {
         long rss = MemoryCurrent(memcg).Value, swap = SwapCurrent(memcg).Value;
-        m.Log.Info($"memory: usage {m.K(rss)}kB, limit {m.K(memcg.MemoryMax.Value)}kB, failcnt 0");
+        m.Log.MemcgCounter("memory", m.K(rss), m.K(memcg.MemoryMax.Value));
         if (m.CgroupVersion == CgroupVersion.V2)
-            m.Log.Info($"swap: usage {m.K(swap)}kB, limit {m.K(memcg.SwapMax.Value)}kB, failcnt 0");
+            m.Log.MemcgCounter("swap", m.K(swap), m.K(memcg.SwapMax.Value));
         else
         {
-            m.Log.Info($"memory+swap: usage {m.K(rss + swap)}kB, limit {m.K(memcg.MemswMax.Value)}kB, failcnt 0");
-            m.Log.Info($"kmem: usage 0kB, limit {m.K(m.PageCounterMax.Value)}kB, failcnt 0");
+            m.Log.MemcgCounter("memory+swap", m.K(rss + swap), m.K(memcg.MemswMax.Value));
+            m.Log.MemcgCounter("kmem", 0, m.K(m.PageCounterMax.Value));
         }
     }
 
