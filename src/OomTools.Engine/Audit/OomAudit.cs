@@ -122,7 +122,7 @@ public static class OomAudit
         for (int i = 0; i < killed.Count; i++)
         {
             if (sim.FindTask(killed[i]) is not { } t) continue;
-            freed += exit.DoExit(t).Released.Value;
+            freed += exit.DoExitReleased(t);
             // The copy's clock never moves: the exit and reaper timer the kill queued would never fall due, and
             // kept, the queue grew by two items an OOM for nothing.
             sim.Pending.Forget(t);

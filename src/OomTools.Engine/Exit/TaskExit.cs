@@ -23,7 +23,12 @@ public sealed class TaskExit
     /// exit_mmap gave back (<see cref="MmRelease.None"/>-like, <see cref="MmRelease.LastUser"/> false, when others
     /// still use the mm).
     /// </summary>
-    public MmRelease DoExit(OomTask task)
+    public MmRelease DoExit(OomTask task) => DoExitValues(task).ToRelease();
+
+    /// <summary><see cref="DoExit"/> for a kill order: the pages released (<see cref="MmRelease.Released"/>), no object made.</summary>
+    internal long DoExitReleased(OomTask task) => DoExitValues(task).Released;
+
+    private ExitMmapResult DoExitValues(OomTask task)
     {
         if (task is null) throw new System.ArgumentNullException(nameof(task));
         if (!ReferenceEquals(m.FindTask(task.Pid), task))
@@ -46,16 +51,16 @@ public sealed class TaskExit
         }
     }
 
-    private MmRelease Exit(OomTask task)
+    private ExitMmapResult Exit(OomTask task)
     {
-        var release = MmRelease.None;
+        var release = default(ExitMmapResult);
         long? inUseAfter = InUseAfterExit(task);
         if (task.Mm is { } mm)
         {
             mm.Users -= task.ThreadsWithMm;
             if (mm.Users <= 0)
             {
-                release = ExitMmap(mm);
+                release = Unmap(mm);
                 mm.Flags |= MmFlags.OomSkip;
             }
             else if (mm.OwnerPid == task.Pid)
@@ -93,16 +98,18 @@ public sealed class TaskExit
     /// copy-on-write pages a parent or sibling still maps, shared buffers another process still maps and a linked
     /// file's pages stay.
     /// </summary>
-    public MmRelease ExitMmap(MemoryDescriptor mm)
+    public MmRelease ExitMmap(MemoryDescriptor mm) =>
+        Unmap(mm ?? throw new System.ArgumentNullException(nameof(mm))).ToRelease();
+
+    private ExitMmapResult Unmap(MemoryDescriptor mm)
     {
-        if (mm is null) throw new System.ArgumentNullException(nameof(mm));
         long privateAnon = mm.PrivateAnonPages.Value, ownShmem = System.Math.Max(0, mm.shmem - mm.sharedShmem);
         var memcgs = m.Killer.MemCgroups;
         memcgs.Uncharge(mm, new Units.Pages(privateAnon));
         long kept = 0;
         // Most mms map no shared object: their exit makes no lists (a kill order exits hundreds of processes).
         if (mm.Shared.Count == 0)
-            return new MmRelease(true, privateAnon, mm.file, ownShmem, mm.swapEnts, m.PageTablePages(mm.PageTableBytes), System.Array.Empty<SharedMemory>(), kept);
+            return new ExitMmapResult(privateAnon, mm.file, ownShmem, mm.swapEnts, m.PageTablePages(mm.PageTableBytes), ExitMmapResult.NoShared, kept);
         var freed = new System.Collections.Generic.List<SharedMemory>();
         foreach (var obj in new System.Collections.Generic.List<SharedMemory>(mm.Shared))
         {
@@ -113,7 +120,7 @@ public sealed class TaskExit
             }
             else kept += obj.Pages.Value;
         }
-        return new MmRelease(true, privateAnon, mm.file, ownShmem, mm.swapEnts, m.PageTablePages(mm.PageTableBytes), freed, kept);
+        return new ExitMmapResult(privateAnon, mm.file, ownShmem, mm.swapEnts, m.PageTablePages(mm.PageTableBytes), freed, kept);
     }
 
     /// <summary>

@@ -62,21 +62,29 @@ public sealed partial class OomMachine
         }
         copy.RootCpuset = csMap[RootCpuset];
 
-        // Sized for an mm a task (the common case), so that it is not grown and rehashed a few times a copy.
-        var mmMap = new Dictionary<MemoryDescriptor, MemoryDescriptor>(tasks.Count);
+        // An mm reached more than once (shared by processes, mapping shared objects, or a victim's oom_mm) is copied
+        // once and looked up after; the others (most: an mm of one process) are reached only through their process
+        // and copied without a dictionary entry each (a copy is made for every audit).
+        HashSet<MemoryDescriptor>? victimMms = null;
+        foreach (var t in tasks) if (t.OomMm is { } oomMm) (victimMms ??= new HashSet<MemoryDescriptor>()).Add(oomMm);
+        var mmMap = new Dictionary<MemoryDescriptor, MemoryDescriptor>();
         MemoryDescriptor? MapMm(MemoryDescriptor? mm)
         {
             if (mm is null) return null;
             if (!mmMap.TryGetValue(mm, out var twin)) mmMap[mm] = twin = mm.Clone();
             return twin;
         }
+        MemoryDescriptor? MapOwnMm(MemoryDescriptor? mm) =>
+            mm is not null && mm.processes == 1 && mm.Shared.Count == 0 && (victimMms is null || !victimMms.Contains(mm))
+                ? mm.Clone()
+                : MapMm(mm);
 
         copy.tasks = new List<OomTask>(tasks.Count);
         copy.byPid = new PidTable();
         foreach (var t in tasks)
         {
             var twin = t.CloneShallow();
-            twin.Mm = MapMm(t.Mm);
+            twin.Mm = MapOwnMm(t.Mm);
             twin.OomMm = MapMm(t.OomMm);
             twin.Memcg = cgMap[t.Memcg];
             twin.Cpuset = csMap[t.Cpuset];
