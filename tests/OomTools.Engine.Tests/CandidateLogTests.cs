@@ -12,7 +12,7 @@ namespace OomTools.Engine.Tests;
 /// </summary>
 public class CandidateLogTests
 {
-    private static OomMachine Mixed(Version? kernel = null)
+    internal static OomMachine Mixed(Version? kernel = null)
     {
         var m = TestMachines.Machine(ram: 2_000_000, swap: 500_000);
         if (kernel is not null) m.UseKernel(kernel);
@@ -29,7 +29,7 @@ public class CandidateLogTests
         return m;
     }
 
-    private static object[] Values(OomCandidate c) => new object[]
+    internal static object[] Values(OomCandidate c) => new object[]
     {
         c.Pid, c.Order, c.Points ?? -1, c.Reason, c.Killable, c.RssPages, c.SwapPages, c.PageTablePages, c.OomScoreAdj,
         c.AdjPages, c.RootBonus, c.TotalPages, c.OomScore, c.Rank,
