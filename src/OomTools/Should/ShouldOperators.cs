@@ -83,6 +83,9 @@ internal static class ShouldOperators
     /// </summary>
     internal static void RegisterWithLoadedPester()
     {
+        // Pester 5 loads its Pester.dll: without it in the process there is nothing to register with, and the import
+        // need not parse, compile and run a script (every runspace of a ForEach-Object -Parallel imports the module).
+        if (!PesterAssemblyLoaded()) return;
         using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
         ps.AddScript("""
             param($survive, $before)
@@ -94,6 +97,13 @@ internal static class ShouldOperators
             } $survive $before
             """).AddArgument(SurviveOom).AddArgument(BeKilledBefore);
         ps.Invoke();
+    }
+
+    private static bool PesterAssemblyLoaded()
+    {
+        foreach (var assembly in System.AppDomain.CurrentDomain.GetAssemblies())
+            if (string.Equals(assembly.GetName().Name, "Pester", System.StringComparison.Ordinal)) return true;
+        return false;
     }
 }
 
