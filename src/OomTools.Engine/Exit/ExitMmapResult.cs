@@ -10,6 +10,8 @@ namespace OomTools.Engine.Exit;
 /// </summary>
 internal readonly struct ExitMmapResult
 {
+    private readonly IReadOnlyList<SharedMemory>? sharedFreed;
+
     internal ExitMmapResult(long privateAnon, long ownFile, long ownShmem, long swap, long pageTables, IReadOnlyList<SharedMemory> sharedFreed, long sharedKept)
     {
         LastUser = true;
@@ -18,7 +20,8 @@ internal readonly struct ExitMmapResult
         OwnShmem = ownShmem;
         Swap = swap;
         PageTables = pageTables;
-        SharedFreed = sharedFreed;
+        this.sharedFreed = sharedFreed;
+        for (int i = 0; i < sharedFreed.Count; i++) SharedFreedPages += sharedFreed[i].Pages.Value;
         SharedKept = sharedKept;
     }
 
@@ -29,25 +32,20 @@ internal readonly struct ExitMmapResult
     internal long OwnShmem { get; }
     internal long Swap { get; }
     internal long PageTables { get; }
-    internal IReadOnlyList<SharedMemory> SharedFreed { get; }
+    internal IReadOnlyList<SharedMemory> SharedFreed => sharedFreed ?? NoShared;
     internal long SharedKept { get; }
 
-    /// <summary><see cref="MmRelease.Released"/>: everything the mm held that went with it, in pages.</summary>
-    internal long Released
-    {
-        get
-        {
-            if (!LastUser) return 0;
-            long shared = 0;
-            for (int i = 0; i < SharedFreed.Count; i++) shared += SharedFreed[i].Pages.Value;
-            return PrivateAnon + Swap + shared + OwnFile + OwnShmem + PageTables;
-        }
-    }
+    /// <summary><see cref="MmRelease.SharedFreedPages"/>: the pages of the shared objects freed, each once (summed at the exit).</summary>
+    internal long SharedFreedPages { get; }
+
+    /// <summary><see cref="MmRelease.Freed"/>: private anonymous pages, swap entries and the shared objects freed.</summary>
+    internal long Freed => PrivateAnon + Swap + SharedFreedPages;
+
+    /// <summary><see cref="MmRelease.Released"/>: <see cref="Freed"/> plus the own file and shmem pages and the page tables.</summary>
+    internal long Released => Freed + OwnFile + OwnShmem + PageTables;
 
     /// <summary>The public form (<see cref="MmRelease.None"/> when exit_mmap did not run).</summary>
-    internal MmRelease ToRelease() => LastUser
-        ? new MmRelease(true, PrivateAnon, OwnFile, OwnShmem, Swap, PageTables, SharedFreed, SharedKept)
-        : MmRelease.None;
+    internal MmRelease ToRelease() => LastUser ? new MmRelease(this) : MmRelease.None;
 
     /// <summary>No shared object freed.</summary>
     internal static IReadOnlyList<SharedMemory> NoShared => Array.Empty<SharedMemory>();
