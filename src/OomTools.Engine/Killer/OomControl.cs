@@ -9,12 +9,15 @@ namespace OomTools.Engine.Killer;
 /// </summary>
 public sealed class OomControl
 {
+    /// <summary>A control with every field at its default (see <see cref="Clear"/>, which holds them).</summary>
+    public OomControl() => Clear();
+
     /// <summary>The memory cgroup whose limit was hit; null for a global OOM.</summary>
     public MemoryCgroup? Memcg { get; set; }
     /// <summary>The allocation's nodemask (a mempolicy); null for none.</summary>
     public NodeMask? Nodemask { get; set; }
     /// <summary><c>oc-&gt;gfp_mask</c>: the failed allocation's gfp flags (GFP_KERNEL unless set), printed by dump_header with <c>%pGg</c>.</summary>
-    public GfpMask GfpMask { get; set; } = GfpMask.Kernel;
+    public GfpMask GfpMask { get; set; }
     /// <summary>Allocation order; -1 means SysRq-f.</summary>
     public int Order { get; set; }
     /// <summary>The allocating task (<c>current</c>); null for a kernel worker (as with SysRq-f).</summary>
@@ -26,7 +29,7 @@ public sealed class OomControl
     /// <summary>The allocating context's cpuset; null uses current's (the root cpuset for a kernel worker).</summary>
     public Cpuset? CurrentCpuset { get; set; }
     /// <summary>The page allocator passed a zonelist (it always does; only then are cpusets checked).</summary>
-    public bool HasZonelist { get; set; } = true;
+    public bool HasZonelist { get; set; }
     /// <summary>Keep every evaluated task with its points or reason (off for raw speed).</summary>
     public bool RecordCandidates { get; set; }
 
@@ -46,7 +49,10 @@ public sealed class OomControl
     internal CandidateLog? Candidates;
     internal OomTask? AbortedBy;
 
-    /// <summary>Every field back to a new control's value (a kill order fills one control again for each OOM).</summary>
+    /// <summary>
+    /// Every field at a new control's value: GFP_KERNEL, a zonelist, nothing chosen. The defaults live here alone;
+    /// the constructor and a kill order, which fills one control again for each OOM, both start from them.
+    /// </summary>
     internal void Clear()
     {
         Memcg = null;
