@@ -41,7 +41,7 @@ public sealed partial class OomKiller
         var oomGroup = memCgroups.MemCgroupGetOomGroup(victim, oc.Memcg);
         if (FindLockTaskMm(victim) < 0)
             result.EarlyReturn = $"the chosen task {victim} had already released its memory (is already exiting); it was not killed";
-        result.AddKilled(DoOomKillProcess(victim, message));
+        result.TakeFirstKill(DoOomKill(victim, message));
 
         if (oomGroup is not null)
         {
@@ -58,7 +58,10 @@ public sealed partial class OomKiller
     /// pins the mm: MMF_OOM_SKIP is set and the reaper is not queued. Kernel threads using it are left alone.
     /// Returns the processes that received SIGKILL, in order (none when the victim had already let go of its mm).
     /// </summary>
-    public IReadOnlyList<OomTask> DoOomKillProcess(OomTask victim, string message)
+    public IReadOnlyList<OomTask> DoOomKillProcess(OomTask victim, string message) => DoOomKill(victim, message);
+
+    // The list is new and each process is in it once (SendSigkill adds a process only once): a result may keep it.
+    private List<OomTask> DoOomKill(OomTask victim, string message)
     {
         var killed = new List<OomTask>(1); // the victim, and the few that share its mm if any
         int tid = FindLockTaskMm(victim);

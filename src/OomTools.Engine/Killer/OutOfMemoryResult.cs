@@ -39,15 +39,24 @@ public sealed class OutOfMemoryResult
     /// <summary>Why the call stopped before killing, in a sentence fragment; null when it did not.</summary>
     public string? EarlyReturn { get; internal set; }
 
+    /// <summary>
+    /// What the call's first <c>__oom_kill_process</c> killed, in a new list of distinct processes that the killer
+    /// gives up: kept as it is, not copied (a kill order makes hundreds of calls that kill once).
+    /// </summary>
+    internal void TakeFirstKill(List<OomTask> tasks)
+    {
+        if (killed is not null)
+        {
+            AddKilled(tasks);
+            return;
+        }
+        killed = tasks;
+        oneBatch = true;
+    }
+
     /// <summary>What one <c>__oom_kill_process</c> killed: its victim first, then the processes sharing its mm.</summary>
     internal void AddKilled(IReadOnlyList<OomTask> tasks)
     {
-        if (killed is null && tasks is List<OomTask> first && IsDistinct(first))
-        {
-            killed = first;
-            oneBatch = true;
-            return;
-        }
         if (oneBatch) Split();
         for (int i = 0; i < tasks.Count; i++)
         {
@@ -66,17 +75,6 @@ public sealed class OutOfMemoryResult
         oneBatch = false;
         named = killed!.GetRange(0, System.Math.Min(1, killed.Count));
         sharers = killed.GetRange(named.Count, killed.Count - named.Count);
-        killed = new List<OomTask>(killed);
-    }
-
-    // Checked for the short lists it is worth it for (a victim and the few sharing its mm).
-    private static bool IsDistinct(List<OomTask> tasks)
-    {
-        if (tasks.Count > 8) return false;
-        for (int i = 1; i < tasks.Count; i++)
-            for (int j = 0; j < i; j++)
-                if (ReferenceEquals(tasks[i], tasks[j])) return false;
-        return true;
     }
 
     internal OutOfMemoryResult Return(bool result, string? why = null)
