@@ -54,7 +54,7 @@ internal sealed class RankedScores
         var keys = new OomCandidate.RankKey[n];
         int k = 0;
         for (int i = 0; i < points.Count; i++)
-            if (points[i] != long.MinValue) keys[k++] = new OomCandidate.RankKey(points[i], tiesToLater ? -(long)i : i, i);
+            if (points[i] != long.MinValue) keys[k++] = OomCandidate.RankKey.For(points[i], i, i, tiesToLater);
         Array.Sort(keys);
         byRank = new int[n];
         rankOf = new int[points.Count];

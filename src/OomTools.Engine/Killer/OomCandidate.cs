@@ -96,7 +96,7 @@ public sealed class OomCandidate
         var keys = new RankKey[n];
         int k = 0;
         for (int i = 0; i < list.Count; i++)
-            if (list[i].Points is { } p) keys[k++] = new RankKey(p, tiesToLater ? -(long)list[i].Order : list[i].Order, i);
+            if (list[i].Points is { } p) keys[k++] = RankKey.For(p, list[i].Order, i, tiesToLater);
         System.Array.Sort(keys);
         for (int r = 0; r < n; r++) list[keys[r].Index].Rank = r + 1;
     }
@@ -105,6 +105,10 @@ public sealed class OomCandidate
     internal readonly struct RankKey : System.IComparable<RankKey>
     {
         public RankKey(long points, long tie, int index) { Points = points; Tie = tie; Index = index; }
+
+        /// <summary>The key of a task with <paramref name="points"/> at scan position <paramref name="order"/>: among equals the later one first when the era's ties go to the later task.</summary>
+        public static RankKey For(long points, int order, int index, bool tiesToLater) =>
+            new(points, tiesToLater ? -(long)order : order, index);
         public long Points { get; }
         public long Tie { get; }
         public int Index { get; }
