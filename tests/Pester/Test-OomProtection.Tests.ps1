@@ -45,6 +45,17 @@ Describe 'Test-OomProtection' {
             $r.Protected | Should -BeTrue
         }
 
+        It 'reads DiesBefore as PowerShell reads a list: by index, past the end, -contains, -join and in JSON' {
+            $r.DiesBefore.Count | Should -Be 4
+            $r.DiesBefore[0] | Should -Be '400 (cache)'
+            $r.DiesBefore[-1] | Should -Be '500 (batch-2)'
+            $r.DiesBefore[4] | Should -BeNullOrEmpty
+            $r.DiesBefore -contains '200 (web)' | Should -BeTrue
+            $r.DiesBefore -join '; ' | Should -Be '400 (cache); 301 (batch-helper); 200 (web); 500 (batch-2)'
+            ($r | ConvertTo-Json -Depth 1 | ConvertFrom-Json).DiesBefore | Should -Be @('400 (cache)', '301 (batch-helper)', '200 (web)', '500 (batch-2)')
+            ($r | Format-List DiesBefore | Out-String) | Should -Match ([regex]::Escape('{400 (cache), 301 (batch-helper), 200 (web), 500 (batch-2)}'))
+        }
+
         It 'finds the highest safe oom_score_adj for one kill: 65' {
             # db scores 1048576 + 4194a and must not pass cache's 1323736 (a tie goes to cache, the later task):
             # 4194a <= 275160 -> a <= 65.6. At 66 it would be 1325380 and die first.

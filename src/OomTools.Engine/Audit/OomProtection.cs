@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using OomTools.Engine.Killer;
 using OomTools.Engine.Model;
@@ -104,12 +103,11 @@ public static class OomProtection
         var above = ranked.Above;
         var target = ranked.Target;
         int? position = null;
-        var before = new List<string>(order.Count);
-        foreach (var step in order)
+        int before = 0;
+        for (; before < order.Count; before++)
         {
+            var step = order[before];
             if (step.Killed.Contains(task.Pid)) { position = step.Step; break; }
-            // Concatenated, not interpolated: on netstandard2.0 that boxes the pid, once for each of hundreds of steps.
-            before.Add(string.Concat(step.Pid.ToString(CultureInfo.InvariantCulture), " (", step.Name, ")"));
         }
         var row = new ProtectionReport
         {
@@ -122,7 +120,7 @@ public static class OomProtection
             Above = above?.Pid,
             MarginPages = above is not null && me.Points is { } p && above.Points is { } ap ? ap - p : null,
             KillPosition = position,
-            DiesBefore = before,
+            DiesBefore = KilledBefore.FirstSteps(order, before),
             Kills = kills,
             Protected = position is null || position > kills,
             MaxSafeOomScoreAdj = safe,

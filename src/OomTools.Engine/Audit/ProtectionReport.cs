@@ -44,7 +44,7 @@ public sealed class ProtectionReport
     /// <summary>Its position in the kill order (null when the run ends without killing it).</summary>
     public int? KillPosition { get; internal set; }
     /// <summary>The processes killed before it, in order (pid and name).</summary>
-    public IReadOnlyList<string> DiesBefore { get; internal set; } = new List<string>();
+    public IReadOnlyList<string> DiesBefore { get; internal set; } = KilledBefore.None;
     /// <summary>The N the protection is measured against: it must survive the first N kills.</summary>
     public int Kills { get; internal set; }
     /// <summary>
