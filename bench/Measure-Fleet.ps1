@@ -11,7 +11,9 @@
                    spread over five orders of magnitude, about one in seven at a non-zero oom_score_adj), the fleet
                    copies of them under their own names, audited with -Name postgres.
     Timed, after an untimed warm-up of each way on a few machines (JIT, the parallel runspaces and their module
-    load), -Runs times each, rotating which goes first, a full collection before each:
+    load) and then 40 to 80 calls of each way on 16 machines, until .NET stops compiling the code PowerShell runs
+    once a -Parallel call (each call opens runspaces of its own), -Runs times each, rotating which goes first, a
+    full collection before each; each run prints how many methods were compiled during it:
       one after another - $fleet | ForEach-Object { Test-OomProtection -Machine $_.Machine -Pid $_.Pid }
       parallel          - the fleet dealt round-robin into -Batches batches (4 x -ThrottleLimit by default), and
                           $batches | ForEach-Object -Parallel { $_ | ForEach-Object { Test-OomProtection ... } }
@@ -130,6 +132,28 @@ $few = @($fleet | Select-Object -First ([Math]::Min(150, $Machines)))
 $null = & $sequential $few
 $null = & $parallel @(Split-Batch $few)
 if (-not $NoPerMachine) { $null = & $perMachine $few }
+# Then both ways again on a handful of machines, 40 calls of each and on until the runtime stops compiling. Each
+# -Parallel call opens its own runspaces and loads the module into them, code PowerShell runs once or twice a call,
+# and .NET compiles a method to optimized code only after about 30 calls to it: through the first 30 or so -Parallel
+# calls of a process, each call went on compiling (50 to 300 ms of a core, measured), and the timed runs were those
+# calls. Tiered compilation works in the background, a little after the calls: a call's own count is not enough to
+# tell, so the warm-up goes on until three calls in a row add fewer than 25 compiled methods, after the first 40
+# (80 at most).
+$handful = @($fleet | Select-Object -First ([Math]::Min(16, $Machines)))
+$handfulBatches = @(Split-Batch $handful)
+$settleCalls = 0
+$compiled = [Collections.Generic.Queue[long]]::new()
+while (($settleCalls -lt 40 -or ($compiled | Measure-Object -Maximum).Maximum -ge 25) -and $settleCalls -lt 80) {
+    $m0 = [Runtime.JitInfo]::GetCompiledMethodCount($false)
+    $null = & $sequential $handful
+    $null = & $parallel $handfulBatches
+    $settleCalls++
+    $compiled.Enqueue([Runtime.JitInfo]::GetCompiledMethodCount($false) - $m0)
+    if ($compiled.Count -gt 3) { $null = $compiled.Dequeue() }
+}
+# A -Parallel call compiles a few dynamic methods of its own however warm the process (PowerShell's code for the new
+# runspaces' script blocks): the last three calls' counts say how settled the timed runs start.
+Write-Host ("# fleet: warm-up: {0} calls of each way on {1} machines; the last three compiled {2} methods" -f $settleCalls, $handful.Count, ($compiled -join ', '))
 
 # ForEach-Object -Parallel itself: the same items through a block that only reads a property, both ways.
 $emptySequential = { param($items) $items | ForEach-Object { $_.Pid } }
@@ -149,7 +173,11 @@ foreach ($kind in 'sequential', 'parallel') {
 $loadBefore = Get-Load
 $wall = @{}; $cpuTime = @{}
 $kinds = @('sequential', 'parallel') + @(if (-not $NoPerMachine) { 'per machine' })
-foreach ($kind in $kinds) { $wall[$kind] = [Collections.Generic.List[double]]::new(); $cpuTime[$kind] = [Collections.Generic.List[double]]::new() }
+$jitted = @{}
+foreach ($kind in $kinds) {
+    $wall[$kind] = [Collections.Generic.List[double]]::new(); $cpuTime[$kind] = [Collections.Generic.List[double]]::new()
+    $jitted[$kind] = [Collections.Generic.List[long]]::new()
+}
 $key = { '{0}|{1}|{2}|{3}|{4}|{5}|{6}' -f $_.Service, $_.Pid, $_.Rank, $_.Points, $_.KillPosition, $_.Protected, $_.MaxSafeOomScoreAdj }
 $reference = $null
 $void = $null
@@ -162,6 +190,7 @@ for ($r = 0; $r -lt $Runs; $r++) {
         $a0 = [GC]::GetTotalAllocatedBytes($true)
         $p0 = [GC]::GetTotalPauseDuration()
         $c0 = Get-Cpu
+        $j0 = [Runtime.JitInfo]::GetCompiledMethodCount($false)
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $out = switch ($kind) {
             'sequential' { @(& $sequential $fleet) }
@@ -170,6 +199,7 @@ for ($r = 0; $r -lt $Runs; $r++) {
         }
         $wall[$kind].Add($sw.Elapsed.TotalSeconds)
         $cpuTime[$kind].Add((Get-Cpu) - $c0)
+        $jitted[$kind].Add([Runtime.JitInfo]::GetCompiledMethodCount($false) - $j0)
         $gcNote[$kind] = '{0:F2} MB allocated and {1:F2} ms of GC pauses an audit' -f `
             (([GC]::GetTotalAllocatedBytes($true) - $a0) / 1MB / $Machines), (([GC]::GetTotalPauseDuration() - $p0).TotalMilliseconds / $Machines)
         $keys = @($out | ForEach-Object $key | Sort-Object) -join "`n"
@@ -184,7 +214,7 @@ for ($r = 0; $r -lt $Runs; $r++) {
         }
     }
     Write-Host ("# fleet: run {0}: {1}, load average {2}" -f ($r + 1),
-        (($kinds | ForEach-Object { '{0} {1:F2} s ({2:F2} s of processor time)' -f $_, $wall[$_][$r], $cpuTime[$_][$r] }) -join ', '), (Get-Load))
+        (($kinds | ForEach-Object { '{0} {1:F2} s ({2:F2} s of processor time, {3} methods compiled)' -f $_, $wall[$_][$r], $cpuTime[$_][$r], $jitted[$_][$r] }) -join ', '), (Get-Load))
 }
 $loadAfter = Get-Load
 
