@@ -49,7 +49,9 @@ Describe 'Test-OomProtection' {
             $r.DiesBefore.Count | Should -Be 4
             $r.DiesBefore[0] | Should -Be '400 (cache)'
             $r.DiesBefore[-1] | Should -Be '500 (batch-2)'
-            $r.DiesBefore[4] | Should -BeNullOrEmpty
+            # As a List's: past the end is nothing, or an error under strict mode.
+            & { Set-StrictMode -Off; $r.DiesBefore[4] } | Should -BeNullOrEmpty
+            { Set-StrictMode -Version Latest; $r.DiesBefore[4] } | Should -Throw '*no earlier victim*'
             $r.DiesBefore -contains '200 (web)' | Should -BeTrue
             $r.DiesBefore -join '; ' | Should -Be '400 (cache); 301 (batch-helper); 200 (web); 500 (batch-2)'
             ($r | ConvertTo-Json -Depth 1 | ConvertFrom-Json).DiesBefore | Should -Be @('400 (cache)', '301 (batch-helper)', '200 (web)', '500 (batch-2)')
