@@ -156,7 +156,7 @@ try {
         $results.Add((Invoke-Pwsh "Import-OomReport: $ReportsMB MB of OOM reports against the Python parser (child pwsh)" 'Measure-ImportOomReport.ps1' (@('-NoFiller', '-JournalMB', $ReportsMB) + $runArgs)))
     }
     if (Test-Row 'fleet') {
-        $results.Add((Invoke-Pwsh "fleet: $FleetMachines machines of $FleetProcesses processes, Test-OomProtection -Pid, one after another and -Parallel (child pwsh)" 'Measure-Fleet.ps1' (@('-BenchDll', $benchDll, '-Machines', $FleetMachines, '-Processes', $FleetProcesses) + $runArgs)))
+        $results.Add((Invoke-Pwsh "fleet: $FleetMachines machines of $FleetProcesses processes, Test-OomProtection -Pid, one after another and -Parallel (child pwsh)" 'Measure-Fleet.ps1' (@('-BenchDll', $benchDll, '-Machines', $FleetMachines, '-Processes', $FleetProcesses) + $runArgs + @(if ($Quick) { '-WarmUpCalls', 0 }))))
     }
     if (Test-Row 'journal') {
         $results.Add((Invoke-Pwsh "Import-OomReport: $JournalMB MB journal, $JournalEvents OOM events among unrelated lines (child pwsh)" 'Measure-ImportOomReport.ps1' (@('-JournalMB', $JournalMB, '-Events', $JournalEvents) + $runArgs)))

@@ -49,6 +49,9 @@ param(
     [int]$ThrottleLimit = [Environment]::ProcessorCount,
     # The parallel way's batches (0: 4 x ThrottleLimit, so a slow batch does not leave a core idle at the end).
     [int]$Batches = 0,
+    # The settling warm-up's least number of calls of each way (it goes on to twice as many while .NET still compiles);
+    # 0 skips it (Invoke-Bench.ps1 -Quick, whose figures mean nothing).
+    [int]$WarmUpCalls = 40,
     # Skip the per-machine parallel form (context only).
     [switch]$NoPerMachine,
     # The companion's audits: -Name postgres on copies of eight templates built with Add-OomTask.
@@ -137,13 +140,13 @@ if (-not $NoPerMachine) { $null = & $perMachine $few }
 # and .NET compiles a method to optimized code only after about 30 calls to it: through the first 30 or so -Parallel
 # calls of a process, each call went on compiling (50 to 300 ms of a core, measured), and the timed runs were those
 # calls. Tiered compilation works in the background, a little after the calls: a call's own count is not enough to
-# tell, so the warm-up goes on until three calls in a row add fewer than 25 compiled methods, after the first 40
-# (80 at most).
+# tell, so the warm-up goes on until three calls in a row add fewer than 25 compiled methods, after the first
+# -WarmUpCalls (40; twice as many at most).
 $handful = @($fleet | Select-Object -First ([Math]::Min(16, $Machines)))
 $handfulBatches = @(Split-Batch $handful)
 $settleCalls = 0
 $compiled = [Collections.Generic.Queue[long]]::new()
-while (($settleCalls -lt 40 -or ($compiled | Measure-Object -Maximum).Maximum -ge 25) -and $settleCalls -lt 80) {
+while (($settleCalls -lt $WarmUpCalls -or ($compiled | Measure-Object -Maximum).Maximum -ge 25) -and $settleCalls -lt 2 * $WarmUpCalls) {
     $m0 = [Runtime.JitInfo]::GetCompiledMethodCount($false)
     $null = & $sequential $handful
     $null = & $parallel $handfulBatches
@@ -153,7 +156,11 @@ while (($settleCalls -lt 40 -or ($compiled | Measure-Object -Maximum).Maximum -g
 }
 # A -Parallel call compiles a few dynamic methods of its own however warm the process (PowerShell's code for the new
 # runspaces' script blocks): the last three calls' counts say how settled the timed runs start.
-Write-Host ("# fleet: warm-up: {0} calls of each way on {1} machines; the last three compiled {2} methods" -f $settleCalls, $handful.Count, ($compiled -join ', '))
+if ($settleCalls -gt 0) {
+    Write-Host ("# fleet: warm-up: {0} calls of each way on {1} machines; the last three compiled {2} methods" -f $settleCalls, $handful.Count, ($compiled -join ', '))
+} else {
+    Write-Host '# fleet: warm-up: no settling calls (-WarmUpCalls 0): the timed runs include compilation'
+}
 
 # ForEach-Object -Parallel itself: the same items through a block that only reads a property, both ways.
 $emptySequential = { param($items) $items | ForEach-Object { $_.Pid } }
