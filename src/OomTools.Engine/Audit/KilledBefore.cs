@@ -11,7 +11,8 @@ namespace OomTools.Engine.Audit;
 /// strings) and makes each text when it is read. A report outlives its audit (a fleet keeps a thousand of them), and
 /// its process may die hundreds of OOMs in: five hundred texts made up front were most of what a report kept, and
 /// most of what the garbage collector copied while the audits ran. It is a read-only <see cref="IList"/> too, so
-/// PowerShell indexes it as it does an array (an index past the end reads as nothing).
+/// PowerShell indexes it as it does a List (an index past the end reads as nothing, or is an error under strict
+/// mode).
 /// </summary>
 internal sealed class KilledBefore : IReadOnlyList<string>, IList
 {
