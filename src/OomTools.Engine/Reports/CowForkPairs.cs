@@ -30,8 +30,9 @@ internal static class CowForkPairs
 
     /// <summary>
     /// Rows next to each other in table order with separate mms, one name, uid and oom_score_adj, the later with the
-    /// greater pid, the same anon counter (more than the stat slack), no more total_vm and fewer file pages than
-    /// the earlier, and no third such row of one total_vm next to them: each row in one pair at most.
+    /// greater pid, no more total_vm and fewer file pages than the earlier, the earlier's anon counter or less (more
+    /// than the stat slack: <see cref="ParentGrewSince"/>), and no third row of one total_vm and anon next to them:
+    /// each row in one pair at most. The pair shares the later row's anon.
     /// </summary>
     public static List<(MemoryDescriptor Parent, MemoryDescriptor Child, long Anon)> Find(OomMachine machine)
     {
@@ -41,8 +42,9 @@ internal static class CowForkPairs
         {
             OomTask a = tasks[i], b = tasks[i + 1];
             MemoryDescriptor ma = a.Mm!, mb = b.Mm!;
-            long anon = ma.anon - ma.sharedAnon;
-            if (ReferenceEquals(ma, mb) || anon <= CowSharingInference.SlackPages || !Alike(a, b)) continue;
+            // The child maps what the parent had at the fork: the pair shares the child's anon.
+            long anon = mb.anon - mb.sharedAnon;
+            if (ReferenceEquals(ma, mb) || anon <= CowSharingInference.SlackPages || !SameOrigin(a, b)) continue;
             if (b.Pid <= a.Pid) continue;
             // A parent with one idle child is a run of two such rows; a run of three or more with one total_vm is
             // siblings forked from one parent (a fork family), not a parent and its child.
@@ -51,16 +53,31 @@ internal static class CowForkPairs
             // tables of file mappings it can fault back (vma_needs_copy), so an idle child prints no more total_vm
             // and fewer file pages. Rows equal in both are siblings forked from one parent, not a parent and child.
             if (mb.TotalVm > ma.TotalVm || mb.file >= ma.file) continue;
+            if (!ParentGrewSince(ma, mb)) continue;
             pairs.Add((ma, mb, anon));
             i++;
         }
         return pairs;
     }
 
-    /// <summary>One name, uid, oom_score_adj and anon counter, in separate mms: what a fork leaves alike.</summary>
-    private static bool Alike(OomTask a, OomTask b) =>
-        a.Mm is { } ma && b.Mm is { } mb && !ReferenceEquals(ma, mb) && ma.anon - ma.sharedAnon == mb.anon - mb.sharedAnon &&
+    /// <summary>One name, uid and oom_score_adj, in separate mms: what fork gives the child (copy_signal, comm).</summary>
+    private static bool SameOrigin(OomTask a, OomTask b) =>
+        a.Mm is { } ma && b.Mm is { } mb && !ReferenceEquals(ma, mb) &&
         a.Uid == b.Uid && a.OomScoreAdj == b.OomScoreAdj && string.Equals(a.Comm, b.Comm, StringComparison.Ordinal);
+
+    /// <summary>One origin and one anon counter: what a fork leaves alike while neither process faults.</summary>
+    private static bool Alike(OomTask a, OomTask b) =>
+        SameOrigin(a, b) && a.Mm!.anon - a.Mm.sharedAnon == b.Mm!.anon - b.Mm.sharedAnon;
+
+    /// <summary>
+    /// Whether the parent's anon can be the child's and what the parent faulted since the fork. The idle child maps
+    /// the anon pages the parent had then, and no more. The parent went on: what it faulted since (the stacks of the
+    /// threads it started, its allocator's arenas, pages of its heap it touched) is its own, so it prints as much anon
+    /// as the child or more. (A write to a page shared copy-on-write replaces the page and leaves the anon counter as it
+    /// was.) How much more the report cannot bound: whether the pairs found fit the stat lines decides (<see cref="Apply"/>).
+    /// </summary>
+    private static bool ParentGrewSince(MemoryDescriptor parent, MemoryDescriptor child) =>
+        parent.anon - parent.sharedAnon >= child.anon - child.sharedAnon;
 
     private static bool Sibling(OomTask a, OomTask b) => Alike(a, b) && a.Mm!.TotalVm == b.Mm!.TotalVm;
 
@@ -103,8 +120,8 @@ internal static class CowForkPairs
             machine.MapShared(parent, pool);
             machine.MapShared(child, pool);
         }
-        string said = $"{head}: rows side by side with one name, uid, oom_score_adj and anon taken as a parent and the child it forked, " +
-                      $"sharing their anon copy-on-write, charged once (pids {string.Join(", ", pairs.Select(p => $"{p.Parent.OwnerPid}+{p.Child.OwnerPid}"))})" +
+        string said = $"{head}: rows side by side with one name, uid and oom_score_adj, the later with the earlier's anon or less " +
+                      $"(what the parent faulted since the fork is its own), taken as a parent and the child it forked, sharing the child's anon copy-on-write, charged once (pids {string.Join(", ", pairs.Select(p => $"{p.Parent.OwnerPid}+{p.Child.OwnerPid}"))})" +
                       (outside > 0 ? $", and {outside} pages of each of the {mappers.Count} rows so named as shared with a parent outside the cgroup (charged to the root cgroup)" : "") +
                       ": killing one of a pair frees none of the pages the other still maps";
         r.inferred.Add(said);

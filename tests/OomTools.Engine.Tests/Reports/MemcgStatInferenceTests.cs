@@ -200,6 +200,35 @@ public class MemcgStatInferenceTests
     }
 
     [Fact]
+    public void ForkPair_ParentThatStartedThreadsSinceTheFork_SharesTheChildsAnon()
+    {
+        // CowForkPairs: 11 forked 12 after touching 3000 pages, then started threads: their stacks are new mappings
+        // (total_vm 40000) and 32 new anon pages of its own. The idle child maps the 3000, charged once.
+        string text = Report(V1(4032, 4032), (11, 3032, 0, "w"), (12, 3000, 0, "w"), (10, 1000, 0, "grower"));
+        text = text.Replace("[     11]     0    11     3532     3332     3032      300 ", "[     11]     0    11    40000     3332     3032      300 ");
+        text = text.Replace("[     12]     0    12     3500     3300     3000      300 ", "[     12]     0    12     3500     3100     3000      100 ");
+        var r = Assert.Single(ReportInput.ParseText(text));
+        var m = r.Machine!;
+        var pool = Assert.Single(m.Shared);
+        Assert.Equal("cow:11", pool.Name);
+        Assert.Equal(3000, pool.PageCount);
+        Assert.Contains(r.Inferred, i => i.StartsWith(CowSharingInference.Said) && i.Contains("pids 11+12"));
+
+        Assert.Equal(0, m.Exit.DoExit(m.GetTask(12)).Freed.Value);
+        Assert.Equal(3032, m.Exit.DoExit(m.GetTask(11)).Freed.Value);
+    }
+
+    [Fact]
+    public void ForkPair_NotTaken_WhenTheLaterRowHasMoreAnon()
+    {
+        // A child maps at most what its parent had at the fork, and the parent loses none of it while both live.
+        string text = Report(V1(4032, 4032), (11, 3000, 0, "w"), (12, 3032, 0, "w"), (10, 1000, 0, "grower"));
+        text = text.Replace("[     12]     0    12     3532     3332     3032      300 ", "[     12]     0    12     3500     3132     3032      100 ");
+        var r = Assert.Single(ReportInput.ParseText(text));
+        Assert.DoesNotContain(r.Machine!.Shared, s => s.Name == "cow:11");
+    }
+
+    [Fact]
     public void ForkPair_NotTaken_WhenTheRowsDifferInOomScoreAdj()
     {
         // copy_signal gives the child its parent's oom_score_adj: rows that differ were not forked one from the other.
