@@ -184,13 +184,9 @@ public class MemcgStatInferenceTests
         // has faulted back fewer file pages (fork does not copy their page tables), so the rows are not one mm.
         string text = Report(V1(4000, 4000), (11, 3000, 0, "w"), (12, 3000, 0, "w"), (10, 1000, 0, "grower"));
         text = text.Replace("[     12]     0    12     3500     3300     3000      300 ", "[     12]     0    12     3500     3100     3000      100 ");
-        var r = Assert.Single(ReportInput.ParseText(text));
+        var r = ForkPairOf11And12(text, 3000);
         var m = r.Machine!;
-        var pool = Assert.Single(m.Shared);
-        Assert.Equal("cow:11", pool.Name);
-        Assert.Equal(3000, pool.PageCount);
-        Assert.Equal(Cg, pool.Memcg.Path);
-        Assert.Contains(r.Inferred, i => i.StartsWith(CowSharingInference.Said) && i.Contains("pids 11+12"));
+        Assert.Equal(Cg, m.Shared[0].Memcg.Path);
         Assert.True(r.AgreedBeforeInference);
 
         var child = m.Exit.DoExit(m.GetTask(12));
@@ -207,15 +203,21 @@ public class MemcgStatInferenceTests
         string text = Report(V1(4032, 4032), (11, 3032, 0, "w"), (12, 3000, 0, "w"), (10, 1000, 0, "grower"));
         text = text.Replace("[     11]     0    11     3532     3332     3032      300 ", "[     11]     0    11    40000     3332     3032      300 ");
         text = text.Replace("[     12]     0    12     3500     3300     3000      300 ", "[     12]     0    12     3500     3100     3000      100 ");
-        var r = Assert.Single(ReportInput.ParseText(text));
-        var m = r.Machine!;
-        var pool = Assert.Single(m.Shared);
-        Assert.Equal("cow:11", pool.Name);
-        Assert.Equal(3000, pool.PageCount);
-        Assert.Contains(r.Inferred, i => i.StartsWith(CowSharingInference.Said) && i.Contains("pids 11+12"));
+        var m = ForkPairOf11And12(text, 3000).Machine!;
 
         Assert.Equal(0, m.Exit.DoExit(m.GetTask(12)).Freed.Value);
         Assert.Equal(3032, m.Exit.DoExit(m.GetTask(11)).Freed.Value);
+    }
+
+    // The report parsed, with 11 and 12 taken as a parent and its forked child sharing one pool of `shared` pages.
+    private static OomReport ForkPairOf11And12(string text, long shared)
+    {
+        var r = Assert.Single(ReportInput.ParseText(text));
+        var pool = Assert.Single(r.Machine!.Shared);
+        Assert.Equal("cow:11", pool.Name);
+        Assert.Equal(shared, pool.PageCount);
+        Assert.Contains(r.Inferred, i => i.StartsWith(CowSharingInference.Said) && i.Contains("pids 11+12"));
+        return r;
     }
 
     [Fact]
