@@ -43,7 +43,7 @@ internal static class CowForkPairs
             OomTask a = tasks[i], b = tasks[i + 1];
             MemoryDescriptor ma = a.Mm!, mb = b.Mm!;
             // The child maps what the parent had at the fork: the pair shares the child's anon.
-            long anon = mb.anon - mb.sharedAnon;
+            long anon = Anon(mb);
             if (ReferenceEquals(ma, mb) || anon <= CowSharingInference.SlackPages || !SameOrigin(a, b)) continue;
             if (b.Pid <= a.Pid) continue;
             // A parent with one idle child is a run of two such rows; a run of three or more with one total_vm is
@@ -67,7 +67,7 @@ internal static class CowForkPairs
 
     /// <summary>One origin and one anon counter: what a fork leaves alike while neither process faults.</summary>
     private static bool Alike(OomTask a, OomTask b) =>
-        SameOrigin(a, b) && a.Mm!.anon - a.Mm.sharedAnon == b.Mm!.anon - b.Mm.sharedAnon;
+        SameOrigin(a, b) && Anon(a.Mm!) == Anon(b.Mm!);
 
     /// <summary>
     /// Whether the parent's anon can be the child's and what the parent faulted since the fork. The idle child maps
@@ -77,7 +77,10 @@ internal static class CowForkPairs
     /// was.) How much more the report cannot bound: whether the pairs found fit the stat lines decides (<see cref="Apply"/>).
     /// </summary>
     private static bool ParentGrewSince(MemoryDescriptor parent, MemoryDescriptor child) =>
-        parent.anon - parent.sharedAnon >= child.anon - child.sharedAnon;
+        Anon(parent) >= Anon(child);
+
+    // The anon counter a row prints, less what an earlier inference already put in a pool.
+    private static long Anon(MemoryDescriptor mm) => mm.anon - mm.sharedAnon;
 
     private static bool Sibling(OomTask a, OomTask b) => Alike(a, b) && a.Mm!.TotalVm == b.Mm!.TotalVm;
 
@@ -105,7 +108,7 @@ internal static class CowForkPairs
             mappers = mms.Where(x => x.Comm == comms[0]).Select(x => x.Mm).ToList();
             if (mappers.Count <= pairs.Count) return false;
             outside = rest / (mappers.Count - pairs.Count);
-            if (mappers.Any(mm => mm.anon - mm.sharedAnon < outside) || pairs.Any(p => p.Anon - outside <= 0)) return false;
+            if (mappers.Any(mm => Anon(mm) < outside) || pairs.Any(p => p.Anon - outside <= 0)) return false;
         }
 
         if (outside > 0)
@@ -120,8 +123,10 @@ internal static class CowForkPairs
             machine.MapShared(parent, pool);
             machine.MapShared(child, pool);
         }
+        string pids = string.Join(", ", pairs.Select(p => $"{p.Parent.OwnerPid}+{p.Child.OwnerPid}"));
         string said = $"{head}: rows side by side with one name, uid and oom_score_adj, the later with the earlier's anon or less " +
-                      $"(what the parent faulted since the fork is its own), taken as a parent and the child it forked, sharing the child's anon copy-on-write, charged once (pids {string.Join(", ", pairs.Select(p => $"{p.Parent.OwnerPid}+{p.Child.OwnerPid}"))})" +
+                      "(what the parent faulted since the fork is its own), taken as a parent and the child it forked, " +
+                      $"sharing the child's anon copy-on-write, charged once (pids {pids})" +
                       (outside > 0 ? $", and {outside} pages of each of the {mappers.Count} rows so named as shared with a parent outside the cgroup (charged to the root cgroup)" : "") +
                       ": killing one of a pair frees none of the pages the other still maps";
         r.inferred.Add(said);
